@@ -1,0 +1,3 @@
+from deliberation.entrypoints.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Adapters: files, database, templates, diagrams: everything that touches the outside."""

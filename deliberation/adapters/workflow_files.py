@@ -1,0 +1,107 @@
+"""Loads workflow definitions from ``workflows/*.toml`` and validates them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from deliberation.adapters._toml import Section, display_name, read_toml
+from deliberation.domain.errors import WorkflowDefinitionError
+from deliberation.domain.model import SubjectKind
+from deliberation.domain.rules import RULES, RuleBook
+from deliberation.domain.workflow import (
+    StateSpec,
+    TransitionSpec,
+    WorkflowDefinition,
+    validate_definition,
+)
+
+_TRANSITION_KEYS = ("trigger", "title", "from", "to", "guards", "actions", "send", "requires")
+
+
+def load_workflows(
+    folder: Path, template_exists: Callable[[str], bool], rules: RuleBook = RULES
+) -> list[WorkflowDefinition]:
+    """Every ``*.toml`` in ``folder``, parsed and validated; the first bad file raises."""
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise WorkflowDefinitionError(
+            f"Im Ordner {folder.name}/ liegen keine Workflow-Definitionen (*.toml)."
+        )
+    definitions = [load_workflow(path, template_exists, rules) for path in files]
+    _check_unique(definitions)
+    return definitions
+
+
+def load_workflow(
+    path: Path, template_exists: Callable[[str], bool], rules: RuleBook = RULES
+) -> WorkflowDefinition:
+    where = display_name(path)
+    root = Section(read_toml(path, WorkflowDefinitionError), where, "", WorkflowDefinitionError)
+    root.only(("workflow", "states", "transitions"))
+    definition = _parse(root, where)
+    validate_definition(definition, rules.names(), template_exists)
+    return definition
+
+
+def _parse(root: Section, where: str) -> WorkflowDefinition:
+    head = root.table("workflow")
+    head.only(("name", "version", "title", "subject", "initial"))
+    subject_name = head.text("subject")
+    try:
+        subject = SubjectKind(subject_name)
+    except ValueError:
+        kinds = ", ".join(k.value for k in SubjectKind)
+        raise head.fail("subject", f'"{subject_name}" ist unbekannt (erlaubt: {kinds}).') from None
+    return WorkflowDefinition(
+        name=head.text("name"),
+        version=head.integer("version", minimum=1),
+        title=head.text("title"),
+        subject=subject,
+        initial=head.text("initial"),
+        states=_parse_states(root.table("states")),
+        transitions=tuple(_parse_transition(t) for t in root.tables("transitions")),
+        source=where,
+    )
+
+
+def _parse_states(states: Section) -> dict[str, StateSpec]:
+    if not states.data:
+        raise states.error(f'{states.where}: "states" enthält keinen Zustand.')
+    parsed = {}
+    for name in states.data:
+        spec = states.table(name)
+        spec.only(("title", "final", "allows"))
+        parsed[name] = StateSpec(
+            name=name,
+            title=spec.text("title"),
+            final=spec.flag("final", False),
+            allows=frozenset(spec.texts("allows", ())),
+        )
+    return parsed
+
+
+def _parse_transition(t: Section) -> TransitionSpec:
+    t.only(_TRANSITION_KEYS)
+    return TransitionSpec(
+        trigger=t.text("trigger"),
+        title=t.text("title"),
+        sources=t.texts("from"),
+        dest=t.text("to"),
+        guards=t.texts("guards", ()),
+        actions=t.texts("actions", ()),
+        send=t.texts("send", ()),
+        requires=t.texts("requires", ()),
+    )
+
+
+def _check_unique(definitions: list[WorkflowDefinition]) -> None:
+    seen: dict[tuple[str, int], str] = {}
+    for d in definitions:
+        key = (d.name, d.version)
+        if key in seen:
+            raise WorkflowDefinitionError(
+                f'{d.source}: Workflow "{d.name}" Version {d.version} ist schon in '
+                f"{seen[key]} definiert. Neue Fassungen bekommen eine neue Versionsnummer."
+            )
+        seen[key] = d.source

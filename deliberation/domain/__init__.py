@@ -1,0 +1,1 @@
+"""The domain: plain objects and workflow rules, free of I/O."""

@@ -1,0 +1,188 @@
+"""Executes workflow definitions with ``transitions``.
+
+One ``Machine`` per workflow definition, shared by every record of that
+workflow: the record is passed to the event as its model, so loading
+100,000 cycles builds no machine at all. Guards and actions are plain
+functions; callbacks only change the record in memory. Persisting the
+change, the log row and any requested messages is the caller's unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from transitions import EventData, Machine
+
+from deliberation.domain.errors import (
+    GuardRejected,
+    InvalidTrigger,
+    MissingParameter,
+    NotFound,
+)
+from deliberation.domain.model import Stateful, TransitionRecord
+from deliberation.domain.rules import RULES, RuleBook, TransitionContext
+from deliberation.domain.workflow import TransitionSpec, WorkflowDefinition
+
+
+@dataclass(frozen=True)
+class MessagesRequested:
+    """A transition asked for the messages of ``template`` about ``subject``."""
+
+    template: str
+    subject: Stateful
+
+
+@dataclass(frozen=True)
+class TransitionOutcome:
+    record: TransitionRecord
+    messages: tuple[MessagesRequested, ...]
+
+
+class WorkflowEngine:
+    """Holds the loaded definitions and fires triggers on records."""
+
+    def __init__(self, definitions: Iterable[WorkflowDefinition], rules: RuleBook = RULES) -> None:
+        self._rules = rules
+        self._definitions: dict[tuple[str, int], WorkflowDefinition] = {}
+        self._latest: dict[str, WorkflowDefinition] = {}
+        self._machines: dict[tuple[str, int], Machine] = {}
+        for definition in definitions:
+            key = (definition.name, definition.version)
+            self._definitions[key] = definition
+            self._machines[key] = self._build_machine(definition)
+            latest = self._latest.get(definition.name)
+            if latest is None or latest.version < definition.version:
+                self._latest[definition.name] = definition
+
+    @property
+    def machine_count(self) -> int:
+        return len(self._machines)
+
+    def latest(self, name: str) -> WorkflowDefinition:
+        try:
+            return self._latest[name]
+        except KeyError:
+            known = ", ".join(sorted(self._latest)) or "keine"
+            raise NotFound(f'Workflow "{name}" ist nicht geladen (geladen: {known}).') from None
+
+    def definitions(self) -> list[WorkflowDefinition]:
+        return sorted(self._latest.values(), key=lambda d: d.name)
+
+    def definition_of(self, subject: Stateful) -> WorkflowDefinition:
+        try:
+            return self._definitions[(subject.workflow, subject.workflow_version)]
+        except KeyError:
+            raise NotFound(
+                f'{subject.subject_label()} folgt Workflow "{subject.workflow}" in Version '
+                f"{subject.workflow_version}, die nicht geladen ist."
+            ) from None
+
+    def allowed_triggers(self, subject: Stateful) -> list[str]:
+        return self.definition_of(subject).triggers_from(subject.state)
+
+    def is_final(self, subject: Stateful) -> bool:
+        return self.definition_of(subject).is_final(subject.state)
+
+    def is_initial(self, subject: Stateful) -> bool:
+        return self.definition_of(subject).initial == subject.state
+
+    def allows(self, subject: Stateful, capability: str) -> bool:
+        return self.definition_of(subject).allows(subject.state, capability)
+
+    def fire(self, subject: Stateful, trigger: str, ctx: TransitionContext) -> TransitionOutcome:
+        """Run ``trigger`` on ``subject``; raise a clear error if it is not possible now."""
+        definition = self.definition_of(subject)
+        candidates = [t for t in definition.transitions_from(subject.state) if t.trigger == trigger]
+        if not candidates:
+            raise self._invalid_trigger(definition, subject, trigger)
+        _check_parameters(candidates[0], ctx)
+        before = subject.state
+        machine = self._machines[(definition.name, definition.version)]
+        if not machine.events[trigger].trigger(subject, ctx=ctx):
+            reasons = ctx.refusals or ["Keine Bedingung erfüllt."]
+            raise GuardRejected(
+                f'"{trigger}" ist für {subject.subject_label()} jetzt nicht möglich: '
+                + " ".join(reasons),
+                reasons,
+            )
+        subject.updated_at = ctx.now
+        taken = next(t for t in candidates if t.dest == subject.state)
+        record = TransitionRecord(
+            subject_kind=subject.kind.value,
+            subject_id=subject.id or 0,
+            workflow=definition.name,
+            trigger=trigger,
+            from_state=before,
+            to_state=subject.state,
+            actor=ctx.actor,
+            reason=ctx.reason,
+            at=ctx.now,
+        )
+        messages = tuple(MessagesRequested(template, subject) for template in taken.send)
+        return TransitionOutcome(record, messages)
+
+    def _invalid_trigger(
+        self, definition: WorkflowDefinition, subject: Stateful, trigger: str
+    ) -> InvalidTrigger:
+        allowed = definition.triggers_from(subject.state)
+        state_title = definition.state(subject.state).title
+        if allowed:
+            listing = "erlaubt sind: " + ", ".join(allowed)
+        else:
+            listing = "der Zustand ist ein Endzustand, es gibt keine weiteren Schritte"
+        known = trigger in {t.trigger for t in definition.transitions}
+        what = "ist im Zustand" if known else "gibt es nicht im Zustand"
+        return InvalidTrigger(
+            f'Den Auslöser "{trigger}" {what} "{subject.state}" ({state_title}) von '
+            f"{subject.subject_label()}; {listing}.",
+            allowed,
+        )
+
+    def _build_machine(self, definition: WorkflowDefinition) -> Machine:
+        machine = Machine(
+            model=None,
+            states=list(definition.states),
+            initial=definition.initial,
+            auto_transitions=False,
+            send_event=True,
+            name=definition.name,
+        )
+        for spec in definition.transitions:
+            machine.add_transition(
+                spec.trigger,
+                list(spec.sources),
+                spec.dest,
+                conditions=[self._guard_check(spec)],
+                after=[self._action_runner(spec)],
+            )
+        return machine
+
+    def _guard_check(self, spec: TransitionSpec) -> Any:
+        guards = [self._rules.guards[name].function for name in spec.guards]
+
+        def check(event: EventData) -> bool:
+            ctx: TransitionContext = event.kwargs["ctx"]
+            refusals = [r for r in (guard(event.model, ctx) for guard in guards) if r]
+            ctx.refusals.extend(refusals)
+            return not refusals
+
+        return check
+
+    def _action_runner(self, spec: TransitionSpec) -> Any:
+        actions = [self._rules.actions[name].function for name in spec.actions]
+
+        def run(event: EventData) -> None:
+            for action in actions:
+                action(event.model, event.kwargs["ctx"])
+
+        return run
+
+
+def _check_parameters(spec: TransitionSpec, ctx: TransitionContext) -> None:
+    if "text" in spec.requires and not ctx.text.strip():
+        raise MissingParameter(
+            f'Der Schritt "{spec.trigger}" ({spec.title}) braucht einen Text: '
+            "bitte mit --text angeben."
+        )

@@ -1,0 +1,49 @@
+"""Errors a member of staff can read and act on.
+
+Every error carries a complete German sentence; entrypoints print it as one
+line and exit non-zero.
+"""
+
+
+class DeliberationError(Exception):
+    """Base class: ``str(error)`` is the message shown to the user."""
+
+
+class WorkflowDefinitionError(DeliberationError):
+    """A workflow definition file is malformed or inconsistent."""
+
+
+class ConfigError(DeliberationError):
+    """The configuration file is malformed or incomplete."""
+
+
+class NotFound(DeliberationError):
+    """A record that was asked for does not exist."""
+
+
+class InvalidTrigger(DeliberationError):
+    """A trigger that does not exist in the current state."""
+
+    def __init__(self, message: str, allowed: list[str]) -> None:
+        super().__init__(message)
+        self.allowed = allowed
+
+
+class GuardRejected(DeliberationError):
+    """A transition exists, but its rules do not allow it now."""
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+class MissingParameter(DeliberationError):
+    """A transition needs a value (for example a text) that was not given."""
+
+
+class ConcurrencyConflict(DeliberationError):
+    """Somebody else changed the record between reading and writing it."""
+
+
+class NotAllowedInState(DeliberationError):
+    """An operation (adding a need, voting …) that the current phase does not allow."""

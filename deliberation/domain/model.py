@@ -1,0 +1,298 @@
+"""Domain objects of the deliberation process.
+
+Plain classes: the ORM adapter maps them onto tables from the outside
+(``deliberation.adapters.orm``), so nothing here knows about SQLAlchemy.
+Collections such as ``Cycle.needs`` are ordinary lists to the domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class SubjectKind(StrEnum):
+    """The kinds of record a workflow can drive."""
+
+    CYCLE = "cycle"
+    WORKING_GROUP = "working_group"
+    RECOMMENDATION = "recommendation"
+
+
+class NeedScope(StrEnum):
+    """Where a need is handled: in the municipality or at county level."""
+
+    LOCAL = "local"
+    COUNTY = "county"
+
+
+class NeedStatus(StrEnum):
+    """What became of a need."""
+
+    OPEN = "open"
+    HANDLED_LOCALLY = "handled_locally"
+    FORWARDED = "forwarded"
+
+
+class Municipality:
+    """A town or municipality of the county (Gemeinde, Stadt)."""
+
+    def __init__(self, key: str, name: str) -> None:
+        self.key = key
+        self.name = name
+
+
+class Body:
+    """A standing body (Gremium): Kreistag, Kommission, Koordinierungsstab …"""
+
+    def __init__(
+        self,
+        key: str,
+        name: str,
+        kind: str,
+        notice_days: int,
+        interval_months: int,
+        public: bool = True,
+    ) -> None:
+        self.key = key
+        self.name = name
+        self.kind = kind
+        self.notice_days = notice_days
+        self.interval_months = interval_months
+        self.public = public
+
+
+class Round:
+    """One pass of the whole process (Durchgang), e.g. "2027": workshops, then the conference."""
+
+    cycles: list[Cycle]
+
+    def __init__(self, label: str, created_at: datetime) -> None:
+        self.label = label
+        self.created_at = created_at
+        self.cycles = []
+
+    def workshops(self) -> list[Cycle]:
+        return [c for c in self.cycles if c.municipality is not None]
+
+    def county_wide_needs(self) -> list[Need]:
+        """County-wide needs from all of this round's workshops, oldest first."""
+        needs = [
+            need
+            for workshop in self.workshops()
+            for need in workshop.needs
+            if need.scope == NeedScope.COUNTY
+        ]
+        return sorted(needs, key=lambda n: (n.created_at, n.id or 0))
+
+
+class Stateful:
+    """A record driven by a workflow: its ``state`` and an optimistic-lock ``version``."""
+
+    kind: SubjectKind
+    id: int | None
+    workflow: str
+    workflow_version: int
+    state: str
+    version: int
+    updated_at: datetime
+
+    def subject_label(self) -> str:
+        return f"{self.kind.value} {self.id}"
+
+
+class Cycle(Stateful):
+    """One run of a cycle workflow: a future workshop or an integration conference."""
+
+    kind = SubjectKind.CYCLE
+    needs: list[Need]
+    agenda_topics: list[AgendaTopic]
+    working_groups: list[WorkingGroup]
+
+    def __init__(
+        self,
+        round: Round,
+        workflow: str,
+        workflow_version: int,
+        state: str,
+        title: str,
+        created_at: datetime,
+        municipality: Municipality | None = None,
+    ) -> None:
+        self.id = None
+        self.round = round
+        self.workflow = workflow
+        self.workflow_version = workflow_version
+        self.state = state
+        self.version = 1
+        self.title = title
+        self.municipality = municipality
+        self.created_at = created_at
+        self.updated_at = created_at
+        self.needs = []
+        self.agenda_topics = []
+        self.working_groups = []
+
+
+class Need:
+    """One card of a future workshop (Bedarf): what is missing, where, in which field."""
+
+    id: int | None
+    cycle: Cycle
+
+    def __init__(
+        self,
+        text: str,
+        municipality: Municipality,
+        topic_field: str,
+        scope: NeedScope,
+        created_at: datetime,
+        votes: int = 0,
+    ) -> None:
+        self.id = None
+        self.text = text
+        self.municipality = municipality
+        self.topic_field = topic_field
+        self.scope = scope
+        self.votes = votes
+        self.status = NeedStatus.OPEN
+        self.created_at = created_at
+
+
+class AgendaTopic:
+    """A topic on a conference agenda, built from county-wide needs or a standing topic field."""
+
+    id: int | None
+    needs: list[Need]
+
+    def __init__(self, title: str, topic_field: str, position: int) -> None:
+        self.id = None
+        self.title = title
+        self.topic_field = topic_field
+        self.position = position
+        self.needs = []
+
+
+class GroupMember:
+    """A member of a working group (name and, optionally, the organisation they come from)."""
+
+    def __init__(self, name: str, organisation: str = "") -> None:
+        self.name = name
+        self.organisation = organisation
+
+
+class WorkingGroup(Stateful):
+    """An ad-hoc working group (AG) formed by a conference on one topic."""
+
+    kind = SubjectKind.WORKING_GROUP
+    members: list[GroupMember]
+    recommendations: list[Recommendation]
+    conference: Cycle
+
+    def __init__(
+        self,
+        name: str,
+        topic: AgendaTopic,
+        mandate: str,
+        due_date: date,
+        workflow: str,
+        workflow_version: int,
+        state: str,
+        created_at: datetime,
+    ) -> None:
+        self.id = None
+        self.name = name
+        self.topic = topic
+        self.mandate = mandate
+        self.due_date = due_date
+        self.workflow = workflow
+        self.workflow_version = workflow_version
+        self.state = state
+        self.version = 1
+        self.created_at = created_at
+        self.updated_at = created_at
+        self.members = []
+        self.recommendations = []
+
+
+class Recommendation(Stateful):
+    """A recommendation (Empfehlung) of a working group on its way to a Kreistag decision."""
+
+    kind = SubjectKind.RECOMMENDATION
+    working_group: WorkingGroup
+    needs: list[Need]
+
+    def __init__(
+        self,
+        title: str,
+        text: str,
+        workflow: str,
+        workflow_version: int,
+        state: str,
+        created_at: datetime,
+    ) -> None:
+        self.id = None
+        self.title = title
+        self.text = text
+        self.workflow = workflow
+        self.workflow_version = workflow_version
+        self.state = state
+        self.version = 1
+        self.commission_statement = ""
+        self.resolution_text = ""
+        self.implementation_report = ""
+        self.created_at = created_at
+        self.updated_at = created_at
+        self.needs = []
+
+
+class Meeting:
+    """A meeting of a body or of a cycle (a workshop evening, the conference day)."""
+
+    id: int | None
+
+    def __init__(
+        self,
+        title: str,
+        starts_at: datetime,
+        location: str,
+        body_key: str | None = None,
+        cycle: Cycle | None = None,
+        status: str = "planned",
+    ) -> None:
+        self.id = None
+        self.title = title
+        self.starts_at = starts_at
+        self.location = location
+        self.body_key = body_key
+        self.cycle = cycle
+        self.status = status
+
+
+@dataclass
+class TransitionRecord:
+    """One row of the append-only transition log."""
+
+    subject_kind: str
+    subject_id: int
+    workflow: str
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    reason: str
+    at: datetime
+    id: int | None = None
+
+
+@dataclass
+class Notification:
+    """A message a transition asked to send; rendered and delivered by the outbox."""
+
+    template: str
+    subject_kind: str
+    subject_id: int
+    created_at: datetime
+    status: str = "pending"
+    id: int | None = None

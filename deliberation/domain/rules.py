@@ -1,0 +1,210 @@
+"""Named guards and actions a workflow definition can refer to.
+
+Guards answer ``None`` when a transition may happen, or a German sentence
+saying why not. Actions change the record they are given and nothing else:
+no I/O, no clock, no database. Counties that need a new rule add it here and
+name it in their workflow file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from deliberation.domain.model import (
+    AgendaTopic,
+    Cycle,
+    NeedScope,
+    NeedStatus,
+    Recommendation,
+    Stateful,
+    SubjectKind,
+    WorkingGroup,
+)
+from deliberation.domain.workflow import RuleNames
+
+
+class WorkflowFacts(Protocol):
+    """What a rule may ask about other records' workflows."""
+
+    def is_final(self, subject: Stateful) -> bool: ...
+
+    def is_initial(self, subject: Stateful) -> bool: ...
+
+
+@dataclass
+class TransitionContext:
+    """Everything a guard or action may look at besides the record itself."""
+
+    actor: str
+    reason: str
+    now: datetime
+    facts: WorkflowFacts
+    text: str = ""
+    standing_topic_fields: tuple[str, ...] = ()
+    refusals: list[str] = field(default_factory=list)
+
+
+Guard = Callable[[Any, TransitionContext], str | None]
+Action = Callable[[Any, TransitionContext], None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    function: Callable[[Any, TransitionContext], Any]
+    kinds: frozenset[SubjectKind]
+    description: str
+
+
+@dataclass
+class RuleBook:
+    """The registry of guards and actions; a test can build its own."""
+
+    guards: dict[str, Rule] = field(default_factory=dict)
+    actions: dict[str, Rule] = field(default_factory=dict)
+
+    def guard(self, kinds: set[SubjectKind], description: str) -> Callable[[Guard], Guard]:
+        def register(function: Guard) -> Guard:
+            self.guards[function.__name__] = Rule(function, frozenset(kinds), description)
+            return function
+
+        return register
+
+    def action(self, kinds: set[SubjectKind], description: str) -> Callable[[Action], Action]:
+        def register(function: Action) -> Action:
+            self.actions[function.__name__] = Rule(function, frozenset(kinds), description)
+            return function
+
+        return register
+
+    def names(self) -> RuleNames:
+        return RuleNames(
+            guards={name: rule.kinds for name, rule in self.guards.items()},
+            actions={name: rule.kinds for name, rule in self.actions.items()},
+        )
+
+
+RULES = RuleBook()
+CYCLE = {SubjectKind.CYCLE}
+GROUP = {SubjectKind.WORKING_GROUP}
+RECOMMENDATION = {SubjectKind.RECOMMENDATION}
+
+
+@RULES.guard(CYCLE, "Die Werkstatt hat mindestens einen Bedarf gesammelt.")
+def has_needs(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    if cycle.needs:
+        return None
+    return "Es wurden noch keine Bedarfe gesammelt (deliberation need add)."
+
+
+@RULES.guard(CYCLE, "Mindestens ein Bedarf hat Punkte aus der Priorisierung erhalten.")
+def needs_prioritised(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    if any(need.votes > 0 for need in cycle.needs):
+        return None
+    return "Die Bedarfe wurden noch nicht mit Punkten priorisiert (deliberation need vote)."
+
+
+@RULES.guard(CYCLE, "Es gibt weitergeleitete kreisweite Bedarfe oder ständige Themenfelder.")
+def agenda_sources_available(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    if _forwarded_needs(cycle) or ctx.standing_topic_fields:
+        return None
+    return (
+        "Für die Tagesordnung fehlen Quellen: keine Werkstatt dieses Durchgangs hat "
+        "kreisweite Bedarfe weitergeleitet, und es sind keine Themenfelder konfiguriert."
+    )
+
+
+@RULES.guard(CYCLE, "Die Konferenz hat eine Tagesordnung.")
+def has_agenda(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    return None if cycle.agenda_topics else "Die Konferenz hat noch keine Tagesordnung."
+
+
+@RULES.guard(CYCLE, "Die Konferenz hat mindestens eine Arbeitsgruppe gebildet.")
+def has_working_groups(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    if cycle.working_groups:
+        return None
+    return "Es wurde noch keine Arbeitsgruppe gebildet (deliberation group form)."
+
+
+@RULES.guard(CYCLE, "Mindestens eine Arbeitsgruppe hat eine Empfehlung vorgelegt.")
+def has_recommendations(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    if any(group.recommendations for group in cycle.working_groups):
+        return None
+    return "Keine Arbeitsgruppe hat bisher eine Empfehlung vorgelegt."
+
+
+@RULES.guard(CYCLE, "Keine Arbeitsgruppe der Konferenz arbeitet noch.")
+def no_group_working(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    working = [g.name for g in cycle.working_groups if not ctx.facts.is_final(g)]
+    if not working:
+        return None
+    return "Diese Arbeitsgruppen arbeiten noch: " + ", ".join(working) + "."
+
+
+@RULES.guard(GROUP, "Die Gruppe hat Empfehlungen, und keine ist mehr ein Entwurf.")
+def recommendations_adopted(group: WorkingGroup, ctx: TransitionContext) -> str | None:
+    if not group.recommendations:
+        return "Die Arbeitsgruppe hat noch keine Empfehlung entworfen."
+    drafts = [r.title for r in group.recommendations if ctx.facts.is_initial(r)]
+    if drafts:
+        return "Diese Empfehlungen sind noch Entwürfe: " + ", ".join(drafts) + "."
+    return None
+
+
+@RULES.guard(RECOMMENDATION, "Die Arbeitsgruppe der Empfehlung ist noch aktiv.")
+def group_active(recommendation: Recommendation, ctx: TransitionContext) -> str | None:
+    if not ctx.facts.is_final(recommendation.working_group):
+        return None
+    return f'Die Arbeitsgruppe "{recommendation.working_group.name}" ist bereits abgeschlossen.'
+
+
+@RULES.guard(RECOMMENDATION, "Die Stellungnahme der Kommission liegt vor.")
+def has_commission_statement(recommendation: Recommendation, ctx: TransitionContext) -> str | None:
+    if recommendation.commission_statement.strip():
+        return None
+    return "Die Stellungnahme der Kommission fehlt; ohne sie geht keine Empfehlung in den Kreistag."
+
+
+@RULES.action(CYCLE, "Kreisweite Bedarfe an die Konferenz weiterleiten, lokale bleiben vor Ort.")
+def forward_county_needs(cycle: Cycle, ctx: TransitionContext) -> None:
+    for need in cycle.needs:
+        if need.scope == NeedScope.COUNTY:
+            need.status = NeedStatus.FORWARDED
+        else:
+            need.status = NeedStatus.HANDLED_LOCALLY
+
+
+@RULES.action(CYCLE, "Tagesordnung aus weitergeleiteten Bedarfen und Themenfeldern bilden.")
+def build_agenda(cycle: Cycle, ctx: TransitionContext) -> None:
+    by_field: dict[str, list[Any]] = defaultdict(list)
+    for need in _forwarded_needs(cycle):
+        by_field[need.topic_field].append(need)
+    ranked = sorted(by_field, key=lambda f: (-sum(n.votes for n in by_field[f]), f))
+    standing = [f for f in ctx.standing_topic_fields if f not in by_field]
+    cycle.agenda_topics.clear()
+    for position, topic_field in enumerate([*ranked, *standing], start=1):
+        topic = AgendaTopic(title=topic_field, topic_field=topic_field, position=position)
+        topic.needs.extend(by_field.get(topic_field, []))
+        cycle.agenda_topics.append(topic)
+
+
+@RULES.action(RECOMMENDATION, "Stellungnahme der Kommission festhalten (Text).")
+def record_statement(recommendation: Recommendation, ctx: TransitionContext) -> None:
+    recommendation.commission_statement = ctx.text
+
+
+@RULES.action(RECOMMENDATION, "Beschlusstext festhalten (Text, sonst der Empfehlungstext).")
+def record_resolution(recommendation: Recommendation, ctx: TransitionContext) -> None:
+    recommendation.resolution_text = ctx.text or recommendation.text
+
+
+@RULES.action(RECOMMENDATION, "Umsetzungsbericht festhalten (Text).")
+def record_implementation_report(recommendation: Recommendation, ctx: TransitionContext) -> None:
+    recommendation.implementation_report = ctx.text
+
+
+def _forwarded_needs(cycle: Cycle) -> list[Any]:
+    return [n for n in cycle.round.county_wide_needs() if n.status == NeedStatus.FORWARDED]

@@ -1,0 +1,182 @@
+"""Workflow definitions as data, and the rules that make a definition sound.
+
+A definition is read from a TOML file by an adapter; this module only holds
+its shape and checks it: every state reachable, no dead ends, every guard,
+action and template known.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from deliberation.domain.errors import WorkflowDefinitionError
+from deliberation.domain.model import SubjectKind
+
+#: Operations a state can permit on its record (``allows = [...]`` in a definition).
+CAPABILITIES = frozenset({"add_needs", "vote_needs", "form_groups", "draft_recommendations"})
+
+#: Values a transition can ask for (``requires = [...]``); the CLI offers them as options.
+PARAMETERS = frozenset({"text"})
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    title: str
+    final: bool = False
+    allows: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    title: str
+    guards: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    send: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    name: str
+    version: int
+    title: str
+    subject: SubjectKind
+    initial: str
+    states: dict[str, StateSpec]
+    transitions: tuple[TransitionSpec, ...]
+    source: str = field(default="", compare=False)
+
+    def state(self, name: str) -> StateSpec:
+        return self.states[name]
+
+    def transitions_from(self, state: str) -> list[TransitionSpec]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def triggers_from(self, state: str) -> list[str]:
+        """Triggers allowed in ``state``, in definition order, without duplicates."""
+        return list(dict.fromkeys(t.trigger for t in self.transitions_from(state)))
+
+    def is_final(self, state: str) -> bool:
+        return self.states[state].final
+
+    def allows(self, state: str, capability: str) -> bool:
+        return capability in self.states[state].allows
+
+
+@dataclass(frozen=True)
+class RuleNames:
+    """What a definition may refer to, per subject kind."""
+
+    guards: dict[str, frozenset[SubjectKind]]
+    actions: dict[str, frozenset[SubjectKind]]
+
+
+def validate_definition(
+    definition: WorkflowDefinition,
+    rules: RuleNames,
+    template_exists: Callable[[str], bool],
+) -> None:
+    """Raise ``WorkflowDefinitionError`` listing every problem of ``definition``."""
+    problems = [
+        *_reference_problems(definition, rules, template_exists),
+        *_graph_problems(definition),
+    ]
+    if problems:
+        where = definition.source or definition.name
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise WorkflowDefinitionError(f"{where}: Workflow-Definition ist fehlerhaft:\n{listing}")
+
+
+def _reference_problems(
+    d: WorkflowDefinition, rules: RuleNames, template_exists: Callable[[str], bool]
+) -> Iterable[str]:
+    known_states = ", ".join(d.states)
+    if d.initial not in d.states:
+        yield f'Startzustand "{d.initial}" ist kein deklarierter Zustand (bekannt: {known_states})'
+    for state in d.states.values():
+        for capability in sorted(state.allows - CAPABILITIES):
+            yield (
+                f'Zustand "{state.name}": unbekannte Erlaubnis "{capability}" '
+                f"(bekannt: {', '.join(sorted(CAPABILITIES))})"
+            )
+    for index, t in enumerate(d.transitions, start=1):
+        label = f'Übergang {index} ("{t.trigger}")'
+        for source in t.sources:
+            if source not in d.states:
+                yield f'{label}: unbekannter Zustand "{source}" in "from" (bekannt: {known_states})'
+        if t.dest not in d.states:
+            yield f'{label}: unbekannter Zustand "{t.dest}" in "to" (bekannt: {known_states})'
+        yield from _named_rule_problems(label, "Guard", t.guards, rules.guards, d.subject)
+        yield from _named_rule_problems(label, "Aktion", t.actions, rules.actions, d.subject)
+        for parameter in t.requires:
+            if parameter not in PARAMETERS:
+                yield f'{label}: unbekannter Parameter "{parameter}" in "requires"'
+        for template in t.send:
+            if not template_exists(template):
+                yield f'{label}: Vorlage "{template}" fehlt im Ordner templates/'
+    yield from _duplicate_trigger_problems(d)
+
+
+def _named_rule_problems(
+    label: str,
+    what: str,
+    names: tuple[str, ...],
+    known: dict[str, frozenset[SubjectKind]],
+    subject: SubjectKind,
+) -> Iterable[str]:
+    for name in names:
+        if name not in known:
+            yield f'{label}: unbekannte(r) {what} "{name}" (bekannt: {", ".join(sorted(known))})'
+        elif subject not in known[name]:
+            yield f'{label}: {what} "{name}" passt nicht zu Datensätzen vom Typ "{subject.value}"'
+
+
+def _duplicate_trigger_problems(d: WorkflowDefinition) -> Iterable[str]:
+    seen: set[tuple[str, str]] = set()
+    for t in d.transitions:
+        for source in t.sources:
+            if (source, t.trigger) in seen and not t.guards:
+                yield (
+                    f'Auslöser "{t.trigger}" ist im Zustand "{source}" mehrfach ohne Guard '
+                    "definiert; der zweite Übergang wäre nie erreichbar"
+                )
+            seen.add((source, t.trigger))
+
+
+def _graph_problems(d: WorkflowDefinition) -> Iterable[str]:
+    if d.initial not in d.states:
+        return
+    reachable = _reachable_states(d)
+    for name in d.states:
+        if name not in reachable:
+            yield f'Zustand "{name}" ist vom Startzustand "{d.initial}" aus nicht erreichbar'
+    for name, state in d.states.items():
+        outgoing = d.transitions_from(name)
+        if not state.final and not outgoing:
+            yield (
+                f'Zustand "{name}" ist eine Sackgasse: kein Übergang führt hinaus, '
+                'und er ist nicht als "final = true" markiert'
+            )
+        if state.final and outgoing:
+            triggers = ", ".join(t.trigger for t in outgoing)
+            yield f'Endzustand "{name}" hat ausgehende Übergänge ({triggers})'
+    if not any(s.final for s in d.states.values()):
+        yield 'kein Zustand ist als Endzustand ("final = true") markiert'
+
+
+def _reachable_states(d: WorkflowDefinition) -> set[str]:
+    reachable = {d.initial}
+    queue = deque([d.initial])
+    while queue:
+        current = queue.popleft()
+        for t in d.transitions_from(current):
+            if t.dest in d.states and t.dest not in reachable:
+                reachable.add(t.dest)
+                queue.append(t.dest)
+    return reachable
