@@ -167,7 +167,8 @@ def _smtp(smtp: Section, environ: Mapping[str, str]) -> SmtpConfig:
     smtp.only(("host", "port", "security", "username", "password_env", "sender"))
     security = smtp.text("security", "none")
     if security not in SMTP_SECURITY:
-        raise smtp.fail("security", f'"{security}" ist unbekannt (erlaubt: {", ".join(SMTP_SECURITY)}).')
+        allowed = ", ".join(SMTP_SECURITY)
+        raise smtp.fail("security", f'"{security}" ist unbekannt (erlaubt: {allowed}).')
     port = smtp.integer("port", minimum=1)
     if port > 65535:
         raise smtp.fail("port", f"{port} ist kein gültiger Port (1 bis 65535).")

@@ -73,7 +73,8 @@ class Section:
         return value
 
     def integer(self, key: str, default: Any = None, minimum: int | None = None) -> int:
-        value: int = self._get(key, int, "eine ganze Zahl", _REQUIRED if default is None else default)
+        fallback = _REQUIRED if default is None else default
+        value: int = self._get(key, int, "eine ganze Zahl", fallback)
         if minimum is not None and value < minimum:
             raise self.fail(key, f"muss mindestens {minimum} sein, nicht {value}.")
         return value

@@ -46,7 +46,7 @@ def load_workflow(
 
 def _parse(root: Section, where: str) -> WorkflowDefinition:
     head = root.table("workflow")
-    head.only(("name", "version", "title", "subject", "initial"))
+    head.only(("name", "version", "title", "subject", "initial", "per_municipality"))
     subject_name = head.text("subject")
     try:
         subject = SubjectKind(subject_name)
@@ -61,6 +61,7 @@ def _parse(root: Section, where: str) -> WorkflowDefinition:
         initial=head.text("initial"),
         states=_parse_states(root.table("states")),
         transitions=tuple(_parse_transition(t) for t in root.tables("transitions")),
+        per_municipality=head.flag("per_municipality", False),
         source=where,
     )
 

@@ -127,18 +127,18 @@ class WorkflowEngine:
         self, definition: WorkflowDefinition, subject: Stateful, trigger: str
     ) -> InvalidTrigger:
         allowed = definition.triggers_from(subject.state)
-        state_title = definition.state(subject.state).title
-        if allowed:
-            listing = "erlaubt sind: " + ", ".join(allowed)
+        state = f'"{subject.state}" ({definition.state(subject.state).title})'
+        if trigger in {t.trigger for t in definition.transitions}:
+            label = subject.subject_label()
+            problem = f'"{trigger}" ist für {label} im Zustand {state} nicht möglich'
         else:
-            listing = "der Zustand ist ein Endzustand, es gibt keine weiteren Schritte"
-        known = trigger in {t.trigger for t in definition.transitions}
-        what = "ist im Zustand" if known else "gibt es nicht im Zustand"
-        return InvalidTrigger(
-            f'Den Auslöser "{trigger}" {what} "{subject.state}" ({state_title}) von '
-            f"{subject.subject_label()}; {listing}.",
-            allowed,
-        )
+            problem = (
+                f'Den Schritt "{trigger}" gibt es im Workflow "{definition.name}" nicht; '
+                f"{subject.subject_label()} steht im Zustand {state}"
+            )
+        if allowed:
+            return InvalidTrigger(f"{problem}. Erlaubt sind: {', '.join(allowed)}.", allowed)
+        return InvalidTrigger(f"{problem}. Das ist ein Endzustand: kein Schritt mehr möglich.", [])
 
     def _build_machine(self, definition: WorkflowDefinition) -> Machine:
         machine = Machine(

@@ -20,6 +20,13 @@ class SubjectKind(StrEnum):
     RECOMMENDATION = "recommendation"
 
 
+SUBJECT_LABELS = {
+    SubjectKind.CYCLE: "Zyklus",
+    SubjectKind.WORKING_GROUP: "Arbeitsgruppe",
+    SubjectKind.RECOMMENDATION: "Empfehlung",
+}
+
+
 class NeedScope(StrEnum):
     """Where a need is handled: in the municipality or at county level."""
 
@@ -99,7 +106,8 @@ class Stateful:
     updated_at: datetime
 
     def subject_label(self) -> str:
-        return f"{self.kind.value} {self.id}"
+        """How users call this record in messages, e.g. "Zyklus 8"."""
+        return f"{SUBJECT_LABELS[self.kind]} {self.id}"
 
 
 class Cycle(Stateful):

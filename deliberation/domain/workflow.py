@@ -50,6 +50,7 @@ class WorkflowDefinition:
     initial: str
     states: dict[str, StateSpec]
     transitions: tuple[TransitionSpec, ...]
+    per_municipality: bool = False
     source: str = field(default="", compare=False)
 
     def state(self, name: str) -> StateSpec:

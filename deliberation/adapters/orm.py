@@ -1,0 +1,274 @@
+"""Tables, and the mapping of the plain domain classes onto them.
+
+Mapping is imperative (``registry.map_imperatively``) so the domain never
+imports SQLAlchemy. ``start_mappers`` is called once by the composition root.
+Stateful records carry a ``version`` column that SQLAlchemy checks on every
+UPDATE: a concurrent change makes the second writer fail instead of silently
+overwriting the first.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import registry, relationship
+
+from deliberation.domain import model
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC; returns them aware (UTC) on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; the domain works with aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _workflow_columns() -> list[Column[Any]]:
+    return [
+        Column("workflow", String(80), nullable=False),
+        Column("workflow_version", Integer, nullable=False),
+        Column("state", String(80), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+    ]
+
+
+municipalities = Table(
+    "municipalities",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+bodies = Table(
+    "bodies",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("notice_days", Integer, nullable=False),
+    Column("interval_months", Integer, nullable=False),
+    Column("public", Boolean, nullable=False),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(80), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+cycles = Table(
+    "cycles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("rounds.id"), nullable=False, index=True),
+    Column("municipality_key", ForeignKey("municipalities.key"), nullable=True),
+    Column("title", String(300), nullable=False),
+    *_workflow_columns(),
+    Index("ix_cycles_workflow_state", "workflow", "state"),
+)
+
+needs = Table(
+    "needs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cycle_id", ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("municipality_key", ForeignKey("municipalities.key"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("topic_field", String(120), nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("votes", Integer, nullable=False, default=0),
+    Column("status", String(40), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+agenda_topics = Table(
+    "agenda_topics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conference_id", ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("topic_field", String(120), nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+agenda_topic_needs = Table(
+    "agenda_topic_needs",
+    metadata,
+    Column("topic_id", ForeignKey("agenda_topics.id"), primary_key=True),
+    Column("need_id", ForeignKey("needs.id"), primary_key=True, index=True),
+)
+
+working_groups = Table(
+    "working_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conference_id", ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("topic_id", ForeignKey("agenda_topics.id"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("mandate", Text, nullable=False),
+    Column("due_date", Date, nullable=False),
+    *_workflow_columns(),
+)
+
+working_group_members = Table(
+    "working_group_members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("working_groups.id"), nullable=False, index=True),
+    Column("name", String(300), nullable=False),
+    Column("organisation", String(300), nullable=False),
+)
+
+recommendations = Table(
+    "recommendations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("working_group_id", ForeignKey("working_groups.id"), nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("commission_statement", Text, nullable=False),
+    Column("resolution_text", Text, nullable=False),
+    Column("implementation_report", Text, nullable=False),
+    *_workflow_columns(),
+    Index("ix_recommendations_workflow_state", "workflow", "state"),
+)
+
+recommendation_needs = Table(
+    "recommendation_needs",
+    metadata,
+    Column("recommendation_id", ForeignKey("recommendations.id"), primary_key=True),
+    Column("need_id", ForeignKey("needs.id"), primary_key=True, index=True),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("location", String(300), nullable=False),
+    Column("body_key", ForeignKey("bodies.key"), nullable=True, index=True),
+    Column("cycle_id", ForeignKey("cycles.id"), nullable=True, index=True),
+    Column("status", String(40), nullable=False),
+)
+
+transition_log = Table(
+    "transition_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject_kind", String(40), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("workflow", String(80), nullable=False),
+    Column("trigger", String(80), nullable=False),
+    Column("from_state", String(80), nullable=True),
+    Column("to_state", String(80), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_transition_log_subject", "subject_kind", "subject_id"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("template", String(200), nullable=False),
+    Column("subject_kind", String(40), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(40), nullable=False, index=True),
+)
+
+mapper_registry = registry(metadata=metadata)
+_started = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes; safe to call more than once."""
+    global _started
+    if _started:
+        return
+    _started = True
+    m = mapper_registry.map_imperatively
+    m(model.Municipality, municipalities)
+    m(model.Body, bodies)
+    m(model.Round, rounds, properties={
+        "cycles": relationship(model.Cycle, back_populates="round", order_by=cycles.c.id),
+    })
+    m(model.Cycle, cycles, version_id_col=cycles.c.version, properties={
+        "round": relationship(model.Round, back_populates="cycles"),
+        "municipality": relationship(model.Municipality, lazy="joined"),
+        "needs": relationship(
+            model.Need, back_populates="cycle", order_by=needs.c.id, cascade="all, delete-orphan"
+        ),
+        "agenda_topics": relationship(
+            model.AgendaTopic, order_by=agenda_topics.c.position, cascade="all, delete-orphan"
+        ),
+        "working_groups": relationship(
+            model.WorkingGroup, back_populates="conference", order_by=working_groups.c.id
+        ),
+    })
+    m(model.Need, needs, properties={
+        "cycle": relationship(model.Cycle, back_populates="needs"),
+        "municipality": relationship(model.Municipality, lazy="joined"),
+    })
+    m(model.AgendaTopic, agenda_topics, properties={
+        "needs": relationship(model.Need, secondary=agenda_topic_needs, order_by=needs.c.id),
+    })
+    m(model.GroupMember, working_group_members)
+    m(model.WorkingGroup, working_groups, version_id_col=working_groups.c.version, properties={
+        "conference": relationship(model.Cycle, back_populates="working_groups"),
+        "topic": relationship(model.AgendaTopic),
+        "members": relationship(
+            model.GroupMember, order_by=working_group_members.c.id, cascade="all, delete-orphan"
+        ),
+        "recommendations": relationship(
+            model.Recommendation, back_populates="working_group", order_by=recommendations.c.id
+        ),
+    })
+    m(model.Recommendation, recommendations, version_id_col=recommendations.c.version, properties={
+        "working_group": relationship(model.WorkingGroup, back_populates="recommendations"),
+        "needs": relationship(model.Need, secondary=recommendation_needs, order_by=needs.c.id),
+    })
+    m(model.Meeting, meetings, properties={"cycle": relationship(model.Cycle)})
+    m(model.TransitionRecord, transition_log)
+    m(model.Notification, notifications)

@@ -1,0 +1,54 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rollback by default."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from deliberation.adapters.repository import SqlRepository
+from deliberation.domain.errors import ConcurrencyConflict
+
+CONFLICT_MESSAGE = (
+    "Der Datensatz wurde inzwischen von jemand anderem geändert; Ihre Änderung wurde nicht "
+    "gespeichert. Bitte den aktuellen Stand ansehen und den Schritt erneut ausführen."
+)
+
+
+class SqlUnitOfWork:
+    session: Session
+    repo: SqlRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self._session_factory()
+        self.repo = SqlRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        self.session.close()
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError:
+            raise ConcurrencyConflict(CONFLICT_MESSAGE) from None
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError:
+            self.session.rollback()
+            raise ConcurrencyConflict(CONFLICT_MESSAGE) from None
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,84 @@
+"""The composition root: reads the configuration and wires adapters to use cases.
+
+Nothing connects, reads files or starts threads at import time; everything
+happens in ``bootstrap()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from deliberation.adapters import database, orm
+from deliberation.adapters.templates import TemplateCatalog
+from deliberation.adapters.unit_of_work import SqlUnitOfWork
+from deliberation.adapters.workflow_files import load_workflows
+from deliberation.config import Settings, load_settings
+from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.model import Body, Municipality
+from deliberation.service_layer import reference_data
+from deliberation.service_layer.ports import Dependencies
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Application:
+    settings: Settings
+    deps: Dependencies
+    db: Engine
+    templates: TemplateCatalog
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def load_engine(settings: Settings) -> tuple[WorkflowEngine, TemplateCatalog]:
+    """Load and validate every workflow definition and its templates."""
+    templates = TemplateCatalog(settings.templates_dir)
+    definitions = load_workflows(settings.workflows_dir, templates.exists)
+    return WorkflowEngine(definitions), templates
+
+
+def bootstrap(
+    config_path: Path,
+    database_url: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    require_schema: bool = True,
+) -> Application:
+    settings = load_settings(config_path)
+    if database_url is not None:
+        settings = settings.with_database(database_url)
+    engine, templates = load_engine(settings)
+    orm.start_mappers()
+    db = database.make_engine(settings.database_url)
+    if require_schema:
+        database.require_current_schema(db)
+    factory = database.session_factory(db)
+    deps = Dependencies(
+        unit_of_work=lambda: SqlUnitOfWork(factory),
+        engine=engine,
+        clock=clock,
+        topic_fields=settings.topic_fields,
+    )
+    return Application(settings, deps, db, templates)
+
+
+def initialise_database(app: Application) -> tuple[str | None, str]:
+    """Create or upgrade the schema, then load municipalities and bodies from the config."""
+    revisions = database.upgrade(app.db)
+    reference_data.synchronise(
+        app.deps,
+        [Municipality(m.key, m.name) for m in app.settings.municipalities],
+        [
+            Body(b.key, b.name, b.kind, b.notice_days, b.every_months, b.public)
+            for b in app.settings.bodies
+        ],
+    )
+    return revisions

@@ -1,0 +1,124 @@
+"""Use cases for cycles: launch a round's workshops or its conference, advance them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
+from deliberation.domain.workflow import WorkflowDefinition
+from deliberation.service_layer import stepping
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
+from deliberation.service_layer.views import CycleView, LogView, cycle_view
+
+
+class DuplicateCycle(DeliberationError):
+    """A round already has this cycle."""
+
+
+def launch(
+    deps: Dependencies,
+    workflow: str,
+    round_label: str,
+    actor: str,
+    municipality_keys: list[str] | None = None,
+    reason: str = "",
+) -> list[int]:
+    """Start cycles of ``workflow`` in round ``round_label``; returns their ids.
+
+    A per-municipality workflow starts one cycle for each named municipality
+    (all of them when none is named); others start one county-wide cycle.
+    """
+    definition = deps.engine.latest(workflow)
+    if definition.subject != SubjectKind.CYCLE:
+        raise DeliberationError(
+            f'"{workflow}" ist kein Zyklus-Workflow; Arbeitsgruppen und Empfehlungen entstehen '
+            "mit 'group form' und 'recommendation draft'."
+        )
+    with deps.unit_of_work() as uow:
+        ctx = stepping.context(deps, actor, reason)
+        round_ = uow.repo.round(round_label) or Round(round_label, ctx.now)
+        places = _places(uow, definition, municipality_keys)
+        cycles = [_new_cycle(round_, definition, place, ctx.now) for place in places]
+        for cycle in cycles:
+            uow.repo.add(cycle)
+        for cycle in cycles:
+            stepping.record_creation(uow, cycle, "launch", ctx)
+        uow.commit()
+        return [c.id or 0 for c in cycles]
+
+
+def _places(
+    uow: UnitOfWork, definition: WorkflowDefinition, keys: list[str] | None
+) -> list[Municipality | None]:
+    if not definition.per_municipality:
+        if keys:
+            raise DeliberationError(
+                f'"{definition.name}" ist kreisweit; --municipality passt nicht dazu.'
+            )
+        return [None]
+    if not keys:
+        return list(uow.repo.municipalities())
+    places: list[Municipality | None] = []
+    for key in keys:
+        municipality = uow.repo.municipality(key)
+        if municipality is None:
+            known = ", ".join(m.key for m in uow.repo.municipalities())
+            raise NotFound(f'Gemeinde "{key}" ist unbekannt (bekannt: {known}).')
+        places.append(municipality)
+    return places
+
+
+def _new_cycle(
+    round_: Round, definition: WorkflowDefinition, place: Municipality | None, now: datetime
+) -> Cycle:
+    for existing in round_.cycles:
+        if existing.workflow == definition.name and existing.municipality is place:
+            where = f" für {place.name}" if place else ""
+            raise DuplicateCycle(
+                f"Im Durchgang {round_.label} gibt es bereits {definition.title}{where} "
+                f"(Zyklus {existing.id})."
+            )
+    suffix = f" {place.name}" if place else ""
+    return Cycle(
+        round=round_,
+        workflow=definition.name,
+        workflow_version=definition.version,
+        state=definition.initial,
+        title=f"{definition.title}{suffix} {round_.label}",
+        created_at=now,
+        municipality=place,
+    )
+
+
+def advance(
+    deps: Dependencies, cycle_id: int, trigger: str, actor: str, reason: str = "", text: str = ""
+) -> LogView:
+    with deps.unit_of_work() as uow:
+        cycle = get(uow, cycle_id)
+        return stepping.step(deps, uow, cycle, trigger, actor, reason, text)
+
+
+def get(uow: UnitOfWork, cycle_id: int) -> Cycle:
+    cycle = uow.repo.cycle(cycle_id)
+    if cycle is None:
+        raise NotFound(f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list zeigt alle).")
+    return cycle
+
+
+def list_cycles(
+    deps: Dependencies,
+    round_label: str | None = None,
+    workflow: str | None = None,
+    state: str | None = None,
+) -> list[CycleView]:
+    with deps.unit_of_work() as uow:
+        return [
+            cycle_view(deps.engine, c) for c in uow.repo.cycles(round_label, workflow, state)
+        ]
+
+
+def show(deps: Dependencies, cycle_id: int) -> CycleView:
+    with deps.unit_of_work() as uow:
+        cycle = get(uow, cycle_id)
+        return cycle_view(deps.engine, cycle, uow.repo.log("cycle", cycle_id))

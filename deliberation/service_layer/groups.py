@@ -1,0 +1,95 @@
+"""Use cases for ad-hoc working groups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from deliberation.domain.errors import DeliberationError, GuardRejected, NotFound
+from deliberation.domain.model import AgendaTopic, GroupMember, WorkingGroup
+from deliberation.domain.rules import has_agenda
+from deliberation.service_layer import cycles, stepping
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
+from deliberation.service_layer.views import GroupView, LogView, group_view
+
+GROUP_WORKFLOW = "working_group"
+
+
+def form(
+    deps: Dependencies,
+    conference_id: int,
+    topic: str,
+    name: str,
+    mandate: str,
+    due_date: date,
+    members: list[str],
+    actor: str,
+) -> int:
+    """Form a working group on one agenda topic of a held conference; returns its id."""
+    if not name.strip() or not mandate.strip():
+        raise DeliberationError("Eine Arbeitsgruppe braucht einen Namen und einen Auftrag.")
+    definition = deps.engine.latest(GROUP_WORKFLOW)
+    with deps.unit_of_work() as uow:
+        conference = cycles.get(uow, conference_id)
+        stepping.require_capability(deps, conference, "form_groups", "Arbeitsgruppen bilden")
+        ctx = stepping.context(deps, actor)
+        refusal = has_agenda(conference, ctx)
+        if refusal:
+            raise GuardRejected(f"Keine Arbeitsgruppe möglich: {refusal}", [refusal])
+        chosen = _topic(conference.agenda_topics, topic)
+        if due_date <= ctx.now.date():
+            raise DeliberationError(f"Die Frist {due_date:%d.%m.%Y} liegt nicht in der Zukunft.")
+        group = WorkingGroup(
+            name=name.strip(),
+            topic=chosen,
+            mandate=mandate.strip(),
+            due_date=due_date,
+            workflow=definition.name,
+            workflow_version=definition.version,
+            state=definition.initial,
+            created_at=ctx.now,
+        )
+        group.members.extend(_member(m) for m in members if m.strip())
+        conference.working_groups.append(group)
+        stepping.record_creation(uow, group, "form", ctx)
+        uow.commit()
+        return group.id or 0
+
+
+def _topic(topics: list[AgendaTopic], wanted: str) -> AgendaTopic:
+    """The topic named by its position on the agenda or its title."""
+    for topic in topics:
+        if wanted.strip().casefold() in (str(topic.position), topic.title.casefold()):
+            return topic
+    listing = ", ".join(f"{t.position}. {t.title}" for t in topics)
+    raise NotFound(f'Thema "{wanted}" steht nicht auf der Tagesordnung ({listing}).')
+
+
+def _member(entry: str) -> GroupMember:
+    name, _, organisation = entry.partition("/")
+    return GroupMember(name.strip(), organisation.strip())
+
+
+def advance(
+    deps: Dependencies, group_id: int, trigger: str, actor: str, reason: str = ""
+) -> LogView:
+    with deps.unit_of_work() as uow:
+        group = get(uow, group_id)
+        return stepping.step(deps, uow, group, trigger, actor, reason)
+
+
+def get(uow: UnitOfWork, group_id: int) -> WorkingGroup:
+    group = uow.repo.working_group(group_id)
+    if group is None:
+        raise NotFound(f"Arbeitsgruppe {group_id} gibt es nicht (deliberation group list).")
+    return group
+
+
+def list_groups(deps: Dependencies, conference_id: int | None = None) -> list[GroupView]:
+    with deps.unit_of_work() as uow:
+        return [group_view(deps.engine, g) for g in uow.repo.working_groups(conference_id)]
+
+
+def show(deps: Dependencies, group_id: int) -> GroupView:
+    with deps.unit_of_work() as uow:
+        group = get(uow, group_id)
+        return group_view(deps.engine, group, uow.repo.log("working_group", group_id))

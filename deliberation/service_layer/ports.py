@@ -1,0 +1,99 @@
+"""What the service layer needs from the outside; adapters implement it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.model import (
+    Body,
+    Cycle,
+    Municipality,
+    Need,
+    Notification,
+    Recommendation,
+    Round,
+    TransitionRecord,
+    WorkingGroup,
+)
+
+
+class Repository(Protocol):
+    def add(self, item: object) -> None: ...
+
+    def round(self, label: str) -> Round | None: ...
+
+    def cycle(self, cycle_id: int) -> Cycle | None: ...
+
+    def cycles(
+        self, round_label: str | None = None, workflow: str | None = None, state: str | None = None
+    ) -> list[Cycle]: ...
+
+    def need(self, need_id: int) -> Need | None: ...
+
+    def needs(
+        self, cycle_id: int | None = None, round_label: str | None = None, scope: str | None = None
+    ) -> list[Need]: ...
+
+    def add_votes(self, need_id: int, dots: int) -> None: ...
+
+    def working_group(self, group_id: int) -> WorkingGroup | None: ...
+
+    def working_groups(self, conference_id: int | None = None) -> list[WorkingGroup]: ...
+
+    def recommendation(self, recommendation_id: int) -> Recommendation | None: ...
+
+    def recommendations(
+        self, state: str | None = None, group_id: int | None = None
+    ) -> list[Recommendation]: ...
+
+    def municipality(self, key: str) -> Municipality | None: ...
+
+    def municipalities(self) -> list[Municipality]: ...
+
+    def body(self, key: str) -> Body | None: ...
+
+    def bodies(self) -> list[Body]: ...
+
+    def log(self, subject_kind: str, subject_id: int) -> list[TransitionRecord]: ...
+
+    def notifications(self, status: str | None = None) -> list[Notification]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: commit explicitly, everything else rolls back."""
+
+    @property
+    def repo(self) -> Repository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What every use case gets from the composition root."""
+
+    unit_of_work: Callable[[], UnitOfWork]
+    engine: WorkflowEngine
+    clock: Clock
+    topic_fields: tuple[str, ...] = ()

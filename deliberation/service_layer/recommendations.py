@@ -1,0 +1,87 @@
+"""Use cases for recommendations (Empfehlungen) on their way to a Kreistag decision."""
+
+from __future__ import annotations
+
+from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.model import Recommendation
+from deliberation.service_layer import groups, stepping
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
+from deliberation.service_layer.views import (
+    LogView,
+    RecommendationView,
+    recommendation_view,
+)
+
+RECOMMENDATION_WORKFLOW = "recommendation"
+
+
+def draft(
+    deps: Dependencies,
+    group_id: int,
+    title: str,
+    text: str,
+    actor: str,
+    need_ids: list[int] | None = None,
+) -> int:
+    """Draft a recommendation in a working group, linked to the needs it answers."""
+    if not title.strip() or not text.strip():
+        raise DeliberationError("Eine Empfehlung braucht einen Titel und einen Text.")
+    definition = deps.engine.latest(RECOMMENDATION_WORKFLOW)
+    with deps.unit_of_work() as uow:
+        group = groups.get(uow, group_id)
+        stepping.require_capability(deps, group, "draft_recommendations", "Empfehlungen entwerfen")
+        ctx = stepping.context(deps, actor)
+        recommendation = Recommendation(
+            title=title.strip(),
+            text=text.strip(),
+            workflow=definition.name,
+            workflow_version=definition.version,
+            state=definition.initial,
+            created_at=ctx.now,
+        )
+        for need_id in need_ids or []:
+            need = uow.repo.need(need_id)
+            if need is None:
+                raise NotFound(f"Bedarf {need_id} gibt es nicht.")
+            recommendation.needs.append(need)
+        group.recommendations.append(recommendation)
+        stepping.record_creation(uow, recommendation, "draft", ctx)
+        uow.commit()
+        return recommendation.id or 0
+
+
+def advance(
+    deps: Dependencies,
+    recommendation_id: int,
+    trigger: str,
+    actor: str,
+    reason: str = "",
+    text: str = "",
+) -> LogView:
+    with deps.unit_of_work() as uow:
+        rec = get(uow, recommendation_id)
+        return stepping.step(deps, uow, rec, trigger, actor, reason, text)
+
+
+def get(uow: UnitOfWork, recommendation_id: int) -> Recommendation:
+    rec = uow.repo.recommendation(recommendation_id)
+    if rec is None:
+        raise NotFound(
+            f"Empfehlung {recommendation_id} gibt es nicht (deliberation recommendation list)."
+        )
+    return rec
+
+
+def list_recommendations(
+    deps: Dependencies, state: str | None = None, group_id: int | None = None
+) -> list[RecommendationView]:
+    with deps.unit_of_work() as uow:
+        return [
+            recommendation_view(deps.engine, r) for r in uow.repo.recommendations(state, group_id)
+        ]
+
+
+def show(deps: Dependencies, recommendation_id: int) -> RecommendationView:
+    with deps.unit_of_work() as uow:
+        rec = get(uow, recommendation_id)
+        return recommendation_view(deps.engine, rec, uow.repo.log("recommendation", rec.id or 0))

@@ -1,0 +1,92 @@
+"""Firing a trigger inside a unit of work: the one path every state change takes."""
+
+from __future__ import annotations
+
+from deliberation.domain.errors import NotAllowedInState
+from deliberation.domain.model import Notification, Stateful, TransitionRecord
+from deliberation.domain.rules import TransitionContext
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
+from deliberation.service_layer.views import LogView, log_view
+
+
+def context(deps: Dependencies, actor: str, reason: str = "", text: str = "") -> TransitionContext:
+    return TransitionContext(
+        actor=actor,
+        reason=reason,
+        now=deps.clock(),
+        facts=deps.engine,
+        text=text,
+        standing_topic_fields=deps.topic_fields,
+    )
+
+
+def fire(
+    deps: Dependencies,
+    uow: UnitOfWork,
+    subject: Stateful,
+    trigger: str,
+    ctx: TransitionContext,
+) -> TransitionRecord:
+    """Run ``trigger``, write the log row and requested messages, commit; all or nothing."""
+    outcome = deps.engine.fire(subject, trigger, ctx)
+    uow.repo.add(outcome.record)
+    for message in outcome.messages:
+        uow.repo.add(
+            Notification(
+                template=message.template,
+                subject_kind=subject.kind.value,
+                subject_id=subject.id or 0,
+                created_at=ctx.now,
+            )
+        )
+    uow.commit()
+    return outcome.record
+
+
+def step(
+    deps: Dependencies,
+    uow: UnitOfWork,
+    subject: Stateful,
+    trigger: str,
+    actor: str,
+    reason: str = "",
+    text: str = "",
+) -> LogView:
+    """``fire`` with a fresh context; the log entry as the caller shows it."""
+    return log_view(fire(deps, uow, subject, trigger, context(deps, actor, reason, text)))
+
+
+def record_creation(
+    uow: UnitOfWork, subject: Stateful, trigger: str, ctx: TransitionContext
+) -> TransitionRecord:
+    """Log the birth of a record (from nothing into its initial state)."""
+    uow.flush()
+    record = TransitionRecord(
+        subject_kind=subject.kind.value,
+        subject_id=subject.id or 0,
+        workflow=subject.workflow,
+        trigger=trigger,
+        from_state=None,
+        to_state=subject.state,
+        actor=ctx.actor,
+        reason=ctx.reason,
+        at=ctx.now,
+    )
+    uow.repo.add(record)
+    return record
+
+
+def require_capability(
+    deps: Dependencies, subject: Stateful, capability: str, what: str
+) -> None:
+    """Refuse ``what`` unless the subject's current state allows ``capability``."""
+    if deps.engine.allows(subject, capability):
+        return
+    definition = deps.engine.definition_of(subject)
+    states = [s.title for s in definition.states.values() if capability in s.allows]
+    current = definition.state(subject.state).title
+    where = " oder ".join(f'"{s}"' for s in states) or "keinem Zustand"
+    raise NotAllowedInState(
+        f'{what} ist bei {subject.subject_label()} im Zustand "{current}" nicht möglich, '
+        f"nur im Zustand {where}."
+    )

@@ -1,0 +1,208 @@
+"""Read models: plain data for the entrypoints, detached from any session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.model import (
+    Cycle,
+    Need,
+    Recommendation,
+    Stateful,
+    TransitionRecord,
+    WorkingGroup,
+)
+
+
+@dataclass(frozen=True)
+class StepView:
+    trigger: str
+    title: str
+    needs_text: bool
+
+
+@dataclass(frozen=True)
+class LogView:
+    at: datetime
+    actor: str
+    trigger: str
+    from_state: str | None
+    to_state: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """Where a workflow-driven record stands and what can happen next."""
+
+    id: int
+    workflow: str
+    workflow_title: str
+    state: str
+    state_title: str
+    final: bool
+    version: int
+    updated_at: datetime
+    next_steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True)
+class NeedView:
+    id: int
+    cycle_id: int
+    municipality: str
+    text: str
+    topic_field: str
+    scope: str
+    votes: int
+    status: str
+
+
+@dataclass(frozen=True)
+class TopicView:
+    id: int
+    position: int
+    title: str
+    need_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CycleView:
+    status: StatusView
+    round: str
+    title: str
+    municipality: str
+    needs: tuple[NeedView, ...] = ()
+    agenda: tuple[TopicView, ...] = ()
+    group_ids: tuple[int, ...] = ()
+    log: tuple[LogView, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupView:
+    status: StatusView
+    name: str
+    conference_id: int
+    topic: str
+    mandate: str
+    due_date: date
+    members: tuple[str, ...]
+    recommendation_ids: tuple[int, ...] = ()
+    log: tuple[LogView, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    status: StatusView
+    title: str
+    text: str
+    group_id: int
+    group_name: str
+    commission_statement: str
+    resolution_text: str
+    implementation_report: str
+    need_ids: tuple[int, ...] = ()
+    log: tuple[LogView, ...] = field(default=())
+
+
+def status_view(engine: WorkflowEngine, subject: Stateful) -> StatusView:
+    definition = engine.definition_of(subject)
+    steps = tuple(
+        StepView(t.trigger, t.title, "text" in t.requires)
+        for t in definition.transitions_from(subject.state)
+    )
+    state = definition.state(subject.state)
+    return StatusView(
+        id=subject.id or 0,
+        workflow=definition.name,
+        workflow_title=definition.title,
+        state=state.name,
+        state_title=state.title,
+        final=state.final,
+        version=subject.version,
+        updated_at=subject.updated_at,
+        next_steps=_unique_steps(steps),
+    )
+
+
+def _unique_steps(steps: tuple[StepView, ...]) -> tuple[StepView, ...]:
+    seen: dict[str, StepView] = {}
+    for step in steps:
+        seen.setdefault(step.trigger, step)
+    return tuple(seen.values())
+
+
+def log_view(r: TransitionRecord) -> LogView:
+    return LogView(r.at, r.actor, r.trigger, r.from_state, r.to_state, r.reason)
+
+
+def log_views(records: list[TransitionRecord]) -> tuple[LogView, ...]:
+    return tuple(log_view(r) for r in records)
+
+
+def need_view(need: Need) -> NeedView:
+    return NeedView(
+        id=need.id or 0,
+        cycle_id=need.cycle.id or 0,
+        municipality=need.municipality.name,
+        text=need.text,
+        topic_field=need.topic_field,
+        scope=str(need.scope),
+        votes=need.votes,
+        status=str(need.status),
+    )
+
+
+def cycle_view(
+    engine: WorkflowEngine, cycle: Cycle, log: list[TransitionRecord] | None = None
+) -> CycleView:
+    return CycleView(
+        status=status_view(engine, cycle),
+        round=cycle.round.label,
+        title=cycle.title,
+        municipality=cycle.municipality.name if cycle.municipality else "",
+        needs=tuple(need_view(n) for n in cycle.needs) if log is not None else (),
+        agenda=tuple(
+            TopicView(t.id or 0, t.position, t.title, tuple(n.id or 0 for n in t.needs))
+            for t in cycle.agenda_topics
+        ) if log is not None else (),
+        group_ids=tuple(g.id or 0 for g in cycle.working_groups) if log is not None else (),
+        log=log_views(log or []),
+    )
+
+
+def group_view(
+    engine: WorkflowEngine, group: WorkingGroup, log: list[TransitionRecord] | None = None
+) -> GroupView:
+    return GroupView(
+        status=status_view(engine, group),
+        name=group.name,
+        conference_id=group.conference.id or 0,
+        topic=group.topic.title,
+        mandate=group.mandate,
+        due_date=group.due_date,
+        members=tuple(
+            f"{m.name} ({m.organisation})" if m.organisation else m.name for m in group.members
+        ),
+        recommendation_ids=tuple(r.id or 0 for r in group.recommendations),
+        log=log_views(log or []),
+    )
+
+
+def recommendation_view(
+    engine: WorkflowEngine, rec: Recommendation, log: list[TransitionRecord] | None = None
+) -> RecommendationView:
+    return RecommendationView(
+        status=status_view(engine, rec),
+        title=rec.title,
+        text=rec.text,
+        group_id=rec.working_group.id or 0,
+        group_name=rec.working_group.name,
+        commission_statement=rec.commission_statement,
+        resolution_text=rec.resolution_text,
+        implementation_report=rec.implementation_report,
+        need_ids=tuple(n.id or 0 for n in rec.needs),
+        log=log_views(log or []),
+    )
