@@ -39,19 +39,23 @@ as_owner() {
     fi
 }
 
-# Sets BINDIR to the directory holding initdb and pg_ctl.
-find_bindir() {
-    local initdb="" dir
+# Sets BINDIR to the directory holding initdb and pg_ctl; fails if none.
+locate_bindir() {
+    local initdb dir
+    BINDIR=""
     if initdb="$(command -v initdb 2>/dev/null)" && [[ -n "$initdb" ]]; then
         initdb="$(readlink -f "$initdb" 2>/dev/null || echo "$initdb")"
         BINDIR="$(dirname "$initdb")"
     else
-        BINDIR=""
         # Newest version under /usr/lib/postgresql (Debian/Ubuntu layout).
-        dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-        [[ -n "$dir" && -x "$dir/initdb" ]] && BINDIR="$dir"
+        dir="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+        [[ -x "$dir/initdb" ]] && BINDIR="$dir"
     fi
-    [[ -n "$BINDIR" && -x "$BINDIR/initdb" && -x "$BINDIR/pg_ctl" ]] \
+    [[ -n "$BINDIR" && -x "$BINDIR/initdb" && -x "$BINDIR/pg_ctl" ]]
+}
+
+find_bindir() {
+    locate_bindir \
         || die "PostgreSQL server binaries not found (no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin); install PostgreSQL (Debian: apt-get install postgresql)"
 }
 
@@ -81,8 +85,9 @@ fail_start() {
 }
 
 cmd_start() {
-    [[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT >= 1 && PORT <= 65535 )) \
-        || die "PG_CLUSTER_PORT=$PORT is not a port number"
+    if ! [[ "$PORT" =~ ^[0-9]+$ ]] || (( PORT < 1 || PORT > 65535 )); then
+        die "PG_CLUSTER_PORT=$PORT is not a port number"
+    fi
     find_bindir
     DIR="$(abs_dir "$1")"
     [[ -z "$(ls -A "$DIR")" ]] || die "$DIR is not empty; give start a fresh directory"
@@ -155,7 +160,7 @@ cmd_stop() {
     fi
     if [[ -f "$DIR/data/postmaster.pid" ]]; then
         local pgctl=""
-        if find_bindir_quiet; then pgctl="$BINDIR/pg_ctl"; fi
+        if locate_bindir; then pgctl="$BINDIR/pg_ctl"; fi
         if [[ -n "$pgctl" ]]; then
             (cd / && as_owner "$pgctl" stop -D "$DIR/data" -m immediate -w -t 30 >/dev/null 2>&1) || true
         fi
@@ -170,8 +175,6 @@ cmd_stop() {
     fi
     rm -rf -- "$DIR"
 }
-
-find_bindir_quiet() { (find_bindir) >/dev/null 2>&1 && find_bindir; }
 
 [[ $# -eq 2 ]] || usage
 case "$1" in

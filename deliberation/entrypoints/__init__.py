@@ -1,0 +1,1 @@
+"""Entrypoints: the command line (later the web and the scheduler process)."""

@@ -1,0 +1,48 @@
+"""German texts for argparse's own messages (usage, help, errors).
+
+argparse looks its texts up through ``gettext`` at call time, and Python
+ships no German catalogue for it; this module supplies one.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+GERMAN = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Argumente",
+    "options": "Optionen",
+    "show this help message and exit": "diese Hilfe anzeigen und beenden",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "unrecognized arguments: %s": "unbekannte Angaben: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ungültige Auswahl: %(value)r (möglich: %(choices)s)"
+    ),
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "expected one argument": "erwartet einen Wert",
+    "expected at most one argument": "erwartet höchstens einen Wert",
+    "expected at least one argument": "erwartet mindestens einen Wert",
+    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "mehrdeutige Option: %(option)s passt zu %(matches)s"
+    ),
+    "not allowed with argument %s": "nicht zusammen mit %s erlaubt",
+    "one of the arguments %s is required": "eine dieser Angaben ist nötig: %s",
+}
+
+
+def _translate(message: str) -> str:
+    return GERMAN.get(message, message)
+
+
+def _ntranslate(singular: str, plural: str, n: int) -> str:
+    if singular == "expected %s argument":
+        return "erwartet %s Wert" if n == 1 else "erwartet %s Werte"
+    return singular if n == 1 else plural
+
+
+def install() -> None:
+    """Make argparse speak German; called by the CLI before building its parser."""
+    argparse._ = _translate  # type: ignore[attr-defined]
+    argparse.ngettext = _ntranslate  # type: ignore[attr-defined]

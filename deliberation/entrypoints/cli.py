@@ -1,0 +1,299 @@
+"""The ``deliberation`` command: what Referat staff and secretaries type.
+
+Every subcommand has German help (``--help``). Errors print one line,
+``Fehler: …``, and exit non-zero; there is never a traceback for a mistake
+a user can make.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+
+from deliberation.domain.errors import DeliberationError
+from deliberation.entrypoints import argparse_de, commands
+
+Handler = Callable[[argparse.Namespace, Console], int]
+
+DESCRIPTION = (
+    "deliberation führt wiederkehrende Beteiligungsprozesse: Zukunftswerkstätten in den "
+    "Gemeinden, die Integrationskonferenz, Arbeitsgruppen und ihre Empfehlungen bis zum "
+    "Beschluss des Kreistags."
+)
+EPILOG = (
+    "Beispiele:\n"
+    "  deliberation init\n"
+    "  deliberation cycle launch future_workshop --round 2027\n"
+    "  deliberation cycle advance 3 send_invitations --reason 'Termin steht'\n"
+    "  deliberation demo\n"
+    "Hilfe zu einem Befehl: deliberation cycle advance --help"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argparse_de.install()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console()
+    errors = Console(stderr=True, highlight=False)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args, console)
+    except DeliberationError as exc:
+        errors.print(f"Fehler: {exc}", markup=False)
+        return 1
+    except OperationalError as exc:
+        errors.print(f"Fehler: Datenbankzugriff gescheitert: {exc.orig}", markup=False)
+        return 1
+    except KeyboardInterrupt:
+        errors.print("Abgebrochen.")
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deliberation",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path(os.environ.get("DELIBERATION_CONFIG", "config.toml")),
+        help="Konfigurationsdatei (Standard: config.toml im aktuellen Ordner "
+        "oder DELIBERATION_CONFIG)",
+    )
+    commands_ = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
+    _init(commands_)
+    _cycle(commands_)
+    _need(commands_)
+    _group(commands_)
+    _recommendation(commands_)
+    _workflows(commands_)
+    _status(commands_)
+    _demo(commands_)
+    return parser
+
+
+Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def _command(
+    group: Subparsers, name: str, help_text: str, handler: Handler
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _family(group: Subparsers, name: str, help_text: str) -> Subparsers:
+    parser = group.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=lambda args, console: _print_usage(parser))
+    sub: Subparsers = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
+    return sub
+
+
+def _print_usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _who(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--actor",
+        default=os.environ.get("DELIBERATION_ACTOR") or getpass.getuser(),
+        help="wer den Schritt ausführt, für das Protokoll (Standard: DELIBERATION_ACTOR "
+        "oder der Anmeldename)",
+    )
+
+
+def _why(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reason", default="", help="Begründung, wird im Verlauf protokolliert")
+
+
+def _german_date(value: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{value!r} ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)")
+
+
+def _init(group: Subparsers) -> None:
+    _command(
+        group,
+        "init",
+        "Datenbank anlegen oder auf den neuesten Stand bringen, Gemeinden und Gremien "
+        "aus der Konfiguration übernehmen",
+        commands.init,
+    )
+
+
+def _cycle(group: Subparsers) -> None:
+    family = _family(group, "cycle", "Zyklen: Zukunftswerkstätten und Integrationskonferenzen")
+    launch = _command(
+        family,
+        "launch",
+        "Zyklen starten: eine Werkstatt je Gemeinde (oder die genannten) bzw. eine Konferenz",
+        commands.cycle_launch,
+    )
+    launch.add_argument("workflow", help="z. B. future_workshop oder integration_conference")
+    launch.add_argument("--round", required=True, help="Durchgang, z. B. 2027")
+    launch.add_argument(
+        "--municipality",
+        action="append",
+        help="nur diese Gemeinde (Schlüssel aus config.toml); mehrfach möglich",
+    )
+    _who(launch)
+    _why(launch)
+    listing = _command(family, "list", "Zyklen auflisten", commands.cycle_list)
+    listing.add_argument("--round", help="nur dieser Durchgang")
+    listing.add_argument("--workflow", help="nur dieser Workflow")
+    listing.add_argument("--state", help="nur dieser Zustand (technischer Name)")
+    show = _command(
+        family, "show", "einen Zyklus mit Bedarfen und Verlauf zeigen", commands.cycle_show
+    )
+    show.add_argument("id", type=int, help="Nummer des Zyklus")
+    advance = _command(
+        family, "advance", "einen Zyklus einen Schritt weiterführen", commands.cycle_advance
+    )
+    _advance_arguments(advance, "Nummer des Zyklus")
+
+
+def _advance_arguments(parser: argparse.ArgumentParser, id_help: str) -> None:
+    parser.add_argument("id", type=int, help=id_help)
+    parser.add_argument(
+        "trigger", help="der Schritt, z. B. send_invitations (show zeigt die möglichen)"
+    )
+    parser.add_argument("--text", default="", help="Text, den manche Schritte brauchen")
+    _who(parser)
+    _why(parser)
+
+
+def _need(group: Subparsers) -> None:
+    family = _family(group, "need", "Bedarfe aus den Zukunftswerkstätten")
+    add = _command(family, "add", "einen Bedarf in einer Werkstatt erfassen", commands.need_add)
+    add.add_argument("cycle", type=int, help="Nummer der Zukunftswerkstatt")
+    add.add_argument("--text", required=True, help="der Bedarf, wie er auf der Karte steht")
+    add.add_argument("--topic", required=True, help="Themenfeld, z. B. Sprache")
+    add.add_argument("--scope", required=True, help="lokal (bleibt in der Gemeinde) oder kreisweit")
+    _who(add)
+    listing = _command(family, "list", "Bedarfe auflisten", commands.need_list)
+    listing.add_argument("--cycle", type=int, help="nur diese Werkstatt")
+    listing.add_argument("--round", help="nur dieser Durchgang")
+    listing.add_argument("--scope", help="nur lokal oder kreisweit")
+    vote = _command(family, "vote", "Punkte für einen Bedarf vergeben", commands.need_vote)
+    vote.add_argument("id", type=int, help="Nummer des Bedarfs")
+    vote.add_argument("--dots", type=int, default=1, help="Anzahl Punkte (1 bis 10, Standard 1)")
+
+
+def _group(group: Subparsers) -> None:
+    family = _family(group, "group", "Ad-hoc-Arbeitsgruppen der Integrationskonferenz")
+    form = _command(family, "form", "eine Arbeitsgruppe bilden", commands.group_form)
+    form.add_argument("conference", type=int, help="Nummer der Integrationskonferenz")
+    form.add_argument(
+        "--topic", required=True, help="Thema: Position oder Titel auf der Tagesordnung"
+    )
+    form.add_argument("--name", required=True, help="Name der Arbeitsgruppe")
+    form.add_argument("--mandate", required=True, help="Auftrag der Arbeitsgruppe")
+    form.add_argument(
+        "--due", required=True, type=_german_date, help="Frist für den Bericht (TT.MM.JJJJ)"
+    )
+    form.add_argument(
+        "--member", action="append", default=[], help='Mitglied "Name/Organisation"; mehrfach'
+    )
+    _who(form)
+    listing = _command(family, "list", "Arbeitsgruppen auflisten", commands.group_list)
+    listing.add_argument("--conference", type=int, help="nur diese Konferenz")
+    show = _command(family, "show", "eine Arbeitsgruppe zeigen", commands.group_show)
+    show.add_argument("id", type=int, help="Nummer der Arbeitsgruppe")
+    advance = _command(
+        family, "advance", "eine Arbeitsgruppe einen Schritt weiterführen", commands.group_advance
+    )
+    _advance_arguments(advance, "Nummer der Arbeitsgruppe")
+    close = _command(
+        family,
+        "close",
+        "Arbeitsgruppe abschließen: Bericht abgeben oder (mit --dissolve) auflösen",
+        commands.group_close,
+    )
+    close.add_argument("id", type=int, help="Nummer der Arbeitsgruppe")
+    close.add_argument("--dissolve", action="store_true", help="ohne Bericht auflösen")
+    _who(close)
+    _why(close)
+
+
+def _recommendation(group: Subparsers) -> None:
+    family = _family(group, "recommendation", "Empfehlungen auf dem Weg zum Kreistagsbeschluss")
+    draft = _command(
+        family, "draft", "eine Empfehlung einer Arbeitsgruppe entwerfen", commands.rec_draft
+    )
+    draft.add_argument("group", type=int, help="Nummer der Arbeitsgruppe")
+    draft.add_argument("--title", required=True, help="Titel der Empfehlung")
+    draft.add_argument("--text", required=True, help="Wortlaut der Empfehlung")
+    draft.add_argument(
+        "--need", type=int, action="append", default=[], help="beantworteter Bedarf; mehrfach"
+    )
+    _who(draft)
+    listing = _command(family, "list", "Empfehlungen auflisten", commands.rec_list)
+    listing.add_argument("--state", help="nur dieser Zustand (technischer Name)")
+    listing.add_argument("--group", type=int, help="nur diese Arbeitsgruppe")
+    show = _command(family, "show", "eine Empfehlung mit Verlauf zeigen", commands.rec_show)
+    show.add_argument("id", type=int, help="Nummer der Empfehlung")
+    advance = _command(
+        family, "advance", "eine Empfehlung einen Schritt weiterführen", commands.rec_advance
+    )
+    _advance_arguments(advance, "Nummer der Empfehlung")
+
+
+def _workflows(group: Subparsers) -> None:
+    family = _family(group, "workflows", "Workflow-Definitionen prüfen und zeichnen")
+    _command(family, "check", "alle Definitionen in workflows/ prüfen", commands.workflows_check)
+    diagram = _command(
+        family,
+        "diagram",
+        "Zustandsdiagramm ausgeben (Mermaid-Text) und als HTML-Bild speichern",
+        commands.workflows_diagram,
+    )
+    diagram.add_argument("name", help="z. B. recommendation")
+    diagram.add_argument(
+        "--output", type=Path, help="HTML-Datei für das Bild (Standard: NAME.html)"
+    )
+
+
+def _status(group: Subparsers) -> None:
+    status = _command(group, "status", "Überblick: wo alles steht", commands.status)
+    status.add_argument("--round", help="nur dieser Durchgang")
+
+
+def _demo(group: Subparsers) -> None:
+    demo = _command(
+        group,
+        "demo",
+        "einen vollständigen Durchgang für den Landkreis Peine mit Beispieldaten durchspielen",
+        commands.demo,
+    )
+    demo.add_argument(
+        "--folder",
+        type=Path,
+        default=Path("demo-data"),
+        help="Ordner für die Demo-Datenbank (Standard: demo-data); "
+        "sie wird bei jedem Lauf neu angelegt",
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

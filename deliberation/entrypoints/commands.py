@@ -1,0 +1,248 @@
+"""CLI command handlers: parse nothing, decide nothing; call a use case and print."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+
+from deliberation.adapters.diagram import to_html, to_mermaid
+from deliberation.bootstrap import Application, bootstrap, initialise_database, load_engine
+from deliberation.config import load_settings
+from deliberation.domain.errors import DeliberationError
+from deliberation.entrypoints import tables
+from deliberation.entrypoints.demo import run_demo
+from deliberation.entrypoints.overview import print_overview
+from deliberation.service_layer import cycles, groups, needs, recommendations
+from deliberation.service_layer.views import LogView
+
+
+@contextmanager
+def opened(args: argparse.Namespace, database_url: str | None = None) -> Iterator[Application]:
+    app = bootstrap(args.config, database_url=database_url)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def zone(app: Application) -> ZoneInfo:
+    return ZoneInfo(app.settings.county.timezone)
+
+
+def init(args: argparse.Namespace, console: Console) -> int:
+    app = bootstrap(args.config, require_schema=False)
+    try:
+        before, after = initialise_database(app)
+    finally:
+        app.close()
+    if before == after:
+        console.print(f"Datenbank ist aktuell (Stand {after}).")
+    elif before is None:
+        console.print(f"Datenbank angelegt (Stand {after}).")
+    else:
+        console.print(f"Datenbank von Stand {before} auf {after} gebracht.")
+    settings = app.settings
+    console.print(
+        f"{len(settings.municipalities)} Gemeinden und {len(settings.bodies)} Gremien "
+        f"aus {settings.source} übernommen."
+    )
+    return 0
+
+
+def print_step(console: Console, what: str, step: LogView) -> None:
+    console.print(
+        f"{what}: {step.from_state} → [bold]{step.to_state}[/bold] ({step.trigger})",
+        highlight=False,
+    )
+
+
+def cycle_launch(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        ids = cycles.launch(
+            app.deps, args.workflow, args.round, args.actor, args.municipality, args.reason
+        )
+        views = [cycles.show(app.deps, cycle_id) for cycle_id in ids]
+    console.print(f"{len(ids)} Zyklus/Zyklen gestartet:")
+    console.print(tables.cycles_table(views))
+    return 0
+
+
+def cycle_list(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        views = cycles.list_cycles(app.deps, args.round, args.workflow, args.state)
+    console.print(tables.cycles_table(views))
+    return 0
+
+
+def cycle_show(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        tables.print_cycle(console, cycles.show(app.deps, args.id), zone(app))
+    return 0
+
+
+def cycle_advance(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        step = cycles.advance(app.deps, args.id, args.trigger, args.actor, args.reason, args.text)
+    print_step(console, f"Zyklus {args.id}", step)
+    return 0
+
+
+def need_add(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        need_id = needs.add(app.deps, args.cycle, args.text, args.topic, args.scope, args.actor)
+    console.print(f"Bedarf {need_id} in Zyklus {args.cycle} erfasst.")
+    return 0
+
+
+def need_list(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        views = needs.list_needs(app.deps, args.cycle, args.round, args.scope)
+    console.print(tables.needs_table(views))
+    return 0
+
+
+def need_vote(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        total = needs.vote(app.deps, args.id, args.dots)
+    console.print(f"Bedarf {args.id} hat jetzt {total} Punkte.")
+    return 0
+
+
+def group_form(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        group_id = groups.form(
+            app.deps,
+            args.conference,
+            args.topic,
+            args.name,
+            args.mandate,
+            args.due,
+            args.member,
+            args.actor,
+        )
+    console.print(f'Arbeitsgruppe {group_id} "{args.name}" gebildet.')
+    return 0
+
+
+def group_list(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        console.print(tables.groups_table(groups.list_groups(app.deps, args.conference)))
+    return 0
+
+
+def group_show(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        tables.print_group(console, groups.show(app.deps, args.id), zone(app))
+    return 0
+
+
+def group_advance(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        step = groups.advance(app.deps, args.id, args.trigger, args.actor, args.reason)
+    print_step(console, f"Arbeitsgruppe {args.id}", step)
+    return 0
+
+
+def group_close(args: argparse.Namespace, console: Console) -> int:
+    trigger = "dissolve" if args.dissolve else "deliver_report"
+    with opened(args) as app:
+        step = groups.advance(app.deps, args.id, trigger, args.actor, args.reason)
+    print_step(console, f"Arbeitsgruppe {args.id}", step)
+    return 0
+
+
+def rec_draft(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        rec_id = recommendations.draft(
+            app.deps, args.group, args.title, args.text, args.actor, args.need
+        )
+    console.print(f"Empfehlung {rec_id} entworfen.")
+    return 0
+
+
+def rec_list(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        views = recommendations.list_recommendations(app.deps, args.state, args.group)
+    console.print(tables.recommendations_table(views))
+    return 0
+
+
+def rec_show(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        tables.print_recommendation(console, recommendations.show(app.deps, args.id), zone(app))
+    return 0
+
+
+def rec_advance(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        step = recommendations.advance(
+            app.deps, args.id, args.trigger, args.actor, args.reason, args.text
+        )
+    print_step(console, f"Empfehlung {args.id}", step)
+    return 0
+
+
+def workflows_check(args: argparse.Namespace, console: Console) -> int:
+    engine, _ = load_engine(load_settings(args.config))
+    console.print(tables.workflows_table(engine.definitions()))
+    return 0
+
+
+def workflows_diagram(args: argparse.Namespace, console: Console) -> int:
+    engine, _ = load_engine(load_settings(args.config))
+    definition = engine.latest(args.name)
+    output: Path = args.output or Path(f"{definition.name}.html")
+    output.write_text(to_html(definition), encoding="utf-8")
+    print(to_mermaid(definition))
+    Console(stderr=True).print(f"Bild gespeichert: {output} (im Browser öffnen)", highlight=False)
+    return 0
+
+
+def status(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        print_overview(app.deps, console, args.round)
+    return 0
+
+
+DEMO_DATABASE = "demo.sqlite3"
+
+
+def demo(args: argparse.Namespace, console: Console) -> int:
+    folder: Path = args.folder
+    database = _fresh_demo_database(folder)
+    console.print(f"Demo-Datenbank: {database} (SQLite, wird bei jedem Lauf neu angelegt)")
+    url = f"sqlite:///{database.resolve()}"
+    app = bootstrap(args.config, database_url=url, require_schema=False)
+    try:
+        initialise_database(app)
+        run_demo(app.deps, console)
+    finally:
+        app.close()
+    console.print(
+        "\nWeiter erkunden, zum Beispiel:\n"
+        f"  DELIBERATION_DATABASE_URL=sqlite:///{database} deliberation status",
+        highlight=False,
+    )
+    return 0
+
+
+def _fresh_demo_database(folder: Path) -> Path:
+    """Remove the previous demo database; refuse to touch a folder holding anything else."""
+    database = folder / DEMO_DATABASE
+    if folder.exists():
+        ours = {DEMO_DATABASE, *(DEMO_DATABASE + s for s in ("-wal", "-shm", "-journal"))}
+        foreign = sorted(p.name for p in folder.iterdir() if p.name not in ours)
+        if foreign:
+            raise DeliberationError(
+                f"Der Ordner {folder} enthält andere Dateien ({', '.join(foreign[:3])}); "
+                "die Demo braucht einen eigenen Ordner (--folder)."
+            )
+        for name in ours:
+            (folder / name).unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return database

@@ -1,0 +1,203 @@
+"""Where everything stands: cycles, needs, working groups and recommendations as tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich import box
+from rich.console import Console
+from rich.table import Column, Table
+
+from deliberation.service_layer import groups, needs, recommendations
+from deliberation.service_layer.cycles import list_cycles
+from deliberation.service_layer.ports import Dependencies
+from deliberation.service_layer.views import (
+    CycleView,
+    GroupView,
+    NeedView,
+    RecommendationView,
+    StatusView,
+)
+
+CONFERENCE_WORKFLOW = "integration_conference"
+COUNTY_SCOPE = "county"
+LOCAL_SCOPE = "local"
+FORWARDED = "forwarded"
+NO_STEPS = "—"
+
+
+@dataclass
+class NeedTally:
+    """Counts of one municipality's needs."""
+
+    total: int = 0
+    county: int = 0
+    local: int = 0
+    votes: int = 0
+    forwarded: int = 0
+
+    def add(self, need: NeedView) -> None:
+        self.total += 1
+        self.county += need.scope == COUNTY_SCOPE
+        self.local += need.scope == LOCAL_SCOPE
+        self.votes += need.votes
+        self.forwarded += need.status == FORWARDED
+
+    def cells(self) -> tuple[str, ...]:
+        numbers = (self.total, self.county, self.local, self.votes, self.forwarded)
+        return tuple(str(n) for n in numbers)
+
+
+def print_overview(deps: Dependencies, console: Console, round_label: str | None = None) -> None:
+    """Print the state of every cycle, need, working group and recommendation.
+
+    With ``round_label`` only that round (Durchgang) is shown; without it, all rounds.
+    """
+    cycle_views = list_cycles(deps, round_label)
+    group_views = _groups(deps, cycle_views, round_label)
+    recommendation_views = _recommendations(deps, group_views, round_label)
+    heading = f"Stand Durchgang {round_label}" if round_label else "Stand aller Durchgänge"
+    console.rule(f"[bold]{heading}[/]")
+    _print(console, cycle_table(cycle_views), "Keine Zyklen.")
+    _print(console, needs_table(needs.list_needs(deps, round_label=round_label)), "Keine Bedarfe.")
+    _print(console, group_table(group_views), "Keine Arbeitsgruppen.")
+    _print(console, recommendation_table(recommendation_views), "Keine Empfehlungen.")
+
+
+def _groups(
+    deps: Dependencies, cycle_views: list[CycleView], round_label: str | None
+) -> list[GroupView]:
+    if round_label is None:
+        return groups.list_groups(deps)
+    conference_ids = [
+        c.status.id for c in cycle_views if c.status.workflow == CONFERENCE_WORKFLOW
+    ]
+    return [g for cid in conference_ids for g in groups.list_groups(deps, conference_id=cid)]
+
+
+def _recommendations(
+    deps: Dependencies, group_views: list[GroupView], round_label: str | None
+) -> list[RecommendationView]:
+    if round_label is None:
+        return recommendations.list_recommendations(deps)
+    return [
+        r
+        for g in group_views
+        for r in recommendations.list_recommendations(deps, group_id=g.status.id)
+    ]
+
+
+def _print(console: Console, table: Table, empty: str) -> None:
+    console.print()
+    if table.row_count:
+        console.print(table)
+    else:
+        console.print(f"[bold]{table.title}[/]: [dim]{empty}[/]")
+
+
+def _table(title: str, *columns: Column) -> Table:
+    return Table(*columns, title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+
+
+def _text(header: str) -> Column:
+    return Column(header, overflow="fold")
+
+
+def _number(header: str) -> Column:
+    return Column(header, justify="right", no_wrap=True)
+
+
+def _fixed(header: str) -> Column:
+    return Column(header, no_wrap=True)
+
+
+def next_steps(status: StatusView) -> str:
+    """The triggers possible next, or a dash for a record in a final state."""
+    return ", ".join(step.trigger for step in status.next_steps) or NO_STEPS
+
+
+def cycle_table(cycle_views: Iterable[CycleView]) -> Table:
+    """Cycles: id, round, title, state and the possible next steps."""
+    table = _table(
+        "Zyklen",
+        _number("ID"),
+        _fixed("Durchgang"),
+        _text("Zyklus"),
+        _text("Zustand"),
+        _text("Nächste Schritte"),
+    )
+    for c in cycle_views:
+        table.add_row(
+            str(c.status.id), c.round, c.title, c.status.state_title, next_steps(c.status)
+        )
+    return table
+
+
+def tally_needs(need_views: Iterable[NeedView]) -> dict[str, NeedTally]:
+    """Needs counted per municipality, municipalities in alphabetical order."""
+    tallies: dict[str, NeedTally] = {}
+    for need in need_views:
+        tallies.setdefault(need.municipality, NeedTally()).add(need)
+    return dict(sorted(tallies.items()))
+
+
+def needs_table(need_views: Iterable[NeedView]) -> Table:
+    """Needs per municipality with a total row."""
+    table = _table(
+        "Bedarfe je Gemeinde",
+        _text("Gemeinde"),
+        _number("Bedarfe gesamt"),
+        _number("kreisweit"),
+        _number("lokal"),
+        _number("Punkte"),
+        _number("weitergeleitet"),
+    )
+    views = list(need_views)
+    tallies = tally_needs(views)
+    for municipality, tally in tallies.items():
+        table.add_row(municipality, *tally.cells())
+    if tallies:
+        table.add_section()
+        table.add_row("Landkreis gesamt", *_total(views).cells(), style="bold")
+    return table
+
+
+def _total(need_views: Iterable[NeedView]) -> NeedTally:
+    total = NeedTally()
+    for need in need_views:
+        total.add(need)
+    return total
+
+
+def group_table(group_views: Iterable[GroupView]) -> Table:
+    """Working groups: id, name, topic, due date, state and number of recommendations."""
+    table = _table(
+        "Ad-hoc-Arbeitsgruppen",
+        _number("ID"),
+        _text("Name"),
+        _text("Thema"),
+        _fixed("Frist"),
+        _text("Zustand"),
+        _number("Empf."),
+    )
+    for g in group_views:
+        table.add_row(
+            str(g.status.id),
+            g.name,
+            g.topic,
+            f"{g.due_date:%d.%m.%Y}",
+            g.status.state_title,
+            str(len(g.recommendation_ids)),
+        )
+    return table
+
+
+def recommendation_table(recommendation_views: Iterable[RecommendationView]) -> Table:
+    """Recommendations: id, title, working group and state."""
+    table = _table(
+        "Empfehlungen", _number("ID"), _text("Titel"), _text("Arbeitsgruppe"), _text("Zustand")
+    )
+    for r in recommendation_views:
+        table.add_row(str(r.status.id), r.title, r.group_name, r.status.state_title)
+    return table

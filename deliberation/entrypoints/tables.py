@@ -1,0 +1,202 @@
+"""Terminal tables for the CLI: one function per view, German headings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.table import Table
+
+from deliberation.domain.workflow import WorkflowDefinition
+from deliberation.service_layer.views import (
+    CycleView,
+    GroupView,
+    LogView,
+    NeedView,
+    RecommendationView,
+    StatusView,
+)
+
+SCOPE_TITLES = {"local": "lokal", "county": "kreisweit"}
+NEED_STATUS_TITLES = {
+    "open": "offen",
+    "forwarded": "an die Konferenz weitergeleitet",
+    "handled_locally": "in der Gemeinde bearbeitet",
+}
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+
+
+def _ids(ids: tuple[int, ...]) -> str:
+    return ", ".join(map(str, ids)) or "—"
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
+    result = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        result.add_column(column, overflow="fold")
+    for row in rows:
+        result.add_row(*(str(cell) for cell in row))
+    return result
+
+
+def next_steps(status: StatusView) -> str:
+    if status.final:
+        return "— (abgeschlossen)"
+    return ", ".join(step.trigger for step in status.next_steps)
+
+
+def cycles_table(views: list[CycleView]) -> Table:
+    return table(
+        f"Zyklen ({len(views)})",
+        ["Nr.", "Durchgang", "Zyklus", "Zustand", "Nächste Schritte"],
+        [
+            (v.status.id, v.round, v.title, v.status.state_title, next_steps(v.status))
+            for v in views
+        ],
+    )
+
+
+def status_lines(status: StatusView, zone: ZoneInfo) -> list[str]:
+    lines = [
+        f"Workflow:  {status.workflow_title} ({status.workflow})",
+        f"Zustand:   {status.state_title} ({status.state}), Version {status.version}, "
+        f"geändert {local_time(status.updated_at, zone)}",
+    ]
+    if status.final:
+        lines.append("Nächste Schritte: keine, der Vorgang ist abgeschlossen.")
+        return lines
+    lines.append("Nächste Schritte:")
+    for step in status.next_steps:
+        hint = " (mit --text)" if step.needs_text else ""
+        lines.append(f"  {step.trigger:<26} {step.title}{hint}")
+    return lines
+
+
+def log_table(entries: tuple[LogView, ...], zone: ZoneInfo) -> Table:
+    return table(
+        "Verlauf",
+        ["Zeit", "Wer", "Schritt", "Von", "Nach", "Begründung"],
+        [
+            (local_time(e.at, zone), e.actor, e.trigger, e.from_state or "—", e.to_state, e.reason)
+            for e in entries
+        ],
+    )
+
+
+def needs_table(views: Iterable[NeedView], title: str = "Bedarfe") -> Table:
+    rows = [
+        (
+            n.id,
+            n.municipality,
+            n.topic_field,
+            SCOPE_TITLES.get(n.scope, n.scope),
+            n.votes,
+            NEED_STATUS_TITLES.get(n.status, n.status),
+            n.text,
+        )
+        for n in views
+    ]
+    return table(
+        f"{title} ({len(rows)})",
+        ["Nr.", "Gemeinde", "Themenfeld", "Reichweite", "Punkte", "Verbleib", "Text"],
+        rows,
+    )
+
+
+def print_cycle(console: Console, view: CycleView, zone: ZoneInfo) -> None:
+    console.print(f"[bold]{view.title}[/bold] (Zyklus {view.status.id}, Durchgang {view.round})")
+    for line in status_lines(view.status, zone):
+        console.print(line, highlight=False)
+    if view.needs:
+        console.print(needs_table(view.needs))
+    if view.agenda:
+        console.print(
+            table(
+                "Tagesordnung",
+                ["Pos.", "Thema", "Bedarfe"],
+                [
+                    (t.position, t.title, ", ".join(map(str, t.need_ids)) or "—")
+                    for t in view.agenda
+                ],
+            )
+        )
+    if view.group_ids:
+        console.print("Arbeitsgruppen: " + ", ".join(map(str, view.group_ids)))
+    console.print(log_table(view.log, zone))
+
+
+def groups_table(views: list[GroupView]) -> Table:
+    return table(
+        f"Arbeitsgruppen ({len(views)})",
+        ["Nr.", "Name", "Thema", "Frist", "Zustand", "Empfehlungen"],
+        [
+            (
+                g.status.id,
+                g.name,
+                g.topic,
+                f"{g.due_date:%d.%m.%Y}",
+                g.status.state_title,
+                len(g.recommendation_ids),
+            )
+            for g in views
+        ],
+    )
+
+
+def print_group(console: Console, view: GroupView, zone: ZoneInfo) -> None:
+    console.print(f"[bold]{view.name}[/bold] (Arbeitsgruppe {view.status.id})")
+    console.print(f"Konferenz: Zyklus {view.conference_id}, Thema: {view.topic}", highlight=False)
+    console.print(f"Auftrag:   {view.mandate}", highlight=False)
+    console.print(f"Frist:     {view.due_date:%d.%m.%Y}", highlight=False)
+    console.print("Mitglieder: " + ("; ".join(view.members) or "—"), highlight=False)
+    for line in status_lines(view.status, zone):
+        console.print(line, highlight=False)
+    ids = ", ".join(map(str, view.recommendation_ids)) or "—"
+    console.print(f"Empfehlungen: {ids}", highlight=False)
+    console.print(log_table(view.log, zone))
+
+
+def recommendations_table(views: list[RecommendationView]) -> Table:
+    return table(
+        f"Empfehlungen ({len(views)})",
+        ["Nr.", "Titel", "Arbeitsgruppe", "Zustand", "Nächste Schritte"],
+        [
+            (r.status.id, r.title, r.group_name, r.status.state_title, next_steps(r.status))
+            for r in views
+        ],
+    )
+
+
+def print_recommendation(console: Console, view: RecommendationView, zone: ZoneInfo) -> None:
+    console.print(f"[bold]{view.title}[/bold] (Empfehlung {view.status.id})")
+    console.print(f"Arbeitsgruppe: {view.group_name} ({view.group_id})", highlight=False)
+    console.print(f"Text: {view.text}", highlight=False)
+    texts = [
+        ("Stellungnahme der Kommission", view.commission_statement),
+        ("Beschlusstext", view.resolution_text),
+        ("Umsetzungsbericht", view.implementation_report),
+    ]
+    for label, text in texts:
+        if text:
+            console.print(f"{label}: {text}", highlight=False)
+    if view.need_ids:
+        console.print("Beantwortet Bedarfe: " + ", ".join(map(str, view.need_ids)))
+    for line in status_lines(view.status, zone):
+        console.print(line, highlight=False)
+    console.print(log_table(view.log, zone))
+
+
+def workflows_table(definitions: list[WorkflowDefinition]) -> Table:
+    return table(
+        "Workflow-Definitionen: alle gültig",
+        ["Name", "Version", "Titel", "Zustände", "Übergänge", "Datei"],
+        [
+            (d.name, d.version, d.title, len(d.states), len(d.transitions), d.source)
+            for d in definitions
+        ],
+    )
