@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,11 @@ class FakeClock:
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture
+def config_path() -> Path:
+    return CONFIG
 
 
 @pytest.fixture
@@ -235,5 +240,7 @@ def walker(app: Application) -> RoundWalker:
     return RoundWalker(app.deps)
 
 
-def due(days: int = 180) -> date:
-    return (START + timedelta(days=days)).date()
+@pytest.fixture
+def make_walker() -> type[RoundWalker]:
+    """For a walker on other dependencies (a different engine, another round)."""
+    return RoundWalker

@@ -11,9 +11,11 @@ import argparse
 import getpass
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
@@ -64,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deliberation",
-        description=DESCRIPTION,
+        description=textwrap.fill(DESCRIPTION, 78),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=Path(os.environ.get("DELIBERATION_CONFIG", "config.toml")),
+        metavar="DATEI",
         help="Konfigurationsdatei (Standard: config.toml im aktuellen Ordner "
         "oder DELIBERATION_CONFIG)",
     )
@@ -87,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers = argparse._SubParsersAction
 
 
 def _command(

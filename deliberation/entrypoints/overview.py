@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich import box
 from rich.console import Console
 from rich.table import Column, Table
+from rich.text import Text
 
 from deliberation.service_layer import groups, needs, recommendations
 from deliberation.service_layer.cycles import list_cycles
@@ -25,6 +26,8 @@ COUNTY_SCOPE = "county"
 LOCAL_SCOPE = "local"
 FORWARDED = "forwarded"
 NO_STEPS = "—"
+WIDE = 100  # from this terminal width on, the cycles table has its own round column
+NARROW = 22  # columns that wrap early so that titles keep their room
 
 
 @dataclass
@@ -58,11 +61,13 @@ def print_overview(deps: Dependencies, console: Console, round_label: str | None
     group_views = _groups(deps, cycle_views, round_label)
     recommendation_views = _recommendations(deps, group_views, round_label)
     heading = f"Stand Durchgang {round_label}" if round_label else "Stand aller Durchgänge"
-    console.rule(f"[bold]{heading}[/]")
-    _print(console, cycle_table(cycle_views), "Keine Zyklen.")
+    console.rule(Text(heading, style="bold"))
+    wide = console.width >= WIDE
+    _print(console, cycle_table(cycle_views, with_round=wide), "Keine Zyklen.")
     _print(console, needs_table(needs.list_needs(deps, round_label=round_label)), "Keine Bedarfe.")
     _print(console, group_table(group_views), "Keine Arbeitsgruppen.")
-    _print(console, recommendation_table(recommendation_views), "Keine Empfehlungen.")
+    recommendation_list = recommendation_table(recommendation_views, narrow=not wide)
+    _print(console, recommendation_list, "Keine Empfehlungen.")
 
 
 def _groups(
@@ -70,9 +75,7 @@ def _groups(
 ) -> list[GroupView]:
     if round_label is None:
         return groups.list_groups(deps)
-    conference_ids = [
-        c.status.id for c in cycle_views if c.status.workflow == CONFERENCE_WORKFLOW
-    ]
+    conference_ids = [c.status.id for c in cycle_views if c.status.workflow == CONFERENCE_WORKFLOW]
     return [g for cid in conference_ids for g in groups.list_groups(deps, conference_id=cid)]
 
 
@@ -93,15 +96,28 @@ def _print(console: Console, table: Table, empty: str) -> None:
     if table.row_count:
         console.print(table)
     else:
-        console.print(f"[bold]{table.title}[/]: [dim]{empty}[/]")
+        console.print(Text.assemble((f"{table.title}: ", "bold"), (empty, "dim")))
 
 
 def _table(title: str, *columns: Column) -> Table:
-    return Table(*columns, title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+    return Table(
+        *columns,
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
 
 
-def _text(header: str) -> Column:
-    return Column(header, overflow="fold")
+def _add_row(table: Table, *cells: str, style: str | None = None) -> None:
+    """Add cells as plain text: what people typed is never read as rich markup."""
+    table.add_row(*(Text(cell) for cell in cells), style=style)
+
+
+def _text(header: str, max_width: int | None = None) -> Column:
+    return Column(header, overflow="fold", max_width=max_width)
 
 
 def _number(header: str) -> Column:
@@ -113,24 +129,28 @@ def _fixed(header: str) -> Column:
 
 
 def next_steps(status: StatusView) -> str:
-    """The triggers possible next, or a dash for a record in a final state."""
-    return ", ".join(step.trigger for step in status.next_steps) or NO_STEPS
+    """The triggers possible next, one a line, or a dash for a record in a final state."""
+    return "\n".join(step.trigger for step in status.next_steps) or NO_STEPS
 
 
-def cycle_table(cycle_views: Iterable[CycleView]) -> Table:
-    """Cycles: id, round, title, state and the possible next steps."""
+def cycle_table(cycle_views: Iterable[CycleView], with_round: bool = True) -> Table:
+    """Cycles: id, round, title, state and the possible next steps.
+
+    Without ``with_round`` (for narrow terminals) the round is left to the title,
+    which names it anyway.
+    """
+    round_column = (_fixed("Durchgang"),) if with_round else ()
     table = _table(
         "Zyklen",
         _number("ID"),
-        _fixed("Durchgang"),
+        *round_column,
         _text("Zyklus"),
         _text("Zustand"),
-        _text("Nächste Schritte"),
+        _fixed("Nächste Schritte"),
     )
     for c in cycle_views:
-        table.add_row(
-            str(c.status.id), c.round, c.title, c.status.state_title, next_steps(c.status)
-        )
+        title = (c.round, c.title.removesuffix(f" {c.round}")) if with_round else (c.title,)
+        _add_row(table, str(c.status.id), *title, c.status.state_title, next_steps(c.status))
     return table
 
 
@@ -156,10 +176,10 @@ def needs_table(need_views: Iterable[NeedView]) -> Table:
     views = list(need_views)
     tallies = tally_needs(views)
     for municipality, tally in tallies.items():
-        table.add_row(municipality, *tally.cells())
+        _add_row(table, municipality, *tally.cells())
     if tallies:
         table.add_section()
-        table.add_row("Landkreis gesamt", *_total(views).cells(), style="bold")
+        _add_row(table, "Landkreis gesamt", *_total(views).cells(), style="bold")
     return table
 
 
@@ -182,7 +202,8 @@ def group_table(group_views: Iterable[GroupView]) -> Table:
         _number("Empf."),
     )
     for g in group_views:
-        table.add_row(
+        _add_row(
+            table,
             str(g.status.id),
             g.name,
             g.topic,
@@ -193,11 +214,17 @@ def group_table(group_views: Iterable[GroupView]) -> Table:
     return table
 
 
-def recommendation_table(recommendation_views: Iterable[RecommendationView]) -> Table:
-    """Recommendations: id, title, working group and state."""
+def recommendation_table(
+    recommendation_views: Iterable[RecommendationView], narrow: bool = False
+) -> Table:
+    """Recommendations: id, title, working group and state; ``narrow`` wraps groups early."""
     table = _table(
-        "Empfehlungen", _number("ID"), _text("Titel"), _text("Arbeitsgruppe"), _text("Zustand")
+        "Empfehlungen",
+        _number("ID"),
+        _text("Titel"),
+        _text("Arbeitsgruppe", max_width=NARROW if narrow else None),
+        _text("Zustand", max_width=NARROW),
     )
     for r in recommendation_views:
-        table.add_row(str(r.status.id), r.title, r.group_name, r.status.state_title)
+        _add_row(table, str(r.status.id), r.title, r.group_name, r.status.state_title)
     return table

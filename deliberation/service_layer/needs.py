@@ -36,7 +36,11 @@ def add(
     with deps.unit_of_work() as uow:
         cycle = cycles.get(uow, cycle_id)
         stepping.require_capability(deps, cycle, "add_needs", "Bedarfe erfassen")
-        assert cycle.municipality is not None  # only per-municipality workflows collect needs
+        if cycle.municipality is None:
+            raise DeliberationError(
+                f"{cycle.subject_label()} gehört zu keiner Gemeinde; Bedarfe werden in den "
+                "Zukunftswerkstätten der Gemeinden erfasst."
+            )
         need = Need(text.strip(), cycle.municipality, field, parsed_scope, deps.clock())
         cycle.needs.append(need)
         uow.flush()

@@ -39,10 +39,16 @@ def draft(
             state=definition.initial,
             created_at=ctx.now,
         )
+        round_ = group.conference.round
         for need_id in need_ids or []:
             need = uow.repo.need(need_id)
             if need is None:
                 raise NotFound(f"Bedarf {need_id} gibt es nicht.")
+            if need.cycle.round is not round_:
+                raise DeliberationError(
+                    f"Bedarf {need_id} stammt aus Durchgang {need.cycle.round.label}, die "
+                    f"Arbeitsgruppe aus Durchgang {round_.label}."
+                )
             recommendation.needs.append(need)
         group.recommendations.append(recommendation)
         stepping.record_creation(uow, recommendation, "draft", ctx)

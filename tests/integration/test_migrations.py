@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import delete, func, inspect, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 
-from conftest import CONFIG, RoundWalker
 from deliberation.adapters import database, orm
 from deliberation.bootstrap import Application, bootstrap, initialise_database
 
 
 def _count(app: Application, table: str) -> int:
+    query = select(func.count()).select_from(orm.metadata.tables[table])
     with app.db.connect() as connection:
-        return connection.execute(select(func.count()).select_from(orm.metadata.tables[table])).one()[0]
+        return int(connection.execute(query).scalar_one())
 
 
 def test_initialise_creates_every_table_at_the_head_revision(bare_app: Application) -> None:
@@ -33,8 +34,8 @@ def test_initialise_creates_every_table_at_the_head_revision(bare_app: Applicati
     assert _count(bare_app, "bodies") == len(bare_app.settings.bodies) == 6
 
 
-def test_initialise_twice_changes_nothing(app: Application) -> None:
-    RoundWalker(app.deps).launch_workshops(("ilsede",))
+def test_initialise_twice_changes_nothing(app: Application, walker) -> None:
+    walker.launch_workshops(("ilsede",))
     counts = {table: _count(app, table) for table in orm.metadata.tables}
 
     before, after = initialise_database(app)
@@ -70,8 +71,8 @@ def test_migrated_schema_matches_the_orm_metadata(app: Application) -> None:
     assert differences == []
 
 
-def _logged_launch(app: Application) -> int:
-    [workshop] = RoundWalker(app.deps).launch_workshops(("lengede",)).values()
+def _logged_launch(app: Application, walker) -> int:
+    [workshop] = walker.launch_workshops(("lengede",)).values()
     with app.deps.unit_of_work() as uow:
         [record] = uow.repo.log("cycle", workshop)
         assert record.id is not None
@@ -91,8 +92,10 @@ def _logged_launch(app: Application) -> int:
         ),
     ],
 )
-def test_the_database_refuses_to_change_the_transition_log(app: Application, statement) -> None:
-    row = _logged_launch(app)
+def test_the_database_refuses_to_change_the_transition_log(
+    app: Application, walker, statement
+) -> None:
+    row = _logged_launch(app, walker)
     with app.db.connect() as connection:
         original = connection.execute(select(orm.transition_log)).all()
 
@@ -103,30 +106,48 @@ def test_the_database_refuses_to_change_the_transition_log(app: Application, sta
         assert connection.execute(select(orm.transition_log)).all() == original
 
 
-def test_the_transition_log_still_accepts_new_rows(app: Application) -> None:
-    row = _logged_launch(app)
+def test_the_transition_log_still_accepts_new_rows(app: Application, walker) -> None:
+    row = _logged_launch(app, walker)
     with app.db.begin() as connection:
         template = connection.execute(
             select(orm.transition_log).where(orm.transition_log.c.id == row)
         ).mappings().one()
-        connection.execute(
-            insert(orm.transition_log).values({**template, "id": None, "trigger": "manual"})
-        )
+        values = {**template, "trigger": "manual"}
+        del values["id"]
+        connection.execute(insert(orm.transition_log).values(values))
 
     assert _count(app, "transition_log") == 2
 
 
-def test_bootstrap_refuses_an_empty_database_and_asks_for_init(database_url: str) -> None:
-    with pytest.raises(database.DatabaseError) as refused:
-        bootstrap(CONFIG, database_url=database_url, require_schema=True)
+def test_bootstrap_refuses_an_empty_database_and_asks_for_init(
+    database_url: str, config_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bootstrap() does not dispose the engine it built when the check fails; dispose it
+    # here so its open connection does not surface as a ResourceWarning in a later test.
+    engines: list[Engine] = []
+
+    def make_engine(url: str) -> Engine:
+        engines.append(real_make_engine(url))
+        return engines[-1]
+
+    real_make_engine = database.make_engine
+    monkeypatch.setattr(database, "make_engine", make_engine)
+    try:
+        with pytest.raises(database.DatabaseError) as refused:
+            bootstrap(config_path, database_url=database_url, require_schema=True)
+    finally:
+        for engine in engines:
+            engine.dispose()
 
     message = str(refused.value)
     assert "deliberation init" in message
     assert "nicht eingerichtet" in message
 
 
-def test_bootstrap_accepts_a_database_after_init(app: Application, database_url: str) -> None:
-    checked = bootstrap(CONFIG, database_url=database_url, require_schema=True)
+def test_bootstrap_accepts_a_database_after_init(
+    app: Application, database_url: str, config_path: Path
+) -> None:
+    checked = bootstrap(config_path, database_url=database_url, require_schema=True)
     try:
         assert database.current_revision(checked.db) == database.head_revision()
     finally:

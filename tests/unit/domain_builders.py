@@ -81,12 +81,15 @@ def new_round(label: str = "2027") -> Round:
     return Round(label, NOW)
 
 
-def workshop(
-    round: Round, state: str = "planned", municipality: Municipality = PEINE
-) -> Cycle:
+def workshop(round: Round, state: str = "planned", municipality: Municipality = PEINE) -> Cycle:
     spec = definition("future_workshop")
     cycle = Cycle(
-        round, spec.name, spec.version, state, f"Zukunftswerkstatt {municipality.name}", NOW,
+        round,
+        spec.name,
+        spec.version,
+        state,
+        f"Zukunftswerkstatt {municipality.name}",
+        NOW,
         municipality=municipality,
     )
     cycle.id = next(_ids)
@@ -96,7 +99,8 @@ def workshop(
 
 def conference(round: Round, state: str = "planned") -> Cycle:
     spec = definition("integration_conference")
-    cycle = Cycle(round, spec.name, spec.version, state, f"Integrationskonferenz {round.label}", NOW)
+    title = f"Integrationskonferenz {round.label}"
+    cycle = Cycle(round, spec.name, spec.version, state, title, NOW)
     cycle.id = next(_ids)
     round.cycles.append(cycle)
     return cycle
@@ -128,12 +132,21 @@ def agenda_topic(conference: Cycle, topic_field: str = "Wohnen") -> AgendaTopic:
     return topic
 
 
-def working_group(conference: Cycle, state: str = "working", name: str = "AG Wohnen") -> WorkingGroup:
+def working_group(
+    conference: Cycle, state: str = "working", name: str = "AG Wohnen"
+) -> WorkingGroup:
     spec = definition("working_group")
-    topic = conference.agenda_topics[0] if conference.agenda_topics else AgendaTopic("Wohnen", "Wohnen", 1)
+    topics = conference.agenda_topics
+    topic = topics[0] if topics else AgendaTopic("Wohnen", "Wohnen", 1)
     group = WorkingGroup(
-        name, topic, "Bezahlbaren Wohnraum sichern", date(2027, 12, 31), spec.name, spec.version,
-        state, NOW,
+        name,
+        topic,
+        "Bezahlbaren Wohnraum sichern",
+        date(2027, 12, 31),
+        spec.name,
+        spec.version,
+        state,
+        NOW,
     )
     group.id = next(_ids)
     group.conference = conference

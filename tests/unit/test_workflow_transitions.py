@@ -20,7 +20,12 @@ from domain_builders import (
 )
 
 from deliberation.domain.engine import MessagesRequested, WorkflowEngine
-from deliberation.domain.errors import InvalidTrigger, MissingParameter
+from deliberation.domain.errors import (
+    DeliberationError,
+    InvalidTrigger,
+    MissingParameter,
+    NotFound,
+)
 from deliberation.domain.workflow import TransitionSpec, WorkflowDefinition
 
 TransitionCase = tuple[WorkflowDefinition, TransitionSpec, str]
@@ -39,9 +44,7 @@ TRANSITION_CASES = _transition_cases()
 WORKFLOW_NAMES = sorted(d.name for d in real_definitions())
 FINAL_STATES = [(d.name, s.name) for d in real_definitions() for s in d.states.values() if s.final]
 TEXT_TRANSITIONS = [
-    (d.name, spec, source)
-    for d, spec, source in TRANSITION_CASES
-    if "text" in spec.requires
+    (d.name, spec, source) for d, spec, source in TRANSITION_CASES if "text" in spec.requires
 ]
 
 
@@ -168,6 +171,30 @@ def test_transition_that_requires_text_refuses_without_text_and_keeps_state(
     assert vars(subject) == before
 
 
+@pytest.mark.parametrize("workflow", WORKFLOW_NAMES)
+def test_record_of_a_workflow_version_that_is_not_loaded_is_refused(
+    engine: WorkflowEngine, workflow: str
+) -> None:
+    subject = SATISFYING_BUILDERS[workflow](definition(workflow).initial)
+    subject.workflow_version = 99
+
+    with pytest.raises(NotFound, match=f'"{workflow}" in Version 99, die nicht geladen ist'):
+        engine.fire(subject, definition(workflow).transitions[0].trigger, context(engine))
+
+
+@pytest.mark.xfail(
+    reason="BUG: engine._invalid_trigger calls definition.state(subject.state), which raises a "
+    "bare KeyError for a record whose state the definition does not declare",
+    strict=True,
+)
+def test_record_in_an_undeclared_state_gets_a_readable_error(engine: WorkflowEngine) -> None:
+    subject = SATISFYING_BUILDERS["future_workshop"]("planned")
+    subject.state = "brainstorming"  # e.g. imported data or a state removed from the file
+
+    with pytest.raises(DeliberationError, match="brainstorming"):
+        engine.fire(subject, "close", context(engine))
+
+
 def test_text_transitions_exist_in_the_real_workflows() -> None:
     assert {spec.trigger for _, spec, _ in TEXT_TRANSITIONS} >= {
         "give_statement",
@@ -189,7 +216,8 @@ def test_record_can_walk_from_initial_state_to_a_final_state(
             (t for t in d.transitions_from(subject.state) if t.dest not in trail),
             d.transitions_from(subject.state)[0],
         )
-        engine.fire(subject, spec.trigger, context(engine, text="Text", standing_topic_fields=("Arbeit",)))
+        ctx = context(engine, text="Text", standing_topic_fields=("Arbeit",))
+        engine.fire(subject, spec.trigger, ctx)
         trail.append(subject.state)
         assert len(trail) <= len(d.states) + 1
 

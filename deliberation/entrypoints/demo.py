@@ -1,0 +1,513 @@
+"""A complete sample cycle for Landkreis Peine, played through the service layer.
+
+Seven future workshops collect needs, the integration conference builds its
+agenda from the county-wide ones and forms working groups, and their
+recommendations travel through the Kommission and the Kreistag committees to
+a decision. Everything is deterministic except the timestamps; the only I/O
+is printing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from rich.console import Console
+from rich.text import Text
+
+from deliberation.entrypoints.overview import print_overview
+from deliberation.service_layer import cycles, groups, needs, recommendations
+from deliberation.service_layer.ports import Dependencies
+from deliberation.service_layer.views import TopicView
+
+WORKSHOP = "future_workshop"
+CONFERENCE = "integration_conference"
+SEED = 2027
+GROUP_COUNT = 3
+GROUP_MONTHS = 4
+RECOMMENDATIONS_PER_GROUP = (2, 2, 1)
+VOTERS = (10, 16)  # participants per workshop, each sticks 1 to 3 dots on one card
+
+# (text, topic field, scope) per municipality, as written on the workshop cards.
+Card = tuple[str, str, str]
+NEEDS: dict[str, tuple[Card, ...]] = {
+    "Stadt Peine": (
+        ("Sprachkurse mit Kinderbetreuung am Abend", "Sprache", "kreisweit"),
+        ("Anerkennung ausländischer Berufsabschlüsse beschleunigen", "Arbeit", "kreisweit"),
+        ("Frauen-Café in der Südstadt dauerhaft finanzieren", "Teilhabe", "lokal"),
+        ("Bezahlbarer Wohnraum für große Familien", "Wohnen", "kreisweit"),
+        ("Dolmetscherpool für Arzttermine und Klinikum", "Gesundheit", "kreisweit"),
+    ),
+    "Edemissen": (
+        ("Busverbindung zu den Integrationskursen in Peine", "Sprache", "kreisweit"),
+        ("Begegnungscafé im Dorfgemeinschaftshaus", "Teilhabe", "lokal"),
+        ("Praktikumsplätze im örtlichen Handwerk vermitteln", "Arbeit", "lokal"),
+        ("Hausaufgabenhilfe an der Grundschule", "Bildung", "lokal"),
+    ),
+    "Hohenhameln": (
+        ("Fahrdienst zu Fachärztinnen und Fachärzten in Peine", "Gesundheit", "kreisweit"),
+        ("Deutschkurs für Seniorinnen und Senioren im Ort", "Sprache", "lokal"),
+        ("Ehrenamtliche Patenschaften für neu Zugezogene", "Teilhabe", "lokal"),
+    ),
+    "Ilsede": (
+        ("Servicebüro Migration mit Sprechstunde am Abend", "Teilhabe", "lokal"),
+        ("Berufsorientierung für Jugendliche mit Fluchterfahrung", "Bildung", "kreisweit"),
+        ("Job-Speeddating mit Betrieben aus dem Gewerbegebiet", "Arbeit", "lokal"),
+        ("Wohnungsbesichtigungen mit Sprachmittlung begleiten", "Wohnen", "kreisweit"),
+        ("Beleuchtete Fußwege zur Unterkunft am Ortsrand", "Sicherheit", "lokal"),
+    ),
+    "Lengede": (
+        ("Kita-Plätze für Kinder aus neu zugewanderten Familien", "Bildung", "kreisweit"),
+        ("Berufsbezogene Sprachkurse (Job-Deutsch) vor Ort", "Sprache", "kreisweit"),
+        ("Beitragsfreie Schnuppermitgliedschaft im Sportverein", "Teilhabe", "lokal"),
+        ("Konfliktberatung in Gemeinschaftsunterkünften", "Sicherheit", "kreisweit"),
+    ),
+    "Vechelde": (
+        ("Mehrsprachige Infoabende zum Schulsystem", "Bildung", "kreisweit"),
+        ("Psychosoziale Beratung für Geflüchtete mit Traumaerfahrung", "Gesundheit", "kreisweit"),
+        ("Vermieterinnen und Vermieter für Integrationswohnungen gewinnen", "Wohnen", "lokal"),
+        ("Interkultureller Gemeinschaftsgarten", "Teilhabe", "lokal"),
+    ),
+    "Wendeburg": (
+        ("Integrationsbeauftragte als feste Anlaufstelle erhalten", "Teilhabe", "lokal"),
+        ("Ausstellungen und Kulturabende im Rathaus", "Teilhabe", "lokal"),
+        ("Teilzeitausbildung für Mütter ermöglichen", "Arbeit", "kreisweit"),
+        ("Prävention gegen Diskriminierung und Rassismus an Schulen", "Sicherheit", "kreisweit"),
+    ),
+}
+# For a municipality the sample data does not know (another county's config).
+GENERIC_NEEDS: tuple[Card, ...] = (
+    ("Sprachkurse mit Kinderbetreuung am Abend", "Sprache", "kreisweit"),
+    ("Begegnungscafé im Dorfgemeinschaftshaus", "Teilhabe", "lokal"),
+    ("Anerkennung ausländischer Berufsabschlüsse beschleunigen", "Arbeit", "kreisweit"),
+)
+
+
+@dataclass(frozen=True)
+class GroupTemplate:
+    name: str
+    mandate: str
+    members: tuple[str, ...]  # "Name / Organisation", as groups.form expects
+
+
+GROUPS: dict[str, GroupTemplate] = {
+    "Arbeit": GroupTemplate(
+        "AG Arbeit und Anerkennung",
+        "Wege zu schnellerer Anerkennung ausländischer Abschlüsse und zu Ausbildung in "
+        "Teilzeit erarbeiten.",
+        (
+            "Aylin Yıldız / Jobcenter Peine",
+            "Sabine Krüger / Übergangsmanagement in Arbeit, Fachdienst Arbeit",
+            "Mahmoud Al-Khatib / Migrantenselbstorganisation Syrisches Haus Peine",
+            "Olena Kovalenko / Ukrainischer Verein Peine e. V.",
+            "Thomas Wehrmann / Kreishandwerkerschaft Peine",
+        ),
+    ),
+    "Sprache": GroupTemplate(
+        "AG Sprache und Kurszugang",
+        "Sprachkurse für Eltern, Berufstätige und Menschen aus den Gemeinden erreichbar machen.",
+        (
+            "Petra Lange / Kreisvolkshochschule Peine",
+            "Rania Haddad / Caritas Peine",
+            "Yusuf Demir / Migrantenselbstorganisation Türkischer Elternverein Peine",
+            "Mykola Bondarenko / Ukrainischer Verein Peine e. V.",
+            "Jana Schulze / Regionalverband Großraum Braunschweig",
+        ),
+    ),
+    "Bildung": GroupTemplate(
+        "AG Bildung und Übergänge",
+        "Zugang zu Kita, Schule und Berufsorientierung für neu zugewanderte Familien verbessern.",
+        (
+            "Katrin Hoffmann / Fachdienst Kinder, Jugend und Familie",
+            "Fatma Aydın / Migrantenselbstorganisation Elternnetzwerk Peine",
+            "Ahmad Rahimi / Jugendmigrationsdienst Peine",
+            "Iryna Shevchenko / Kreisvolkshochschule Peine",
+        ),
+    ),
+    "Wohnen": GroupTemplate(
+        "AG Wohnen",
+        "Bezahlbaren Wohnraum für große Familien erschließen und die Wohnungssuche begleiten.",
+        (
+            "Stefan Vogel / Fachdienst Soziales",
+            "Nour Al-Hassan / Caritas Peine",
+            "Hanna Petrenko / Ukrainischer Verein Peine e. V.",
+            "Gerhard Meyer / Wohnungsbaugenossenschaft Peine",
+        ),
+    ),
+    "Gesundheit": GroupTemplate(
+        "AG Gesundheit und Sprachmittlung",
+        "Sprachmittlung im Gesundheitswesen und psychosoziale Beratung kreisweit sichern.",
+        (
+            "Dr. Leyla Öztürk / Gesundheitsamt Landkreis Peine",
+            "Samir Haddad / DRK-Kreisverband Peine",
+            "Tetiana Melnyk / Migrantenselbstorganisation Ukrainische Frauen Peine",
+            "Andrea Fischer / Klinikum Peine",
+        ),
+    ),
+    "Sicherheit": GroupTemplate(
+        "AG Sicherheit und Zusammenleben",
+        "Konflikten in Unterkünften vorbeugen und Diskriminierung an Schulen entgegenwirken.",
+        (
+            "Jörg Hartmann / Polizeiinspektion Peine",
+            "Emine Kaya / Migrantenselbstorganisation Frauen-Café Südstadt",
+            "Omar Farouk / Flüchtlingssozialarbeit Gemeinde Lengede",
+            "Claudia Berger / Präventionsrat Landkreis Peine",
+        ),
+    ),
+    "Teilhabe": GroupTemplate(
+        "AG Teilhabe und Ehrenamt",
+        "Begegnungsorte und ehrenamtliche Patenschaften in allen Gemeinden stärken.",
+        (
+            "Zeynep Arslan / Migrationsbüro Gemeinde Ilsede",
+            "Bernd Schäfer / Freiwilligenagentur Peine",
+            "Viktoriia Hrytsenko / Ukrainischer Verein Peine e. V.",
+            "Khaled Mansour / Migrantenselbstorganisation Syrisches Haus Peine",
+        ),
+    ),
+}
+
+# (title, text) per topic field; a group drafts the first RECOMMENDATIONS_PER_GROUP of them.
+Proposal = tuple[str, str]
+PROPOSALS: dict[str, tuple[Proposal, ...]] = {
+    "Arbeit": (
+        (
+            "Anerkennungslotsen im Übergangsmanagement",
+            "Der Landkreis richtet im Fachdienst Arbeit eine Anerkennungslotsin oder einen "
+            "Anerkennungslotsen ein, die Antragstellende bis zur Entscheidung begleiten.",
+        ),
+        (
+            "Teilzeitausbildung für Eltern fördern",
+            "Landkreis, Jobcenter und Kammern werben gemeinsam bei Betrieben für "
+            "Teilzeitausbildung; der Landkreis trägt die Kinderbetreuung während der Berufsschule.",
+        ),
+    ),
+    "Sprache": (
+        (
+            "Abendkurse mit Kinderbetreuung",
+            "Die Kreisvolkshochschule bietet Integrationskurse am Abend mit paralleler "
+            "Kinderbetreuung in Peine, Ilsede und Vechelde an.",
+        ),
+        (
+            "Fahrtkosten zu Sprachkursen erstatten",
+            "Teilnehmende aus den Gemeinden erhalten für Integrations- und Berufssprachkurse "
+            "eine Monatskarte, soweit kein anderer Träger zuständig ist.",
+        ),
+    ),
+    "Bildung": (
+        (
+            "Kita-Lotsinnen für neu zugewanderte Familien",
+            "Mehrsprachige Kita-Lotsinnen beraten Familien bei der Anmeldung und begleiten "
+            "die ersten Wochen in der Einrichtung.",
+        ),
+        (
+            "Mehrsprachige Elternabende zum Schulsystem",
+            "Schulen und Kreisvolkshochschule veranstalten zweimal im Jahr Elternabende mit "
+            "Sprachmittlung zu Schulformen, Übergängen und Ausbildung.",
+        ),
+    ),
+    "Wohnen": (
+        (
+            "Vermieterbörse für Integrationswohnungen",
+            "Der Landkreis baut eine Börse auf, die Vermietende und Wohnungssuchende "
+            "zusammenbringt, und sichert Mietausfälle im ersten Jahr ab.",
+        ),
+        (
+            "Sprachmittlung bei Wohnungsbesichtigungen",
+            "Ehrenamtliche Sprachmittlerinnen und Sprachmittler begleiten Besichtigungen und "
+            "Vertragsabschlüsse; der Landkreis zahlt eine Aufwandsentschädigung.",
+        ),
+    ),
+    "Gesundheit": (
+        (
+            "Kreisweiter Dolmetscherpool für Gesundheitstermine",
+            "Der Landkreis finanziert einen Dolmetscherpool, den Praxen und das Klinikum für "
+            "Termine mit Patientinnen und Patienten ohne ausreichende Deutschkenntnisse nutzen.",
+        ),
+        (
+            "Psychosoziale Erstberatung in allen Gemeinden",
+            "Eine mobile psychosoziale Erstberatung bietet in jeder Gemeinde monatlich eine "
+            "Sprechstunde für Geflüchtete an.",
+        ),
+    ),
+    "Sicherheit": (
+        (
+            "Konfliktberatung in Gemeinschaftsunterkünften",
+            "Ein Team für Konfliktberatung besucht die Gemeinschaftsunterkünfte regelmäßig und "
+            "schult Bewohnerinnen und Bewohner als Streitschlichtende.",
+        ),
+        (
+            "Präventionsprogramm gegen Diskriminierung an Schulen",
+            "Der Präventionsrat bietet allen weiterführenden Schulen Projekttage gegen "
+            "Diskriminierung und Rassismus an.",
+        ),
+    ),
+    "Teilhabe": (
+        (
+            "Begegnungsorte in den Dorfgemeinschaftshäusern",
+            "Die Gemeinden öffnen ihre Dorfgemeinschaftshäuser einmal im Monat für ein "
+            "Begegnungscafé; der Landkreis fördert Material und Werbung.",
+        ),
+        (
+            "Ehrenamtspauschale für Patenschaften",
+            "Ehrenamtliche Patinnen und Paten für neu Zugezogene erhalten eine jährliche "
+            "Pauschale und Fortbildungen der Freiwilligenagentur.",
+        ),
+    ),
+}
+
+STATEMENTS = (
+    "Die Kommission Migration und Teilhabe unterstützt die Empfehlung einstimmig.",
+    "Die Kommission unterstützt die Empfehlung und bittet, die Kosten für den Haushalt "
+    "2028 zu beziffern.",
+    "Die Kommission sieht den Bedarf, hält die vorgeschlagene Finanzierung aber für offen.",
+)
+# The consultation route after the Kommission's statement: (trigger, reason).
+ROUTE = (
+    ("refer_to_committee", "Ausschuss für Soziales, Gesundheit und Integration"),
+    ("refer_to_executive", "Kreisausschuss, nicht öffentliche Sitzung"),
+    ("refer_to_kreistag", "Tagesordnung der nächsten Kreistagssitzung"),
+)
+AMENDMENT = (
+    " Abweichend von der Empfehlung wird die Maßnahme zunächst als zweijähriges "
+    "Modellprojekt in drei Gemeinden erprobt und danach im Kreistag bewertet."
+)
+IMPLEMENTATION_REPORT = (
+    "Die Maßnahme ist umgesetzt; die Ergebnisse wurden im Koordinierungsstab vorgestellt "
+    "und werden in die nächsten Zukunftswerkstätten zurückgespiegelt."
+)
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What every stage of the demo needs."""
+
+    deps: Dependencies
+    console: Console
+    round_label: str
+    actor: str
+    rng: random.Random
+
+    def say(self, message: str) -> None:
+        self.console.print(Text.assemble(("✓ ", "green"), message))
+
+
+@dataclass(frozen=True)
+class FormedGroup:
+    """A working group and the agenda topic it works on."""
+
+    id: int
+    topic: TopicView
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """A recommendation as drafted (its text is the base of an amended resolution)."""
+
+    id: int
+    title: str
+    text: str
+
+
+def run_demo(
+    deps: Dependencies,
+    console: Console,
+    round_label: str = "2027",
+    actor: str = "Demo (Referat Migration und Teilhabe)",
+) -> None:
+    """Play a complete round for Landkreis Peine, then print where everything stands."""
+    run = DemoRun(deps, console, round_label, actor, random.Random(SEED))
+    conference_id = launch_cycles(run)
+    for cycle_id, municipality in workshops(run):
+        run_workshop(run, cycle_id, municipality)
+    agenda = hold_conference(run, conference_id)
+    formed = form_groups(run, conference_id, agenda)
+    drafted = [
+        d
+        for group, count in zip(formed, RECOMMENDATIONS_PER_GROUP, strict=False)
+        for d in work_in_group(run, group, count)
+    ]
+    decide(run, drafted)
+    close_conference(run, conference_id)
+    console.print()
+    print_overview(deps, console, round_label)
+
+
+def launch_cycles(run: DemoRun) -> int:
+    """Launch the round's workshops and its conference; returns the conference id."""
+    workshop_ids = cycles.launch(run.deps, WORKSHOP, run.round_label, run.actor)
+    (conference_id,) = cycles.launch(run.deps, CONFERENCE, run.round_label, run.actor)
+    run.say(
+        f"Durchgang {run.round_label}: {len(workshop_ids)} Zukunftswerkstätten und "
+        "Integrationskonferenz angelegt"
+    )
+    return conference_id
+
+
+def workshops(run: DemoRun) -> list[tuple[int, str]]:
+    """The round's workshops as (cycle id, municipality name)."""
+    views = cycles.list_cycles(run.deps, run.round_label, WORKSHOP)
+    return [(v.status.id, v.municipality) for v in views]
+
+
+def run_workshop(run: DemoRun, cycle_id: int, municipality: str) -> None:
+    """One future workshop from the invitations to the documented, closed result."""
+    cards = NEEDS.get(municipality, GENERIC_NEEDS)
+    _cycle(run, cycle_id, "send_invitations")
+    _cycle(run, cycle_id, "start_needs_collection", "Kritikphase: Was fehlt uns vor Ort?")
+    need_ids = [
+        needs.add(run.deps, cycle_id, text, field, scope, run.actor) for text, field, scope in cards
+    ]
+    vision = f"Phantasiephase: So leben wir 2035 gut zusammen in {municipality}."
+    _cycle(run, cycle_id, "start_vision", vision)
+    _cycle(run, cycle_id, "start_realisation", "Verwirklichungsphase: Punkte kleben")
+    dots = dot_vote(run, need_ids)
+    _cycle(run, cycle_id, "document", "Fotoprotokoll und Bedarfsliste")
+    _cycle(run, cycle_id, "close")
+    county = sum(scope == "kreisweit" for _, _, scope in cards)
+    run.say(
+        f"Zukunftswerkstatt {municipality}: {len(need_ids)} Bedarfe "
+        f"({county} kreisweit), {dots} Punkte"
+    )
+
+
+def _cycle(run: DemoRun, cycle_id: int, trigger: str, reason: str = "") -> None:
+    cycles.advance(run.deps, cycle_id, trigger, run.actor, reason)
+
+
+def dot_vote(run: DemoRun, need_ids: list[int]) -> int:
+    """Each participant sticks 1 to 3 dots on one card; returns the dots given."""
+    given = 0
+    for _ in range(run.rng.randint(*VOTERS)):
+        dots = run.rng.randint(1, 3)
+        needs.vote(run.deps, run.rng.choice(need_ids), dots)
+        given += dots
+    return given
+
+
+def hold_conference(run: DemoRun, conference_id: int) -> tuple[TopicView, ...]:
+    """Build the agenda from the forwarded needs, invite, hold; returns the agenda."""
+    _cycle(run, conference_id, "build_agenda")
+    _cycle(run, conference_id, "send_invitations")
+    _cycle(run, conference_id, "hold", "Kreishaus Peine, ganztägig")
+    agenda = cycles.show(run.deps, conference_id).agenda
+    top = ", ".join(t.title for t in agenda[:GROUP_COUNT])
+    run.say(f"Integrationskonferenz: {len(agenda)} Themen, vorn {top}")
+    return agenda
+
+
+def form_groups(
+    run: DemoRun, conference_id: int, agenda: tuple[TopicView, ...]
+) -> list[FormedGroup]:
+    """One working group on each of the top agenda topics, due in a few months."""
+    due = months_later(run.deps.clock().date(), GROUP_MONTHS)
+    formed: list[FormedGroup] = []
+    for topic in agenda[:GROUP_COUNT]:
+        template = GROUPS[topic.title]
+        group_id = groups.form(
+            run.deps,
+            conference_id,
+            str(topic.position),
+            template.name,
+            template.mandate,
+            due,
+            list(template.members),
+            run.actor,
+        )
+        formed.append(FormedGroup(group_id, topic))
+    run.say(f"{len(formed)} Arbeitsgruppen gebildet, Frist {due:%d.%m.%Y}")
+    return formed
+
+
+def work_in_group(run: DemoRun, group: FormedGroup, count: int) -> list[Drafted]:
+    """The group starts work, drafts and adopts its recommendations, delivers its report."""
+    groups.advance(run.deps, group.id, "start_work", run.actor)
+    drafted = [_draft(run, group, proposal) for proposal in PROPOSALS[group.topic.title][:count]]
+    for recommendation in drafted:
+        recommendations.advance(run.deps, recommendation.id, "adopt_in_group", run.actor)
+    groups.advance(run.deps, group.id, "deliver_report", run.actor)
+    plural = "" if len(drafted) == 1 else "en"
+    run.say(f"{GROUPS[group.topic.title].name}: Bericht mit {len(drafted)} Empfehlung{plural}")
+    return drafted
+
+
+def _draft(run: DemoRun, group: FormedGroup, proposal: Proposal) -> Drafted:
+    """Draft one recommendation, linked to the needs behind the group's agenda topic."""
+    title, text = proposal
+    need_ids = list(group.topic.need_ids)
+    return Drafted(
+        recommendations.draft(run.deps, group.id, title, text, run.actor, need_ids), title, text
+    )
+
+
+def decide(run: DemoRun, drafted: list[Drafted]) -> None:
+    """Send each recommendation along the route to its own outcome."""
+    outcomes = (adopt_and_complete, defer_and_amend, reject, withdraw, adopt_and_implement)
+    for index, (recommendation, outcome) in enumerate(zip(drafted, outcomes, strict=False)):
+        _advance(run, recommendation.id, "give_statement", text=STATEMENTS[index % len(STATEMENTS)])
+        outcome(run, recommendation)
+
+
+def _advance(
+    run: DemoRun, recommendation_id: int, trigger: str, reason: str = "", text: str = ""
+) -> None:
+    recommendations.advance(run.deps, recommendation_id, trigger, run.actor, reason, text)
+
+
+def _route(run: DemoRun, recommendation: Drafted, stops: int = len(ROUTE)) -> None:
+    for trigger, reason in ROUTE[:stops]:
+        _advance(run, recommendation.id, trigger, reason)
+
+
+def adopt_and_complete(run: DemoRun, recommendation: Drafted) -> None:
+    """Adopted unchanged, implemented, reported back and completed."""
+    _route(run, recommendation)
+    _advance(run, recommendation.id, "decide_adopted", "einstimmig")
+    _advance(run, recommendation.id, "start_implementation", "Referat Migration und Teilhabe")
+    _advance(run, recommendation.id, "report_back", text=IMPLEMENTATION_REPORT)
+    _advance(run, recommendation.id, "complete")
+    run.say(f"Beschlossen, umgesetzt, erledigt: „{recommendation.title}“")
+
+
+def defer_and_amend(run: DemoRun, recommendation: Drafted) -> None:
+    """Deferred once, back on the agenda, adopted with an amended resolution."""
+    _route(run, recommendation)
+    _advance(run, recommendation.id, "defer", "Beratungsbedarf in den Fraktionen")
+    _advance(run, recommendation.id, "reschedule", "nächste Kreistagssitzung")
+    _advance(run, recommendation.id, "decide_amended", text=recommendation.text + AMENDMENT)
+    run.say(f"Vertagt, dann geändert beschlossen: „{recommendation.title}“")
+
+
+def reject(run: DemoRun, recommendation: Drafted) -> None:
+    """Rejected by the Kreistag."""
+    _route(run, recommendation)
+    _advance(run, recommendation.id, "decide_rejected", "Finanzierung im Haushalt nicht gesichert")
+    run.say(f"Abgelehnt: „{recommendation.title}“")
+
+
+def withdraw(run: DemoRun, recommendation: Drafted) -> None:
+    """Withdrawn while the Fachausschuss is still consulting."""
+    _route(run, recommendation, stops=1)
+    _advance(run, recommendation.id, "withdraw", "Landesprogramm deckt den Bedarf bereits ab")
+    run.say(f"Im Fachausschuss zurückgezogen: „{recommendation.title}“")
+
+
+def adopt_and_implement(run: DemoRun, recommendation: Drafted) -> None:
+    """Adopted unchanged and still being implemented."""
+    _route(run, recommendation)
+    _advance(run, recommendation.id, "decide_adopted")
+    _advance(run, recommendation.id, "start_implementation")
+    run.say(f"Beschlossen, in Umsetzung: „{recommendation.title}“")
+
+
+def close_conference(run: DemoRun, conference_id: int) -> None:
+    """Record the groups as formed, collect their recommendations, close the conference."""
+    for trigger in ("form_groups", "collect_recommendations", "close"):
+        _cycle(run, conference_id, trigger)
+    run.say("Integrationskonferenz abgeschlossen")
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day ``months`` later (clamped to the 28th so every month has it)."""
+    index = day.month - 1 + months
+    return date(day.year + index // 12, index % 12 + 1, min(day.day, 28))

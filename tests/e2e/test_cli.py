@@ -1,0 +1,217 @@
+"""End-to-end: the ``deliberation`` command as staff use it, from a clean data folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deliberation.entrypoints.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = REPO / "config.toml"
+
+
+@pytest.fixture
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder as working directory, with its own SQLite database."""
+    folder = tmp_path / "daten"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("DELIBERATION_DATABASE_URL", f"sqlite:///{folder / 'db.sqlite3'}")
+    monkeypatch.setenv("DELIBERATION_ACTOR", "Frau Test (Referat)")
+    monkeypatch.setenv("COLUMNS", "200")
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--config", str(CONFIG), *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == 0, f"{argv} failed: {err}"
+    return out
+
+
+def test_commands_refuse_to_work_before_init(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "cycle", "list")
+    assert code == 1
+    assert "deliberation init" in err
+    assert "Traceback" not in err
+
+
+def test_init_creates_the_database_and_is_idempotent(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "Datenbank angelegt" in ok(capsys, "init")
+    assert (data_folder / "db.sqlite3").exists()
+    out = ok(capsys, "init")
+    assert "Datenbank ist aktuell" in out
+    assert "7 Gemeinden und 6 Gremien" in out
+
+
+def test_a_workshop_round_through_the_cli(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok(capsys, "init")
+    out = ok(capsys, "cycle", "launch", "future_workshop", "--round", "2027")
+    assert "7 Zyklus/Zyklen gestartet" in out
+    for name in ("Stadt Peine", "Edemissen", "Hohenhameln", "Ilsede", "Lengede", "Vechelde"):
+        assert name in out
+    ok(capsys, "cycle", "advance", "1", "send_invitations", "--reason", "Termin steht")
+    ok(capsys, "cycle", "advance", "1", "start_needs_collection")
+
+    code, _, err = run(capsys, "cycle", "advance", "1", "start_vision")
+    assert code == 1
+    assert "Bedarfe" in err and "Traceback" not in err
+
+    out = ok(
+        capsys,
+        "need",
+        "add",
+        "1",
+        "--text",
+        "Sprachkurse am Abend",
+        "--topic",
+        "sprache",
+        "--scope",
+        "kreisweit",
+    )
+    assert "Bedarf 1 in Zyklus 1 erfasst" in out
+    ok(capsys, "cycle", "advance", "1", "start_vision")
+    ok(capsys, "cycle", "advance", "1", "start_realisation")
+    assert "3 Punkte" in ok(capsys, "need", "vote", "1", "--dots", "3")
+    ok(capsys, "cycle", "advance", "1", "document")
+
+    shown = ok(capsys, "cycle", "show", "1")
+    assert "Dokumentiert" in shown
+    assert "Frau Test (Referat)" in shown
+    assert "Termin steht" in shown
+    assert "an die Konferenz weitergeleitet" in shown
+    listed = ok(capsys, "need", "list", "--scope", "kreisweit")
+    assert "Sprachkurse am Abend" in listed
+
+
+def test_an_invalid_trigger_lists_the_allowed_ones(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok(capsys, "init")
+    ok(capsys, "cycle", "launch", "integration_conference", "--round", "2027")
+    code, out, err = run(capsys, "cycle", "advance", "1", "fly_to_the_moon")
+    assert code == 1
+    assert err.startswith("Fehler: ")
+    assert "Erlaubt sind: build_agenda" in err
+    assert len(err.strip().splitlines()) == 1
+    assert out == ""
+
+
+def test_unknown_records_and_missing_texts_are_clear_errors(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok(capsys, "init")
+    code, _, err = run(capsys, "recommendation", "show", "99")
+    assert code == 1 and "Empfehlung 99 gibt es nicht" in err
+    code, _, err = run(
+        capsys, "need", "add", "99", "--text", "x", "--topic", "Sprache", "--scope", "lokal"
+    )
+    assert code == 1 and "Zyklus 99 gibt es nicht" in err
+    code, _, err = run(
+        capsys,
+        "cycle",
+        "launch",
+        "future_workshop",
+        "--round",
+        "2027",
+        "--municipality",
+        "atlantis",
+    )
+    assert code == 1 and "atlantis" in err and "wendeburg" in err
+
+
+def test_a_broken_config_names_the_key_and_touches_nothing(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = data_folder / "config.toml"
+    broken.write_text(
+        CONFIG.read_text(encoding="utf-8").replace("notice_days = 14", 'notice_days = "zwei"', 1),
+        encoding="utf-8",
+    )
+    code = main(["--config", str(broken), "init"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert re.search(r"bodies\[\d\]\.notice_days", err)
+    assert "daten/config.toml" in err
+    assert not (data_folder / "db.sqlite3").exists()
+
+
+def test_workflows_check_and_diagram(data_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = ok(capsys, "workflows", "check")
+    for name in ("future_workshop", "integration_conference", "working_group", "recommendation"):
+        assert name in out
+    out = ok(capsys, "workflows", "diagram", "recommendation", "--output", "bild.html")
+    assert out.startswith("stateDiagram-v2")
+    assert "deferred --> kreistag_agenda" in out
+    picture = (data_folder / "bild.html").read_text(encoding="utf-8")
+    assert "<svg" in picture and "Vertagt" in picture
+
+
+def test_help_is_german(data_folder: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "deliberation", "cycle", "advance", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    assert "Aufruf:" in result.stdout
+    assert "Optionen" in result.stdout
+    assert "einen Zyklus einen Schritt weiterführen" in result.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "deliberation", "cycle", "advance"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert "diese Angaben fehlen" in missing.stderr
+
+
+def test_demo_runs_twice_from_a_clean_folder(data_folder: Path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "deliberation",
+        "--config",
+        str(CONFIG),
+        "demo",
+        "--folder",
+        "demo",
+    ]
+    env = {**os.environ, "COLUMNS": "160"}
+    for _ in range(2):
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    assert (data_folder / "demo" / "demo.sqlite3").exists()
+    out = result.stdout
+    for municipality in ("Stadt Peine", "Wendeburg", "Vechelde"):
+        assert municipality in out
+    assert "Abgelehnt" in out or "abgelehnt" in out
+
+
+def test_demo_refuses_a_folder_with_other_files(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (data_folder / "wichtig.txt").write_text("nicht löschen", encoding="utf-8")
+    code, _, err = run(capsys, "demo", "--folder", ".")
+    assert code == 1 and "wichtig.txt" in err
+    assert (data_folder / "wichtig.txt").exists()
