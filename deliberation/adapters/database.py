@@ -30,7 +30,13 @@ def make_engine(url: str) -> Engine:
     except ArgumentError:
         raise DatabaseError(f"Die Datenbank-URL ist ungültig: {redact(url)}") from None
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise DatabaseError(
+                f"Der Datenbanktreiber {exc.name} fehlt; für PostgreSQL: "
+                "pip install 'deliberation[postgres]'."
+            ) from None
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
@@ -63,7 +69,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     try:
         command.upgrade(alembic_config(engine), "head")
     except OperationalError as exc:
-        raise DatabaseError(f"Die Datenbank ist nicht erreichbar: {exc.orig}") from None
+        raise unreachable(exc) from None
     return before, head_revision()
 
 
@@ -72,7 +78,7 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except OperationalError as exc:
-        raise DatabaseError(f"Die Datenbank ist nicht erreichbar: {exc.orig}") from None
+        raise unreachable(exc) from None
 
 
 def head_revision() -> str:
@@ -90,6 +96,11 @@ def require_current_schema(engine: Engine) -> None:
             f"Die Datenbank {state}, erwartet wird Stand {head_revision()}. "
             "Bitte zuerst 'deliberation init' ausführen."
         )
+
+
+def unreachable(exc: OperationalError) -> DatabaseError:
+    detail = " ".join(str(exc.orig).split())
+    return DatabaseError(f"Die Datenbank ist nicht erreichbar: {detail}")
 
 
 def _script_config() -> Config:

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     console = Console()
-    errors = Console(stderr=True, highlight=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
@@ -56,11 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print(f"Fehler: {exc}", markup=False)
         return 1
     except OperationalError as exc:
-        errors.print(f"Fehler: Datenbankzugriff gescheitert: {exc.orig}", markup=False)
+        detail = " ".join(str(exc.orig).split())
+        errors.print(f"Fehler: Datenbankzugriff gescheitert: {detail}", markup=False)
         return 1
     except KeyboardInterrupt:
         errors.print("Abgebrochen.")
         return 130
+    except Exception as exc:
+        if os.environ.get("DELIBERATION_DEBUG"):
+            raise
+        errors.print(
+            f"Interner Fehler ({type(exc).__name__}: {exc}). Es wurde nichts halb gespeichert. "
+            "Details mit DELIBERATION_DEBUG=1; bitte dem Referat bzw. der IT melden.",
+            markup=False,
+        )
+        return 70
 
 
 def build_parser() -> argparse.ArgumentParser:
