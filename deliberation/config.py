@@ -8,6 +8,7 @@ environment instead of the file.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -154,11 +155,11 @@ def _database_url(db: Section, base: Path, environ: Mapping[str, str]) -> str:
 
 def resolve_sqlite_path(url: str, base: Path) -> str:
     """Make a relative SQLite file path relative to ``base`` (the config file's folder)."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url == "sqlite:///:memory:":
+    match = re.match(r"(sqlite(?:\+\w+)?:///)(.*)", url)
+    if match is None:
         return url
-    file_part = url[len(prefix):]
-    if file_part.startswith("/"):
+    prefix, file_part = match.groups()
+    if file_part in ("", ":memory:") or file_part.startswith("/"):
         return url
     return prefix + str(base / file_part)
 

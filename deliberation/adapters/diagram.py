@@ -713,7 +713,7 @@ _SVG_CSS = f"""
 
 
 def _e(text: object) -> str:
-    return str(text)
+    return html.escape(str(text), quote=True)
 
 
 def _num(value: float) -> str:

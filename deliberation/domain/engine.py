@@ -79,21 +79,32 @@ class WorkflowEngine:
                 f"{subject.workflow_version}, die nicht geladen ist."
             ) from None
 
+    def _checked_definition(self, subject: Stateful) -> WorkflowDefinition:
+        """The subject's definition, refusing a state the definition does not declare."""
+        definition = self.definition_of(subject)
+        if subject.state not in definition.states:
+            raise NotFound(
+                f'{subject.subject_label()} steht im Zustand "{subject.state}", den Workflow '
+                f'"{definition.name}" Version {definition.version} ({definition.source}) nicht '
+                f"kennt. Bekannt: {', '.join(definition.states)}."
+            )
+        return definition
+
     def allowed_triggers(self, subject: Stateful) -> list[str]:
-        return self.definition_of(subject).triggers_from(subject.state)
+        return self._checked_definition(subject).triggers_from(subject.state)
 
     def is_final(self, subject: Stateful) -> bool:
-        return self.definition_of(subject).is_final(subject.state)
+        return self._checked_definition(subject).is_final(subject.state)
 
     def is_initial(self, subject: Stateful) -> bool:
         return self.definition_of(subject).initial == subject.state
 
     def allows(self, subject: Stateful, capability: str) -> bool:
-        return self.definition_of(subject).allows(subject.state, capability)
+        return self._checked_definition(subject).allows(subject.state, capability)
 
     def fire(self, subject: Stateful, trigger: str, ctx: TransitionContext) -> TransitionOutcome:
         """Run ``trigger`` on ``subject``; raise a clear error if it is not possible now."""
-        definition = self.definition_of(subject)
+        definition = self._checked_definition(subject)
         candidates = [t for t in definition.transitions_from(subject.state) if t.trigger == trigger]
         if not candidates:
             raise self._invalid_trigger(definition, subject, trigger)

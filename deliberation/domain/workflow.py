@@ -139,15 +139,18 @@ def _named_rule_problems(
 
 
 def _duplicate_trigger_problems(d: WorkflowDefinition) -> Iterable[str]:
-    seen: set[tuple[str, str]] = set()
+    # transitions tries same-trigger transitions in order; one without guards always
+    # wins, so anything after it for the same state and trigger is dead.
+    unguarded: set[tuple[str, str]] = set()
     for t in d.transitions:
         for source in t.sources:
-            if (source, t.trigger) in seen and not t.guards:
+            if (source, t.trigger) in unguarded:
                 yield (
-                    f'Auslöser "{t.trigger}" ist im Zustand "{source}" mehrfach ohne Guard '
-                    "definiert; der zweite Übergang wäre nie erreichbar"
+                    f'Auslöser "{t.trigger}" ist im Zustand "{source}" schon ohne Guard '
+                    "definiert; dieser spätere Übergang wäre nie erreichbar"
                 )
-            seen.add((source, t.trigger))
+            if not t.guards:
+                unguarded.add((source, t.trigger))
 
 
 def _graph_problems(d: WorkflowDefinition) -> Iterable[str]:

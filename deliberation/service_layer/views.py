@@ -113,14 +113,14 @@ def status_view(engine: WorkflowEngine, subject: Stateful) -> StatusView:
         StepView(t.trigger, t.title, "text" in t.requires)
         for t in definition.transitions_from(subject.state)
     )
-    state = definition.state(subject.state)
+    state = definition.states.get(subject.state)
     return StatusView(
         id=subject.id or 0,
         workflow=definition.name,
         workflow_title=definition.title,
-        state=state.name,
-        state_title=state.title,
-        final=state.final,
+        state=subject.state,
+        state_title=state.title if state else f"unbekannter Zustand {subject.state}",
+        final=state.final if state else False,
         version=subject.version,
         updated_at=subject.updated_at,
         next_steps=_unique_steps(steps),

@@ -276,6 +276,33 @@ def _path_points(d: str) -> Iterator[tuple[float, float]]:
         current = points[-1]
 
 
+def _straight_pieces(d: str) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The straight ``L`` pieces of an SVG path."""
+    pieces = []
+    current = (0.0, 0.0)
+    for command, args in re.findall(r"([MLQC])([^MLQC]*)", d):
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", args)]
+        end = (numbers[-2], numbers[-1])
+        if command == "L":
+            pieces.append((current, end))
+        current = end
+    return pieces
+
+
+def _shared_length(
+    one: tuple[tuple[float, float], tuple[float, float]],
+    other: tuple[tuple[float, float], tuple[float, float]],
+) -> float:
+    """How long two axis-parallel pieces run on top of each other."""
+    for along, across in ((0, 1), (1, 0)):
+        points = [*one, *other]
+        if max(p[across] for p in points) - min(p[across] for p in points) < 0.5:
+            low = max(min(one[0][along], one[1][along]), min(other[0][along], other[1][along]))
+            high = min(max(one[0][along], one[1][along]), max(other[0][along], other[1][along]))
+            return max(high - low, 0.0)
+    return 0.0
+
+
 def _bezier(controls: list[tuple[float, float]], t: float) -> tuple[float, float]:
     while len(controls) > 1:
         controls = [
@@ -363,10 +390,22 @@ def test_svg_boxes_and_labels_do_not_overlap(definition: WorkflowDefinition) -> 
     for text, rect in labels:
         for name, box in boxes:
             assert not rect.overlaps(box), f"label {text} covers state {name}"
-    if definition in REAL:
-        for index, (text, rect) in enumerate(labels):
-            for other_text, other in labels[index + 1 :]:
-                assert not rect.overlaps(other), f"labels {text} and {other_text} overlap"
+    for index, (text, rect) in enumerate(labels):
+        for other_text, other in labels[index + 1 :]:
+            assert not rect.overlaps(other), f"labels {text} and {other_text} overlap"
+
+
+@pytest.mark.parametrize("definition", REAL, ids=_ids(REAL))
+def test_svg_labels_do_not_hide_other_edges(definition: WorkflowDefinition) -> None:
+    svg = _svg(to_html(definition))
+
+    for text, rect in _labels(svg):
+        for path in _edge_paths(svg):
+            if path.attrib["data-trigger"] == text:
+                continue
+            for (x1, y1), (x2, y2) in _straight_pieces(path.attrib["d"]):
+                piece = Box(min(x1, x2), min(y1, y2), abs(x2 - x1) + 0.1, abs(y2 - y1) + 0.1)
+                assert not rect.overlaps(piece), f"{text} hides {path.attrib['data-trigger']}"
 
 
 @pytest.mark.parametrize("definition", ALL, ids=_ids(ALL))
@@ -388,6 +427,25 @@ def test_svg_never_draws_two_edges_on_top_of_each_other(definition: WorkflowDefi
     starts = [shape.split()[0] for shape in shapes]
     assert len(set(shapes)) == len(shapes)
     assert len(set(starts)) == len(starts), "two edges leave from the same point"
+
+
+@pytest.mark.parametrize("definition", ALL, ids=_ids(ALL))
+def test_svg_edges_of_different_transitions_never_share_a_line(
+    definition: WorkflowDefinition,
+) -> None:
+    """Only the sources of one transition may merge into one line (like a bus)."""
+    svg = _svg(to_html(definition))
+
+    edges = [
+        ((p.attrib["data-trigger"], p.attrib["data-to"]), _straight_pieces(p.attrib["d"]))
+        for p in _edge_paths(svg)
+    ]
+    for index, (transition, pieces) in enumerate(edges):
+        for other_transition, other_pieces in edges[index + 1 :]:
+            if transition == other_transition:
+                continue
+            shared = max((_shared_length(a, b) for a in pieces for b in other_pieces), default=0.0)
+            assert shared < 2, f"{transition} and {other_transition} share a line"
 
 
 def test_svg_recommendation_layers_states_by_distance_from_the_start() -> None:

@@ -182,11 +182,6 @@ def test_record_of_a_workflow_version_that_is_not_loaded_is_refused(
         engine.fire(subject, definition(workflow).transitions[0].trigger, context(engine))
 
 
-@pytest.mark.xfail(
-    reason="BUG: engine._invalid_trigger calls definition.state(subject.state), which raises a "
-    "bare KeyError for a record whose state the definition does not declare",
-    strict=True,
-)
 def test_record_in_an_undeclared_state_gets_a_readable_error(engine: WorkflowEngine) -> None:
     subject = SATISFYING_BUILDERS["future_workshop"]("planned")
     subject.state = "brainstorming"  # e.g. imported data or a state removed from the file

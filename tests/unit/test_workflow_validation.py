@@ -184,7 +184,7 @@ BROKEN_DEFINITIONS: list[Any] = [
     ),
     pytest.param(
         VALID + extra_transition("finish", "middle", "start"),
-        ['Auslöser "finish" ist im Zustand "middle" mehrfach ohne Guard definiert'],
+        ['Auslöser "finish" ist im Zustand "middle" schon ohne Guard definiert'],
         id="duplicate-trigger-without-guard",
     ),
     pytest.param(
@@ -247,12 +247,6 @@ def test_broken_definition_is_refused_naming_file_and_problem(
 FINISH = 'trigger = "finish"\ntitle = "Fertig"\nfrom = "middle"\nto = "end"\n'
 
 
-@pytest.mark.xfail(
-    reason="BUG: workflow._duplicate_trigger_problems only flags the later transition when it "
-    "has no guard; a guarded transition behind an unguarded one for the same trigger and "
-    "state is never reachable but is accepted",
-    strict=True,
-)
 def test_guarded_transition_behind_an_unguarded_one_is_refused_as_unreachable(
     tmp_path: Path,
 ) -> None:
@@ -262,11 +256,6 @@ def test_guarded_transition_behind_an_unguarded_one_is_refused_as_unreachable(
     assert '"middle"' in message
 
 
-@pytest.mark.xfail(
-    reason="BUG: workflow._duplicate_trigger_problems refuses an unguarded fallback after a "
-    "guarded transition, although the engine reaches it whenever the guard refuses",
-    strict=True,
-)
 def test_unguarded_fallback_after_a_guarded_transition_is_accepted(tmp_path: Path) -> None:
     text = broken(FINISH, FINISH + 'guards = ["needs_prioritised"]\n')
     text += extra_transition("finish", "middle", "start")
