@@ -26,9 +26,9 @@ from itertools import pairwise
 
 from deliberation.domain.workflow import StateSpec, TransitionSpec, WorkflowDefinition
 
-Point = tuple[float, float]
+_Point = tuple[float, float]
 #: Identifies one attachment point of an edge on a box: (role, number, state).
-Token = tuple[str, int, str]
+_Token = tuple[str, int, str]
 
 # ---------------------------------------------------------------------------
 # Mermaid
@@ -154,26 +154,26 @@ class _Rect:
         return dx * dy if dx > 0 and dy > 0 else 0.0
 
 
-def _around(centre: Point, w: float, h: float) -> _Rect:
+def _around(centre: _Point, w: float, h: float) -> _Rect:
     return _Rect(centre[0] - w / 2, centre[1] - h / 2, w, h)
 
 
-def _segment_rect(a: Point, b: Point) -> _Rect:
+def _segment_rect(a: _Point, b: _Point) -> _Rect:
     """A thin rectangle around an axis-parallel segment (an obstacle for labels)."""
     x, y = min(a[0], b[0]), min(a[1], b[1])
     return _Rect(x, y, abs(a[0] - b[0]), abs(a[1] - b[1])).grown(1.5)
 
 
-def _towards(a: Point, b: Point, distance: float) -> Point:
+def _towards(a: _Point, b: _Point, distance: float) -> _Point:
     length = max(abs(b[0] - a[0]) + abs(b[1] - a[1]), 1e-9)
     return (a[0] + (b[0] - a[0]) * distance / length, a[1] + (b[1] - a[1]) * distance / length)
 
 
-def _length(a: Point, b: Point) -> float:
+def _length(a: _Point, b: _Point) -> float:
     return float(abs(b[0] - a[0]) + abs(b[1] - a[1]))
 
 
-def _bezier(a: Point, c1: Point, c2: Point, b: Point, t: float) -> Point:
+def _bezier(a: _Point, c1: _Point, c2: _Point, b: _Point, t: float) -> _Point:
     u = 1 - t
     weights = (u**3, 3 * u * u * t, 3 * u * t * t, t**3)
     points = (a, c1, c2, b)
@@ -183,13 +183,13 @@ def _bezier(a: Point, c1: Point, c2: Point, b: Point, t: float) -> Point:
     )
 
 
-def _fmt(point: Point) -> str:
+def _fmt(point: _Point) -> str:
     return f"{point[0]:.1f},{point[1]:.1f}"
 
 
-def _simplified(points: Sequence[Point]) -> list[Point]:
+def _simplified(points: Sequence[_Point]) -> list[_Point]:
     """Without repeated points and without middle points of straight runs."""
-    kept: list[Point] = []
+    kept: list[_Point] = []
     for point in points:
         if kept and _length(kept[-1], point) < 0.01:
             continue
@@ -199,11 +199,11 @@ def _simplified(points: Sequence[Point]) -> list[Point]:
     return kept
 
 
-def _collinear(a: Point, b: Point, c: Point) -> bool:
+def _collinear(a: _Point, b: _Point, c: _Point) -> bool:
     return abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])) < 0.01
 
 
-def _rounded_path(points: Sequence[Point]) -> str:
+def _rounded_path(points: Sequence[_Point]) -> str:
     """An SVG path along axis-parallel ``points`` with rounded corners."""
     parts = [f"M{_fmt(points[0])}"]
     for before, corner, after in zip(points, points[1:], points[2:], strict=False):
@@ -355,9 +355,9 @@ def _grid(definition: WorkflowDefinition, edges: Sequence[_Edge]) -> _Grid:
 class _Route:
     edge: _Edge
     path: str
-    points: list[Point]  # every point the path passes or bends towards
-    candidates: list[Point]  # where its label may go, best first
-    segments: list[tuple[Point, Point]]  # axis-parallel pieces other labels avoid
+    points: list[_Point]  # every point the path passes or bends towards
+    candidates: list[_Point]  # where its label may go, best first
+    segments: list[tuple[_Point, _Point]]  # axis-parallel pieces other labels avoid
 
 
 @dataclass
@@ -376,21 +376,21 @@ class _Ports:
     """Collects where edges attach to boxes, then spreads them along each side."""
 
     def __init__(self) -> None:
-        self._asked: dict[tuple[str, str], list[tuple[tuple[float, float], Token]]]
+        self._asked: dict[tuple[str, str], list[tuple[tuple[float, float], _Token]]]
         self._asked = defaultdict(list)
 
-    def ask(self, state: str, side: str, key: tuple[float, float], token: Token) -> None:
+    def ask(self, state: str, side: str, key: tuple[float, float], token: _Token) -> None:
         self._asked[(state, side)].append((key, token))
 
-    def assign(self, boxes: dict[str, _Rect]) -> dict[Token, Point]:
-        where: dict[Token, Point] = {}
+    def assign(self, boxes: dict[str, _Rect]) -> dict[_Token, _Point]:
+        where: dict[_Token, _Point] = {}
         for (state, side), asked in self._asked.items():
             tokens = [token for _, token in sorted(asked)]
             where.update(zip(tokens, _spread(boxes[state], side, len(tokens)), strict=True))
         return where
 
 
-def _spread(box: _Rect, side: str, count: int) -> list[Point]:
+def _spread(box: _Rect, side: str, count: int) -> list[_Point]:
     if side == "right":
         step = min(_SIDE_STEP, (box.h - 10) / max(count - 1, 1))
         return [(box.right, box.cy + (i - (count - 1) / 2) * step) for i in range(count)]
@@ -434,7 +434,7 @@ class _Router:
         self.grid = grid
         self.edges = edges
         self.ports = _Ports()
-        self.corridor: dict[Token, float] = {}
+        self.corridor: dict[_Token, float] = {}
         self.corridors_used: Counter[tuple[int, bool]] = Counter()
         lane_edges = [e for e in edges if self.kind(e) == "lane"]
         self.bundles = _bundles(lane_edges, grid.boxes)
@@ -516,7 +516,7 @@ class _Router:
 
     # -- building paths ----------------------------------------------------
 
-    def _route(self, edge: _Edge, where: dict[Token, Point]) -> _Route:
+    def _route(self, edge: _Edge, where: dict[_Token, _Point]) -> _Route:
         kind = self.kind(edge)
         if kind == "forward":
             return _curve(edge, where[("src", edge.key, "")], where[("dst", edge.key, "")])
@@ -532,7 +532,7 @@ class _Router:
         start, end = where[("src", edge.key, "")], where[("dst", edge.key, "")]
         return _polyline(edge, _loop_points(start, end), _loop_side)
 
-    def _attach(self, bundle: _Bundle, state: str, where: dict[Token, Point]) -> list[Point]:
+    def _attach(self, bundle: _Bundle, state: str, where: dict[_Token, _Point]) -> list[_Point]:
         """From the box of ``state`` to the lane of ``bundle``."""
         token = ("lane", bundle.number, state)
         port = where[token]
@@ -542,12 +542,12 @@ class _Router:
         y = self.corridor[token]
         return [port, (port[0], y), (lane_x, y)]
 
-    def _arc_points(self, edge: _Edge, where: dict[Token, Point]) -> list[Point]:
+    def _arc_points(self, edge: _Edge, where: dict[_Token, _Point]) -> list[_Point]:
         start, end = where[("src", edge.key, "")], where[("dst", edge.key, "")]
         y = self.corridor[("arc", edge.key, "")]
         return [start, (start[0], y), (end[0], y), end]
 
-    def _across_points(self, edge: _Edge) -> list[Point]:
+    def _across_points(self, edge: _Edge) -> list[_Point]:
         source, dest = self.grid.boxes[edge.source], self.grid.boxes[edge.dest]
         y = self.across[edge.key]
         if source.x < dest.x:
@@ -555,13 +555,13 @@ class _Router:
         return [(source.x, y), (dest.right, y)]
 
 
-def _loop_points(start: Point, end: Point) -> list[Point]:
+def _loop_points(start: _Point, end: _Point) -> list[_Point]:
     """A small U below the box: out of its bottom and back in."""
     below = start[1] + 18
     return [start, (start[0], below), (end[0], below), end]
 
 
-def _curve(edge: _Edge, start: Point, end: Point) -> _Route:
+def _curve(edge: _Edge, start: _Point, end: _Point) -> _Route:
     """A forward edge: an S-curve leaving downwards and arriving from above."""
     bend = (end[1] - start[1]) / 2
     c1, c2 = (start[0], start[1] + bend), (end[0], end[1] - bend)
@@ -571,21 +571,21 @@ def _curve(edge: _Edge, start: Point, end: Point) -> _Route:
     return _Route(edge, path, [start, c1, c2, end], candidates, [])
 
 
-Spots = Callable[[list[Point], float], list[Point]]
+_Spots = Callable[[list[_Point], float], list[_Point]]
 
 
-def _polyline(edge: _Edge, points: list[Point], spots: Spots) -> _Route:
+def _polyline(edge: _Edge, points: list[_Point], spots: _Spots) -> _Route:
     points = _simplified(points)
     segments = list(pairwise(points))
     candidates = spots(points, _label_width(edge.trigger))
     return _Route(edge, _rounded_path(points), points, candidates, segments)
 
 
-def _horizontals(points: list[Point]) -> list[tuple[Point, Point]]:
+def _horizontals(points: list[_Point]) -> list[tuple[_Point, _Point]]:
     return [(a, b) for a, b in pairwise(points) if abs(a[1] - b[1]) < 0.01 and abs(a[0] - b[0]) > 1]
 
 
-def _first_horizontal(points: list[Point], width: float) -> list[Point]:
+def _first_horizontal(points: list[_Point], width: float) -> list[_Point]:
     """Close to where the edge leaves its source, stepping towards the lane."""
     flat = _horizontals(points)
     if not flat:
@@ -597,7 +597,7 @@ def _first_horizontal(points: list[Point], width: float) -> list[Point]:
     return [(a[0] + direction * (10 + width / 2 + 16 * step), a[1]) for step in steps]
 
 
-def _middle_horizontal(points: list[Point], width: float) -> list[Point]:
+def _middle_horizontal(points: list[_Point], width: float) -> list[_Point]:
     """On the longest horizontal piece, from its middle outwards."""
     flat = _horizontals(points)
     if not flat:
@@ -609,14 +609,14 @@ def _middle_horizontal(points: list[Point], width: float) -> list[Point]:
     return [(middle[0] + offset, middle[1]) for offset in offsets]
 
 
-def _loop_side(points: list[Point], width: float) -> list[Point]:
+def _loop_side(points: list[_Point], width: float) -> list[_Point]:
     """Beside the U of a loop, to the right first."""
     left, right = min(p[0] for p in points), max(p[0] for p in points)
     y = points[1][1] - 4
     return [(right + 6 + width / 2, y), (left - 6 - width / 2, y)]
 
 
-def _midpoint(a: Point, b: Point) -> Point:
+def _midpoint(a: _Point, b: _Point) -> _Point:
     return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
 
 
@@ -634,7 +634,7 @@ class _Label:
 @dataclass(frozen=True)
 class _Diagram:
     grid: _Grid
-    start: Point  # centre of the start dot
+    start: _Point  # centre of the start dot
     routes: list[_Route]
     labels: list[_Label]
     view: _Rect
@@ -682,7 +682,7 @@ def _best_spot(route: _Route, obstacles: Sequence[_Rect]) -> _Rect:
     return best
 
 
-def _view(grid: _Grid, start: Point, routes: Sequence[_Route], labels: Sequence[_Label]) -> _Rect:
+def _view(grid: _Grid, start: _Point, routes: Sequence[_Route], labels: Sequence[_Label]) -> _Rect:
     """The viewBox: everything drawn, plus a margin."""
     rects = [*grid.boxes.values(), *(label.rect for label in labels), _around(start, 16, 16)]
     xs = [x for r in rects for x in (r.x, r.right)] + [p[0] for r in routes for p in r.points]
@@ -753,7 +753,7 @@ def _svg_edge(route: _Route) -> str:
     )
 
 
-def _svg_start(centre: Point, first: _Rect) -> str:
+def _svg_start(centre: _Point, first: _Rect) -> str:
     x, y = centre
     return (
         f'<g class="start"><circle cx="{_num(x)}" cy="{_num(y)}" r="7"/>'
@@ -823,7 +823,11 @@ _LEGEND_HEAD = (
 
 
 def to_html(definition: WorkflowDefinition) -> str:
-    """A standalone HTML page: the state diagram as inline SVG and a table of transitions."""
+    """A standalone HTML page: the state diagram as inline SVG and a table of transitions.
+
+    ``definition`` must be sound (as ``load_workflows`` returns it): the drawing
+    starts from its start state.
+    """
     heading = f"{definition.title} – Workflow {definition.name}, Version {definition.version}"
     return "\n".join(
         [
