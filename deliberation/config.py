@@ -11,9 +11,18 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from deliberation.adapters._toml import Section, display_name, read_toml
+from deliberation.domain.cadence import (
+    WEEKDAY_NAMES,
+    CadenceError,
+    CadenceRule,
+    SchoolHoliday,
+    allowed_intervals,
+)
 from deliberation.domain.errors import ConfigError
 
 BODY_KINDS = ("council", "executive", "committee", "commission", "coordination", "team", "advisory")
@@ -43,6 +52,19 @@ class BodyConfig:
     every_months: int
     notice_days: int
     public: bool
+    cadence: CadenceRule | None = None
+    avoid_school_holidays: bool = True
+
+
+@dataclass(frozen=True)
+class CycleConfig:
+    """A recurring cycle type (e.g. the integration conference) and when it takes place."""
+
+    key: str
+    name: str
+    every_months: int
+    cadence: CadenceRule
+    avoid_school_holidays: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,8 @@ class Settings:
     workflows_dir: Path
     templates_dir: Path
     source: str
+    school_holidays: tuple[SchoolHoliday, ...] = ()
+    cycles: tuple[CycleConfig, ...] = ()
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
@@ -84,7 +108,12 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     environ = os.environ if environ is None else environ
     where = display_name(path)
     root = Section(read_toml(path, ConfigError), where, "", ConfigError)
-    root.only(("county", "process", "municipalities", "bodies", "database", "smtp", "paths"))
+    root.only(
+        (
+            "county", "process", "municipalities", "bodies", "database", "smtp", "paths",
+            "school_holidays", "cycles",
+        )
+    )
     base = path.resolve().parent
     paths = root.table("paths", default_empty=True)
     paths.only(("workflows", "templates"))
@@ -100,6 +129,8 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         workflows_dir=base / paths.text("workflows", "workflows"),
         templates_dir=base / paths.text("templates", "templates"),
         source=where,
+        school_holidays=_school_holidays(root),
+        cycles=_cycles(root.table("cycles", default_empty=True)),
     )
     _check_unique(root, "municipalities", [m.key for m in settings.municipalities])
     _check_unique(root, "bodies", [b.key for b in settings.bodies])
@@ -127,18 +158,144 @@ def _municipalities(root: Section) -> tuple[MunicipalityConfig, ...]:
 def _bodies(root: Section) -> tuple[BodyConfig, ...]:
     result = []
     for b in root.tables("bodies"):
-        b.only(("key", "name", "kind", "every_months", "notice_days", "public"))
+        b.only(("key", "name", "kind", "every_months", "notice_days", "public", "cadence"))
         kind = b.text("kind")
         if kind not in BODY_KINDS:
             raise b.fail("kind", f'"{kind}" ist unbekannt (erlaubt: {", ".join(BODY_KINDS)}).')
+        every_months = b.integer("every_months", minimum=1)
+        cadence = b.table("cadence", default_empty=True)
         result.append(
             BodyConfig(
                 key=_slug(b, "key"),
                 name=b.text("name"),
                 kind=kind,
-                every_months=b.integer("every_months", minimum=1),
+                every_months=every_months,
                 notice_days=b.integer("notice_days", minimum=0),
                 public=b.flag("public", True),
+                cadence=_cadence(b, every_months, cadence),
+                avoid_school_holidays=cadence.flag("avoid_school_holidays", True),
+            )
+        )
+    return tuple(result)
+
+
+CADENCE_KEYS = (
+    "months", "weekday", "week", "time", "allow_weekend", "duration_minutes", "anchor_year",
+    "avoid_school_holidays",
+)
+
+
+def _cadence(owner: Section, every_months: int, cadence: Section) -> CadenceRule:
+    """The cadence rule of a body or cycle type; ``every_months`` is the interval."""
+    cadence.only(CADENCE_KEYS)
+    if every_months < 1 or (every_months > 12 and every_months % 12) or (
+        every_months < 12 and 12 % every_months
+    ):
+        raise owner.fail(
+            "every_months",
+            f"{every_months} Monate ergeben keinen Sitzungsrhythmus "
+            f"(erlaubt: {allowed_intervals()}).",
+        )
+    months = _months(cadence)
+    week = cadence.integer("week", 2)
+    if week not in (1, 2, 3, 4, -1):
+        raise cadence.fail(
+            "week", f"{week} ist nicht möglich (1 bis 4, oder -1 für die letzte Woche)."
+        )
+    anchor_year: int | None = None
+    if "anchor_year" in cadence.data:
+        anchor_year = cadence.integer("anchor_year", minimum=1900)
+    elif every_months > 12:
+        raise cadence.fail(
+            "anchor_year",
+            f"fehlt; bei every_months = {every_months} ist es ein Jahr mit Sitzung.",
+        )
+    fields: dict[str, Any] = {
+        "interval_months": every_months,
+        "months": months,
+        "weekday": _weekday(cadence),
+        "week_of_month": week,
+        "time": _time(cadence),
+        "allow_weekend": cadence.flag("allow_weekend", False),
+        "duration_minutes": cadence.integer("duration_minutes", 120, minimum=1),
+        "anchor_year": anchor_year,
+    }
+    try:
+        return CadenceRule(**fields)
+    except CadenceError as exc:
+        raise cadence.fail("months", str(exc)) from None
+
+
+def _months(cadence: Section) -> tuple[int, ...]:
+    value = cadence.data.get("months", [])
+    if not isinstance(value, list) or not all(
+        isinstance(m, int) and not isinstance(m, bool) for m in value
+    ):
+        raise cadence.fail("months", f"muss eine Liste von Monatszahlen sein, nicht {value!r}.")
+    for month in value:
+        if not 1 <= month <= 12:
+            raise cadence.fail("months", f"Monat {month} gibt es nicht (1 bis 12).")
+    return tuple(sorted(value))
+
+
+def _weekday(cadence: Section) -> int:
+    name = cadence.text("weekday", "Dienstag")
+    for index, known in enumerate(WEEKDAY_NAMES):
+        if name.strip().casefold() == known.casefold():
+            return index
+    raise cadence.fail(
+        "weekday", f'"{name}" ist kein Wochentag (erlaubt: {", ".join(WEEKDAY_NAMES)}).'
+    )
+
+
+def _time(cadence: Section) -> time:
+    text = cadence.text("time", "17:00")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise cadence.fail("time", f'"{text}" ist keine Uhrzeit (Format HH:MM, z. B. "17:00").')
+    if int(match[1]) == 2:
+        raise cadence.fail("time", f'"{text}" liegt in der Stunde der Zeitumstellung.')
+    return time(int(match[1]), int(match[2]))
+
+
+def _school_holidays(root: Section) -> tuple[SchoolHoliday, ...]:
+    if "school_holidays" not in root.data:
+        return ()
+    result = []
+    for h in root.tables("school_holidays"):
+        h.only(("name", "first", "last"))
+        name, first, last = h.text("name"), _date(h, "first"), _date(h, "last")
+        if last < first:
+            raise h.fail("last", f"{last:%d.%m.%Y} liegt vor dem ersten Tag {first:%d.%m.%Y}.")
+        result.append(SchoolHoliday(name=name, first=first, last=last))
+    return tuple(sorted(result, key=lambda h: h.first))
+
+
+def _date(section: Section, key: str) -> date:
+    value = section.data.get(key)
+    if key not in section.data:
+        raise section.fail(key, "fehlt (Pflichtangabe).")
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise section.fail(key, f"muss ein Datum sein (z. B. 2026-07-02), nicht {value!r}.")
+    return value
+
+
+def _cycles(cycles: Section) -> tuple[CycleConfig, ...]:
+    result = []
+    for key in cycles.data:
+        c = cycles.table(key)
+        c.only(("name", "every_months", "cadence"))
+        if not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in key):
+            raise cycles.fail(key, 'der Name darf nur a-z, 0-9, "-" und "_" enthalten.')
+        every_months = c.integer("every_months", minimum=1)
+        cadence = c.table("cadence", default_empty=True)
+        result.append(
+            CycleConfig(
+                key=key,
+                name=c.text("name"),
+                every_months=every_months,
+                cadence=_cadence(c, every_months, cadence),
+                avoid_school_holidays=cadence.flag("avoid_school_holidays", True),
             )
         )
     return tuple(result)

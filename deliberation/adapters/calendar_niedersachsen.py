@@ -1,0 +1,36 @@
+"""Closed days in Lower Saxony: public holidays (``holidays`` package) and the
+school-holiday periods the county configures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import holidays
+
+from deliberation.domain.cadence import SchoolHoliday
+
+
+class LowerSaxonyCalendar:
+    """``ClosedDays`` for Lower Saxony (DE-NI), with German holiday names.
+
+    Weekends are not closed here: whether a body may meet on a weekend is part
+    of its cadence rule.
+    """
+
+    def __init__(self, school_holidays: Iterable[SchoolHoliday] = ()) -> None:
+        self.school_holidays = tuple(school_holidays)
+        self._public = holidays.country_holidays("DE", subdiv="NI", language="de")
+
+    def public_holiday(self, day: date) -> str | None:
+        name = self._public.get(day)
+        return None if name is None else str(name)
+
+    def is_closed(self, day: date) -> str | None:
+        name = self.public_holiday(day)
+        if name is not None:
+            return f"Feiertag: {name}"
+        for period in self.school_holidays:
+            if day in period:
+                return f"Schulferien: {period.name}"
+        return None
