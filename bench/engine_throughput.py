@@ -41,7 +41,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -258,6 +258,10 @@ class Repetition:
     cycles: int
     engine_seconds: float = 0.0
     baseline_seconds: float = 0.0
+    engine_cpu_seconds: float = 0.0  # process CPU time: less sensitive to other load
+    baseline_cpu_seconds: float = 0.0
+    engine_chunks: list[float] = field(default_factory=list)  # wall seconds, to spot drift
+    baseline_chunks: list[float] = field(default_factory=list)
 
     @property
     def engine_transitions_per_s(self) -> float:
@@ -271,7 +275,17 @@ class Repetition:
     def ratio(self) -> float:
         return self.engine_transitions_per_s / self.baseline_transitions_per_s
 
-    def as_dict(self) -> dict[str, float]:
+    def add(self, side: str, wall: float, cpu: float) -> None:
+        if side == "engine":
+            self.engine_seconds += wall
+            self.engine_cpu_seconds += cpu
+            self.engine_chunks.append(wall)
+        else:
+            self.baseline_seconds += wall
+            self.baseline_cpu_seconds += cpu
+            self.baseline_chunks.append(wall)
+
+    def as_dict(self) -> dict[str, Any]:
         return {
             "cycles": self.cycles,
             "engine_seconds": self.engine_seconds,
@@ -281,13 +295,19 @@ class Repetition:
             "baseline_transitions_per_s": self.baseline_transitions_per_s,
             "baseline_cycles_per_s": self.baseline_transitions_per_s / TRANSITIONS_PER_CYCLE,
             "ratio": self.ratio,
+            "engine_cpu_ms_per_cycle": 1000 * self.engine_cpu_seconds / self.cycles,
+            "baseline_cpu_ms_per_cycle": 1000 * self.baseline_cpu_seconds / self.cycles,
+            "cpu_ratio": self.baseline_cpu_seconds / self.engine_cpu_seconds,
+            "engine_chunk_seconds": [round(x, 4) for x in self.engine_chunks],
+            "baseline_chunk_seconds": [round(x, 4) for x in self.baseline_chunks],
         }
 
 
-def timed(run: Callable[[], None]) -> float:
-    start = time.perf_counter()
+def timed(run: Callable[[], None]) -> tuple[float, float]:
+    """Wall time (perf_counter) and process CPU time of ``run()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
     run()
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def run_repetition(
@@ -316,12 +336,11 @@ def run_repetition(
     for number, start in enumerate(range(0, n, chunk)):
         engine_run = engine_part(engine_cycles[start : start + chunk])
         baseline_run = baseline_part(baseline_cycles[start : start + chunk])
-        if (number + index) % 2 == 0:  # ABBA: alternate who goes first
-            result.engine_seconds += timed(engine_run)
-            result.baseline_seconds += timed(baseline_run)
-        else:
-            result.baseline_seconds += timed(baseline_run)
-            result.engine_seconds += timed(engine_run)
+        runs = [("engine", engine_run), ("baseline", baseline_run)]
+        if (number + index) % 2:  # ABBA: alternate who goes first
+            runs.reverse()
+        for side, run in runs:
+            result.add(side, *timed(run))
     verify(app.db, baseline.db, [c for c, _ in engine_cycles], [c for c, _ in baseline_cycles])
     return result
 
@@ -513,22 +532,25 @@ def print_report(env: dict[str, Any], args: argparse.Namespace, summary: dict[st
         f"Python {env['python']}, SQLAlchemy {env['sqlalchemy']}, "
         f"transitions {env['transitions']}"
     )
-    print(f"backend {env['backend']}; {env['machine']}")
+    print(f"backend {env['backend']}")
+    print(f"machine {env['machine']}; load average before/after {env['load_average']}")
     print(
         f"{args.cycles} cycles per side x {args.repeat} repetition(s), interleaved in chunks of "
         f"{args.chunk}; {TRANSITIONS_PER_CYCLE} transitions / {TRANSACTIONS_PER_CYCLE} "
         "transactions per cycle"
     )
     print()
-    print(f"{'':28}{'transitions/s':>15}{'cycles/s':>12}{'seconds':>10}")
+    print(f"{'':26}{'transitions/s':>14}{'cycles/s':>10}{'wall s':>9}{'CPU ms/cycle':>14}")
     for side in ("engine", "baseline"):
         label = "engine (service layer)" if side == "engine" else "baseline (Core writes)"
         print(
-            f"{label:28}{summary[f'{side}_transitions_per_s']:>15.1f}"
-            f"{summary[f'{side}_cycles_per_s']:>12.1f}{summary[f'{side}_seconds']:>10.2f}"
+            f"{label:26}{summary[f'{side}_transitions_per_s']:>14.1f}"
+            f"{summary[f'{side}_cycles_per_s']:>10.1f}{summary[f'{side}_seconds']:>9.1f}"
+            f"{summary[f'{side}_cpu_ms_per_cycle']:>14.2f}"
         )
     verdict = "ok" if summary["ratio"] >= 0.5 else "BELOW TARGET"
-    print(f"{'ratio engine/baseline':28}{summary['ratio']:>15.3f}   (target >= 0.5: {verdict})")
+    print(f"{'ratio engine/baseline':26}{summary['ratio']:>14.3f}   (target >= 0.5: {verdict})")
+    print(f"{'  same, by CPU time':26}{summary['cpu_ratio']:>14.3f}")
     if args.repeat > 1:
         ratios = ", ".join(f"{r['ratio']:.3f}" for r in summary["repetitions"])
         print(f"  (medians of {args.repeat} repetitions; ratios per repetition: {ratios})")
@@ -550,6 +572,27 @@ def print_report(env: dict[str, Any], args: argparse.Namespace, summary: dict[st
         )
 
 
+def summarise(repetitions: list[Repetition]) -> dict[str, Any]:
+    reps = [r.as_dict() for r in repetitions]
+
+    def median(key: str) -> float:
+        return float(statistics.median(r[key] for r in reps))
+
+    summary: dict[str, Any] = {}
+    for side in ("engine", "baseline"):
+        rate = median(f"{side}_transitions_per_s")
+        summary[f"{side}_transitions_per_s"] = rate
+        summary[f"{side}_cycles_per_s"] = rate / TRANSITIONS_PER_CYCLE
+        summary[f"{side}_seconds"] = median(f"{side}_seconds")
+        summary[f"{side}_cpu_ms_per_cycle"] = median(f"{side}_cpu_ms_per_cycle")
+    summary["ratio"] = summary["engine_transitions_per_s"] / summary["baseline_transitions_per_s"]
+    summary["cpu_ratio"] = (
+        summary["baseline_cpu_ms_per_cycle"] / summary["engine_cpu_ms_per_cycle"]
+    )
+    summary["repetitions"] = reps
+    return summary
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.memory_probe:
@@ -559,6 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         app, baseline = make_apps(engine_url, baseline_url)
         try:
             env = environment(app, baseline)
+            load_before = os.getloadavg()[0]
             machines_before = count_machines()
             token = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
             repetitions = []
@@ -571,27 +615,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{rep.engine_transitions_per_s:.1f}/s, baseline "
                     f"{rep.baseline_transitions_per_s:.1f}/s, ratio {rep.ratio:.3f}",
                     file=sys.stderr,
+                    flush=True,
                 )
             gc.collect()
             machines_after = count_machines()
+            env["load_average"] = f"{load_before:.2f}/{os.getloadavg()[0]:.2f}"
         finally:
             app.close()
             baseline.close()
-        reps = [r.as_dict() for r in repetitions]
-        engine_tps = statistics.median(r["engine_transitions_per_s"] for r in reps)
-        baseline_tps = statistics.median(r["baseline_transitions_per_s"] for r in reps)
-        summary: dict[str, Any] = {
-            "engine_transitions_per_s": engine_tps,
-            "engine_cycles_per_s": engine_tps / TRANSITIONS_PER_CYCLE,
-            "engine_seconds": statistics.median(r["engine_seconds"] for r in reps),
-            "baseline_transitions_per_s": baseline_tps,
-            "baseline_cycles_per_s": baseline_tps / TRANSITIONS_PER_CYCLE,
-            "baseline_seconds": statistics.median(r["baseline_seconds"] for r in reps),
-            "ratio": engine_tps / baseline_tps,
-            "repetitions": reps,
-            "machines_before": machines_before,
-            "machines_after": machines_after,
-        }
+        summary = summarise(repetitions)
+        summary["machines_before"] = machines_before
+        summary["machines_after"] = machines_after
         if not args.skip_memory:
             summary["memory"] = run_memory_probe(engine_url)
     print_report(env, args, summary)

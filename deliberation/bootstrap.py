@@ -59,7 +59,11 @@ def bootstrap(
     orm.start_mappers()
     db = database.make_engine(settings.database_url)
     if require_schema:
-        database.require_current_schema(db)
+        try:
+            database.require_current_schema(db)
+        except BaseException:
+            db.dispose()
+            raise
     factory = database.session_factory(db)
     deps = Dependencies(
         unit_of_work=lambda: SqlUnitOfWork(factory),

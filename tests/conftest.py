@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from deliberation.adapters import orm
 from deliberation.bootstrap import Application, bootstrap, initialise_database
 from deliberation.service_layer import cycles, groups, needs, recommendations
 from deliberation.service_layer.ports import Dependencies
@@ -40,6 +41,19 @@ class FakeClock:
     def advance(self, delta: timedelta) -> datetime:
         self.now += delta
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def _unmap_domain_after_test() -> Iterator[None]:
+    """Undo the ORM mapping that ``bootstrap()`` installs process-wide.
+
+    Mapping instruments the domain classes themselves: afterwards, setting
+    ``recommendation.working_group`` also appends to ``group.recommendations``.
+    Unit tests that build plain domain objects in the same run would then see
+    doubled collections, depending on which tests ran before them.
+    """
+    yield
+    orm.clear_mappers()
 
 
 @pytest.fixture
@@ -124,7 +138,7 @@ NEEDS: dict[str, list[tuple[str, str, str, int]]] = {
         ("Sprachcafé im Dorfgemeinschaftshaus", "Sprache", "lokal", 1),
     ],
 }
-WORKSHOP_TO_REALISATION = ("send_invitations", "start_needs_collection")
+WORKSHOP_TO_NEEDS_COLLECTION = ("send_invitations", "start_needs_collection")
 CONFERENCE_TO_HELD = ("build_agenda", "send_invitations", "hold")
 
 
@@ -165,7 +179,7 @@ class RoundWalker:
 
     def open_needs_collection(self, key: str) -> int:
         workshop = self.record.workshops[key]
-        self.advance(workshop, *WORKSHOP_TO_REALISATION)
+        self.advance(workshop, *WORKSHOP_TO_NEEDS_COLLECTION)
         return workshop
 
     def collect_needs(self, key: str) -> list[int]:
@@ -181,13 +195,13 @@ class RoundWalker:
         for text_, _field, _scope, dots in NEEDS[key]:
             needs.vote(self.deps, self.record.needs[text_], dots)
 
-    def run_workshop(self, key: str, until: str = "documented") -> int:
-        """One workshop from planned to ``until`` (realisation or documented), with needs."""
+    def run_workshop(self, key: str, document: bool = True) -> int:
+        """One workshop (a key of ``NEEDS``) from planned to realisation, or on to documented."""
         workshop = self.open_needs_collection(key)
         self.collect_needs(key)
         self.advance(workshop, "start_vision", "start_realisation")
         self.vote(key)
-        if until == "documented":
+        if document:
             self.advance(workshop, "document")
         return workshop
 
@@ -232,6 +246,22 @@ class RoundWalker:
         self.hold_conference()
         self.form_group()
         self.draft_recommendation((NEEDS["stadt-peine"][0][0],))
+        return self.record
+
+    def finish(self) -> RoundRecord:
+        """After ``walk``: the recommendation goes to the Kommission, everything closes."""
+        [recommendation] = self.record.recommendations
+        recommendations.advance(
+            self.deps, recommendation, "adopt_in_group", "AG Sprachkurse", "einstimmig"
+        )
+        recommendations.advance(
+            self.deps, recommendation, "give_statement", "Kommission", "Sitzung 2/2026",
+            text="Die Kommission unterstützt die Empfehlung.",
+        )
+        groups.advance(self.deps, self.record.group, "deliver_report", "AG Sprachkurse", "Bericht")
+        self.advance(self.record.conference, "form_groups", "collect_recommendations", "close")
+        for workshop in self.record.workshops.values():
+            self.advance(workshop, "close")
         return self.record
 
 

@@ -27,9 +27,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy.orm import clear_mappers as sqlalchemy_clear_mappers
 from sqlalchemy.orm import registry, relationship
 
 from deliberation.domain import model
+from deliberation.domain.participants import Participant
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -47,6 +49,25 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class CodeSet(TypeDecorator[frozenset[str]]):
+    """A set of codes as text, ``",a,b,"``: ``LIKE '%,a,%'`` finds members on every backend."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: frozenset[str] | None, dialect: Dialect
+    ) -> str | None:
+        if value is None:
+            return None
+        return f",{','.join(sorted(value))}," if value else ""
+
+    def process_result_value(
+        self, value: str | None, dialect: Dialect
+    ) -> frozenset[str] | None:
+        return None if value is None else frozenset(filter(None, value.split(",")))
 
 
 NAMING = {
@@ -218,8 +239,33 @@ notifications = Table(
     Column("status", String(40), nullable=False, index=True),
 )
 
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False),
+    # Stored normalised and lower-case, so the unique constraint is case-insensitive.
+    Column("email", String(320), nullable=False, unique=True),
+    Column("language", String(8), nullable=False),
+    Column("municipality_key", ForeignKey("municipalities.key"), nullable=True, index=True),
+    Column("roles", CodeSet, nullable=False),
+    Column("body_keys", CodeSet, nullable=False),
+    Column("legal_basis", String(20), nullable=False),
+    Column("consent_requested_at", UTCDateTime, nullable=True),
+    Column("consent_confirmed_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 mapper_registry = registry(metadata=metadata)
 _started = False
+
+
+def clear_mappers() -> None:
+    """Undo ``start_mappers``: the domain classes become plain classes again (tests)."""
+    global _started
+    if _started:
+        sqlalchemy_clear_mappers()
+        _started = False
 
 
 def start_mappers() -> None:
@@ -272,3 +318,4 @@ def start_mappers() -> None:
     m(model.Meeting, meetings, properties={"cycle": relationship(model.Cycle)})
     m(model.TransitionRecord, transition_log)
     m(model.Notification, notifications)
+    m(Participant, participants)

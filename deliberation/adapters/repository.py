@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Text, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
@@ -19,6 +20,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.domain.participants import Participant
 
 
 class SqlRepository:
@@ -31,8 +33,11 @@ class SqlRepository:
     def round(self, label: str) -> Round | None:
         return self.session.scalars(select(Round).where(orm.rounds.c.label == label)).first()
 
-    def cycle(self, cycle_id: int) -> Cycle | None:
-        return self.session.get(Cycle, cycle_id)
+    def cycle(self, cycle_id: int, lock: bool = False) -> Cycle | None:
+        # FOR UPDATE OF the cycle alone: PostgreSQL refuses it on the outer-joined municipality.
+        return self.session.get(
+            Cycle, cycle_id, with_for_update={"of": orm.cycles} if lock else None
+        )
 
     def cycles(
         self, round_label: str | None = None, workflow: str | None = None, state: str | None = None
@@ -66,8 +71,9 @@ class SqlRepository:
         )
         self.session.expire_all()
 
-    def working_group(self, group_id: int) -> WorkingGroup | None:
-        return self.session.get(WorkingGroup, group_id)
+    def working_group(self, group_id: int, lock: bool = False) -> WorkingGroup | None:
+        lock_row = {"of": orm.working_groups} if lock else None
+        return self.session.get(WorkingGroup, group_id, with_for_update=lock_row)
 
     def working_groups(self, conference_id: int | None = None) -> list[WorkingGroup]:
         query = select(WorkingGroup).order_by(orm.working_groups.c.id)
@@ -109,6 +115,33 @@ class SqlRepository:
     def notifications(self, status: str | None = None) -> list[Notification]:
         query = select(Notification).order_by(orm.notifications.c.id)
         return list(self.session.scalars(_filter(query, orm.notifications.c.status, status)))
+
+    def participant(self, email: str) -> Participant | None:
+        query = select(Participant).where(orm.participants.c.email == email.lower())
+        return self.session.scalars(query).first()
+
+    def participants(
+        self, municipality_key: str | None = None, role: str | None = None
+    ) -> list[Participant]:
+        query = select(Participant).order_by(orm.participants.c.name, orm.participants.c.email)
+        query = _filter(query, orm.participants.c.municipality_key, municipality_key)
+        if role is not None:
+            roles = type_coerce(orm.participants.c.roles, Text)
+            query = query.where(roles.contains(f",{role},", autoescape=True))
+        return list(self.session.scalars(query))
+
+    def registered_emails(self, emails: Collection[str]) -> set[str]:
+        """Which of ``emails`` (normalised) are already in the registry."""
+        found: set[str] = set()
+        wanted = sorted(emails)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = select(orm.participants.c.email).where(orm.participants.c.email.in_(chunk))
+            found.update(self.session.scalars(query))
+        return found
+
+    def remove(self, item: object) -> None:
+        self.session.delete(item)
 
 
 def _filter(query: Any, column: Any, value: object) -> Any:

@@ -21,7 +21,7 @@ from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints import argparse_de, commands
+from deliberation.entrypoints import argparse_de, commands, participant_commands
 
 Handler = Callable[[argparse.Namespace, Console], int]
 
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     _workflows(commands_)
     _status(commands_)
     _demo(commands_)
+    _participant(commands_)
     return parser
 
 
@@ -309,6 +310,38 @@ def _demo(group: Subparsers) -> None:
         help="Ordner für die Demo-Datenbank (Standard: demo-data); "
         "sie wird bei jedem Lauf neu angelegt",
     )
+
+
+def _participant(group: Subparsers) -> None:
+    family = _family(group, "participant", "Personenverzeichnis: einladen, exportieren, löschen")
+    handlers = participant_commands
+    importing = _command(
+        family,
+        "import",
+        "Personen aus einer CSV- oder Excel-Datei (.xlsx) übernehmen; Spalten: Name, E-Mail, "
+        "Sprache, Gemeinde, Rollen, Gremien",
+        handlers.participant_import,
+    )
+    importing.add_argument("file", type=Path, metavar="DATEI", help="CSV (; oder ,) oder XLSX")
+    listing = _command(family, "list", "Personen auflisten", handlers.participant_list)
+    listing.add_argument("--municipality", help="nur diese Gemeinde (Schlüssel oder Name)")
+    listing.add_argument("--role", help="nur diese Rolle, z. B. Verwaltung oder citizen")
+    export = _command(
+        family,
+        "export",
+        "alle gespeicherten Daten einer Person als JSON ausgeben (Auskunft nach Art. 15 DSGVO)",
+        handlers.participant_export,
+    )
+    export.add_argument("email", help="E-Mail-Adresse der Person")
+    export.add_argument("--output", type=Path, metavar="DATEI", help="in diese Datei schreiben")
+    delete = _command(
+        family,
+        "delete",
+        "eine Person und ihre Personendaten löschen (Protokolle und Empfehlungen bleiben)",
+        handlers.participant_delete,
+    )
+    delete.add_argument("email", help="E-Mail-Adresse der Person")
+    delete.add_argument("--yes", action="store_true", help="Löschen bestätigen")
 
 
 if __name__ == "__main__":

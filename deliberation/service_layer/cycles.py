@@ -99,8 +99,9 @@ def advance(
         return stepping.step(deps, uow, cycle, trigger, actor, reason, text)
 
 
-def get(uow: UnitOfWork, cycle_id: int) -> Cycle:
-    cycle = uow.repo.cycle(cycle_id)
+def get(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
+    """The cycle; ``lock`` holds its row until commit where the database can (PostgreSQL)."""
+    cycle = uow.repo.cycle(cycle_id, lock)
     if cycle is None:
         raise NotFound(f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list zeigt alle).")
     return cycle

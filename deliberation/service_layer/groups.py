@@ -29,9 +29,10 @@ def form(
         raise DeliberationError("Eine Arbeitsgruppe braucht einen Namen und einen Auftrag.")
     definition = deps.engine.latest(GROUP_WORKFLOW)
     with deps.unit_of_work() as uow:
-        conference = cycles.get(uow, conference_id)
+        conference = cycles.get(uow, conference_id, lock=True)
         stepping.require_capability(deps, conference, "form_groups", "Arbeitsgruppen bilden")
         ctx = stepping.context(deps, actor)
+        stepping.touch(conference, ctx.now)
         refusal = has_agenda(conference, ctx)
         if refusal:
             raise GuardRejected(f"Keine Arbeitsgruppe möglich: {refusal}", [refusal])
@@ -77,8 +78,8 @@ def advance(
         return stepping.step(deps, uow, group, trigger, actor, reason)
 
 
-def get(uow: UnitOfWork, group_id: int) -> WorkingGroup:
-    group = uow.repo.working_group(group_id)
+def get(uow: UnitOfWork, group_id: int, lock: bool = False) -> WorkingGroup:
+    group = uow.repo.working_group(group_id, lock)
     if group is None:
         raise NotFound(f"Arbeitsgruppe {group_id} gibt es nicht (deliberation group list).")
     return group

@@ -34,8 +34,9 @@ def add(
     field = _known_topic_field(deps, topic_field)
     parsed_scope = parse_scope(scope)
     with deps.unit_of_work() as uow:
-        cycle = cycles.get(uow, cycle_id)
+        cycle = cycles.get(uow, cycle_id, lock=True)
         stepping.require_capability(deps, cycle, "add_needs", "Bedarfe erfassen")
+        stepping.touch(cycle, deps.clock())
         if cycle.municipality is None:
             raise DeliberationError(
                 f"{cycle.subject_label()} gehört zu keiner Gemeinde; Bedarfe werden in den "

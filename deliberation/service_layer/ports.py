@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -20,6 +20,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.domain.participants import Participant
 
 
 class Repository(Protocol):
@@ -27,7 +28,7 @@ class Repository(Protocol):
 
     def round(self, label: str) -> Round | None: ...
 
-    def cycle(self, cycle_id: int) -> Cycle | None: ...
+    def cycle(self, cycle_id: int, lock: bool = False) -> Cycle | None: ...
 
     def cycles(
         self, round_label: str | None = None, workflow: str | None = None, state: str | None = None
@@ -41,7 +42,7 @@ class Repository(Protocol):
 
     def add_votes(self, need_id: int, dots: int) -> None: ...
 
-    def working_group(self, group_id: int) -> WorkingGroup | None: ...
+    def working_group(self, group_id: int, lock: bool = False) -> WorkingGroup | None: ...
 
     def working_groups(self, conference_id: int | None = None) -> list[WorkingGroup]: ...
 
@@ -62,6 +63,16 @@ class Repository(Protocol):
     def log(self, subject_kind: str, subject_id: int) -> list[TransitionRecord]: ...
 
     def notifications(self, status: str | None = None) -> list[Notification]: ...
+
+    def participant(self, email: str) -> Participant | None: ...
+
+    def participants(
+        self, municipality_key: str | None = None, role: str | None = None
+    ) -> list[Participant]: ...
+
+    def registered_emails(self, emails: Collection[str]) -> set[str]: ...
+
+    def remove(self, item: object) -> None: ...
 
 
 class UnitOfWork(Protocol):

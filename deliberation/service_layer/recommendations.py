@@ -28,9 +28,10 @@ def draft(
         raise DeliberationError("Eine Empfehlung braucht einen Titel und einen Text.")
     definition = deps.engine.latest(RECOMMENDATION_WORKFLOW)
     with deps.unit_of_work() as uow:
-        group = groups.get(uow, group_id)
+        group = groups.get(uow, group_id, lock=True)
         stepping.require_capability(deps, group, "draft_recommendations", "Empfehlungen entwerfen")
         ctx = stepping.context(deps, actor)
+        stepping.touch(group, ctx.now)
         recommendation = Recommendation(
             title=title.strip(),
             text=text.strip(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from deliberation.domain.errors import NotAllowedInState
 from deliberation.domain.model import Notification, Stateful, TransitionRecord
 from deliberation.domain.rules import TransitionContext
@@ -90,3 +92,13 @@ def require_capability(
         f'{what} ist bei {subject.subject_label()} im Zustand "{current}" nicht möglich, '
         f"nur im Zustand {where}."
     )
+
+
+def touch(subject: Stateful, now: datetime) -> None:
+    """Mark ``subject`` changed so its version check covers a change to its children.
+
+    Adding a need to a workshop is only allowed in one phase; bumping the
+    workshop's version makes a concurrent phase change and this addition
+    conflict instead of leaving a need in a phase that no longer takes any.
+    """
+    subject.updated_at = now

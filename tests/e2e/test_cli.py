@@ -9,35 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import CONFIG, ok, run
 
 from deliberation.entrypoints.cli import main
-
-REPO = Path(__file__).resolve().parents[2]
-CONFIG = REPO / "config.toml"
-
-
-@pytest.fixture
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty folder as working directory, with its own SQLite database."""
-    folder = tmp_path / "daten"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("DELIBERATION_DATABASE_URL", f"sqlite:///{folder / 'db.sqlite3'}")
-    monkeypatch.setenv("DELIBERATION_ACTOR", "Frau Test (Referat)")
-    monkeypatch.setenv("COLUMNS", "200")
-    return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["--config", str(CONFIG), *argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code, out, err = run(capsys, *argv)
-    assert code == 0, f"{argv} failed: {err}"
-    return out
 
 
 def test_commands_refuse_to_work_before_init(

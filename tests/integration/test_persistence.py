@@ -28,7 +28,7 @@ from deliberation.domain.errors import (
     NotFound,
 )
 from deliberation.domain.rules import RULES, Rule, RuleBook, TransitionContext
-from deliberation.service_layer import cycles, groups, needs, recommendations, stepping
+from deliberation.service_layer import cycles, groups, needs, stepping
 from deliberation.service_layer.cycles import DuplicateCycle
 from deliberation.service_layer.ports import Dependencies
 
@@ -83,24 +83,9 @@ GROUP_STEPS = ["form", "start_work", "deliver_report"]
 RECOMMENDATION_STEPS = ["draft", "adopt_in_group", "give_statement"]
 
 
-def finish_round(app: Application, walker: Any) -> None:
-    """From a walked round (group drafting) to every cycle closed."""
-    deps, record = app.deps, walker.record
-    [recommendation] = record.recommendations
-    recommendations.advance(deps, recommendation, "adopt_in_group", "AG Sprachkurse", "einstimmig")
-    recommendations.advance(
-        deps, recommendation, "give_statement", "Kommission", "Sitzung 2/2026",
-        text="Die Kommission unterstützt die Empfehlung.",
-    )
-    groups.advance(deps, record.group, "deliver_report", "AG Sprachkurse", "Bericht liegt vor")
-    walker.advance(record.conference, "form_groups", "collect_recommendations", "close")
-    for workshop in record.workshops.values():
-        walker.advance(workshop, "close")
-
-
 def test_a_whole_round_is_stored_with_its_links(app: Application, walker: Any) -> None:
     record = walker.walk()
-    finish_round(app, walker)
+    walker.finish()
 
     states = {r["id"]: r["state"] for r in rows(app, "cycles")}
     assert states == dict.fromkeys([*record.workshops.values(), record.conference], "closed")
@@ -144,7 +129,7 @@ def test_a_whole_round_is_stored_with_its_links(app: Application, walker: Any) -
 
 def test_every_state_change_wrote_exactly_one_log_row(app: Application, walker: Any) -> None:
     record = walker.walk()
-    finish_round(app, walker)
+    walker.finish()
     subjects = [
         ("cycle", record.workshops["stadt-peine"], WORKSHOP_STEPS, "cycles"),
         ("cycle", record.workshops["edemissen"], WORKSHOP_STEPS, "cycles"),
@@ -231,10 +216,10 @@ def test_second_unit_of_work_on_the_same_version_gets_a_conflict(
     assert count(app, "notifications") == 1
 
 
-def _race(threads: int, work: Callable[[int], object]) -> list[object]:
+def _race(threads: int, work: Callable[[int], Any]) -> list[Any]:
     """Run ``work(i)`` in ``threads`` threads released at the same moment; results or errors."""
     barrier = threading.Barrier(threads)
-    outcomes: list[object] = [None] * threads
+    outcomes: list[Any] = [None] * threads
 
     def run(i: int) -> None:
         try:
@@ -324,7 +309,7 @@ def test_concurrent_dot_votes_on_one_need_all_count(app: Application, walker: An
     expected = sum(rounds_per_thread * (1 + i % 3) for i in range(threads))
     [stored] = rows(app, "needs", id=need)
     assert stored["votes"] == expected
-    assert max(total for o in outcomes for total in o) == expected  # type: ignore[attr-defined]
+    assert max(total for totals in outcomes for total in totals) == expected
 
 
 # --- a failing transition leaves no trace -----------------------------------------------------
@@ -352,7 +337,7 @@ def test_a_crash_while_documenting_keeps_the_workshop_and_its_needs(
     app: Application, walker: Any
 ) -> None:
     walker.launch_workshops(("stadt-peine",))
-    workshop = walker.run_workshop("stadt-peine", until="realisation")
+    workshop = walker.run_workshop("stadt-peine", document=False)
     before = snapshot(app)
     broken = deps_with_crashing_action(app.deps, "forward_county_needs")
 

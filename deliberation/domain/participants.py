@@ -1,0 +1,214 @@
+"""The participant registry: who can be invited, in which language, and on what legal basis.
+
+Members of statutory bodies (Kreistag, its committees, the Kommission, the
+Koordinierungsstab) are invited by duty; everyone else needs consent, which
+is asked for later by double opt-in (``consent_requested_at`` and
+``consent_confirmed_at`` are the proof).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+DEFAULT_LANGUAGE = "de"
+#: Languages invitations can be written in, with their German names.
+LANGUAGES = {
+    "de": "Deutsch",
+    "en": "Englisch",
+    "tr": "Türkisch",
+    "ar": "Arabisch",
+    "uk": "Ukrainisch",
+}
+#: Body kinds (``config.toml``) whose members are invited by duty.
+STATUTORY_BODY_KINDS = frozenset(
+    {"council", "executive", "committee", "commission", "coordination"}
+)
+
+
+class Role(StrEnum):
+    """What a person is, besides the bodies they sit in."""
+
+    CITIZEN = "citizen"
+    ASSOCIATION = "association"
+    ADMINISTRATION = "administration"
+    WORKING_GROUP_MEMBER = "working_group_member"
+
+
+ROLE_TITLES = {
+    Role.CITIZEN: "Bürgerin/Bürger",
+    Role.ASSOCIATION: "Verein/Verband",
+    Role.ADMINISTRATION: "Verwaltung",
+    Role.WORKING_GROUP_MEMBER: "AG-Mitglied",
+}
+_ROLE_ALIASES = {
+    **{role.value: role for role in Role},
+    **{title.casefold(): role for role, title in ROLE_TITLES.items()},
+    "bürger": Role.CITIZEN,
+    "bürgerin": Role.CITIZEN,
+    "verein": Role.ASSOCIATION,
+    "verband": Role.ASSOCIATION,
+    "arbeitsgruppe": Role.WORKING_GROUP_MEMBER,
+    "ag": Role.WORKING_GROUP_MEMBER,
+}
+_LANGUAGE_ALIASES = {
+    **{code: code for code in LANGUAGES},
+    **{name.casefold(): code for code, name in LANGUAGES.items()},
+    "german": "de",
+    "english": "en",
+    "turkish": "tr",
+    "arabic": "ar",
+    "ukrainian": "uk",
+}
+_LIST_SEPARATORS = re.compile(r"[,;|\n]")
+
+
+class LegalBasis(StrEnum):
+    """Why we may write to a person."""
+
+    DUTY = "duty"
+    CONSENT = "consent"
+
+
+class Participant:
+    """A person in the registry; ``email`` is normalised and lower-case, and unique."""
+
+    id: int | None
+
+    def __init__(
+        self,
+        name: str,
+        email: str,
+        language: str,
+        legal_basis: LegalBasis,
+        created_at: datetime,
+        municipality_key: str | None = None,
+        roles: frozenset[str] = frozenset(),
+        body_keys: frozenset[str] = frozenset(),
+    ) -> None:
+        self.id = None
+        self.name = name
+        self.email = email
+        self.language = language
+        self.legal_basis = legal_basis
+        self.municipality_key = municipality_key
+        self.roles = roles
+        self.body_keys = body_keys
+        self.consent_requested_at: datetime | None = None
+        self.consent_confirmed_at: datetime | None = None
+        self.created_at = created_at
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why one import record was not taken over (a complete German sentence)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Directory:
+    """What an import record is checked against.
+
+    ``municipalities`` maps case-folded keys and names to keys; ``bodies`` maps
+    case-folded keys and names to (key, kind); ``normalise_email`` returns the
+    normalised address or raises ``ValueError``.
+    """
+
+    municipalities: Mapping[str, str]
+    bodies: Mapping[str, tuple[str, str]]
+    normalise_email: Callable[[str], str]
+
+
+def parse_language(value: str) -> str | None:
+    """The language code for a code or name ("tr", "Türkisch"); empty means German."""
+    if not value.strip():
+        return DEFAULT_LANGUAGE
+    return _LANGUAGE_ALIASES.get(value.strip().casefold())
+
+
+def parse_role(value: str) -> Role | None:
+    return _ROLE_ALIASES.get(value.strip().casefold())
+
+
+def split_list(value: str) -> list[str]:
+    """Items of a list cell ("Kreistag, Kommission"), blanks dropped."""
+    return [item.strip() for item in _LIST_SEPARATORS.split(value) if item.strip()]
+
+
+def legal_basis_for(body_kinds: Iterable[str]) -> LegalBasis:
+    if any(kind in STATUTORY_BODY_KINDS for kind in body_kinds):
+        return LegalBasis.DUTY
+    return LegalBasis.CONSENT
+
+
+def participant_from_record(
+    record: Mapping[str, str], directory: Directory, now: datetime
+) -> Participant | Rejection:
+    """Check one import record (name, email, language, municipality, roles, bodies)."""
+    name = " ".join(record.get("name", "").split())
+    if not name:
+        return Rejection("Der Name fehlt.")
+    raw_email = record.get("email", "").strip()
+    if not raw_email:
+        return Rejection("Die E-Mail-Adresse fehlt.")
+    try:
+        email = directory.normalise_email(raw_email)
+    except ValueError:
+        return Rejection(f'Die E-Mail-Adresse "{raw_email}" ist ungültig.')
+    language = parse_language(record.get("language", ""))
+    if language is None:
+        known = ", ".join(LANGUAGES)
+        return Rejection(f'Die Sprache "{record["language"]}" ist unbekannt (erlaubt: {known}).')
+    municipality = _municipality(record.get("municipality", ""), directory)
+    if isinstance(municipality, Rejection):
+        return municipality
+    roles = _roles(record.get("roles", ""))
+    if isinstance(roles, Rejection):
+        return roles
+    bodies = _bodies(record.get("bodies", ""), directory)
+    if isinstance(bodies, Rejection):
+        return bodies
+    return Participant(
+        name,
+        email,
+        language,
+        legal_basis_for(kind for _key, kind in bodies),
+        now,
+        municipality,
+        roles,
+        frozenset(key for key, _kind in bodies),
+    )
+
+
+def _municipality(value: str, directory: Directory) -> str | Rejection | None:
+    if not value.strip():
+        return None
+    key = directory.municipalities.get(value.strip().casefold())
+    if key is None:
+        return Rejection(f'Die Gemeinde "{value.strip()}" ist unbekannt.')
+    return key
+
+
+def _roles(value: str) -> frozenset[str] | Rejection:
+    roles = set()
+    for item in split_list(value):
+        role = parse_role(item)
+        if role is None:
+            known = ", ".join(ROLE_TITLES.values())
+            return Rejection(f'Die Rolle "{item}" ist unbekannt (bekannt: {known}).')
+        roles.add(role.value)
+    return frozenset(roles)
+
+
+def _bodies(value: str, directory: Directory) -> list[tuple[str, str]] | Rejection:
+    bodies = []
+    for item in split_list(value):
+        body = directory.bodies.get(item.casefold())
+        if body is None:
+            return Rejection(f'Das Gremium "{item}" ist unbekannt.')
+        bodies.append(body)
+    return bodies

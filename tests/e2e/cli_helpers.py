@@ -1,0 +1,26 @@
+"""Run the ``deliberation`` command in-process against the repository's config.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deliberation.entrypoints.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = REPO / "config.toml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Exit code, standard output and standard error of one command."""
+    code = main(["--config", str(CONFIG), *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Standard output of a command that must succeed."""
+    code, out, err = run(capsys, *argv)
+    assert code == 0, f"{argv} failed: {err}"
+    return out

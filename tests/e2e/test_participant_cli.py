@@ -1,0 +1,60 @@
+"""End-to-end: the participant registry through ``deliberation participant …``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_helpers import run
+
+EXCEL_EXPORT = (
+    "Name;E-Mail;Sprache;Gemeinde;Rollen;Gremien\r\n"
+    "Jürgen Müller;juergen.mueller@peine.de;de;Edemissen;Bürger;\r\n"
+    "Ohne Adresse;;de;;;\r\n"
+    "Petra Groß;p.gross@landkreis-peine.de;de;;Verwaltung;Koordinierungsstab\r\n"
+)
+
+
+
+
+def test_import_list_export_and_delete_through_the_cli(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "init")[0] == 0
+    (data_folder / "personen.csv").write_bytes(EXCEL_EXPORT.encode("cp1252"))
+
+    code, out, _ = run(capsys, "participant", "import", "personen.csv")
+    assert code == 0
+    assert "Abgewiesene Zeilen (1)" in out and "E-Mail-Adresse fehlt" in out
+    assert "2 Person(en) aus personen.csv übernommen, 1 Zeile(n) abgewiesen." in out
+
+    code, out, _ = run(capsys, "participant", "list", "--role", "Verwaltung")
+    assert code == 0 and "Petra Groß" in out and "Pflicht" in out and "Jürgen" not in out
+
+    code, out, _ = run(
+        capsys, "participant", "export", "juergen.mueller@peine.de", "--output", "auskunft.json"
+    )
+    assert code == 0
+    exported = json.loads((data_folder / "auskunft.json").read_text(encoding="utf-8"))
+    assert exported["name"] == "Jürgen Müller" and exported["municipality"] == "edemissen"
+
+    code, _, err = run(capsys, "participant", "delete", "juergen.mueller@peine.de")
+    assert code == 1 and "--yes" in err
+    code, out, _ = run(capsys, "participant", "delete", "juergen.mueller@peine.de", "--yes")
+    assert code == 0 and "gelöscht" in out
+    code, _, err = run(capsys, "participant", "export", "juergen.mueller@peine.de")
+    assert code == 1 and "nicht im Verzeichnis" in err
+
+
+def test_an_unreadable_file_is_refused_with_exit_code_1(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "init")[0] == 0
+    (data_folder / "liste.csv").write_text("Name;Telefon\nAnna;0511\n", encoding="utf-8")
+
+    code, out, err = run(capsys, "participant", "import", "liste.csv")
+
+    assert code == 1
+    assert err.startswith("Fehler: liste.csv: Spalte(n) E-Mail fehlen")
+    assert "Traceback" not in err and out == ""
