@@ -35,10 +35,15 @@ def _ids(ids: tuple[int, ...]) -> str:
     return ", ".join(map(str, ids)) or "—"
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
+def table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    min_widths: dict[str, int] | None = None,
+) -> Table:
     result = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        result.add_column(column, overflow="fold")
+        result.add_column(column, overflow="fold", min_width=(min_widths or {}).get(column))
     for row in rows:
         result.add_row(*(str(cell) for cell in row))
     return result
@@ -80,11 +85,17 @@ def status_lines(status: StatusView, zone: ZoneInfo) -> list[str]:
 def log_table(entries: tuple[LogView, ...], zone: ZoneInfo) -> Table:
     return table(
         "Verlauf",
-        ["Zeit", "Wer", "Schritt", "Von", "Nach", "Begründung"],
+        ["Zeit", "Wer", "Schritt: von → nach", "Begründung"],
         [
-            (local_time(e.at, zone), e.actor, e.trigger, e.from_state or "—", e.to_state, e.reason)
+            (
+                local_time(e.at, zone),
+                e.actor,
+                f"{e.trigger}: {e.from_state or '—'} → {e.to_state}",
+                e.reason,
+            )
             for e in entries
         ],
+        min_widths={"Zeit": 16},
     )
 
 
