@@ -282,7 +282,7 @@ def start_mappers() -> None:
     })
     m(model.Cycle, cycles, version_id_col=cycles.c.version, properties={
         "round": relationship(model.Round, back_populates="cycles"),
-        "municipality": relationship(model.Municipality, lazy="joined"),
+        "municipality": relationship(model.Municipality),
         "needs": relationship(
             model.Need, back_populates="cycle", order_by=needs.c.id, cascade="all, delete-orphan"
         ),
@@ -295,7 +295,7 @@ def start_mappers() -> None:
     })
     m(model.Need, needs, properties={
         "cycle": relationship(model.Cycle, back_populates="needs"),
-        "municipality": relationship(model.Municipality, lazy="joined"),
+        "municipality": relationship(model.Municipality),
     })
     m(model.AgendaTopic, agenda_topics, properties={
         "needs": relationship(model.Need, secondary=agenda_topic_needs, order_by=needs.c.id),

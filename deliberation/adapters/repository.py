@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Text, select, type_coerce, update
+from sqlalchemy import Text, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.domain.model import (
@@ -29,6 +30,20 @@ class SqlRepository:
 
     def add(self, item: object) -> None:
         self.session.add(item)
+
+    def append_to_log(self, record: TransitionRecord) -> None:
+        """One INSERT into the append-only log, in the unit of work's transaction.
+
+        A plain Core insert: log rows are never read back in the same unit of
+        work, so they need no identity map, and this is the hot path of every step.
+        """
+        values = {
+            column.name: getattr(record, column.name)
+            for column in orm.transition_log.columns
+            if column.name != "id"
+        }
+        with self.session.no_autoflush:  # the record's own changes flush once, at commit
+            self.session.execute(insert(orm.transition_log), [values])
 
     def round(self, label: str) -> Round | None:
         return self.session.scalars(select(Round).where(orm.rounds.c.label == label)).first()
@@ -62,14 +77,23 @@ class SqlRepository:
         query = _filter(query, orm.needs.c.scope, scope)
         return list(self.session.scalars(query))
 
-    def add_votes(self, need_id: int, dots: int) -> None:
-        # One UPDATE with an expression: concurrent voters add up instead of overwriting.
-        self.session.execute(
+    def add_votes(self, need_id: int, dots: int) -> int:
+        """Add ``dots`` in one UPDATE and return the new total.
+
+        An expression, not read-then-write: concurrent voters add up instead of
+        overwriting each other.
+        """
+        total = self.session.execute(
             update(orm.needs)
             .where(orm.needs.c.id == need_id)
             .values(votes=orm.needs.c.votes + dots)
-        )
-        self.session.expire_all()
+            .returning(orm.needs.c.votes)
+        ).scalar_one()
+        need = self.session.get(Need, need_id)
+        if need is not None:
+            # keep the loaded object in step without another SELECT
+            set_committed_value(need, "votes", total)
+        return int(total)
 
     def working_group(self, group_id: int, lock: bool = False) -> WorkingGroup | None:
         lock_row = {"of": orm.working_groups} if lock else None

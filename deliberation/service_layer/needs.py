@@ -43,7 +43,8 @@ def add(
                 "Zukunftswerkstätten der Gemeinden erfasst."
             )
         need = Need(text.strip(), cycle.municipality, field, parsed_scope, deps.clock())
-        cycle.needs.append(need)
+        need.cycle = cycle  # not cycle.needs.append: that would load every card first
+        uow.repo.add(need)
         uow.flush()
         uow.commit()
         return need.id or 0
@@ -67,11 +68,9 @@ def vote(deps: Dependencies, need_id: int, dots: int = 1) -> int:
         if need is None:
             raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
         stepping.require_capability(deps, need.cycle, "vote_needs", "Punkte vergeben")
-        uow.repo.add_votes(need_id, dots)
+        total = uow.repo.add_votes(need_id, dots)
         uow.commit()
-        refreshed = uow.repo.need(need_id)
-        assert refreshed is not None
-        return refreshed.votes
+        return total
 
 
 def list_needs(

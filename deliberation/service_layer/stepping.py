@@ -31,7 +31,7 @@ def fire(
 ) -> TransitionRecord:
     """Run ``trigger``, write the log row and requested messages, commit; all or nothing."""
     outcome = deps.engine.fire(subject, trigger, ctx)
-    uow.repo.add(outcome.record)
+    uow.repo.append_to_log(outcome.record)
     for message in outcome.messages:
         uow.repo.add(
             Notification(
@@ -74,7 +74,7 @@ def record_creation(
         reason=ctx.reason,
         at=ctx.now,
     )
-    uow.repo.add(record)
+    uow.repo.append_to_log(record)
     return record
 
 

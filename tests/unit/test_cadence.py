@@ -158,7 +158,11 @@ def test_whole_years_hold_exactly_one_meeting_per_period(
             y for y in range(first_year, first_year + years)
             if (y - (rule.anchor_year or 0)) % step == 0
         ]
-        assert [m.year for m in meetings] == meeting_years
+        assert len(meetings) == len(meeting_years)
+        for meeting, year in zip(meetings, meeting_years, strict=True):
+            # a period belongs to the year of its preferred day; a meeting moved off
+            # a closed day late in December may fall into the next January
+            assert date(year, 1, 1) <= meeting.date() < date(year + 1, 2, 1)
 
 
 @settings(max_examples=100, deadline=None)
