@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Text, insert, select, type_coerce, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Text, exists, insert, select, type_coerce, update
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.domain.model import (
+    AgendaTopic,
     Body,
     Cycle,
     Municipality,
@@ -99,20 +100,82 @@ class SqlRepository:
         lock_row = {"of": orm.working_groups} if lock else None
         return self.session.get(WorkingGroup, group_id, with_for_update=lock_row)
 
-    def working_groups(self, conference_id: int | None = None) -> list[WorkingGroup]:
+    def working_groups(
+        self, conference_id: int | None = None, topic_ids: Collection[int] | None = None
+    ) -> list[WorkingGroup]:
         query = select(WorkingGroup).order_by(orm.working_groups.c.id)
         query = _filter(query, orm.working_groups.c.conference_id, conference_id)
+        if topic_ids is not None:
+            query = query.where(orm.working_groups.c.topic_id.in_(list(topic_ids)))
+        return list(self.session.scalars(query))
+
+    def topics_with_need(self, need_id: int) -> list[tuple[Cycle, AgendaTopic]]:
+        """The agenda topics that took a need, each with its conference."""
+        topics, links = orm.agenda_topics, orm.agenda_topic_needs
+        query = (
+            select(Cycle, AgendaTopic)
+            .join_from(Cycle, topics, topics.c.conference_id == orm.cycles.c.id)
+            .join(links, links.c.topic_id == topics.c.id)
+            .where(links.c.need_id == need_id)
+            .order_by(orm.cycles.c.id, topics.c.position, topics.c.id)
+        )
+        return [(cycle, topic) for cycle, topic in self.session.execute(query)]
+
+    def recommendations_for_need(self, need_id: int) -> list[Recommendation]:
+        links = orm.recommendation_needs
+        query = (
+            select(Recommendation)
+            .join(links, links.c.recommendation_id == orm.recommendations.c.id)
+            .where(links.c.need_id == need_id)
+            .order_by(orm.recommendations.c.id)
+        )
         return list(self.session.scalars(query))
 
     def recommendation(self, recommendation_id: int) -> Recommendation | None:
         return self.session.get(Recommendation, recommendation_id)
 
     def recommendations(
-        self, state: str | None = None, group_id: int | None = None
+        self,
+        state: str | None = None,
+        group_id: int | None = None,
+        *,
+        round_label: str | None = None,
+        conference_id: int | None = None,
+        municipality_key: str | None = None,
     ) -> list[Recommendation]:
-        query = select(Recommendation).order_by(orm.recommendations.c.id)
-        query = _filter(query, orm.recommendations.c.state, state)
-        query = _filter(query, orm.recommendations.c.working_group_id, group_id)
+        """Recommendations matching every given filter, with group, conference and needs loaded.
+
+        ``municipality_key`` keeps those answering at least one need of that municipality.
+        """
+        recs, groups = orm.recommendations, orm.working_groups
+        query = select(Recommendation).order_by(recs.c.id)
+        query = _filter(query, recs.c.state, state)
+        query = _filter(query, recs.c.working_group_id, group_id)
+        if round_label is not None or conference_id is not None:
+            query = query.join(groups, groups.c.id == recs.c.working_group_id)
+            query = _filter(query, groups.c.conference_id, conference_id)
+        if round_label is not None:
+            query = (
+                query.join(orm.cycles, orm.cycles.c.id == groups.c.conference_id)
+                .join(orm.rounds, orm.rounds.c.id == orm.cycles.c.round_id)
+                .where(orm.rounds.c.label == round_label)
+            )
+        if municipality_key is not None:
+            links, needs = orm.recommendation_needs, orm.needs
+            query = query.where(
+                exists()
+                .where(links.c.recommendation_id == recs.c.id)
+                .where(needs.c.id == links.c.need_id)
+                .where(needs.c.municipality_key == municipality_key)
+            )
+        query = query.options(
+            selectinload(_attribute(Recommendation, "working_group"))
+            .joinedload(_attribute(WorkingGroup, "conference"))
+            .joinedload(_attribute(Cycle, "round")),
+            selectinload(_attribute(Recommendation, "needs")).joinedload(
+                _attribute(Need, "municipality")
+            ),
+        )
         return list(self.session.scalars(query))
 
     def municipality(self, key: str) -> Municipality | None:
@@ -166,6 +229,11 @@ class SqlRepository:
 
     def remove(self, item: object) -> None:
         self.session.delete(item)
+
+
+def _attribute(cls: type, name: str) -> Any:
+    """A mapped relationship of a domain class (mapped imperatively, so untyped to mypy)."""
+    return getattr(cls, name)
 
 
 def _filter(query: Any, column: Any, value: object) -> Any:

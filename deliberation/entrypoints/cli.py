@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _need(commands_)
     _group(commands_)
     _recommendation(commands_)
+    _trace(commands_)
     _workflows(commands_)
     _status(commands_)
     _demo(commands_)
@@ -268,12 +269,44 @@ def _recommendation(group: Subparsers) -> None:
     listing = _command(family, "list", "Empfehlungen auflisten", commands.rec_list)
     listing.add_argument("--state", help="nur dieser Zustand (technischer Name)")
     listing.add_argument("--group", type=int, help="nur diese Arbeitsgruppe")
+    listing.add_argument("--round", help="nur Empfehlungen der Konferenz dieses Durchgangs")
+    listing.add_argument("--conference", type=int, help="nur diese Konferenz (Nummer des Zyklus)")
+    listing.add_argument(
+        "--municipality",
+        help="nur Empfehlungen zu Bedarfen dieser Gemeinde (Schlüssel oder Name)",
+    )
+    listing.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DATEI",
+        help="als CSV-Datei speichern (Semikolon, UTF-8 mit BOM, öffnet direkt in Excel)",
+    )
     show = _command(family, "show", "eine Empfehlung mit Verlauf zeigen", commands.rec_show)
     show.add_argument("id", type=int, help="Nummer der Empfehlung")
     advance = _command(
         family, "advance", "eine Empfehlung einen Schritt weiterführen", commands.rec_advance
     )
     _advance_arguments(advance, "Nummer der Empfehlung")
+
+
+def _trace(group: Subparsers) -> None:
+    family = _family(
+        group, "trace", "Nachverfolgung: vom Bedarf zur Entscheidung und zurück"
+    )
+    need = _command(
+        family,
+        "need",
+        "was aus einem Bedarf wurde: Werkstatt, Konferenz, Arbeitsgruppe, Empfehlung, Beschluss",
+        commands.trace_need,
+    )
+    need.add_argument("id", type=int, help="Nummer des Bedarfs")
+    rec = _command(
+        family,
+        "recommendation",
+        "woher eine Empfehlung kommt: Arbeitsgruppe, Konferenz, Bedarfe mit Gemeinden, Verlauf",
+        commands.trace_recommendation,
+    )
+    rec.add_argument("id", type=int, help="Nummer der Empfehlung")
 
 
 def _workflows(group: Subparsers) -> None:

@@ -14,10 +14,10 @@ from deliberation.adapters.diagram import to_html, to_mermaid
 from deliberation.bootstrap import Application, bootstrap, initialise_database, load_engine
 from deliberation.config import load_settings
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints import tables
+from deliberation.entrypoints import tables, trace_output
 from deliberation.entrypoints.demo import run_demo
 from deliberation.entrypoints.overview import print_overview
-from deliberation.service_layer import cycles, groups, needs, recommendations
+from deliberation.service_layer import cycles, groups, needs, recommendations, trace
 from deliberation.service_layer.views import LogView
 
 
@@ -167,7 +167,18 @@ def rec_draft(args: argparse.Namespace, console: Console) -> int:
 
 def rec_list(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        views = recommendations.list_recommendations(app.deps, args.state, args.group)
+        views = recommendations.list_recommendations(
+            app.deps,
+            args.state,
+            args.group,
+            round_label=args.round,
+            conference_id=args.conference,
+            municipality=args.municipality,
+        )
+        if args.csv is not None:
+            count = trace_output.write_tracker_csv(args.csv, views, zone(app))
+            console.print(f"{count} Empfehlungen nach {args.csv} geschrieben.", highlight=False)
+            return 0
     console.print(tables.recommendations_table(views))
     return 0
 
@@ -175,6 +186,19 @@ def rec_list(args: argparse.Namespace, console: Console) -> int:
 def rec_show(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         tables.print_recommendation(console, recommendations.show(app.deps, args.id), zone(app))
+    return 0
+
+
+def trace_need(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        console.print(trace_output.need_tree(trace.trace_need(app.deps, args.id)))
+    return 0
+
+
+def trace_recommendation(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        found = trace.trace_recommendation(app.deps, args.id)
+        console.print(trace_output.recommendation_tree(found, zone(app)))
     return 0
 
 

@@ -11,6 +11,8 @@ from rich.table import Table
 
 from deliberation.domain.workflow import WorkflowDefinition
 from deliberation.service_layer.views import (
+    NEED_STATUS_TITLES,
+    SCOPE_TITLES,
     CycleView,
     GroupView,
     LogView,
@@ -18,13 +20,6 @@ from deliberation.service_layer.views import (
     RecommendationView,
     StatusView,
 )
-
-SCOPE_TITLES = {"local": "lokal", "county": "kreisweit"}
-NEED_STATUS_TITLES = {
-    "open": "offen",
-    "forwarded": "an die Konferenz weitergeleitet",
-    "handled_locally": "in der Gemeinde bearbeitet",
-}
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:

@@ -10,6 +10,7 @@ from typing import Protocol, Self
 
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import (
+    AgendaTopic,
     Body,
     Cycle,
     Municipality,
@@ -46,12 +47,24 @@ class Repository(Protocol):
 
     def working_group(self, group_id: int, lock: bool = False) -> WorkingGroup | None: ...
 
-    def working_groups(self, conference_id: int | None = None) -> list[WorkingGroup]: ...
+    def working_groups(
+        self, conference_id: int | None = None, topic_ids: Collection[int] | None = None
+    ) -> list[WorkingGroup]: ...
+
+    def topics_with_need(self, need_id: int) -> list[tuple[Cycle, AgendaTopic]]: ...
+
+    def recommendations_for_need(self, need_id: int) -> list[Recommendation]: ...
 
     def recommendation(self, recommendation_id: int) -> Recommendation | None: ...
 
     def recommendations(
-        self, state: str | None = None, group_id: int | None = None
+        self,
+        state: str | None = None,
+        group_id: int | None = None,
+        *,
+        round_label: str | None = None,
+        conference_id: int | None = None,
+        municipality_key: str | None = None,
     ) -> list[Recommendation]: ...
 
     def municipality(self, key: str) -> Municipality | None: ...

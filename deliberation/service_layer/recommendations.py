@@ -80,12 +80,51 @@ def get(uow: UnitOfWork, recommendation_id: int) -> Recommendation:
 
 
 def list_recommendations(
-    deps: Dependencies, state: str | None = None, group_id: int | None = None
+    deps: Dependencies,
+    state: str | None = None,
+    group_id: int | None = None,
+    *,
+    round_label: str | None = None,
+    conference_id: int | None = None,
+    municipality: str | None = None,
 ) -> list[RecommendationView]:
+    """The secretaries' tracker: recommendations matching every given filter.
+
+    ``state`` is the technical state name, ``round_label`` the round (Durchgang) of the
+    conference, ``municipality`` a key or name: recommendations answering at least one
+    need of that municipality.
+    """
+    if state is not None:
+        _known_state(deps, state)
     with deps.unit_of_work() as uow:
-        return [
-            recommendation_view(deps.engine, r) for r in uow.repo.recommendations(state, group_id)
-        ]
+        key = municipality_key(uow, municipality) if municipality is not None else None
+        found = uow.repo.recommendations(
+            state,
+            group_id,
+            round_label=round_label,
+            conference_id=conference_id,
+            municipality_key=key,
+        )
+        return [recommendation_view(deps.engine, r) for r in found]
+
+
+def _known_state(deps: Dependencies, state: str) -> None:
+    states = deps.engine.latest(RECOMMENDATION_WORKFLOW).states
+    if state not in states:
+        raise DeliberationError(
+            f'Zustand "{state}" gibt es für Empfehlungen nicht (bekannt: {", ".join(states)}).'
+        )
+
+
+def municipality_key(uow: UnitOfWork, name: str) -> str:
+    """The key of a municipality given by key or name, case-insensitive."""
+    known = uow.repo.municipalities()
+    for m in known:
+        if name.strip().casefold() in (m.key.casefold(), m.name.casefold()):
+            return m.key
+    raise DeliberationError(
+        f'Die Gemeinde "{name}" ist unbekannt (bekannt: {", ".join(m.key for m in known)}).'
+    )
 
 
 def show(deps: Dependencies, recommendation_id: int) -> RecommendationView:

@@ -15,6 +15,13 @@ from deliberation.domain.model import (
     WorkingGroup,
 )
 
+SCOPE_TITLES = {"local": "lokal", "county": "kreisweit"}
+NEED_STATUS_TITLES = {
+    "open": "offen",
+    "forwarded": "an die Konferenz weitergeleitet",
+    "handled_locally": "in der Gemeinde bearbeitet",
+}
+
 
 @dataclass(frozen=True)
 class StepView:
@@ -105,6 +112,10 @@ class RecommendationView:
     implementation_report: str
     need_ids: tuple[int, ...] = ()
     log: tuple[LogView, ...] = field(default=())
+    conference_id: int = 0
+    conference_title: str = ""
+    round: str = ""
+    municipalities: tuple[str, ...] = ()
 
 
 def status_view(engine: WorkflowEngine, subject: Stateful) -> StatusView:
@@ -194,6 +205,7 @@ def group_view(
 def recommendation_view(
     engine: WorkflowEngine, rec: Recommendation, log: list[TransitionRecord] | None = None
 ) -> RecommendationView:
+    conference = rec.working_group.conference
     return RecommendationView(
         status=status_view(engine, rec),
         title=rec.title,
@@ -205,4 +217,8 @@ def recommendation_view(
         implementation_report=rec.implementation_report,
         need_ids=tuple(n.id or 0 for n in rec.needs),
         log=log_views(log or []),
+        conference_id=conference.id or 0,
+        conference_title=conference.title,
+        round=conference.round.label,
+        municipalities=tuple(sorted({n.municipality.name for n in rec.needs})),
     )

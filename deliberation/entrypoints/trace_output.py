@@ -1,0 +1,138 @@
+"""Output of the traceability and tracker commands: a readable tree, and the tracker CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.markup import escape
+from rich.tree import Tree
+
+from deliberation.entrypoints.tables import local_time
+from deliberation.service_layer.trace import (
+    ConferenceRef,
+    NeedRef,
+    NeedTrace,
+    RecommendationTrace,
+)
+from deliberation.service_layer.views import RecommendationView
+
+CSV_HEADER = (
+    "Nr.",
+    "Titel",
+    "Arbeitsgruppe",
+    "Konferenz",
+    "Durchgang",
+    "Zustand",
+    "Gemeinden",
+    "Bedarfe",
+    "Stellungnahme der Kommission",
+    "Beschlusstext",
+    "zuletzt geändert",
+)
+
+
+def _need_label(need: NeedRef) -> str:
+    return f"[bold]Bedarf {need.id}[/bold]: {escape(need.text)}"
+
+
+def _need_details(node: Tree, need: NeedRef) -> None:
+    w = need.workshop
+    node.add(
+        f"Werkstatt: {escape(w.title)} (Zyklus {w.cycle_id}, Gemeinde {escape(w.municipality)}, "
+        f"Durchgang {escape(w.round)})"
+    )
+    node.add(
+        f"Gemeinde: {escape(need.municipality)} · Themenfeld: {escape(need.topic_field)} · "
+        f"Reichweite: {need.scope_title} · Punkte: {need.votes}"
+    )
+    node.add(f"Verbleib: {need.status_title}")
+
+
+def _conference_label(conference: ConferenceRef) -> str:
+    return (
+        f"Konferenz: {escape(conference.title)} (Zyklus {conference.id}, "
+        f"Durchgang {escape(conference.round)})"
+    )
+
+
+def need_tree(trace: NeedTrace) -> Tree:
+    tree = Tree(_need_label(trace.need))
+    _need_details(tree, trace.need)
+    if not trace.topics:
+        tree.add("Tagesordnung: von keiner Konferenz aufgenommen")
+    for topic in trace.topics:
+        conference = tree.add(_conference_label(topic.conference))
+        topic_node = conference.add(f"Thema {topic.position}: {escape(topic.title)}")
+        groups = [g for g in trace.groups if g.topic_id == topic.id]
+        if not groups:
+            topic_node.add("keine Arbeitsgruppe")
+        for group in groups:
+            group_node = topic_node.add(
+                f"Arbeitsgruppe {group.id}: {escape(group.name)} ({group.state_title})"
+            )
+            for rec in trace.recommendations:
+                if rec.group_id == group.id:
+                    group_node.add(
+                        f"Empfehlung {rec.id}: {escape(rec.title)} (Zustand {rec.state_title})"
+                    )
+    shown = {g.id for g in trace.groups}
+    for rec in trace.recommendations:
+        if rec.group_id not in shown:  # answered by a group on another topic
+            tree.add(
+                f"Empfehlung {rec.id}: {escape(rec.title)} (Arbeitsgruppe "
+                f"{escape(rec.group_name)}, Zustand {rec.state_title})"
+            )
+    tree.add(f"[bold]Ergebnis:[/bold] {escape(trace.outcome)}")
+    return tree
+
+
+def recommendation_tree(trace: RecommendationTrace, zone: ZoneInfo) -> Tree:
+    rec = trace.recommendation
+    tree = Tree(f"[bold]Empfehlung {rec.id}[/bold]: {escape(rec.title)}")
+    state = f"Zustand: {rec.state_title} ({rec.state})"
+    if rec.decision and rec.decision != rec.state_title:
+        state += f" · Kreistag: {rec.decision}"
+    tree.add(state)
+    conference = tree.add(_conference_label(trace.conference))
+    topic = conference.add(f"Thema: {escape(trace.group.topic)}")
+    topic.add(
+        f"Arbeitsgruppe {trace.group.id}: {escape(trace.group.name)} ({trace.group.state_title})"
+    )
+    needs = tree.add(f"Beantwortet Bedarfe ({len(trace.needs)})")
+    for need in trace.needs:
+        _need_details(needs.add(_need_label(need)), need)
+    log = tree.add("Verlauf")
+    for entry in trace.log:
+        reason = f" – {escape(entry.reason)}" if entry.reason else ""
+        log.add(
+            f"{local_time(entry.at, zone)} {escape(entry.actor)}: {entry.trigger} "
+            f"({entry.from_state or '—'} → {entry.to_state}){reason}"
+        )
+    return tree
+
+
+def write_tracker_csv(path: Path, views: Sequence[RecommendationView], zone: ZoneInfo) -> int:
+    """Semicolon-separated, UTF-8 with BOM: Excel in a German locale opens it as it is."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(CSV_HEADER)
+        for v in views:
+            writer.writerow(
+                (
+                    v.status.id,
+                    v.title,
+                    v.group_name,
+                    v.conference_title,
+                    v.round,
+                    v.status.state_title,
+                    ", ".join(v.municipalities),
+                    ", ".join(map(str, v.need_ids)),
+                    v.commission_statement,
+                    v.resolution_text,
+                    local_time(v.status.updated_at, zone),
+                )
+            )
+    return len(views)
