@@ -70,6 +70,7 @@ def bootstrap(
         engine=engine,
         clock=clock,
         topic_fields=settings.topic_fields,
+        timezone=settings.county.timezone,
     )
     return Application(settings, deps, db, templates)
 

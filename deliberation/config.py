@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deliberation.adapters._toml import Section, display_name, read_toml
 from deliberation.domain.cadence import (
@@ -110,8 +111,15 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     root = Section(read_toml(path, ConfigError), where, "", ConfigError)
     root.only(
         (
-            "county", "process", "municipalities", "bodies", "database", "smtp", "paths",
-            "school_holidays", "cycles",
+            "county",
+            "process",
+            "municipalities",
+            "bodies",
+            "database",
+            "smtp",
+            "paths",
+            "school_holidays",
+            "cycles",
         )
     )
     base = path.resolve().parent
@@ -139,11 +147,18 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
 
 def _county(county: Section) -> County:
     county.only(("name", "organiser", "language", "timezone"))
+    timezone = county.text("timezone", "Europe/Berlin")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise county.fail(
+            "timezone", f'"{timezone}" ist keine Zeitzone (z. B. Europe/Berlin).'
+        ) from None
     return County(
         name=county.text("name"),
         organiser=county.text("organiser"),
         language=county.text("language", "de"),
-        timezone=county.text("timezone", "Europe/Berlin"),
+        timezone=timezone,
     )
 
 
@@ -180,7 +195,13 @@ def _bodies(root: Section) -> tuple[BodyConfig, ...]:
 
 
 CADENCE_KEYS = (
-    "months", "weekday", "week", "time", "allow_weekend", "duration_minutes", "anchor_year",
+    "months",
+    "weekday",
+    "week",
+    "time",
+    "allow_weekend",
+    "duration_minutes",
+    "anchor_year",
     "avoid_school_holidays",
 )
 
@@ -188,8 +209,10 @@ CADENCE_KEYS = (
 def _cadence(owner: Section, every_months: int, cadence: Section) -> CadenceRule:
     """The cadence rule of a body or cycle type; ``every_months`` is the interval."""
     cadence.only(CADENCE_KEYS)
-    if every_months < 1 or (every_months > 12 and every_months % 12) or (
-        every_months < 12 and 12 % every_months
+    if (
+        every_months < 1
+        or (every_months > 12 and every_months % 12)
+        or (every_months < 12 and 12 % every_months)
     ):
         raise owner.fail(
             "every_months",

@@ -37,7 +37,7 @@ def form(
         if refusal:
             raise GuardRejected(f"Keine Arbeitsgruppe möglich: {refusal}", [refusal])
         chosen = _topic(conference.agenda_topics, topic)
-        if due_date <= ctx.now.date():
+        if due_date <= deps.today():
             raise DeliberationError(f"Die Frist {due_date:%d.%m.%Y} liegt nicht in der Zukunft.")
         group = WorkingGroup(
             name=name.strip(),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
+from zoneinfo import ZoneInfo
 
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import (
@@ -123,3 +124,8 @@ class Dependencies:
     engine: WorkflowEngine
     clock: Clock
     topic_fields: tuple[str, ...] = ()
+    timezone: str = "Europe/Berlin"
+
+    def today(self) -> date:
+        """Today's date where the county is (not in UTC)."""
+        return self.clock().astimezone(ZoneInfo(self.timezone)).date()
