@@ -9,7 +9,7 @@ from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
 from deliberation.domain.workflow import WorkflowDefinition
 from deliberation.service_layer import stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
-from deliberation.service_layer.views import CycleView, LogView, cycle_view
+from deliberation.service_layer.views import CycleView, LogView, cycle_detail, cycle_summary
 
 
 class DuplicateCycle(DeliberationError):
@@ -115,11 +115,11 @@ def list_cycles(
 ) -> list[CycleView]:
     with deps.unit_of_work() as uow:
         return [
-            cycle_view(deps.engine, c) for c in uow.repo.cycles(round_label, workflow, state)
+            cycle_summary(deps.engine, c) for c in uow.repo.cycles(round_label, workflow, state)
         ]
 
 
 def show(deps: Dependencies, cycle_id: int) -> CycleView:
     with deps.unit_of_work() as uow:
         cycle = get(uow, cycle_id)
-        return cycle_view(deps.engine, cycle, uow.repo.log("cycle", cycle_id))
+        return cycle_detail(deps.engine, cycle, uow.repo.log("cycle", cycle_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from deliberation.domain.engine import WorkflowEngine
@@ -166,21 +166,29 @@ def need_view(need: Need) -> NeedView:
     )
 
 
-def cycle_view(
-    engine: WorkflowEngine, cycle: Cycle, log: list[TransitionRecord] | None = None
-) -> CycleView:
+def cycle_summary(engine: WorkflowEngine, cycle: Cycle) -> CycleView:
+    """A cycle for lists: where it stands, without its needs, agenda and history."""
     return CycleView(
         status=status_view(engine, cycle),
         round=cycle.round.label,
         title=cycle.title,
         municipality=cycle.municipality.name if cycle.municipality else "",
-        needs=tuple(need_view(n) for n in cycle.needs) if log is not None else (),
+    )
+
+
+def cycle_detail(
+    engine: WorkflowEngine, cycle: Cycle, log: list[TransitionRecord]
+) -> CycleView:
+    """A cycle with everything ``cycle show`` prints."""
+    return replace(
+        cycle_summary(engine, cycle),
+        needs=tuple(need_view(n) for n in cycle.needs),
         agenda=tuple(
             TopicView(t.id or 0, t.position, t.title, tuple(n.id or 0 for n in t.needs))
             for t in cycle.agenda_topics
-        ) if log is not None else (),
-        group_ids=tuple(g.id or 0 for g in cycle.working_groups) if log is not None else (),
-        log=log_views(log or []),
+        ),
+        group_ids=tuple(g.id or 0 for g in cycle.working_groups),
+        log=log_views(log),
     )
 
 
