@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Throughput of the workflow engine against plain SQLAlchemy Core writes, and memory per cycle.
 
-    python bench/engine_throughput.py [--cycles 10000] [--repeat 1] [--database-url URL]
-                                      [--baseline-database-url URL] [--json OUT]
+    python bench/engine_throughput.py [--cycles 10000] [--repeat 1] [--chunk 250]
+                                      [--database-url URL] [--baseline-database-url URL]
+                                      [--json OUT] [--skip-memory] [--profile OUT]
 
 ENGINE: ``future_workshop`` cycles run their whole lifecycle through the service
 layer, one unit of work per step, exactly as staff would do it::
@@ -23,16 +24,22 @@ MEMORY: a fresh child process loads all cycles of the engine database through
 ``uow.repo.cycles()`` in one unit of work and measures the tracemalloc snapshot
 difference per loaded cycle, then the same for plain Core rows; it counts the
 ``transitions.Machine`` objects alive before and after loading.
+
+After timing, both databases are compared (states, versions, log, notification and
+need rows); if they differ the baseline no longer mirrors the engine's writes, the
+report says so and the exit status is 2. See bench/README.md for measured figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import dataclasses
 import gc
 import json
 import os
 import platform
+import pstats
 import statistics
 import subprocess
 import sys
@@ -145,6 +152,11 @@ UPDATE_CYCLE = (
         updated_at=bindparam("now", type_=orm.UTCDateTime()),
     )
 )
+TOUCH_CYCLE = (  # needs.add bumps the workshop's version (stepping.touch)
+    update(orm.cycles)
+    .where(C.id == bindparam("cid"), C.version == bindparam("v"))
+    .values(version=C.version + 1, updated_at=bindparam("now", type_=orm.UTCDateTime()))
+)
 INSERT_LOG = insert(orm.transition_log)
 INSERT_NOTIFICATION = insert(orm.notifications)
 INSERT_NEED = insert(orm.needs)
@@ -210,6 +222,13 @@ class BaselineCycle:
 
     def add_need(self) -> int:
         with self.db.begin() as connection:
+            now = utc_now()
+            touched = connection.execute(
+                TOUCH_CYCLE, {"cid": self.cycle_id, "v": self.version, "now": now}
+            )
+            if touched.rowcount != 1:
+                raise RuntimeError(f"cycle {self.cycle_id}: version {self.version} is stale")
+            self.version += 1
             result = connection.execute(
                 INSERT_NEED,
                 {
@@ -220,7 +239,7 @@ class BaselineCycle:
                     "scope": "county",
                     "votes": 0,
                     "status": "open",
-                    "created_at": utc_now(),
+                    "created_at": now,
                 },
             )
             key = result.inserted_primary_key
@@ -262,6 +281,7 @@ class Repetition:
     baseline_cpu_seconds: float = 0.0
     engine_chunks: list[float] = field(default_factory=list)  # wall seconds, to spot drift
     baseline_chunks: list[float] = field(default_factory=list)
+    mismatch: str = ""  # set when the two sides did not write the same rows
 
     @property
     def engine_transitions_per_s(self) -> float:
@@ -295,6 +315,8 @@ class Repetition:
             "baseline_transitions_per_s": self.baseline_transitions_per_s,
             "baseline_cycles_per_s": self.baseline_transitions_per_s / TRANSITIONS_PER_CYCLE,
             "ratio": self.ratio,
+            "same_writes": not self.mismatch,
+            "mismatch": self.mismatch,
             "engine_cpu_ms_per_cycle": 1000 * self.engine_cpu_seconds / self.cycles,
             "baseline_cpu_ms_per_cycle": 1000 * self.baseline_cpu_seconds / self.cycles,
             "cpu_ratio": self.baseline_cpu_seconds / self.engine_cpu_seconds,
@@ -311,9 +333,18 @@ def timed(run: Callable[[], None]) -> tuple[float, float]:
 
 
 def run_repetition(
-    app: Application, baseline: Application, n: int, chunk: int, prefix: str, index: int
+    app: Application,
+    baseline: Application,
+    n: int,
+    chunk: int,
+    prefix: str,
+    index: int,
+    profiler: cProfile.Profile | None = None,
 ) -> Repetition:
-    """Launch n cycles on each side (untimed), then time both sides in interleaved chunks."""
+    """Launch n cycles on each side (untimed), then time both sides in interleaved chunks.
+
+    With ``profiler``, the engine side runs under cProfile (its timings are then inflated).
+    """
     engine_cycles = launch_cycles(app, prefix, n)
     baseline_cycles = launch_cycles(baseline, prefix, n)
     gc.collect()
@@ -321,8 +352,14 @@ def run_repetition(
 
     def engine_part(part: Sequence[tuple[int, str]]) -> Callable[[], None]:
         def run() -> None:
-            for cycle_id, _key in part:
-                engine_lifecycle(app, cycle_id)
+            if profiler is not None:
+                profiler.enable()
+            try:
+                for cycle_id, _key in part:
+                    engine_lifecycle(app, cycle_id)
+            finally:
+                if profiler is not None:
+                    profiler.disable()
 
         return run
 
@@ -341,7 +378,9 @@ def run_repetition(
             runs.reverse()
         for side, run in runs:
             result.add(side, *timed(run))
-    verify(app.db, baseline.db, [c for c, _ in engine_cycles], [c for c, _ in baseline_cycles])
+    result.mismatch = compare_writes(
+        app.db, baseline.db, [c for c, _ in engine_cycles], [c for c, _ in baseline_cycles]
+    )
     return result
 
 
@@ -382,12 +421,12 @@ def written_rows(db: Engine, ids: list[int]) -> dict[str, Any]:
     }
 
 
-def verify(
+def compare_writes(
     engine: Engine, baseline: Engine, engine_ids: list[int], baseline_ids: list[int]
-) -> None:
+) -> str:
+    """Empty if both sides left the same rows; otherwise both summaries (comparison invalid)."""
     ours, theirs = written_rows(engine, engine_ids), written_rows(baseline, baseline_ids)
-    if ours != theirs:
-        raise RuntimeError(f"engine and baseline wrote different rows:\n{ours}\n{theirs}")
+    return "" if ours == theirs else f"engine: {ours}\nbaseline: {theirs}"
 
 
 # --------------------------------------------------------------------------- memory (child)
@@ -475,8 +514,9 @@ def derive_baseline_url(url: str) -> str:
         if name in ("", ":memory:"):
             raise SystemExit("an in-memory SQLite database cannot be benchmarked across sessions")
         path = Path(name)
-        return parsed.set(database=str(path.with_name(f"{path.stem}_baseline{path.suffix}"))) \
-            .render_as_string(hide_password=False)
+        return parsed.set(
+            database=str(path.with_name(f"{path.stem}_baseline{path.suffix}"))
+        ).render_as_string(hide_password=False)
     return parsed.set(database=f"{name}_baseline").render_as_string(hide_password=False)
 
 
@@ -507,6 +547,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--skip-memory", action="store_true", help="no memory measurement")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="OUT",
+        help="run the engine side under cProfile, write the stats to OUT (inflates its timings)",
+    )
     parser.add_argument("--memory-probe", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.cycles < 1 or args.repeat < 1 or args.chunk < 1:
@@ -514,8 +560,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def package_revision() -> str:
+    """The checkout's commit, marked if ``deliberation/`` differs from it (read-only git calls)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "diff", "--quiet", "HEAD", "--", "deliberation"],
+            capture_output=True,
+            check=False,
+        ).returncode
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head} (deliberation/ modified)" if dirty else head
+
+
 def environment(app: Application, baseline: Application) -> dict[str, Any]:
     return {
+        "package_revision": package_revision(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "sqlalchemy": sqlalchemy.__version__,
@@ -529,10 +595,9 @@ def environment(app: Application, baseline: Application) -> dict[str, Any]:
 def print_report(env: dict[str, Any], args: argparse.Namespace, summary: dict[str, Any]) -> None:
     print(f"deliberation engine throughput  {env['date']}")
     print(
-        f"Python {env['python']}, SQLAlchemy {env['sqlalchemy']}, "
-        f"transitions {env['transitions']}"
+        f"Python {env['python']}, SQLAlchemy {env['sqlalchemy']}, transitions {env['transitions']}"
     )
-    print(f"backend {env['backend']}")
+    print(f"package {env['package_revision']}; backend {env['backend']}")
     print(f"machine {env['machine']}; load average before/after {env['load_average']}")
     print(
         f"{args.cycles} cycles per side x {args.repeat} repetition(s), interleaved in chunks of "
@@ -554,6 +619,13 @@ def print_report(env: dict[str, Any], args: argparse.Namespace, summary: dict[st
     if args.repeat > 1:
         ratios = ", ".join(f"{r['ratio']:.3f}" for r in summary["repetitions"])
         print(f"  (medians of {args.repeat} repetitions; ratios per repetition: {ratios})")
+    mismatches = [r["mismatch"] for r in summary["repetitions"] if r["mismatch"]]
+    if mismatches:
+        print("WARNING: engine and baseline did NOT write the same rows; the baseline no longer")
+        print("mirrors the engine's writes and the comparison is invalid:")
+        print(mismatches[0])
+    else:
+        print("writes checked: both sides left the same states, versions, log, needs rows")
     print(
         f"transitions.Machine alive in this process: {summary['machines_before']} before, "
         f"{summary['machines_after']} after the timed phases"
@@ -586,9 +658,8 @@ def summarise(repetitions: list[Repetition]) -> dict[str, Any]:
         summary[f"{side}_seconds"] = median(f"{side}_seconds")
         summary[f"{side}_cpu_ms_per_cycle"] = median(f"{side}_cpu_ms_per_cycle")
     summary["ratio"] = summary["engine_transitions_per_s"] / summary["baseline_transitions_per_s"]
-    summary["cpu_ratio"] = (
-        summary["baseline_cpu_ms_per_cycle"] / summary["engine_cpu_ms_per_cycle"]
-    )
+    summary["ratio_median_of_repetitions"] = median("ratio")
+    summary["cpu_ratio"] = summary["baseline_cpu_ms_per_cycle"] / summary["engine_cpu_ms_per_cycle"]
     summary["repetitions"] = reps
     return summary
 
@@ -605,10 +676,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_before = os.getloadavg()[0]
             machines_before = count_machines()
             token = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+            profiler = cProfile.Profile() if args.profile else None
             repetitions = []
             for index in range(args.repeat):
                 prefix = f"bench-{token}-{index}"
-                rep = run_repetition(app, baseline, args.cycles, args.chunk, prefix, index)
+                rep = run_repetition(
+                    app, baseline, args.cycles, args.chunk, prefix, index, profiler
+                )
                 repetitions.append(rep)
                 print(
                     f"repetition {index + 1}/{args.repeat}: engine "
@@ -628,13 +702,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary["machines_after"] = machines_after
         if not args.skip_memory:
             summary["memory"] = run_memory_probe(engine_url)
-    print_report(env, args, summary)
     if args.json:
         params = {"cycles": args.cycles, "repeat": args.repeat, "chunk": args.chunk}
         args.json.write_text(
             json.dumps({"environment": env, "parameters": params, **summary}, indent=2) + "\n"
         )
-    return 0
+    print_report(env, args, summary)
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        print(f"\nengine side under cProfile (rates above are inflated), stats in {args.profile}:")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+    return 2 if any(r.mismatch for r in repetitions) else 0
 
 
 if __name__ == "__main__":
