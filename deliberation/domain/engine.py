@@ -120,19 +120,8 @@ class WorkflowEngine:
             )
         subject.updated_at = ctx.now
         taken = next(t for t in candidates if t.dest == subject.state)
-        record = TransitionRecord(
-            subject_kind=subject.kind.value,
-            subject_id=subject.id or 0,
-            workflow=definition.name,
-            trigger=trigger,
-            from_state=before,
-            to_state=subject.state,
-            actor=ctx.actor,
-            reason=ctx.reason,
-            at=ctx.now,
-        )
         messages = tuple(MessagesRequested(template, subject) for template in taken.send)
-        return TransitionOutcome(record, messages)
+        return TransitionOutcome(log_record(subject, trigger, before, ctx), messages)
 
     def _invalid_trigger(
         self, definition: WorkflowDefinition, subject: Stateful, trigger: str
@@ -189,6 +178,23 @@ class WorkflowEngine:
                 action(event.model, event.kwargs["ctx"])
 
         return run
+
+
+def log_record(
+    subject: Stateful, trigger: str, from_state: str | None, ctx: TransitionContext
+) -> TransitionRecord:
+    """The log row for ``subject`` having just reached its current state by ``trigger``."""
+    return TransitionRecord(
+        subject_kind=subject.kind.value,
+        subject_id=subject.id or 0,
+        workflow=subject.workflow,
+        trigger=trigger,
+        from_state=from_state,
+        to_state=subject.state,
+        actor=ctx.actor,
+        reason=ctx.reason,
+        at=ctx.now,
+    )
 
 
 def _check_parameters(spec: TransitionSpec, ctx: TransitionContext) -> None:

@@ -105,6 +105,18 @@ class Stateful:
     version: int
     updated_at: datetime
 
+    def _begin_workflow(
+        self, workflow: str, workflow_version: int, state: str, created_at: datetime
+    ) -> None:
+        """Start a new, not yet stored record in ``state`` of the given workflow version."""
+        self.id = None
+        self.workflow = workflow
+        self.workflow_version = workflow_version
+        self.state = state
+        self.version = 1
+        self.created_at = created_at
+        self.updated_at = created_at
+
     def subject_label(self) -> str:
         """How users call this record in messages, e.g. "Zyklus 8"."""
         return f"{SUBJECT_LABELS[self.kind]} {self.id}"
@@ -128,16 +140,10 @@ class Cycle(Stateful):
         created_at: datetime,
         municipality: Municipality | None = None,
     ) -> None:
-        self.id = None
+        self._begin_workflow(workflow, workflow_version, state, created_at)
         self.round = round
-        self.workflow = workflow
-        self.workflow_version = workflow_version
-        self.state = state
-        self.version = 1
         self.title = title
         self.municipality = municipality
-        self.created_at = created_at
-        self.updated_at = created_at
         self.needs = []
         self.agenda_topics = []
         self.working_groups = []
@@ -209,17 +215,11 @@ class WorkingGroup(Stateful):
         state: str,
         created_at: datetime,
     ) -> None:
-        self.id = None
+        self._begin_workflow(workflow, workflow_version, state, created_at)
         self.name = name
         self.topic = topic
         self.mandate = mandate
         self.due_date = due_date
-        self.workflow = workflow
-        self.workflow_version = workflow_version
-        self.state = state
-        self.version = 1
-        self.created_at = created_at
-        self.updated_at = created_at
         self.members = []
         self.recommendations = []
 
@@ -240,18 +240,12 @@ class Recommendation(Stateful):
         state: str,
         created_at: datetime,
     ) -> None:
-        self.id = None
+        self._begin_workflow(workflow, workflow_version, state, created_at)
         self.title = title
         self.text = text
-        self.workflow = workflow
-        self.workflow_version = workflow_version
-        self.state = state
-        self.version = 1
         self.commission_statement = ""
         self.resolution_text = ""
         self.implementation_report = ""
-        self.created_at = created_at
-        self.updated_at = created_at
         self.needs = []
 
 

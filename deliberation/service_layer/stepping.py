@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from deliberation.domain.engine import log_record
 from deliberation.domain.errors import NotAllowedInState
 from deliberation.domain.model import Notification, Stateful, TransitionRecord
 from deliberation.domain.rules import TransitionContext
@@ -63,17 +64,7 @@ def record_creation(
 ) -> TransitionRecord:
     """Log the birth of a record (from nothing into its initial state)."""
     uow.flush()
-    record = TransitionRecord(
-        subject_kind=subject.kind.value,
-        subject_id=subject.id or 0,
-        workflow=subject.workflow,
-        trigger=trigger,
-        from_state=None,
-        to_state=subject.state,
-        actor=ctx.actor,
-        reason=ctx.reason,
-        at=ctx.now,
-    )
+    record = log_record(subject, trigger, None, ctx)
     uow.repo.append_to_log(record)
     return record
 
