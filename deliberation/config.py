@@ -76,6 +76,13 @@ class SmtpConfig:
     username: str
     password: str
     sender: str
+    connections: int = 4
+    rate_per_minute: int = 600
+    timeout_seconds: int = 30
+    max_attempts: int = 8
+    retry_base_seconds: int = 60
+    retry_max_seconds: int = 7200
+    claim_timeout_minutes: int = 15
 
 
 @dataclass(frozen=True)
@@ -345,7 +352,7 @@ def resolve_sqlite_path(url: str, base: Path) -> str:
 
 
 def _smtp(smtp: Section, environ: Mapping[str, str]) -> SmtpConfig:
-    smtp.only(("host", "port", "security", "username", "password_env", "sender"))
+    smtp.only(("host", "port", "security", "username", "password_env", "sender", *SMTP_LIMITS))
     security = smtp.text("security", "none")
     if security not in SMTP_SECURITY:
         allowed = ", ".join(SMTP_SECURITY)
@@ -363,7 +370,36 @@ def _smtp(smtp: Section, environ: Mapping[str, str]) -> SmtpConfig:
         username=smtp.optional_text("username"),
         password=environ.get(smtp.text("password_env", "DELIBERATION_SMTP_PASSWORD"), ""),
         sender=sender,
+        **_smtp_limits(smtp),
     )
+
+
+#: Delivery limits in ``[smtp]``: default and allowed range.
+SMTP_LIMITS = {
+    "connections": (4, 1, 50),
+    "rate_per_minute": (600, 1, 100_000),
+    "timeout_seconds": (30, 1, 600),
+    "max_attempts": (8, 1, 100),
+    "retry_base_seconds": (60, 1, 86_400),
+    "retry_max_seconds": (7200, 1, 604_800),
+    "claim_timeout_minutes": (15, 1, 1440),
+}
+
+
+def _smtp_limits(smtp: Section) -> dict[str, int]:
+    limits = {}
+    for key, (default, minimum, maximum) in SMTP_LIMITS.items():
+        value = smtp.integer(key, default, minimum=minimum)
+        if value > maximum:
+            raise smtp.fail(key, f"darf höchstens {maximum} sein, nicht {value}.")
+        limits[key] = value
+    if limits["retry_max_seconds"] < limits["retry_base_seconds"]:
+        raise smtp.fail(
+            "retry_max_seconds",
+            f"{limits['retry_max_seconds']} ist kleiner als retry_base_seconds "
+            f"({limits['retry_base_seconds']}).",
+        )
+    return limits
 
 
 def _slug(section: Section, key: str) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -31,6 +32,7 @@ from sqlalchemy.orm import clear_mappers as sqlalchemy_clear_mappers
 from sqlalchemy.orm import registry, relationship
 
 from deliberation.domain import model
+from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant
 
 
@@ -256,6 +258,26 @@ participants = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(250), nullable=False, unique=True),
+    Column("recipient", String(320), nullable=False),
+    Column("sender", String(320), nullable=False),
+    Column("subject", String(998), nullable=False),
+    # The complete RFC 5322 message, exactly the bytes every attempt sends.
+    Column("body", LargeBinary, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
 mapper_registry = registry(metadata=metadata)
 _started = False
 
@@ -319,3 +341,4 @@ def start_mappers() -> None:
     m(model.TransitionRecord, transition_log)
     m(model.Notification, notifications)
     m(Participant, participants)
+    m(OutboxMessage, outbox)

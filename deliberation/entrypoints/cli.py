@@ -21,7 +21,12 @@ from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints import argparse_de, commands, participant_commands
+from deliberation.entrypoints import (
+    argparse_de,
+    commands,
+    outbox_commands,
+    participant_commands,
+)
 
 Handler = Callable[[argparse.Namespace, Console], int]
 
@@ -99,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     _status(commands_)
     _demo(commands_)
     _participant(commands_)
+    _outbox(commands_)
     return parser
 
 
@@ -375,6 +381,35 @@ def _participant(group: Subparsers) -> None:
     )
     delete.add_argument("email", help="E-Mail-Adresse der Person")
     delete.add_argument("--yes", action="store_true", help="Löschen bestätigen")
+
+
+def _outbox(group: Subparsers) -> None:
+    family = _family(group, "outbox", "Postausgang: E-Mails versenden und Versandstand zeigen")
+    _command(
+        family,
+        "send",
+        "fällige E-Mails an den Mailserver aus [smtp] senden (mit Wiederholung bei "
+        "vorübergehenden Fehlern)",
+        outbox_commands.outbox_send,
+    )
+    _command(
+        family,
+        "status",
+        "Nachrichten je Status und endgültig gescheiterte mit der Antwort des Servers",
+        outbox_commands.outbox_status,
+    )
+    sink = _command(
+        group,
+        "mailsink",
+        "lokale Mail-Senke zum Ausprobieren: speichert jede empfangene E-Mail als .eml-Datei",
+        outbox_commands.mailsink,
+    )
+    sink.add_argument(
+        "--folder", type=Path, default=Path("mails"), help="Ordner für die .eml-Dateien "
+        "(Standard: mails)"
+    )
+    sink.add_argument("--port", type=int, default=8025, help="Port (Standard: 8025)")
+    sink.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -22,6 +22,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.domain.outbox import OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
 
 
@@ -90,6 +91,26 @@ class Repository(Protocol):
 
     def remove(self, item: object) -> None: ...
 
+    def enqueue(self, message: OutboxMessage) -> None: ...
+
+    def claim_due(
+        self, now: datetime, limit: int, stale_before: datetime
+    ) -> list[OutboxMessage]: ...
+
+    def count_due(self, now: datetime, stale_before: datetime) -> int: ...
+
+    def mark_sent(self, outbox_id: int, at: datetime, answer: str) -> None: ...
+
+    def mark_retry(self, outbox_id: int, error: str, next_at: datetime) -> None: ...
+
+    def release(self, outbox_id: int, error: str, next_at: datetime) -> None: ...
+
+    def mark_failed(self, outbox_id: int, error: str) -> None: ...
+
+    def outbox_counts(self) -> dict[str, int]: ...
+
+    def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]: ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: commit explicitly, everything else rolls back."""
@@ -114,6 +135,18 @@ class UnitOfWork(Protocol):
 
 
 Clock = Callable[[], datetime]
+
+#: Hands the sender the next claimed messages; an empty batch means the outbox is drained.
+ClaimBatch = Callable[[], Sequence[OutboxMessage]]
+#: Called once per delivery attempt with its outcome and the server's answer (or the error).
+ReportOutcome = Callable[[OutboxMessage, Outcome, str], None]
+
+
+class MailTransport(Protocol):
+    """Delivers outbox messages to the mail relay."""
+
+    def deliver(self, claim: ClaimBatch, report: ReportOutcome) -> None:
+        """Send every message ``claim`` hands out until it hands out none; report each."""
 
 
 @dataclass(frozen=True)

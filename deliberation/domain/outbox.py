@@ -1,0 +1,109 @@
+"""Outgoing email: a message waits in the outbox until a sender delivers it.
+
+A message is composed once, with its Message-ID, and stored as the complete
+RFC 5322 text; every delivery attempt sends exactly those bytes, so a retry
+after a crash is recognisable at the receiving end.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from enum import StrEnum
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+STATUS_TITLES = {
+    OutboxStatus.QUEUED: "wartet",
+    OutboxStatus.SENDING: "wird gesendet",
+    OutboxStatus.SENT: "gesendet",
+    OutboxStatus.RETRY: "erneuter Versuch geplant",
+    OutboxStatus.FAILED: "endgültig gescheitert",
+}
+
+
+class Outcome(StrEnum):
+    """What one delivery attempt came to."""
+
+    SENT = "sent"
+    TEMPORARY = "temporary"  # 4xx, disconnect, timeout: try again later
+    PERMANENT = "permanent"  # 5xx, every recipient refused: give up
+    UNREACHABLE = "unreachable"  # the relay could not be reached: the message was not tried
+
+
+@dataclass
+class OutboxMessage:
+    message_id: str
+    recipient: str
+    sender: str
+    subject: str
+    body: bytes
+    created_at: datetime
+    next_attempt_at: datetime
+    status: str = OutboxStatus.QUEUED
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    last_error: str = ""
+    sent_at: datetime | None = None
+    id: int | None = None
+
+
+def new_message_id(sender: str) -> str:
+    """A globally unique Message-ID in the sender's domain."""
+    domain = sender.rpartition("@")[2] or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def compose(
+    sender: str, recipient: str, subject: str, text: str, now: datetime
+) -> OutboxMessage:
+    """A plain-text message to one recipient, ready for the outbox.
+
+    Rendering (templates, HTML, iCalendar) builds richer bodies; this is the
+    smallest complete message, for notices and tests.
+    """
+    email = EmailMessage(policy=SMTP)
+    message_id = new_message_id(sender)
+    email["From"] = sender
+    email["To"] = recipient
+    email["Subject"] = subject
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = message_id
+    email.set_content(text)
+    return OutboxMessage(
+        message_id=message_id,
+        recipient=recipient,
+        sender=sender,
+        subject=subject,
+        body=email.as_bytes(),
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential back-off for temporary failures, capped, with a last attempt."""
+
+    max_attempts: int = 8
+    base: timedelta = timedelta(minutes=1)
+    cap: timedelta = timedelta(hours=2)
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait after the ``attempts``-th failed attempt (1 → base, 2 → 2·base, …)."""
+        factor = 1 << max(0, min(attempts - 1, 30))
+        return min(self.base * factor, self.cap)
+
+    def gives_up(self, attempts: int) -> bool:
+        return attempts >= self.max_attempts

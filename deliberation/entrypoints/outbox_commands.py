@@ -1,0 +1,107 @@
+"""CLI handlers of the outbox (``deliberation outbox …``) and the local mail sink."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import timedelta
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from deliberation.adapters.mailsink import MailSink, ReceivedMail
+from deliberation.adapters.smtp_sender import SmtpTransport
+from deliberation.bootstrap import Application
+from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
+from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.tables import table
+from deliberation.service_layer import outbox
+from deliberation.service_layer.outbox import SendOptions, SendSummary
+
+
+def send_options(app: Application) -> SendOptions:
+    smtp = app.settings.smtp
+    policy = RetryPolicy(
+        max_attempts=smtp.max_attempts,
+        base=timedelta(seconds=smtp.retry_base_seconds),
+        cap=timedelta(seconds=smtp.retry_max_seconds),
+    )
+    return SendOptions(policy, timedelta(minutes=smtp.claim_timeout_minutes))
+
+
+def summary_line(summary: SendSummary) -> str:
+    return (
+        f"{summary.sent} gesendet, {summary.retried} erneut versucht, "
+        f"{summary.failed} endgültig gescheitert"
+    )
+
+
+def outbox_send(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        options = send_options(app)
+        transport = SmtpTransport(app.settings.smtp)
+        if not console.is_terminal:
+            summary = outbox.send_due(app.deps, transport, options)
+        else:
+            summary = _send_with_progress(app, transport, options, console)
+    console.print(summary_line(summary), highlight=False)
+    return 0
+
+
+def _send_with_progress(
+    app: Application, transport: SmtpTransport, options: SendOptions, console: Console
+) -> SendSummary:
+    total = outbox.count_due(app.deps, options)
+    columns = (
+        TextColumn("Versand"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Versand", total=total)
+        return outbox.send_due(
+            app.deps, transport, options, on_result=lambda _status: progress.advance(task)
+        )
+
+
+def outbox_status(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        view = outbox.overview(app.deps)
+    rows = [(STATUS_TITLES[OutboxStatus(s)], str(n)) for s, n in view.counts.items()]
+    console.print(table("Postausgang", ["Status", "Nachrichten"], rows))
+    if view.failed:
+        failed_rows = [
+            (f.recipient, f.subject, str(f.attempts), f.answer or "—") for f in view.failed
+        ]
+        title = f"Endgültig gescheitert ({len(view.failed)})"
+        columns = ["Empfänger", "Betreff", "Versuche", "Antwort des Servers"]
+        console.print(table(title, columns, failed_rows))
+    return 0
+
+
+def mailsink(args: argparse.Namespace, console: Console) -> int:
+    def received(mail: ReceivedMail) -> None:
+        console.print(
+            f"Nachricht von {mail.sender} an {', '.join(mail.recipients)} gespeichert: "
+            f"{mail.path} ({mail.size} Bytes)",
+            highlight=False,
+            markup=False,
+        )
+
+    sink = MailSink(args.folder, host=args.host, port=args.port, on_message=received)
+    sink.start()
+    console.print(
+        f"Mail-Senke empfängt auf {args.host}:{args.port} und speichert in {args.folder}/ "
+        "(beenden mit Strg+C).",
+        highlight=False,
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sink.stop()
+    console.print(f"Mail-Senke beendet; {sink.received} Nachricht(en) gespeichert.")
+    return 0
