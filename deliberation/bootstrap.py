@@ -71,6 +71,8 @@ def bootstrap(
         clock=clock,
         topic_fields=settings.topic_fields,
         timezone=settings.county.timezone,
+        county_name=settings.county.name,
+        organiser=settings.county.organiser,
     )
     return Application(settings, deps, db, templates)
 

@@ -201,8 +201,10 @@ class SqlRepository:
         )
         return list(self.session.scalars(query))
 
-    def notifications(self, status: str | None = None) -> list[Notification]:
+    def notifications(self, status: str | None = None, lock: bool = False) -> list[Notification]:
         query = select(Notification).order_by(orm.notifications.c.id)
+        if lock:
+            query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(_filter(query, orm.notifications.c.status, status)))
 
     def participant(self, email: str) -> Participant | None:

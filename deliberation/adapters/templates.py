@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 
-from deliberation.domain.errors import WorkflowDefinitionError
+from deliberation.domain.errors import TemplateRenderError, WorkflowDefinitionError
 
 FALLBACK_LANGUAGE = "de"
 
@@ -36,3 +44,15 @@ class TemplateCatalog:
                 f"templates/{file_name}, Zeile {exc.lineno}: Vorlage fehlerhaft: {exc.message}"
             ) from None
         return True
+
+    def render(self, name: str, language: str, context: Mapping[str, object]) -> str:
+        """The text of template ``name`` in ``language`` (the ``TemplateRenderer`` port)."""
+        file_name = self.text_file(name, language)
+        try:
+            return self.environment.get_template(file_name).render(context)
+        except TemplateNotFound:
+            raise TemplateRenderError(f"Die Vorlage templates/{file_name} fehlt.") from None
+        except TemplateError as exc:
+            raise TemplateRenderError(
+                f"Die Vorlage templates/{file_name} lässt sich nicht füllen: {exc}"
+            ) from None

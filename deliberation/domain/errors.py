@@ -47,3 +47,7 @@ class ConcurrencyConflict(DeliberationError):
 
 class NotAllowedInState(DeliberationError):
     """An operation (adding a need, voting …) that the current phase does not allow."""
+
+
+class TemplateRenderError(DeliberationError):
+    """A message template exists but cannot be rendered (unknown variable, broken syntax)."""

@@ -288,6 +288,13 @@ class TransitionRecord:
     id: int | None = None
 
 
+class NotificationStatus(StrEnum):
+    """How far a notification has come: asked for, or turned into outbox messages."""
+
+    PENDING = "pending"
+    RENDERED = "rendered"
+
+
 @dataclass
 class Notification:
     """A message a transition asked to send; rendered and delivered by the outbox."""
@@ -296,5 +303,5 @@ class Notification:
     subject_kind: str
     subject_id: int
     created_at: datetime
-    status: str = "pending"
+    status: str = NotificationStatus.PENDING
     id: int | None = None

@@ -15,7 +15,7 @@ from deliberation.bootstrap import Application, bootstrap, initialise_database, 
 from deliberation.config import load_settings
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import tables, trace_output
-from deliberation.entrypoints.demo import run_demo
+from deliberation.entrypoints.demo import DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.service_layer import cycles, groups, needs, recommendations, trace
 from deliberation.service_layer.views import LogView
@@ -234,6 +234,7 @@ def status(args: argparse.Namespace, console: Console) -> int:
 
 
 DEMO_DATABASE = "demo.sqlite3"
+DEMO_MAILS = "mails"
 
 
 def demo(args: argparse.Namespace, console: Console) -> int:
@@ -244,7 +245,8 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     app = bootstrap(args.config, database_url=url, require_schema=False)
     try:
         initialise_database(app)
-        run_demo(app.deps, console)
+        mail = DemoMail(app.templates, app.settings.smtp.sender, folder / DEMO_MAILS)
+        run_demo(app.deps, console, mail=mail)
     finally:
         app.close()
     console.print(
@@ -256,11 +258,24 @@ def demo(args: argparse.Namespace, console: Console) -> int:
 
 
 def _fresh_demo_database(folder: Path) -> Path:
-    """Remove the previous demo database; refuse to touch a folder holding anything else."""
+    """Remove the previous demo database and mails; refuse to touch a folder holding anything else.
+
+    Only the database files and, in the ``mails/`` subfolder, ``.eml`` files
+    count as the demo's own.
+    """
     database = folder / DEMO_DATABASE
+    mails = folder / DEMO_MAILS
     if folder.exists():
         ours = {DEMO_DATABASE, *(DEMO_DATABASE + s for s in ("-wal", "-shm", "-journal"))}
-        foreign = sorted(p.name for p in folder.iterdir() if p.name not in ours)
+        foreign = sorted(p.name for p in folder.iterdir() if p.name not in ours and p != mails)
+        if mails.exists() and not mails.is_dir():
+            foreign.insert(0, DEMO_MAILS)
+        elif mails.is_dir():
+            foreign += sorted(
+                f"{DEMO_MAILS}/{p.name}"
+                for p in mails.iterdir()
+                if p.suffix != ".eml" or not p.is_file() or p.is_symlink()
+            )
         if foreign:
             raise DeliberationError(
                 f"Der Ordner {folder} enthält andere Dateien ({', '.join(foreign[:3])}); "
@@ -268,5 +283,8 @@ def _fresh_demo_database(folder: Path) -> Path:
             )
         for name in ours:
             (folder / name).unlink(missing_ok=True)
+        if mails.is_dir():
+            for mail in mails.glob("*.eml"):
+                mail.unlink()
     folder.mkdir(parents=True, exist_ok=True)
     return database

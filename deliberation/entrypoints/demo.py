@@ -3,8 +3,13 @@
 Seven future workshops collect needs, the integration conference builds its
 agenda from the county-wide ones and forms working groups, and their
 recommendations travel through the Kommission and the Kreistag committees to
-a decision. Everything is deterministic except the timestamps; the only I/O
-is printing.
+a decision. Everything is deterministic except the timestamps.
+
+Before the round starts, a small participant list is imported. If the
+caller passes ``DemoMail``, the invitations the workshops and the
+conference send are rendered, queued in the outbox and delivered with the
+real SMTP sender to a local mail sink started for the purpose, which keeps
+them as ``.eml`` files; otherwise the only I/O is printing.
 """
 
 from __future__ import annotations
@@ -12,13 +17,28 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
+from deliberation.adapters.mailsink import MailSink, free_port
+from deliberation.adapters.smtp_sender import SmtpTransport
+from deliberation.config import SmtpConfig
+from deliberation.domain.errors import DeliberationError
+from deliberation.domain.participants import LegalBasis
 from deliberation.entrypoints.overview import print_overview
-from deliberation.service_layer import cycles, groups, needs, recommendations
-from deliberation.service_layer.ports import Dependencies
+from deliberation.service_layer import (
+    cycles,
+    groups,
+    needs,
+    notifications,
+    outbox,
+    participants,
+    recommendations,
+)
+from deliberation.service_layer.outbox import SendOptions
+from deliberation.service_layer.ports import Dependencies, TemplateRenderer
 from deliberation.service_layer.views import TopicView
 
 WORKSHOP = "future_workshop"
@@ -28,6 +48,31 @@ GROUP_COUNT = 3
 GROUP_MONTHS = 4
 RECOMMENDATIONS_PER_GROUP = (2, 2, 1)
 VOTERS = (10, 16)  # participants per workshop, each sticks 1 to 3 dots on one card
+
+# The registry the invitations go to: (name, email, municipality, roles, bodies), as in
+# an import file. Members of statutory bodies are invited by duty, everyone else by
+# consent (which the demo confirms for them, see confirm_consent). Addresses are in the
+# reserved domain example.org, and the demo only ever delivers to its local mail sink.
+Person = tuple[str, str, str, str, str]
+PEOPLE: tuple[Person, ...] = (
+    ("Heike Brandes", "heike.brandes@example.org", "Stadt Peine", "", "Kreistag"),
+    ("Murat Çelik", "murat.celik@example.org", "Stadt Peine", "Bürger", ""),
+    ("Ingrid Lüders", "ingrid.lueders@example.org", "Edemissen", "", "Kommission"),
+    ("Daria Kowalczyk", "daria.kowalczyk@example.org", "Edemissen", "Bürgerin", ""),
+    ("Friedrich Ahrens", "friedrich.ahrens@example.org", "Hohenhameln", "", "Kreistag"),
+    ("Samira Nasser", "samira.nasser@example.org", "Hohenhameln", "Verein", ""),
+    ("Kerstin Bode", "kerstin.bode@example.org", "Ilsede", "Verwaltung", "Koordinierungsstab"),
+    ("Hamid Karimi", "hamid.karimi@example.org", "Ilsede", "Bürger", ""),
+    ("Uwe Rademacher", "uwe.rademacher@example.org", "Lengede", "", "ausschuss-soziales"),
+    ("Oksana Lysenko", "oksana.lysenko@example.org", "Lengede", "Bürgerin", ""),
+    ("Monika Stöver", "monika.stoever@example.org", "Vechelde", "", "Kommission"),
+    ("Elif Şahin", "elif.sahin@example.org", "Vechelde", "Verein", ""),
+    ("Dirk Warnecke", "dirk.warnecke@example.org", "Wendeburg", "", "Kreistag"),
+    ("Abdullah Rezai", "abdullah.rezai@example.org", "Wendeburg", "Bürger", ""),
+    ("Susanne Kleine", "susanne.kleine@example.org", "", "Verwaltung", "Koordinierungsstab"),
+)
+#: The local mail sink accepts as fast as we send; the relay's limit does not apply.
+SINK_RATE_PER_MINUTE = 60_000
 
 # (text, topic field, scope) per municipality, as written on the workshop cards.
 Card = tuple[str, str, str]
@@ -279,6 +324,15 @@ IMPLEMENTATION_REPORT = (
 
 
 @dataclass(frozen=True)
+class DemoMail:
+    """Where the demo's invitations go: rendered with ``renderer``, kept as .eml in ``folder``."""
+
+    renderer: TemplateRenderer
+    sender: str
+    folder: Path
+
+
+@dataclass(frozen=True)
 class DemoRun:
     """What every stage of the demo needs."""
 
@@ -314,13 +368,20 @@ def run_demo(
     console: Console,
     round_label: str = "2027",
     actor: str = "Demo (Referat Migration und Teilhabe)",
+    mail: DemoMail | None = None,
 ) -> None:
-    """Play a complete round for Landkreis Peine, then print where everything stands."""
+    """Play a complete round for Landkreis Peine, then print where everything stands.
+
+    With ``mail``, the invitations really go out, into a local mail sink.
+    """
     run = DemoRun(deps, console, round_label, actor, random.Random(SEED))
+    register_participants(run)
     conference_id = launch_cycles(run)
     for cycle_id, municipality in workshops(run):
         run_workshop(run, cycle_id, municipality)
     agenda = hold_conference(run, conference_id)
+    if mail is not None:
+        deliver_invitations(run, mail)
     formed = form_groups(run, conference_id, agenda)
     drafted = [
         d
@@ -331,6 +392,65 @@ def run_demo(
     close_conference(run, conference_id)
     console.print()
     print_overview(deps, console, round_label)
+
+
+def register_participants(run: DemoRun) -> None:
+    """Import the sample registry and confirm the consent of those invited by consent."""
+    rows = [
+        (line, {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b})
+        for line, (n, e, m, r, b) in enumerate(PEOPLE, start=2)
+    ]
+    report = participants.import_participants(run.deps, rows)
+    confirmed = confirm_consent(run, {email for _, email, _, _, _ in PEOPLE})
+    run.say(
+        f"{report.imported} Personen im Verzeichnis "
+        f"({report.imported - confirmed} aus Gremien, {confirmed} mit Einwilligung)"
+    )
+
+
+def confirm_consent(run: DemoRun, emails: set[str]) -> int:
+    """Stand in for the double opt-in: mark the consent of ``emails`` as asked and confirmed.
+
+    The registry has no use case that records a confirmation yet (the double
+    opt-in comes later), so the demo writes the timestamps through the
+    repository, as if every person had clicked the confirmation link.
+    Returns how many people were confirmed.
+    """
+    now = run.deps.clock()
+    confirmed = 0
+    with run.deps.unit_of_work() as uow:
+        for person in uow.repo.participants():
+            if person.email in emails and person.legal_basis == LegalBasis.CONSENT:
+                person.consent_requested_at = person.consent_confirmed_at = now
+                confirmed += 1
+        uow.commit()
+    return confirmed
+
+
+def deliver_invitations(run: DemoRun, mail: DemoMail) -> None:
+    """Render the pending invitations into the outbox and deliver them to a local mail sink."""
+    queued = notifications.render_pending(run.deps, mail.renderer, mail.sender)
+    config = SmtpConfig(
+        host="127.0.0.1",
+        port=free_port("127.0.0.1"),
+        security="none",
+        username="",
+        password="",
+        sender=mail.sender,
+        rate_per_minute=SINK_RATE_PER_MINUTE,
+        timeout_seconds=10,
+    )
+    with MailSink(mail.folder, host=config.host, port=config.port):
+        summary = outbox.send_due(run.deps, SmtpTransport(config), SendOptions())
+    if summary.retried or summary.failed:
+        raise DeliberationError(
+            f"Die lokale Mail-Senke hat nur {summary.sent} von {queued} Einladungen "
+            "angenommen (Details: deliberation outbox status)."
+        )
+    run.say(
+        f"{summary.sent} Einladungen an die lokale Mail-Senke zugestellt: {mail.folder}/ "
+        "(.eml, mit jedem Mailprogramm zu öffnen)"
+    )
 
 
 def launch_cycles(run: DemoRun) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -79,7 +79,9 @@ class Repository(Protocol):
 
     def log(self, subject_kind: str, subject_id: int) -> list[TransitionRecord]: ...
 
-    def notifications(self, status: str | None = None) -> list[Notification]: ...
+    def notifications(
+        self, status: str | None = None, lock: bool = False
+    ) -> list[Notification]: ...
 
     def participant(self, email: str) -> Participant | None: ...
 
@@ -149,6 +151,16 @@ class MailTransport(Protocol):
         """Send every message ``claim`` hands out until it hands out none; report each."""
 
 
+class TemplateRenderer(Protocol):
+    """Renders the message templates in ``templates/``."""
+
+    def render(self, name: str, language: str, context: Mapping[str, object]) -> str:
+        """The text of template ``name`` (e.g. "future_workshop/invitation") in ``language``.
+
+        Raises ``TemplateRenderError`` if the template is missing or cannot be rendered.
+        """
+
+
 @dataclass(frozen=True)
 class Dependencies:
     """What every use case gets from the composition root."""
@@ -158,6 +170,8 @@ class Dependencies:
     clock: Clock
     topic_fields: tuple[str, ...] = ()
     timezone: str = "Europe/Berlin"
+    county_name: str = ""
+    organiser: str = ""
 
     def today(self) -> date:
         """Today's date where the county is (not in UTC)."""

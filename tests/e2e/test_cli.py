@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import email
 import os
 import re
 import subprocess
 import sys
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -180,6 +182,33 @@ def test_demo_runs_twice_from_a_clean_folder(data_folder: Path) -> None:
     for municipality in ("Stadt Peine", "Wendeburg", "Vechelde"):
         assert municipality in out
     assert "Abgelehnt" in out or "abgelehnt" in out
+
+    # The invitations went out for real, into the local mail sink; the second run
+    # replaced the first run's mails instead of adding to them.
+    delivered = re.search(r"✓ (\d+) Einladungen an die lokale Mail-Senke zugestellt", out)
+    assert delivered is not None, out
+    mails = sorted((data_folder / "demo" / "mails").iterdir())
+    assert mails and all(path.suffix == ".eml" for path in mails)
+    assert len(mails) == int(delivered.group(1))
+    message_ids = set()
+    for path in mails:
+        mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert mail["Message-ID"], path
+        assert mail["Subject"].startswith("Einladung zur ")
+        message_ids.add(mail["Message-ID"])
+    assert len(message_ids) == len(mails)
+
+
+def test_demo_refuses_a_mails_folder_with_other_files(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mails = data_folder / "demo" / "mails"
+    mails.mkdir(parents=True)
+    (mails / "alt.eml").write_bytes(b"Subject: alt\n\n")
+    (mails / "notiz.txt").write_text("nicht löschen", encoding="utf-8")
+    code, _, err = run(capsys, "demo", "--folder", "demo")
+    assert code == 1 and "mails/notiz.txt" in err
+    assert (mails / "notiz.txt").exists() and (mails / "alt.eml").exists()
 
 
 def test_demo_refuses_a_folder_with_other_files(

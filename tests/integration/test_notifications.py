@@ -1,0 +1,166 @@
+"""Pending notifications become outbox messages, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import shutil
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deliberation.adapters.templates import TemplateCatalog
+from deliberation.bootstrap import Application
+from deliberation.domain.errors import TemplateRenderError
+from deliberation.domain.model import NotificationStatus
+from deliberation.domain.outbox import OutboxMessage
+from deliberation.service_layer import participants
+from deliberation.service_layer.notifications import render_pending
+
+SENDER = "migration-teilhabe@landkreis-peine.de"
+PEOPLE = [
+    # name, email, municipality, roles, bodies
+    ("Heike Brandes", "heike.brandes@example.org", "Stadt Peine", "", "Kreistag"),
+    ("Murat Çelik", "murat.celik@example.org", "Stadt Peine", "Bürger", ""),
+    ("Nina Unbestätigt", "nina@example.org", "Stadt Peine", "Bürgerin", ""),
+    ("Ingrid Lüders", "ingrid.lueders@example.org", "Edemissen", "", "Kommission"),
+    ("Susanne Kleine", "susanne.kleine@example.org", "", "Verwaltung", "Koordinierungsstab"),
+]
+CONFIRMED = {"murat.celik@example.org"}
+
+
+def register(app: Application) -> None:
+    rows = [
+        (line, {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b})
+        for line, (n, e, m, r, b) in enumerate(PEOPLE, start=2)
+    ]
+    assert participants.import_participants(app.deps, rows).imported == len(PEOPLE)
+    with app.deps.unit_of_work() as uow:
+        for email_ in CONFIRMED:
+            person = uow.repo.participant(email_)
+            assert person is not None
+            person.consent_requested_at = person.consent_confirmed_at = app.deps.clock()
+        uow.commit()
+
+
+def invite(walker: Any) -> None:
+    """Invitations sent for the workshops of Stadt Peine and Edemissen and the conference."""
+    walker.launch_workshops()
+    walker.run_workshop("stadt-peine")
+    walker.run_workshop("edemissen")
+    walker.launch_conference()
+    walker.hold_conference()
+
+
+def outbox(app: Application) -> list[OutboxMessage]:
+    with app.deps.unit_of_work() as uow:
+        # plain copies: the unit of work expires what it loaded when it rolls back
+        return [dataclasses.replace(m) for m in uow.repo.outbox_messages()]
+
+
+def statuses(app: Application) -> list[str]:
+    with app.deps.unit_of_work() as uow:
+        return [n.status for n in uow.repo.notifications()]
+
+
+def parsed(message: OutboxMessage) -> EmailMessage:
+    result = email.message_from_bytes(message.body, policy=policy.default)
+    assert isinstance(result, EmailMessage)
+    return result
+
+
+def test_pending_invitations_become_one_message_per_eligible_recipient(
+    app: Application, walker: Any
+) -> None:
+    register(app)
+    invite(walker)
+    assert statuses(app) == ["pending"] * 3
+
+    queued = render_pending(app.deps, app.templates, SENDER)
+
+    # Stadt Peine: Brandes (duty), Çelik (confirmed); Nina's consent is unconfirmed.
+    # Edemissen: Lüders. Conference: everyone but Nina.
+    by_subject: dict[str, set[str]] = {}
+    for message in outbox(app):
+        by_subject.setdefault(message.subject, set()).add(message.recipient)
+    assert by_subject == {
+        "Einladung zur Zukunftswerkstatt Stadt Peine": {
+            "heike.brandes@example.org",
+            "murat.celik@example.org",
+        },
+        "Einladung zur Zukunftswerkstatt Edemissen": {"ingrid.lueders@example.org"},
+        "Einladung zur Integrationskonferenz 2026": {
+            "heike.brandes@example.org",
+            "murat.celik@example.org",
+            "ingrid.lueders@example.org",
+            "susanne.kleine@example.org",
+        },
+    }
+    assert queued == 7
+    assert statuses(app) == [NotificationStatus.RENDERED] * 3
+
+    messages = outbox(app)
+    assert len({m.message_id for m in messages}) == 7
+    conference = next(m for m in messages if "Integrationskonferenz" in m.subject)
+    mail = parsed(conference)
+    assert mail["Message-ID"] == conference.message_id
+    assert mail["Subject"] == "Einladung zur Integrationskonferenz 2026"
+    assert mail["From"] == SENDER
+    body = mail.get_content().replace("\r\n", "\n")
+    assert not body.startswith("Einladung")  # the first line is the subject, not the body
+    assert "Guten Tag," in body
+    assert "wir laden Sie herzlich zur Integrationskonferenz 2026 ein." in body
+    # the agenda built from the forwarded needs, one topic a line
+    assert "haben:\n\n  1. Sprache (1 Bedarf aus den Gemeinden)\n  2. Arbeit" in body
+    assert body.rstrip().endswith("Referat für Migration und Teilhabe\nLandkreis Peine")
+    workshop = next(m for m in messages if m.subject.endswith("Edemissen"))
+    assert "Zukunftswerkstatt in Edemissen" in parsed(workshop).get_content()
+
+    assert render_pending(app.deps, app.templates, SENDER) == 0
+    assert len(outbox(app)) == 7
+
+
+def test_a_template_that_cannot_be_rendered_queues_nothing(
+    app: Application, walker: Any, tmp_path: Path, repo_root: Path
+) -> None:
+    register(app)
+    invite(walker)
+    # The workshop invitations render (and are queued in the session) before the
+    # conference's template fails: all of it must be rolled back.
+    shutil.copytree(repo_root / "templates" / "future_workshop", tmp_path / "future_workshop")
+    (tmp_path / "integration_conference").mkdir()
+    (tmp_path / "integration_conference" / "invitation.de.txt.j2").write_text(
+        "Einladung {{ cycle.round.label }}\n\n{{ cycle.no_such_field.name }}\n",
+        encoding="utf-8",
+    )
+    broken = TemplateCatalog(tmp_path)
+
+    failing = r"integration_conference/invitation\.de\.txt\.j2"
+    with pytest.raises(TemplateRenderError, match=failing):
+        render_pending(app.deps, broken, SENDER)
+
+    assert outbox(app) == []
+    assert statuses(app) == ["pending"] * 3
+    assert render_pending(app.deps, app.templates, SENDER) == 7
+
+
+def test_a_missing_template_is_reported_and_nothing_is_queued(
+    app: Application, walker: Any, tmp_path: Path
+) -> None:
+    register(app)
+    invite(walker)
+
+    with pytest.raises(TemplateRenderError, match="fehlt"):
+        render_pending(app.deps, TemplateCatalog(tmp_path), SENDER)
+
+    assert outbox(app) == []
+    assert statuses(app) == ["pending"] * 3
+
+
+def test_without_pending_notifications_nothing_is_queued(app: Application) -> None:
+    register(app)
+    assert render_pending(app.deps, app.templates, SENDER) == 0
+    assert outbox(app) == []
