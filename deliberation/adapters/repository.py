@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, exists, func, insert, or_, select, type_coerce, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
+from deliberation.adapters._query import filter_by
+from deliberation.adapters.outbox_store import OutboxStore
+from deliberation.adapters.participant_store import ParticipantStore
 from deliberation.domain.model import (
     AgendaTopic,
     Body,
@@ -23,16 +25,20 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
-from deliberation.domain.outbox import OutboxMessage, OutboxStatus
-from deliberation.domain.participants import Participant
 
 
-class SqlRepository:
+class SqlRepository(ParticipantStore, OutboxStore):
+    """Cycles, needs, groups, recommendations and their log; participants and the
+    outbox come from the stores it inherits, all on one session."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def add(self, item: object) -> None:
         self.session.add(item)
+
+    def remove(self, item: object) -> None:
+        self.session.delete(item)
 
     def append_to_log(self, record: TransitionRecord) -> None:
         """One INSERT into the append-only log, in the unit of work's transaction.
@@ -63,8 +69,8 @@ class SqlRepository:
         query = select(Cycle).order_by(orm.cycles.c.id)
         if round_label is not None:
             query = query.join(orm.rounds).where(orm.rounds.c.label == round_label)
-        query = _filter(query, orm.cycles.c.workflow, workflow)
-        query = _filter(query, orm.cycles.c.state, state)
+        query = filter_by(query, orm.cycles.c.workflow, workflow)
+        query = filter_by(query, orm.cycles.c.state, state)
         return list(self.session.scalars(query))
 
     def need(self, need_id: int) -> Need | None:
@@ -76,8 +82,8 @@ class SqlRepository:
         query = select(Need).order_by(orm.needs.c.id)
         if round_label is not None:
             query = query.join(orm.cycles).join(orm.rounds).where(orm.rounds.c.label == round_label)
-        query = _filter(query, orm.needs.c.cycle_id, cycle_id)
-        query = _filter(query, orm.needs.c.scope, scope)
+        query = filter_by(query, orm.needs.c.cycle_id, cycle_id)
+        query = filter_by(query, orm.needs.c.scope, scope)
         return list(self.session.scalars(query))
 
     def add_votes(self, need_id: int, dots: int) -> int:
@@ -106,7 +112,7 @@ class SqlRepository:
         self, conference_id: int | None = None, topic_ids: Collection[int] | None = None
     ) -> list[WorkingGroup]:
         query = select(WorkingGroup).order_by(orm.working_groups.c.id)
-        query = _filter(query, orm.working_groups.c.conference_id, conference_id)
+        query = filter_by(query, orm.working_groups.c.conference_id, conference_id)
         if topic_ids is not None:
             query = query.where(orm.working_groups.c.topic_id.in_(list(topic_ids)))
         return list(self.session.scalars(query))
@@ -151,11 +157,11 @@ class SqlRepository:
         """
         recs, groups = orm.recommendations, orm.working_groups
         query = select(Recommendation).order_by(recs.c.id)
-        query = _filter(query, recs.c.state, state)
-        query = _filter(query, recs.c.working_group_id, group_id)
+        query = filter_by(query, recs.c.state, state)
+        query = filter_by(query, recs.c.working_group_id, group_id)
         if round_label is not None or conference_id is not None:
             query = query.join(groups, groups.c.id == recs.c.working_group_id)
-            query = _filter(query, groups.c.conference_id, conference_id)
+            query = filter_by(query, groups.c.conference_id, conference_id)
         if round_label is not None:
             query = (
                 query.join(orm.cycles, orm.cycles.c.id == groups.c.conference_id)
@@ -205,122 +211,9 @@ class SqlRepository:
         query = select(Notification).order_by(orm.notifications.c.id)
         if lock:
             query = query.with_for_update(skip_locked=True)
-        return list(self.session.scalars(_filter(query, orm.notifications.c.status, status)))
-
-    def participant(self, email: str) -> Participant | None:
-        query = select(Participant).where(orm.participants.c.email == email.lower())
-        return self.session.scalars(query).first()
-
-    def participants(
-        self, municipality_key: str | None = None, role: str | None = None
-    ) -> list[Participant]:
-        query = select(Participant).order_by(orm.participants.c.name, orm.participants.c.email)
-        query = _filter(query, orm.participants.c.municipality_key, municipality_key)
-        if role is not None:
-            roles = type_coerce(orm.participants.c.roles, Text)
-            query = query.where(roles.contains(f",{role},", autoescape=True))
-        return list(self.session.scalars(query))
-
-    def registered_emails(self, emails: Collection[str]) -> set[str]:
-        """Which of ``emails`` (normalised) are already in the registry."""
-        found: set[str] = set()
-        wanted = sorted(emails)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            query = select(orm.participants.c.email).where(orm.participants.c.email.in_(chunk))
-            found.update(self.session.scalars(query))
-        return found
-
-    def remove(self, item: object) -> None:
-        self.session.delete(item)
-
-    def enqueue(self, message: OutboxMessage) -> None:
-        """Put a message into the outbox, in the transaction of the change that caused it."""
-        self.session.add(message)
-
-    def claim_due(self, now: datetime, limit: int, stale_before: datetime) -> list[OutboxMessage]:
-        """Mark up to ``limit`` due messages as being sent by us, and return them.
-
-        Due are queued messages, retries whose time has come, and messages a
-        crashed sender claimed before ``stale_before``. On PostgreSQL, rows
-        another sender holds are skipped (``FOR UPDATE SKIP LOCKED``), so any
-        number of senders can drain one outbox; SQLite ignores the clause and
-        serialises writers instead.
-        """
-        query = (
-            select(OutboxMessage)
-            .where(_due(now, stale_before))
-            .order_by(orm.outbox.c.next_attempt_at, orm.outbox.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        messages = list(self.session.scalars(query))
-        for message in messages:
-            message.status = OutboxStatus.SENDING
-            message.claimed_at = now
-            message.attempts += 1
-        return messages
-
-    def count_due(self, now: datetime, stale_before: datetime) -> int:
-        query = select(func.count()).select_from(orm.outbox).where(_due(now, stale_before))
-        return int(self.session.execute(query).scalar_one())
-
-    def mark_sent(self, outbox_id: int, at: datetime, answer: str) -> None:
-        self._update_outbox(
-            outbox_id, status=OutboxStatus.SENT, sent_at=at, last_error=answer, claimed_at=None
-        )
-
-    def mark_retry(self, outbox_id: int, error: str, next_at: datetime) -> None:
-        self._update_outbox(
-            outbox_id,
-            status=OutboxStatus.RETRY,
-            last_error=error,
-            next_attempt_at=next_at,
-            claimed_at=None,
-        )
-
-    def release(self, outbox_id: int, error: str, next_at: datetime) -> None:
-        """Give a claimed message back untried: its claim does not count as an attempt."""
-        self._update_outbox(
-            outbox_id,
-            status=OutboxStatus.RETRY,
-            last_error=error,
-            next_attempt_at=next_at,
-            claimed_at=None,
-            attempts=orm.outbox.c.attempts - 1,
-        )
-
-    def mark_failed(self, outbox_id: int, error: str) -> None:
-        self._update_outbox(
-            outbox_id, status=OutboxStatus.FAILED, last_error=error, claimed_at=None
-        )
-
-    def outbox_counts(self) -> dict[str, int]:
-        query = select(orm.outbox.c.status, func.count()).group_by(orm.outbox.c.status)
-        return {status: int(count) for status, count in self.session.execute(query)}
-
-    def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]:
-        query = select(OutboxMessage).order_by(orm.outbox.c.id)
-        return list(self.session.scalars(_filter(query, orm.outbox.c.status, status)))
-
-    def _update_outbox(self, outbox_id: int, **values: object) -> None:
-        statement = update(orm.outbox).where(orm.outbox.c.id == outbox_id).values(**values)
-        self.session.execute(statement.execution_options(synchronize_session=False))
-
-
-def _due(now: datetime, stale_before: datetime) -> Any:
-    outbox = orm.outbox.c
-    waiting = (OutboxStatus.QUEUED.value, OutboxStatus.RETRY.value)
-    return or_(
-        and_(outbox.status.in_(waiting), outbox.next_attempt_at <= now),
-        and_(outbox.status == OutboxStatus.SENDING.value, outbox.claimed_at <= stale_before),
-    )
+        return list(self.session.scalars(filter_by(query, orm.notifications.c.status, status)))
 
 
 def _attribute(cls: type, name: str) -> Any:
     """A mapped relationship of a domain class (mapped imperatively, so untyped to mypy)."""
     return getattr(cls, name)
-
-
-def _filter(query: Any, column: Any, value: object) -> Any:
-    return query if value is None else query.where(column == value)

@@ -1,0 +1,99 @@
+"""The outbox in the database: queued messages, claims, delivery results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from deliberation.adapters import orm
+from deliberation.adapters._query import filter_by
+from deliberation.domain.outbox import OutboxMessage, OutboxStatus
+
+
+class OutboxStore:
+    session: Session
+
+    def enqueue(self, message: OutboxMessage) -> None:
+        """Put a message into the outbox, in the transaction of the change that caused it."""
+        self.session.add(message)
+
+    def claim_due(self, now: datetime, limit: int, stale_before: datetime) -> list[OutboxMessage]:
+        """Mark up to ``limit`` due messages as being sent by us, and return them.
+
+        Due are queued messages, retries whose time has come, and messages a
+        crashed sender claimed before ``stale_before``. On PostgreSQL, rows
+        another sender holds are skipped (``FOR UPDATE SKIP LOCKED``), so any
+        number of senders can drain one outbox; SQLite ignores the clause and
+        serialises writers instead.
+        """
+        query = (
+            select(OutboxMessage)
+            .where(_due(now, stale_before))
+            .order_by(orm.outbox.c.next_attempt_at, orm.outbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        messages = list(self.session.scalars(query))
+        for message in messages:
+            message.status = OutboxStatus.SENDING
+            message.claimed_at = now
+            message.attempts += 1
+        return messages
+
+    def count_due(self, now: datetime, stale_before: datetime) -> int:
+        query = select(func.count()).select_from(orm.outbox).where(_due(now, stale_before))
+        return int(self.session.execute(query).scalar_one())
+
+    def mark_sent(self, outbox_id: int, at: datetime, answer: str) -> None:
+        self._update_outbox(
+            outbox_id, status=OutboxStatus.SENT, sent_at=at, last_error=answer, claimed_at=None
+        )
+
+    def mark_retry(self, outbox_id: int, error: str, next_at: datetime) -> None:
+        self._update_outbox(
+            outbox_id,
+            status=OutboxStatus.RETRY,
+            last_error=error,
+            next_attempt_at=next_at,
+            claimed_at=None,
+        )
+
+    def release(self, outbox_id: int, error: str, next_at: datetime) -> None:
+        """Give a claimed message back untried: its claim does not count as an attempt."""
+        self._update_outbox(
+            outbox_id,
+            status=OutboxStatus.RETRY,
+            last_error=error,
+            next_attempt_at=next_at,
+            claimed_at=None,
+            attempts=orm.outbox.c.attempts - 1,
+        )
+
+    def mark_failed(self, outbox_id: int, error: str) -> None:
+        self._update_outbox(
+            outbox_id, status=OutboxStatus.FAILED, last_error=error, claimed_at=None
+        )
+
+    def outbox_counts(self) -> dict[str, int]:
+        query = select(orm.outbox.c.status, func.count()).group_by(orm.outbox.c.status)
+        return {status: int(count) for status, count in self.session.execute(query)}
+
+    def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]:
+        query = select(OutboxMessage).order_by(orm.outbox.c.id)
+        return list(self.session.scalars(filter_by(query, orm.outbox.c.status, status)))
+
+    def _update_outbox(self, outbox_id: int, **values: object) -> None:
+        statement = update(orm.outbox).where(orm.outbox.c.id == outbox_id).values(**values)
+        self.session.execute(statement.execution_options(synchronize_session=False))
+
+
+def _due(now: datetime, stale_before: datetime) -> Any:
+    outbox = orm.outbox.c
+    waiting = (OutboxStatus.QUEUED.value, OutboxStatus.RETRY.value)
+    return or_(
+        and_(outbox.status.in_(waiting), outbox.next_attempt_at <= now),
+        and_(outbox.status == OutboxStatus.SENDING.value, outbox.claimed_at <= stale_before),
+    )
