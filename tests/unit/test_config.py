@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from config_text import REAL_TEXT, broken
 from domain_builders import ROOT
 
 from deliberation.config import BODY_KINDS, Settings, load_settings
 from deliberation.domain.errors import ConfigError
 
 REAL_CONFIG = ROOT / "config.toml"
-REAL_TEXT = REAL_CONFIG.read_text(encoding="utf-8")
 
 MUNICIPALITIES = [
     "Stadt Peine",
@@ -174,11 +174,6 @@ def test_a_copy_of_the_config_uses_its_own_folder(tmp_path: Path) -> None:
 
 
 # --- broken copies -----------------------------------------------------------------------
-
-
-def broken(old: str, new: str, text: str = REAL_TEXT) -> str:
-    assert old in text, f"test setup: {old!r} not in config.toml"
-    return text.replace(old, new, 1)
 
 
 def _without_municipalities() -> str:

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from config_text import REAL_TEXT, broken
 from domain_builders import ROOT
 
 from deliberation.config import Settings, load_settings
 from deliberation.domain.cadence import CadenceRule
 from deliberation.domain.errors import ConfigError
 
-REAL_TEXT = (ROOT / "config.toml").read_text(encoding="utf-8")
 STAB_CADENCE = (
     'cadence = { months = [3, 9], weekday = "Dienstag", week = 2, time = "17:00", '
     "allow_weekend = false }"
@@ -35,11 +35,6 @@ def _load(tmp_path: Path, text: str) -> Settings:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
     return load_settings(path, environ={})
-
-
-def broken(old: str, new: str) -> str:
-    assert REAL_TEXT.count(old) == 1, f"test setup: {old!r} not once in config.toml"
-    return REAL_TEXT.replace(old, new)
 
 
 def test_the_twice_yearly_cadence_loads_as_a_rule(settings: Settings) -> None:
