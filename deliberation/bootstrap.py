@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from deliberation.adapters import database, orm
+from deliberation.adapters.calendar_entries import write_calendar
+from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.unit_of_work import SqlUnitOfWork
 from deliberation.adapters.workflow_files import load_workflows
@@ -21,7 +23,7 @@ from deliberation.config import Settings, load_settings
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
 from deliberation.service_layer import reference_data
-from deliberation.service_layer.ports import Dependencies
+from deliberation.service_layer.ports import Dependencies, Mailing
 
 
 def utc_now() -> datetime:
@@ -38,10 +40,26 @@ class Application:
     def close(self) -> None:
         self.db.dispose()
 
+    def mailing(self) -> Mailing:
+        """Rendering, calendar entries and signed links for messages to participants."""
+        return build_mailing(self.settings, self.templates)
+
+
+def build_mailing(settings: Settings, templates: TemplateCatalog) -> Mailing:
+    links = settings.invitations
+    return Mailing(
+        renderer=templates,
+        calendar=write_calendar,
+        links=SignedLinks(links.base_url, secret_from(links.secret_env, links.secret_file)),
+        sender=settings.smtp.sender,
+        confirm_valid=timedelta(days=links.confirm_valid_days),
+        answer_valid=timedelta(days=links.answer_valid_days),
+    )
+
 
 def load_engine(settings: Settings) -> tuple[WorkflowEngine, TemplateCatalog]:
     """Load and validate every workflow definition and its templates."""
-    templates = TemplateCatalog(settings.templates_dir)
+    templates = TemplateCatalog(settings.templates_dir, settings.county.timezone)
     definitions = load_workflows(settings.workflows_dir, templates.exists)
     return WorkflowEngine(definitions), templates
 

@@ -86,6 +86,18 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True)
+class InvitationsConfig:
+    """Links in emails and the consent periods (``[invitations]``)."""
+
+    base_url: str = "http://localhost:8080"
+    secret_env: str = "DELIBERATION_LINK_SECRET"
+    secret_file: Path = Path("data/link-secret")
+    confirm_valid_days: int = 7
+    remove_unconfirmed_after_days: int = 30
+    answer_valid_days: int = 365
+
+
+@dataclass(frozen=True)
 class Settings:
     county: County
     municipalities: tuple[MunicipalityConfig, ...]
@@ -98,6 +110,7 @@ class Settings:
     source: str
     school_holidays: tuple[SchoolHoliday, ...] = ()
     cycles: tuple[CycleConfig, ...] = ()
+    invitations: InvitationsConfig = InvitationsConfig()
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
@@ -127,6 +140,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             "paths",
             "school_holidays",
             "cycles",
+            "invitations",
         )
     )
     base = path.resolve().parent
@@ -146,6 +160,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         source=where,
         school_holidays=_school_holidays(root),
         cycles=_cycles(root.table("cycles", default_empty=True)),
+        invitations=_invitations(root.table("invitations", default_empty=True), base),
     )
     _check_unique(root, "municipalities", [m.key for m in settings.municipalities])
     _check_unique(root, "bodies", [b.key for b in settings.bodies])
@@ -415,3 +430,32 @@ def _check_unique(root: Section, key: str, keys: list[str]) -> None:
         if value in seen:
             raise root.fail(key, f'der Schlüssel "{value}" kommt doppelt vor.')
         seen.add(value)
+
+
+def _invitations(section: Section, base: Path) -> InvitationsConfig:
+    section.only(
+        (
+            "base_url",
+            "secret_env",
+            "secret_file",
+            "confirm_valid_days",
+            "remove_unconfirmed_after_days",
+            "answer_valid_days",
+        )
+    )
+    defaults = InvitationsConfig()
+    base_url = section.text("base_url", defaults.base_url).rstrip("/")
+    if not re.match(r"https?://[^/\s]+", base_url):
+        raise section.fail(
+            "base_url", f'"{base_url}" ist keine Web-Adresse (z. B. https://beteiligung.example.de).'
+        )
+    return InvitationsConfig(
+        base_url=base_url,
+        secret_env=section.text("secret_env", defaults.secret_env),
+        secret_file=base / section.text("secret_file", str(defaults.secret_file)),
+        confirm_valid_days=section.integer("confirm_valid_days", 7, minimum=1),
+        remove_unconfirmed_after_days=section.integer(
+            "remove_unconfirmed_after_days", 30, minimum=1
+        ),
+        answer_valid_days=section.integer("answer_valid_days", 365, minimum=1),
+    )

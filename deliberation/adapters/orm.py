@@ -27,11 +27,13 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import clear_mappers as sqlalchemy_clear_mappers
 from sqlalchemy.orm import registry, relationship
 
 from deliberation.domain import model
+from deliberation.domain.invitations import Invitation
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant
 
@@ -212,6 +214,10 @@ meetings = Table(
     Column("body_key", ForeignKey("bodies.key"), nullable=True, index=True),
     Column("cycle_id", ForeignKey("cycles.id"), nullable=True, index=True),
     Column("status", String(40), nullable=False),
+    Column("uid", String(250), nullable=True),
+    Column("sequence", Integer, nullable=False, server_default="0"),
+    Column("duration_minutes", Integer, nullable=False, server_default="120"),
+    Column("capacity", Integer, nullable=True),
 )
 
 transition_log = Table(
@@ -256,6 +262,20 @@ participants = Table(
     Column("consent_requested_at", UTCDateTime, nullable=True),
     Column("consent_confirmed_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("consent_withdrawn_at", UTCDateTime, nullable=True),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id"), nullable=False),
+    Column("participant_id", ForeignKey("participants.id"), nullable=False, index=True),
+    Column("response", String(20), nullable=False),
+    Column("waitlisted", Boolean, nullable=False),
+    Column("invited_at", UTCDateTime, nullable=False),
+    Column("responded_at", UTCDateTime, nullable=True),
+    UniqueConstraint("meeting_id", "participant_id"),
 )
 
 outbox = Table(
@@ -342,3 +362,4 @@ def start_mappers() -> None:
     m(model.Notification, notifications)
     m(Participant, participants)
     m(OutboxMessage, outbox)
+    m(Invitation, invitations)

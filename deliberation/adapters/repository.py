@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
+from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
 from deliberation.domain.model import (
@@ -27,7 +28,7 @@ from deliberation.domain.model import (
 )
 
 
-class SqlRepository(ParticipantStore, OutboxStore):
+class SqlRepository(ParticipantStore, OutboxStore, MeetingStore):
     """Cycles, needs, groups, recommendations and their log; participants and the
     outbox come from the stores it inherits, all on one session."""
 

@@ -1,10 +1,21 @@
-"""The message templates in ``templates/``: ``<workflow>/<name>.<language>.txt.j2``."""
+"""The message templates in ``templates/``: ``<folder>/<name>.<language>.<txt|html>.j2``.
+
+Text templates are rendered as they are; HTML templates are autoescaped, so
+nothing a participant or a member of staff typed is rendered as markup. Every
+undefined variable is an error (``StrictUndefined``). A message in a language
+without a template falls back to German. Dates and times are formatted for the
+language with Babel: ``{{ meeting.starts_at | date_long }}``, ``| time_short``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date, format_time
 from jinja2 import (
     Environment,
     FileSystemLoader,
@@ -12,25 +23,36 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    pass_context,
+    select_autoescape,
 )
+from jinja2.runtime import Context
 
 from deliberation.domain.errors import TemplateRenderError, WorkflowDefinitionError
+from deliberation.domain.outbox import MailContent
 
 FALLBACK_LANGUAGE = "de"
+PARTS = ("txt", "html")
 
 
 class TemplateCatalog:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, timezone: str = "Europe/Berlin") -> None:
         self.folder = folder
+        self.timezone = timezone
         self.environment = Environment(
             loader=FileSystemLoader(folder),
             undefined=StrictUndefined,
-            autoescape=False,
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
             keep_trailing_newline=True,
         )
+        self.environment.filters["date_long"] = _date_long
+        self.environment.filters["time_short"] = _time_short
 
     def text_file(self, name: str, language: str = FALLBACK_LANGUAGE) -> str:
         return f"{name}.{language}.txt.j2"
+
+    def html_file(self, name: str, language: str = FALLBACK_LANGUAGE) -> str:
+        return f"{name}.{language}.html.j2"
 
     def exists(self, name: str) -> bool:
         """Whether the German text template of ``name`` exists and parses."""
@@ -47,7 +69,33 @@ class TemplateCatalog:
 
     def render(self, name: str, language: str, context: Mapping[str, object]) -> str:
         """The text of template ``name`` in ``language`` (the ``TemplateRenderer`` port)."""
-        file_name = self.text_file(name, language)
+        return self._render(self.text_file(name, language), context)
+
+    def language_for(self, name: str, language: str) -> str:
+        """``language`` if ``name`` has a text template in it, else German."""
+        if (self.folder / self.text_file(name, language)).is_file():
+            return language
+        return FALLBACK_LANGUAGE
+
+    def render_mail(
+        self, name: str, language: str, context: Mapping[str, object]
+    ) -> MailContent:
+        """Subject (first line of the text), text and, if there is one, HTML (``MailRenderer``)."""
+        language = self.language_for(name, language)
+        full = {
+            **context,
+            "language": language,
+            "direction": Locale.parse(language).text_direction,
+            "timezone": self.timezone,
+        }
+        subject, text = split_subject(self._render(self.text_file(name, language), full), name)
+        html_file = self.html_file(name, language)
+        html = None
+        if (self.folder / html_file).is_file():
+            html = self._render(html_file, {**full, "subject": subject})
+        return MailContent(subject=subject, text=text, html=html)
+
+    def _render(self, file_name: str, context: Mapping[str, object]) -> str:
         try:
             return self.environment.get_template(file_name).render(context)
         except TemplateNotFound:
@@ -56,3 +104,31 @@ class TemplateCatalog:
             raise TemplateRenderError(
                 f"Die Vorlage templates/{file_name} lässt sich nicht füllen: {exc}"
             ) from None
+
+
+def split_subject(text: str, template: str) -> tuple[str, str]:
+    """Subject (the first line) and body (the rest, without the blank lines before it)."""
+    first, _, rest = text.lstrip("\n").partition("\n")
+    subject = first.strip()
+    if not subject:
+        raise TemplateRenderError(
+            f"Die Vorlage {template} ergibt keinen Betreff (die erste Zeile ist leer)."
+        )
+    return subject, rest.lstrip("\n")
+
+
+def _local(context: Context, moment: datetime) -> tuple[datetime, str]:
+    zone = ZoneInfo(str(context["timezone"]))
+    return moment.astimezone(zone), str(context["language"])
+
+
+@pass_context
+def _date_long(context: Context, moment: datetime) -> str:
+    local, language = _local(context, moment)
+    return str(format_date(local.date(), "full", locale=language))
+
+
+@pass_context
+def _time_short(context: Context, moment: datetime) -> str:
+    local, language = _local(context, moment)
+    return str(format_time(local, "short", tzinfo=local.tzinfo, locale=language))

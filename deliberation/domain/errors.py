@@ -51,3 +51,7 @@ class NotAllowedInState(DeliberationError):
 
 class TemplateRenderError(DeliberationError):
     """A message template exists but cannot be rendered (unknown variable, broken syntax)."""
+
+
+class LinkInvalid(DeliberationError):
+    """A signed link from an email was altered, is for something else, or has expired."""

@@ -262,6 +262,9 @@ class Meeting:
         body_key: str | None = None,
         cycle: Cycle | None = None,
         status: str = "planned",
+        duration_minutes: int = 120,
+        capacity: int | None = None,
+        uid: str = "",
     ) -> None:
         self.id = None
         self.title = title
@@ -270,6 +273,12 @@ class Meeting:
         self.body_key = body_key
         self.cycle = cycle
         self.status = status
+        # For the calendar entry: one UID for the meeting's whole life, and a
+        # SEQUENCE raised on every change of time or place (RFC 5545/5546).
+        self.duration_minutes = duration_minutes
+        self.capacity = capacity
+        self.uid = uid
+        self.sequence = 0
 
 
 @dataclass

@@ -8,7 +8,8 @@ after a crash is recognisable at the receiving end.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -86,6 +87,57 @@ def compose(
         recipient=recipient,
         sender=sender,
         subject=subject,
+        body=email.as_bytes(),
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class MailContent:
+    """What one recipient reads: subject, text part, optional HTML and calendar parts.
+
+    ``calendar`` is an iCalendar object whose METHOD is ``calendar_method``;
+    ``headers`` are extra header fields (``List-Unsubscribe`` and friends).
+    """
+
+    subject: str
+    text: str
+    html: str | None = None
+    calendar: str | None = None
+    calendar_method: str = "REQUEST"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def compose_mail(
+    sender: str, recipient: str, content: MailContent, now: datetime
+) -> OutboxMessage:
+    """A message to one recipient: text, then HTML and calendar as alternatives.
+
+    The calendar part's MIME ``method`` parameter equals the METHOD inside it,
+    as RFC 6047 requires (Outlook ignores invitations where they differ).
+    """
+    email = EmailMessage(policy=SMTP)
+    message_id = new_message_id(sender)
+    email["From"] = sender
+    email["To"] = recipient
+    email["Subject"] = content.subject
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = message_id
+    for name, value in content.headers.items():
+        email[name] = value
+    email.set_content(content.text)
+    if content.html is not None:
+        email.add_alternative(content.html, subtype="html")
+    if content.calendar is not None:
+        email.add_alternative(
+            content.calendar, subtype="calendar", params={"method": content.calendar_method}
+        )
+    return OutboxMessage(
+        message_id=message_id,
+        recipient=recipient,
+        sender=sender,
+        subject=content.subject,
         body=email.as_bytes(),
         created_at=now,
         next_attempt_at=now,

@@ -2,8 +2,8 @@
 
 Members of statutory bodies (Kreistag, its committees, the Kommission, the
 Koordinierungsstab) are invited by duty; everyone else needs consent, which
-is asked for later by double opt-in (``consent_requested_at`` and
-``consent_confirmed_at`` are the proof).
+is asked for by double opt-in (``consent_requested_at`` and
+``consent_confirmed_at`` are the proof; ``consent_withdrawn_at`` ends it).
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ class Participant:
         self.body_keys = body_keys
         self.consent_requested_at: datetime | None = None
         self.consent_confirmed_at: datetime | None = None
+        self.consent_withdrawn_at: datetime | None = None
         self.created_at = created_at
 
 
@@ -212,3 +213,13 @@ def _bodies(value: str, directory: Directory) -> list[tuple[str, str]] | Rejecti
             return Rejection(f'Das Gremium "{item}" ist unbekannt.')
         bodies.append(body)
     return bodies
+
+
+def may_write_to(participant: Participant) -> bool:
+    """Duty, or consent the person confirmed and has not withdrawn since."""
+    if participant.legal_basis == LegalBasis.CONSENT:
+        return (
+            participant.consent_confirmed_at is not None
+            and participant.consent_withdrawn_at is None
+        )
+    return True

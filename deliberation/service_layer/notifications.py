@@ -1,9 +1,9 @@
 """Use case: turn the notifications transitions asked for into outbox messages.
 
 A transition with ``send = [...]`` (e.g. ``future_workshop/invitation``) only
-writes a pending ``Notification``. ``render_pending`` fills its German text
-template once and queues one message per person in its audience; the outbox
-sender delivers them later.
+writes a pending ``Notification``. ``render_pending`` turns it into one
+message per person in its audience (see there); the outbox sender delivers
+them later.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ from collections.abc import Callable
 
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.model import Cycle, Notification, NotificationStatus, SubjectKind
-from deliberation.domain.outbox import compose
-from deliberation.domain.participants import LegalBasis, Participant
-from deliberation.service_layer import outbox
-from deliberation.service_layer.ports import Dependencies, TemplateRenderer, UnitOfWork
-
-LANGUAGE = "de"
+from deliberation.domain.participants import Participant, may_write_to
+from deliberation.service_layer import meetings, outbox
+from deliberation.service_layer.messages import personal_message
+from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 
 def _workshop_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
@@ -39,46 +37,51 @@ AUDIENCES: dict[str, Callable[[UnitOfWork, Cycle], list[Participant]]] = {
 }
 
 
-def may_write_to(participant: Participant) -> bool:
-    """Duty, or consent the person has confirmed.
-
-    Consent is only proven by ``consent_confirmed_at``; asking for it (double
-    opt-in) is not built yet, so people with unconfirmed consent are skipped
-    until then rather than written to without proof.
-    """
-    if participant.legal_basis == LegalBasis.CONSENT:
-        return participant.consent_confirmed_at is not None
-    return True
-
-
-def render_pending(deps: Dependencies, renderer: TemplateRenderer, sender_address: str) -> int:
+def render_pending(deps: Dependencies, mailing: Mailing) -> int:
     """Queue one message per eligible recipient of every pending notification.
 
-    Everything happens in one unit of work: if one template cannot be
-    rendered (``TemplateRenderError``) or an audience cannot be determined,
-    nothing is queued and every notification stays pending. People whose
-    legal basis is consent are skipped unless they confirmed it (see
-    ``may_write_to``: double opt-in comes later). Returns the number of
-    messages queued.
+    This is the entry point from a state change to the outbox. If the cycle
+    has a planned meeting, its audience is invited to that meeting (calendar
+    entry, answer links, see ``meetings``); otherwise each person gets the
+    notification's own template. Every message is rendered per person, in
+    their language (German if there is no template in it). Everything happens
+    in one unit of work: if one template cannot be rendered
+    (``TemplateRenderError``) or an audience cannot be determined, nothing is
+    queued and every notification stays pending. People whose legal basis is
+    consent are skipped unless they confirmed it and did not withdraw.
+    Returns the number of messages queued.
     """
     queued = 0
     with deps.unit_of_work() as uow:
-        now = deps.clock()
         for notification in uow.repo.notifications(NotificationStatus.PENDING, lock=True):
             cycle = _subject(uow, notification)
-            recipients = [p for p in _audience(uow, notification, cycle) if may_write_to(p)]
-            text = renderer.render(
-                notification.template,
-                language=LANGUAGE,
-                context={"cycle": cycle, "county": deps.county_name, "organiser": deps.organiser},
-            )
-            subject, body = _split(text, notification.template)
-            for participant in recipients:
-                outbox.enqueue(uow, compose(sender_address, participant.email, subject, body, now))
-            queued += len(recipients)
+            audience = _audience(uow, notification, cycle)
+            assert cycle.id is not None
+            meeting = uow.repo.meeting_of_cycle(cycle.id)
+            if meeting is not None:
+                report = meetings.invite_people(uow, deps, mailing, meeting, audience)
+                queued += report.invited
+            else:
+                queued += _notify(uow, deps, mailing, notification, cycle, audience)
             notification.status = NotificationStatus.RENDERED
         uow.commit()
     return queued
+
+
+def _notify(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    mailing: Mailing,
+    notification: Notification,
+    cycle: Cycle,
+    audience: list[Participant],
+) -> int:
+    recipients = [p for p in audience if may_write_to(p)]
+    for person in recipients:
+        context = {"cycle": cycle}
+        message = personal_message(deps, mailing, person, notification.template, context)
+        outbox.enqueue(uow, message)
+    return len(recipients)
 
 
 def _subject(uow: UnitOfWork, notification: Notification) -> Cycle:
@@ -103,14 +106,3 @@ def _audience(uow: UnitOfWork, notification: Notification, cycle: Cycle) -> list
             f'"{cycle.workflow}" ist nicht festgelegt, wer eingeladen wird.'
         )
     return audience(uow, cycle)
-
-
-def _split(text: str, template: str) -> tuple[str, str]:
-    """Subject (the first line) and body (the rest, without the blank lines before it)."""
-    first, _, rest = text.lstrip("\n").partition("\n")
-    subject = first.strip()
-    if not subject:
-        raise DeliberationError(
-            f"Die Vorlage {template} ergibt keinen Betreff (die erste Zeile ist leer)."
-        )
-    return subject, rest.lstrip("\n")

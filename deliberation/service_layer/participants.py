@@ -145,6 +145,11 @@ def export(deps: Dependencies, email: str) -> dict[str, Any]:
             "legal_basis": str(p.legal_basis),
             "consent_requested_at": _iso(p.consent_requested_at),
             "consent_confirmed_at": _iso(p.consent_confirmed_at),
+            "consent_withdrawn_at": _iso(p.consent_withdrawn_at),
+            "invitations": [
+                {"meeting": i.meeting_id, "response": i.response, "waitlisted": i.waitlisted}
+                for i in uow.repo.invitations(participant_id=p.id)
+            ],
             "created_at": _iso(p.created_at),
         }
 
@@ -157,9 +162,17 @@ def delete(deps: Dependencies, email: str) -> str:
     """
     with deps.unit_of_work() as uow:
         participant = _get(uow, email)
-        uow.repo.remove(participant)
+        remove_participant(uow, participant)
         uow.commit()
         return participant.name
+
+
+def remove_participant(uow: UnitOfWork, person: Participant) -> None:
+    """Delete ``person`` with their invitations and answers (their personal data)."""
+    for invitation in uow.repo.invitations(participant_id=person.id):
+        uow.repo.remove(invitation)
+    uow.flush()  # the answers go first: they refer to the person
+    uow.repo.remove(person)
 
 
 def _get(uow: UnitOfWork, email: str) -> Participant:

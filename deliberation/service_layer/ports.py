@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.invitations import CalendarEntry, Invitation
 from deliberation.domain.model import (
     AgendaTopic,
     Body,
     Cycle,
+    Meeting,
     Municipality,
     Need,
     Notification,
@@ -22,7 +24,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
-from deliberation.domain.outbox import OutboxMessage, Outcome
+from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
 
 
@@ -113,6 +115,20 @@ class Repository(Protocol):
 
     def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]: ...
 
+    def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None: ...
+
+    def meetings(self) -> list[Meeting]: ...
+
+    def meeting_of_cycle(self, cycle_id: int) -> Meeting | None: ...
+
+    def invitations(
+        self, meeting_id: int | None = None, participant_id: int | None = None
+    ) -> list[Invitation]: ...
+
+    def participant_by_id(self, participant_id: int) -> Participant | None: ...
+
+    def participants_by_id(self, ids: Collection[int]) -> dict[int, Participant]: ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: commit explicitly, everything else rolls back."""
@@ -159,6 +175,36 @@ class TemplateRenderer(Protocol):
 
         Raises ``TemplateRenderError`` if the template is missing or cannot be rendered.
         """
+
+
+class MailRenderer(Protocol):
+    """Renders one email from ``templates/`` in a recipient's language (German fallback)."""
+
+    def render_mail(
+        self, name: str, language: str, context: Mapping[str, object]
+    ) -> MailContent:
+        """Subject, text and HTML part; ``TemplateRenderError`` if it cannot be rendered."""
+
+
+class Links(Protocol):
+    """Signed, expiring links for answers from emails (no account needed)."""
+
+    def url(self, purpose: str, payload: Sequence[int | str]) -> str: ...
+
+    def read(self, purpose: str, token: str, max_age: timedelta | None) -> list[int | str]:
+        """The payload; raises ``LinkInvalid`` if the token was altered or has expired."""
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """What rendering messages to participants needs (built by the composition root)."""
+
+    renderer: MailRenderer
+    calendar: Callable[[CalendarEntry], str]
+    links: Links
+    sender: str
+    confirm_valid: timedelta = timedelta(days=7)
+    answer_valid: timedelta = timedelta(days=365)
 
 
 @dataclass(frozen=True)

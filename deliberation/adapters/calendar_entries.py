@@ -1,0 +1,56 @@
+"""iCalendar objects for meeting invitations (the ``CalendarWriter`` port), with icalendar.
+
+The start and end are written in the county's time zone with its VTIMEZONE,
+so Outlook, Thunderbird and Gmail show the local time even across a change
+between summer and winter time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+
+from deliberation.domain.invitations import CalendarEntry
+
+PRODUCT_ID = "-//deliberation//Einladungen//DE"
+
+
+def write_calendar(entry: CalendarEntry) -> str:
+    """The iCalendar text (CRLF line ends) of ``entry`` with METHOD and VTIMEZONE."""
+    zone = ZoneInfo(entry.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", entry.method)
+    year = entry.starts_at.astimezone(zone).year
+    calendar.add_component(
+        Timezone.from_tzid(entry.timezone, first_date=date(year - 1, 1, 1),
+                           last_date=date(year + 2, 1, 1))
+    )
+    calendar.add_component(_event(entry, zone))
+    return str(calendar.to_ical().decode("utf-8"))
+
+
+def _event(entry: CalendarEntry, zone: ZoneInfo) -> Event:
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("sequence", entry.sequence)
+    event.add("dtstamp", entry.stamp)
+    event.add("dtstart", entry.starts_at.astimezone(zone))
+    event.add("dtend", entry.ends_at.astimezone(zone))
+    event.add("summary", entry.title)
+    event.add("location", entry.location)
+    cancelled = entry.method == "CANCEL"
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organiser = vCalAddress(f"mailto:{entry.organiser_email}")
+    organiser.params["cn"] = vText(entry.organiser_name)
+    event.add("organizer", organiser)
+    attendee = vCalAddress(f"mailto:{entry.attendee_email}")
+    attendee.params["cn"] = vText(entry.attendee_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("NEEDS-ACTION")
+    attendee.params["rsvp"] = vText("FALSE")
+    event.add("attendee", attendee)
+    return event

@@ -1,0 +1,57 @@
+"""Meetings and the invitations to them in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deliberation.adapters import orm
+from deliberation.adapters._query import filter_by
+from deliberation.domain.invitations import Invitation
+from deliberation.domain.model import Meeting
+from deliberation.domain.participants import Participant
+
+
+class MeetingStore:
+    session: Session
+
+    def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None:
+        query = select(Meeting).where(orm.meetings.c.id == meeting_id)
+        if lock:
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
+    def meetings(self) -> list[Meeting]:
+        query = select(Meeting).order_by(orm.meetings.c.starts_at, orm.meetings.c.id)
+        return list(self.session.scalars(query))
+
+    def meeting_of_cycle(self, cycle_id: int) -> Meeting | None:
+        """The cycle's first planned meeting (a workshop evening, the conference day)."""
+        query = (
+            select(Meeting)
+            .where(orm.meetings.c.cycle_id == cycle_id, orm.meetings.c.status == "planned")
+            .order_by(orm.meetings.c.starts_at, orm.meetings.c.id)
+        )
+        return self.session.scalars(query).first()
+
+    def invitations(
+        self, meeting_id: int | None = None, participant_id: int | None = None
+    ) -> list[Invitation]:
+        query = select(Invitation).order_by(orm.invitations.c.id)
+        query = filter_by(query, orm.invitations.c.meeting_id, meeting_id)
+        query = filter_by(query, orm.invitations.c.participant_id, participant_id)
+        return list(self.session.scalars(query))
+
+    def participant_by_id(self, participant_id: int) -> Participant | None:
+        return self.session.get(Participant, participant_id)
+
+    def participants_by_id(self, ids: Collection[int]) -> dict[int, Participant]:
+        found: dict[int, Participant] = {}
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = select(Participant).where(orm.participants.c.id.in_(chunk))
+            found.update((p.id, p) for p in self.session.scalars(query) if p.id is not None)
+        return found

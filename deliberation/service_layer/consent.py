@@ -1,0 +1,127 @@
+"""Use cases: double opt-in, withdrawal, and removing addresses never confirmed.
+
+People invited by consent first get a confirmation email with a signed link
+that expires; ``consent_requested_at`` and ``consent_confirmed_at`` are the
+proof. Until they confirm they get no invitations, and after a configurable
+period unconfirmed entries are removed. Withdrawing (the unsubscribe link in
+every email) takes effect for every later message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from deliberation.domain.errors import LinkInvalid
+from deliberation.domain.participants import LegalBasis, Participant
+from deliberation.service_layer import outbox
+from deliberation.service_layer.participants import remove_participant
+from deliberation.service_layer.messages import (
+    CONFIRM,
+    UNSUBSCRIBE,
+    person_token,
+    personal_message,
+)
+from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+
+CONFIRMATION = "consent/confirmation"
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    """A consent link as its page shows it, in the person's language."""
+
+    name: str
+    language: str
+    confirmed: bool
+    withdrawn: bool
+
+
+def request_confirmations(deps: Dependencies, mailing: Mailing) -> int:
+    """Send the confirmation email to everyone by consent who was never asked; returns how many."""
+    with deps.unit_of_work() as uow:
+        now = deps.clock()
+        asked = 0
+        for person in uow.repo.participants():
+            if person.legal_basis != LegalBasis.CONSENT or person.consent_requested_at:
+                continue
+            if person.consent_confirmed_at is not None:
+                continue
+            person.consent_requested_at = now
+            link = mailing.links.url(CONFIRM, person_token(person))
+            context = {"confirm_url": link, "valid_until": now + mailing.confirm_valid}
+            outbox.enqueue(uow, personal_message(deps, mailing, person, CONFIRMATION, context))
+            asked += 1
+        uow.commit()
+        return asked
+
+
+def show(deps: Dependencies, mailing: Mailing, purpose: str, token: str) -> ConsentView:
+    """Who a confirmation or unsubscribe link belongs to, for the page asking to confirm."""
+    with deps.unit_of_work() as uow:
+        return _view(_holder(uow, mailing, purpose, token))
+
+
+def confirm(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
+    """Record the confirmation (the proof of consent); confirming twice changes nothing."""
+    with deps.unit_of_work() as uow:
+        person = _holder(uow, mailing, CONFIRM, token)
+        if person.consent_confirmed_at is None or person.consent_withdrawn_at is not None:
+            person.consent_confirmed_at = deps.clock()
+            person.consent_withdrawn_at = None
+        uow.commit()
+        return _view(person)
+
+
+def withdraw(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
+    """Unsubscribe: no further messages to this person (until they confirm again)."""
+    with deps.unit_of_work() as uow:
+        person = _holder(uow, mailing, UNSUBSCRIBE, token)
+        if person.consent_withdrawn_at is None:
+            person.consent_withdrawn_at = deps.clock()
+        uow.commit()
+        return _view(person)
+
+
+def remove_unconfirmed(deps: Dependencies, after: timedelta) -> list[str]:
+    """Delete people by consent who were asked more than ``after`` ago and never confirmed.
+
+    Returns their addresses (for the report); people never asked are kept.
+    """
+    with deps.unit_of_work() as uow:
+        limit = deps.clock() - after
+        removed = []
+        for person in uow.repo.participants():
+            asked = person.consent_requested_at
+            if (
+                person.legal_basis == LegalBasis.CONSENT
+                and person.consent_confirmed_at is None
+                and asked is not None
+                and asked <= limit
+            ):
+                remove_participant(uow, person)
+                removed.append(person.email)
+        uow.commit()
+        return removed
+
+
+def _holder(uow: UnitOfWork, mailing: Mailing, purpose: str, token: str) -> Participant:
+    max_age = mailing.confirm_valid if purpose == CONFIRM else None
+    payload = mailing.links.read(purpose, token, max_age)
+    try:
+        person_id, email = int(payload[0]), str(payload[1])
+    except (IndexError, ValueError):
+        raise LinkInvalid("Der Link ist ungültig.") from None
+    person = uow.repo.participant_by_id(person_id)
+    if person is None or person.email != email:
+        raise LinkInvalid("Diese Adresse ist nicht (mehr) im Verzeichnis.")
+    return person
+
+
+def _view(person: Participant) -> ConsentView:
+    return ConsentView(
+        person.name,
+        person.language,
+        person.consent_confirmed_at is not None,
+        person.consent_withdrawn_at is not None,
+    )

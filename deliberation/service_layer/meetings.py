@@ -1,0 +1,396 @@
+"""Use cases: schedule a meeting, invite its audience, move or cancel it, collect answers.
+
+Each recipient gets a message of their own with a calendar entry (REQUEST on
+invitation and every change, CANCEL on cancellation) and three signed answer
+links. Outbox messages are written in the same unit of work as the change
+that caused them: a meeting is never moved without its update being queued.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from deliberation.domain.errors import DeliberationError, LinkInvalid, NotFound
+from deliberation.domain.invitations import (
+    RESPONSE_TITLES,
+    Audience,
+    CalendarEntry,
+    Invitation,
+    MeetingStatus,
+    Response,
+    answer,
+    waiting_position,
+)
+from deliberation.domain.model import Meeting
+from deliberation.domain.outbox import OutboxMessage
+from deliberation.domain.participants import Participant, may_write_to
+from deliberation.service_layer import outbox
+from deliberation.service_layer.messages import RSVP, personal_message
+from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+
+INVITATION = "invitation/meeting"
+CANCELLATION = "invitation/cancellation"
+PROMOTION = "invitation/waitlist_promoted"
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    title: str
+    starts_at: datetime
+    location: str
+    duration_minutes: int = 120
+    body_key: str | None = None
+    cycle_id: int | None = None
+    capacity: int | None = None
+
+
+@dataclass(frozen=True)
+class InviteReport:
+    invited: int
+    without_consent: int
+    already_invited: int
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    name: str
+    email: str
+    response: str
+    waiting: int  # place on the waiting list, 0 if not waiting
+
+
+@dataclass(frozen=True)
+class MeetingAnswers:
+    """What staff see per meeting: counts and one row per invited person."""
+
+    title: str
+    starts_at: datetime
+    location: str
+    status: str
+    capacity: int | None
+    sequence: int
+    counts: dict[str, int]
+    waiting: int
+    rows: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """An answer link as its page shows it, in the participant's language."""
+
+    meeting_title: str
+    starts_at: datetime
+    location: str
+    person_name: str
+    language: str
+    response: str
+    waiting: int
+    open: bool
+
+
+def schedule(deps: Dependencies, plan: MeetingPlan, uid_domain: str) -> int:
+    """Store a planned meeting with its calendar UID; returns its id."""
+    if plan.capacity is not None and plan.capacity < 1:
+        raise DeliberationError("Die Zahl der Plätze muss mindestens 1 sein.")
+    if plan.duration_minutes < 1:
+        raise DeliberationError("Die Dauer muss mindestens 1 Minute sein.")
+    with deps.unit_of_work() as uow:
+        cycle = None
+        if plan.cycle_id is not None:
+            cycle = uow.repo.cycle(plan.cycle_id)
+            if cycle is None:
+                raise NotFound(f"Zyklus {plan.cycle_id} gibt es nicht.")
+        if plan.body_key is not None and uow.repo.body(plan.body_key) is None:
+            known = ", ".join(b.key for b in uow.repo.bodies())
+            raise NotFound(f'Das Gremium "{plan.body_key}" gibt es nicht (bekannt: {known}).')
+        meeting = Meeting(
+            plan.title,
+            plan.starts_at,
+            plan.location,
+            plan.body_key,
+            cycle,
+            MeetingStatus.PLANNED,
+            plan.duration_minutes,
+            plan.capacity,
+            uid=f"meeting-{uuid.uuid4().hex}@{uid_domain}",
+        )
+        uow.repo.add(meeting)
+        uow.flush()
+        uow.commit()
+        assert meeting.id is not None
+        return meeting.id
+
+
+def invite(
+    deps: Dependencies, mailing: Mailing, meeting_id: int, audience: Audience
+) -> InviteReport:
+    """Invite everyone in ``audience`` not yet invited whom we may write to."""
+    with deps.unit_of_work() as uow:
+        meeting = _planned(uow, meeting_id, lock=True)
+        report = invite_people(uow, deps, mailing, meeting, uow.repo.participants(), audience)
+        uow.commit()
+        return report
+
+
+def invite_people(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    mailing: Mailing,
+    meeting: Meeting,
+    people: Iterable[Participant],
+    audience: Audience = Audience(),
+) -> InviteReport:
+    """Record an invitation and queue its message for each new person (in ``uow``)."""
+    assert meeting.id is not None
+    invited_ids = {i.participant_id for i in uow.repo.invitations(meeting_id=meeting.id)}
+    invited = without_consent = already = 0
+    for person in people:
+        if not audience.includes(person):
+            continue
+        if person.id in invited_ids:
+            already += 1
+        elif not may_write_to(person):
+            without_consent += 1
+        else:
+            assert person.id is not None
+            uow.repo.add(Invitation(meeting.id, person.id, deps.clock()))
+            outbox.enqueue(uow, _invitation(deps, mailing, meeting, person, changed=False))
+            invited += 1
+    return InviteReport(invited, without_consent, already)
+
+
+def move(
+    deps: Dependencies,
+    mailing: Mailing,
+    meeting_id: int,
+    starts_at: datetime | None = None,
+    location: str | None = None,
+) -> int:
+    """Change time and/or place; every invited person (but those who declined) gets the update.
+
+    Returns the number of updates queued. Nothing changes if neither differs.
+    """
+    with deps.unit_of_work() as uow:
+        meeting = _planned(uow, meeting_id, lock=True)
+        changed = False
+        if starts_at is not None and starts_at != meeting.starts_at:
+            meeting.starts_at, changed = starts_at, True
+        if location is not None and location.strip() and location.strip() != meeting.location:
+            meeting.location, changed = location.strip(), True
+        if not changed:
+            return 0
+        meeting.sequence += 1
+        queued = 0
+        for person in _recipients(uow, meeting):
+            outbox.enqueue(uow, _invitation(deps, mailing, meeting, person, changed=True))
+            queued += 1
+        uow.commit()
+        return queued
+
+
+def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int) -> int:
+    """Cancel the meeting; every invited person (but those who declined) gets a CANCEL."""
+    with deps.unit_of_work() as uow:
+        meeting = _planned(uow, meeting_id, lock=True)
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.sequence += 1
+        queued = 0
+        for person in _recipients(uow, meeting):
+            entry = calendar_entry(deps, mailing, meeting, person, "CANCEL")
+            message = personal_message(
+                deps, mailing, person, CANCELLATION, {"meeting": meeting}, entry
+            )
+            outbox.enqueue(uow, message)
+            queued += 1
+        uow.commit()
+        return queued
+
+
+def show_answer(deps: Dependencies, mailing: Mailing, token: str) -> AnswerView:
+    """What an answer link stands for, for the page that asks to confirm the answer."""
+    with deps.unit_of_work() as uow:
+        meeting, person, invitation = _from_token(uow, mailing, token)
+        return _answer_view(deps, uow, meeting, person, invitation)
+
+
+def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response) -> AnswerView:
+    """Record an answer from a signed link; a freed seat goes to the first one waiting."""
+    with deps.unit_of_work() as uow:
+        meeting, person, invitation = _from_token(uow, mailing, token, lock=True)
+        if not _open(deps, meeting):
+            raise DeliberationError(
+                "Auf diese Einladung kann nicht mehr geantwortet werden: der Termin ist "
+                "abgesagt oder vorbei."
+            )
+        others = [i for i in uow.repo.invitations(meeting_id=meeting.id) if i.id != invitation.id]
+        promoted = answer(invitation, response, others, meeting.capacity, deps.clock())
+        if promoted is not None:
+            _tell_promoted(uow, deps, mailing, meeting, promoted)
+        uow.commit()
+        return _answer_view(deps, uow, meeting, person, invitation)
+
+
+def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
+    with deps.unit_of_work() as uow:
+        meeting = _meeting(uow, meeting_id)
+        invitations = uow.repo.invitations(meeting_id=meeting_id)
+        people = uow.repo.participants_by_id({i.participant_id for i in invitations})
+        counts = {str(r): 0 for r in Response}
+        rows = []
+        for invitation in invitations:
+            counts[invitation.response] += 1
+            person = people.get(invitation.participant_id)
+            rows.append(
+                AnswerRow(
+                    person.name if person else "(gelöscht)",
+                    person.email if person else "",
+                    RESPONSE_TITLES[Response(invitation.response)],
+                    waiting_position(invitation, invitations),
+                )
+            )
+        return MeetingAnswers(
+            meeting.title,
+            meeting.starts_at,
+            meeting.location,
+            meeting.status,
+            meeting.capacity,
+            meeting.sequence,
+            counts,
+            sum(1 for i in invitations if i.waitlisted),
+            tuple(rows),
+        )
+
+
+def list_meetings(deps: Dependencies) -> list[tuple[int, str, datetime, str, str, int]]:
+    """(id, title, start, place, status, invited) of every meeting, earliest first."""
+    with deps.unit_of_work() as uow:
+        result = []
+        for meeting in uow.repo.meetings():
+            assert meeting.id is not None
+            invited = len(uow.repo.invitations(meeting_id=meeting.id))
+            result.append(
+                (meeting.id, meeting.title, meeting.starts_at, meeting.location,
+                 meeting.status, invited)
+            )
+        return result
+
+
+def calendar_entry(
+    deps: Dependencies, mailing: Mailing, meeting: Meeting, person: Participant, method: str
+) -> CalendarEntry:
+    return CalendarEntry(
+        method=method,
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
+        location=meeting.location,
+        organiser_name=f"{deps.organiser}, {deps.county_name}".strip(", "),
+        organiser_email=mailing.sender,
+        attendee_name=person.name,
+        attendee_email=person.email,
+        stamp=deps.clock(),
+        timezone=deps.timezone,
+    )
+
+
+def answer_links(mailing: Mailing, meeting: Meeting, person: Participant) -> dict[str, str]:
+    """The signed yes/no/maybe links of ``person`` for ``meeting``."""
+    assert person.id is not None and meeting.id is not None
+    url = mailing.links.url(RSVP, [person.id, person.email, meeting.id])
+    return {r.value: f"{url}?answer={r.value}" for r in (Response.YES, Response.NO, Response.MAYBE)}
+
+
+def _invitation(
+    deps: Dependencies, mailing: Mailing, meeting: Meeting, person: Participant, changed: bool
+) -> OutboxMessage:
+    entry = calendar_entry(deps, mailing, meeting, person, "REQUEST")
+    context = {
+        "meeting": meeting,
+        "changed": changed,
+        "answer": answer_links(mailing, meeting, person),
+    }
+    return personal_message(deps, mailing, person, INVITATION, context, entry)
+
+
+def _tell_promoted(
+    uow: UnitOfWork, deps: Dependencies, mailing: Mailing, meeting: Meeting, moved_up: Invitation
+) -> None:
+    person = uow.repo.participant_by_id(moved_up.participant_id)
+    if person is None or not may_write_to(person):
+        return
+    context = {"meeting": meeting, "answer": answer_links(mailing, meeting, person)}
+    outbox.enqueue(uow, personal_message(deps, mailing, person, PROMOTION, context))
+
+
+def _recipients(uow: UnitOfWork, meeting: Meeting) -> Sequence[Participant]:
+    """Invited people who did not decline and whom we may (still) write to."""
+    invitations = [
+        i for i in uow.repo.invitations(meeting_id=meeting.id) if i.response != Response.NO
+    ]
+    people = uow.repo.participants_by_id({i.participant_id for i in invitations})
+    return [
+        people[i.participant_id]
+        for i in invitations
+        if i.participant_id in people and may_write_to(people[i.participant_id])
+    ]
+
+
+def _meeting(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
+    meeting = uow.repo.meeting(meeting_id, lock=lock)
+    if meeting is None:
+        raise NotFound(f"Termin {meeting_id} gibt es nicht.")
+    return meeting
+
+
+def _planned(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
+    meeting = _meeting(uow, meeting_id, lock)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DeliberationError(f'Termin {meeting_id} ("{meeting.title}") ist abgesagt.')
+    return meeting
+
+
+def _open(deps: Dependencies, meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.PLANNED and meeting.starts_at > deps.clock()
+
+
+def _from_token(
+    uow: UnitOfWork, mailing: Mailing, token: str, lock: bool = False
+) -> tuple[Meeting, Participant, Invitation]:
+    payload = mailing.links.read(RSVP, token, mailing.answer_valid)
+    try:
+        person_id, email, meeting_id = (int(payload[0]), str(payload[1]), int(payload[2]))
+    except (IndexError, ValueError):
+        raise LinkInvalid("Der Link ist ungültig.") from None
+    meeting = uow.repo.meeting(meeting_id, lock=lock)
+    person = uow.repo.participant_by_id(person_id)
+    if meeting is None or person is None or person.email != email:
+        raise LinkInvalid("Zu diesem Link gibt es keine Einladung (mehr).")
+    mine = uow.repo.invitations(meeting_id=meeting_id, participant_id=person_id)
+    if not mine:
+        raise LinkInvalid("Zu diesem Link gibt es keine Einladung (mehr).")
+    return meeting, person, mine[0]
+
+
+def _answer_view(
+    deps: Dependencies,
+    uow: UnitOfWork,
+    meeting: Meeting,
+    person: Participant,
+    invitation: Invitation,
+) -> AnswerView:
+    everyone = uow.repo.invitations(meeting_id=meeting.id)
+    return AnswerView(
+        meeting.title,
+        meeting.starts_at,
+        meeting.location,
+        person.name,
+        person.language,
+        invitation.response,
+        waiting_position(invitation, everyone),
+        _open(deps, meeting),
+    )
