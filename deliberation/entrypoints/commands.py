@@ -5,19 +5,27 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
 from deliberation.adapters.diagram import to_html, to_mermaid
-from deliberation.bootstrap import Application, bootstrap, initialise_database, load_engine
+from deliberation.bootstrap import (
+    Application,
+    bootstrap,
+    build_mailing,
+    initialise_database,
+    load_engine,
+)
 from deliberation.config import load_settings
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import tables, trace_output
 from deliberation.entrypoints.demo import DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.service_layer import cycles, groups, needs, recommendations, trace
+from deliberation.service_layer.ports import Mailing
 from deliberation.service_layer.views import LogView
 
 
@@ -235,6 +243,7 @@ def status(args: argparse.Namespace, console: Console) -> int:
 
 DEMO_DATABASE = "demo.sqlite3"
 DEMO_MAILS = "mails"
+DEMO_LINK_SECRET = "link-secret"
 
 
 def demo(args: argparse.Namespace, console: Console) -> int:
@@ -245,7 +254,7 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     app = bootstrap(args.config, database_url=url, require_schema=False)
     try:
         initialise_database(app)
-        mail = DemoMail(app.templates, app.settings.smtp.sender, folder / DEMO_MAILS)
+        mail = DemoMail(_demo_mailing(app, folder), folder / DEMO_MAILS)
         run_demo(app.deps, console, mail=mail)
     finally:
         app.close()
@@ -257,6 +266,12 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _demo_mailing(app: Application, folder: Path) -> Mailing:
+    """The demo signs its links with a secret of its own, kept beside its database."""
+    links = replace(app.settings.invitations, secret_file=folder / DEMO_LINK_SECRET)
+    return build_mailing(replace(app.settings, invitations=links), app.templates)
+
+
 def _fresh_demo_database(folder: Path) -> Path:
     """Remove the previous demo database and mails; refuse to touch a folder holding anything else.
 
@@ -266,7 +281,11 @@ def _fresh_demo_database(folder: Path) -> Path:
     database = folder / DEMO_DATABASE
     mails = folder / DEMO_MAILS
     if folder.exists():
-        ours = {DEMO_DATABASE, *(DEMO_DATABASE + s for s in ("-wal", "-shm", "-journal"))}
+        ours = {
+            DEMO_DATABASE,
+            DEMO_LINK_SECRET,
+            *(DEMO_DATABASE + s for s in ("-wal", "-shm", "-journal")),
+        }
         foreign = sorted(p.name for p in folder.iterdir() if p.name not in ours and p != mails)
         if mails.exists() and not mails.is_dir():
             foreign.insert(0, DEMO_MAILS)

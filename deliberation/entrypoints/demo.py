@@ -27,6 +27,7 @@ from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.config import SmtpConfig
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.participants import LegalBasis
+from deliberation.entrypoints import demo_invitations
 from deliberation.entrypoints.overview import print_overview
 from deliberation.service_layer import (
     cycles,
@@ -38,7 +39,7 @@ from deliberation.service_layer import (
     recommendations,
 )
 from deliberation.service_layer.outbox import SendOptions
-from deliberation.service_layer.ports import Dependencies, TemplateRenderer
+from deliberation.service_layer.ports import Dependencies, Mailing
 from deliberation.service_layer.views import TopicView
 
 WORKSHOP = "future_workshop"
@@ -325,10 +326,9 @@ IMPLEMENTATION_REPORT = (
 
 @dataclass(frozen=True)
 class DemoMail:
-    """Where the demo's invitations go: rendered with ``renderer``, kept as .eml in ``folder``."""
+    """Where the demo's invitations go: rendered with ``mailing``, kept as .eml in ``folder``."""
 
-    renderer: TemplateRenderer
-    sender: str
+    mailing: Mailing
     folder: Path
 
 
@@ -375,13 +375,18 @@ def run_demo(
     With ``mail``, the invitations really go out, into a local mail sink.
     """
     run = DemoRun(deps, console, round_label, actor, random.Random(SEED))
-    register_participants(run)
+    register_participants(run, mail)
     conference_id = launch_cycles(run)
+    meeting_id = None
+    if mail is not None:
+        meeting_id = demo_invitations.schedule_meetings(
+            deps, mail.mailing, workshops(run), conference_id
+        )
     for cycle_id, municipality in workshops(run):
         run_workshop(run, cycle_id, municipality)
     agenda = hold_conference(run, conference_id)
-    if mail is not None:
-        deliver_invitations(run, mail)
+    if mail is not None and meeting_id is not None:
+        deliver_invitations(run, mail, meeting_id)
     formed = form_groups(run, conference_id, agenda)
     drafted = [
         d
@@ -394,14 +399,31 @@ def run_demo(
     print_overview(deps, console, round_label)
 
 
-def register_participants(run: DemoRun) -> None:
-    """Import the sample registry and confirm the consent of those invited by consent."""
+def register_participants(run: DemoRun, mail: DemoMail | None = None) -> None:
+    """Import the sample registry and confirm the consent of those invited by consent.
+
+    With ``mail``, consent goes through the double opt-in (confirmation mails,
+    signed links); without, it is recorded directly.
+    """
     rows = [
-        (line, {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b})
+        (
+            line,
+            {
+                "name": n,
+                "email": e,
+                "municipality": m,
+                "roles": r,
+                "bodies": b,
+                "language": demo_invitations.LANGUAGES.get(e, ""),
+            },
+        )
         for line, (n, e, m, r, b) in enumerate(PEOPLE, start=2)
     ]
     report = participants.import_participants(run.deps, rows)
-    confirmed = confirm_consent(run, {email for _, email, _, _, _ in PEOPLE})
+    if mail is not None:
+        confirmed = demo_invitations.opt_in(run.deps, mail.mailing)
+    else:
+        confirmed = confirm_consent(run, {email for _, email, _, _, _ in PEOPLE})
     run.say(
         f"{report.imported} Personen im Verzeichnis "
         f"({report.imported - confirmed} aus Gremien, {confirmed} mit Einwilligung)"
@@ -427,16 +449,18 @@ def confirm_consent(run: DemoRun, emails: set[str]) -> int:
     return confirmed
 
 
-def deliver_invitations(run: DemoRun, mail: DemoMail) -> None:
-    """Render the pending invitations into the outbox and deliver them to a local mail sink."""
-    queued = notifications.render_pending(run.deps, mail.renderer, mail.sender)
+def deliver_invitations(run: DemoRun, mail: DemoMail, conference_meeting: int) -> None:
+    """Render the pending invitations, play some answers, deliver all to a local mail sink."""
+    queued = notifications.render_pending(run.deps, mail.mailing)
+    run.say(demo_invitations.answer_conference(run.deps, mail.mailing, conference_meeting))
+    queued = outbox.overview(run.deps).counts.get("queued", queued)
     config = SmtpConfig(
         host="127.0.0.1",
         port=free_port("127.0.0.1"),
         security="none",
         username="",
         password="",
-        sender=mail.sender,
+        sender=mail.mailing.sender,
         rate_per_minute=SINK_RATE_PER_MINUTE,
         timeout_seconds=10,
     )
@@ -448,8 +472,8 @@ def deliver_invitations(run: DemoRun, mail: DemoMail) -> None:
             "angenommen (Details: deliberation outbox status)."
         )
     run.say(
-        f"{summary.sent} Einladungen an die lokale Mail-Senke zugestellt: {mail.folder}/ "
-        "(.eml, mit jedem Mailprogramm zu öffnen)"
+        f"{summary.sent} E-Mails (Bestätigungen, Einladungen mit Kalendereintrag) an die "
+        f"lokale Mail-Senke zugestellt: {mail.folder}/ (.eml, mit jedem Mailprogramm zu öffnen)"
     )
 
 

@@ -15,13 +15,13 @@ from datetime import timedelta
 from deliberation.domain.errors import LinkInvalid
 from deliberation.domain.participants import LegalBasis, Participant
 from deliberation.service_layer import outbox
-from deliberation.service_layer.participants import remove_participant
 from deliberation.service_layer.messages import (
     CONFIRM,
     UNSUBSCRIBE,
     person_token,
     personal_message,
 )
+from deliberation.service_layer.participants import remove_participant
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 CONFIRMATION = "consent/confirmation"

@@ -141,14 +141,14 @@ def invite_people(
     mailing: Mailing,
     meeting: Meeting,
     people: Iterable[Participant],
-    audience: Audience = Audience(),
+    audience: Audience | None = None,
 ) -> InviteReport:
     """Record an invitation and queue its message for each new person (in ``uow``)."""
     assert meeting.id is not None
     invited_ids = {i.participant_id for i in uow.repo.invitations(meeting_id=meeting.id)}
     invited = without_consent = already = 0
     for person in people:
-        if not audience.includes(person):
+        if audience is not None and not audience.includes(person):
             continue
         if person.id in invited_ids:
             already += 1

@@ -39,7 +39,9 @@ def personal_message(
     entry: CalendarEntry | None = None,
 ) -> OutboxMessage:
     """The message ``template`` for ``person``, ready for the outbox."""
-    unsubscribe = unsubscribe_url(mailing, person) if person.legal_basis == LegalBasis.CONSENT else ""
+    unsubscribe = ""
+    if person.legal_basis == LegalBasis.CONSENT:
+        unsubscribe = unsubscribe_url(mailing, person)
     content = mailing.renderer.render_mail(
         template,
         person.language,

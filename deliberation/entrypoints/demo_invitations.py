@@ -1,0 +1,106 @@
+"""The demo's invitations: languages, double opt-in, meetings, and a few answers.
+
+Everything goes through the real use cases; where a participant would click a
+link in an email, the demo signs the same link and hands it to the use case
+that the web page (``deliberation serve``) calls.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from deliberation.domain.invitations import Response
+from deliberation.service_layer import consent, meetings
+from deliberation.service_layer.messages import CONFIRM, RSVP
+from deliberation.service_layer.ports import Dependencies, Mailing
+
+#: Preferred languages in the sample registry (everyone else: German).
+LANGUAGES = {
+    "murat.celik@example.org": "tr",
+    "elif.sahin@example.org": "tr",
+    "samira.nasser@example.org": "ar",
+    "abdullah.rezai@example.org": "ar",
+    "oksana.lysenko@example.org": "uk",
+    "daria.kowalczyk@example.org": "en",
+}
+#: Never clicks the confirmation link: gets no invitation.
+HESITANT = "hamid.karimi@example.org"
+CONFERENCE_SEATS = 6
+#: (email, answer) to the conference, in this order: the last "yes" waits for a seat
+#: until the "no" after it frees one.
+ANSWERS = (
+    ("heike.brandes@example.org", Response.YES),
+    ("murat.celik@example.org", Response.YES),
+    ("ingrid.lueders@example.org", Response.YES),
+    ("samira.nasser@example.org", Response.YES),
+    ("oksana.lysenko@example.org", Response.YES),
+    ("kerstin.bode@example.org", Response.YES),
+    ("elif.sahin@example.org", Response.YES),
+    ("daria.kowalczyk@example.org", Response.MAYBE),
+    ("ingrid.lueders@example.org", Response.NO),
+)
+
+
+def opt_in(deps: Dependencies, mailing: Mailing) -> int:
+    """Ask everyone by consent to confirm, and confirm for all but one; returns the confirmed."""
+    consent.request_confirmations(deps, mailing)
+    confirmed = 0
+    with deps.unit_of_work() as uow:
+        people = [
+            (p.id, p.email)
+            for p in uow.repo.participants()
+            if p.consent_requested_at is not None and p.email != HESITANT
+        ]
+    for person_id, email in people:
+        assert person_id is not None
+        token = mailing.links.url(CONFIRM, [person_id, email]).rpartition("/")[2]
+        consent.confirm(deps, mailing, token)
+        confirmed += 1
+    return confirmed
+
+
+def schedule_meetings(
+    deps: Dependencies, mailing: Mailing, workshops: list[tuple[int, str]], conference_id: int
+) -> int:
+    """A workshop evening per municipality and the conference day; returns the conference's."""
+    zone = ZoneInfo(deps.timezone)
+    first = deps.today() + timedelta(days=21)
+    domain = mailing.sender.rpartition("@")[2]
+    for offset, (cycle_id, municipality) in enumerate(workshops):
+        day = first + timedelta(days=2 * offset)
+        plan = meetings.MeetingPlan(
+            f"Zukunftswerkstatt {municipality}",
+            datetime.combine(day, time(18, 0), zone),
+            f"Rathaus {municipality.removeprefix('Stadt ')}, Ratssaal",
+            duration_minutes=180,
+            cycle_id=cycle_id,
+        )
+        meetings.schedule(deps, plan, domain)
+    conference_day = first + timedelta(days=42)
+    plan = meetings.MeetingPlan(
+        "Integrationskonferenz",
+        datetime.combine(conference_day, time(10, 0), zone),
+        "Kreishaus Peine, Großer Sitzungssaal",
+        duration_minutes=360,
+        cycle_id=conference_id,
+        capacity=CONFERENCE_SEATS,
+    )
+    return meetings.schedule(deps, plan, domain)
+
+
+def answer_conference(deps: Dependencies, mailing: Mailing, meeting_id: int) -> str:
+    """Play the sample answers through the answer links; returns a German summary."""
+    with deps.unit_of_work() as uow:
+        ids = {p.email: p.id for p in uow.repo.participants()}
+    for email, response in ANSWERS:
+        person_id = ids[email]
+        assert person_id is not None
+        url = mailing.links.url(RSVP, [person_id, email, meeting_id])
+        meetings.respond(deps, mailing, url.rpartition("/")[2], response)
+    view = meetings.answers(deps, meeting_id)
+    return (
+        f"Antworten zur Integrationskonferenz ({view.capacity} Plätze): "
+        f"Zusagen {view.counts['yes']}, Absagen {view.counts['no']}, "
+        f"vielleicht {view.counts['maybe']}, Warteliste {view.waiting}"
+    )
