@@ -132,3 +132,11 @@ def _date_long(context: Context, moment: datetime) -> str:
 def _time_short(context: Context, moment: datetime) -> str:
     local, language = _local(context, moment)
     return str(format_time(local, "short", tzinfo=local.tzinfo, locale=language))
+
+
+def format_when(moment: datetime, language: str, timezone: str) -> str:
+    """Date and time of ``moment`` in ``language``, e.g. "Donnerstag, 4. März 2027, 18:00"."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    day = format_date(local.date(), "full", locale=language)
+    hour = format_time(local, "short", tzinfo=local.tzinfo, locale=language)
+    return f"{day}, {hour}"

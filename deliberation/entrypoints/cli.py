@@ -24,6 +24,7 @@ from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import (
     argparse_de,
     commands,
+    invitation_commands,
     outbox_commands,
     participant_commands,
 )
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     _demo(commands_)
     _participant(commands_)
     _outbox(commands_)
+    invitation_commands.add_commands(commands_, _command, _family)
     return parser
 
 

@@ -1,0 +1,276 @@
+"""CLI of meetings, invitations, consent and the link endpoint.
+
+``deliberation meeting …`` (schedule, invite an audience, move, cancel, see
+the answers), ``deliberation consent …`` (ask for confirmation, remove
+unconfirmed addresses) and ``deliberation serve`` (the pages behind the links
+in emails). ``add_commands`` registers them with the main parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+
+from deliberation.adapters.templates import format_when
+from deliberation.bootstrap import Application
+from deliberation.domain.errors import DeliberationError
+from deliberation.domain.invitations import Audience
+from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
+from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.web import LinkApp
+from deliberation.service_layer import consent, meetings
+
+Handler = Callable[[argparse.Namespace, Console], int]
+Command = Callable[..., argparse.ArgumentParser]
+Family = Callable[..., Any]
+STATUS_TITLES = {"planned": "geplant", "cancelled": "abgesagt"}
+
+
+def parse_moment(value: str) -> datetime:
+    """"TT.MM.JJJJ HH:MM" or "JJJJ-MM-TTTHH:MM" as wall-clock time (zone added later)."""
+    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(value.strip(), pattern)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"{value!r} ist kein Zeitpunkt (TT.MM.JJJJ HH:MM, z. B. 04.03.2027 18:00)"
+    )
+
+
+def _local(app: Application, moment: datetime) -> datetime:
+    return moment.replace(tzinfo=ZoneInfo(app.settings.county.timezone))
+
+
+def _when(app: Application, moment: datetime) -> str:
+    return format_when(moment, "de", app.settings.county.timezone)
+
+
+def meeting_schedule(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        plan = meetings.MeetingPlan(
+            args.title,
+            _local(app, args.at),
+            args.location,
+            args.minutes,
+            args.body,
+            args.cycle,
+            args.capacity,
+        )
+        domain = app.settings.smtp.sender.rpartition("@")[2]
+        meeting_id = meetings.schedule(app.deps, plan, domain)
+        when = _when(app, plan.starts_at)
+    console.print(f"Termin {meeting_id} angelegt: {args.title}, {when}, {args.location}",
+                  highlight=False)
+    return 0
+
+
+def meeting_list(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        rows = [
+            (str(i), title, _when(app, start), place, STATUS_TITLES.get(status, status), str(n))
+            for i, title, start, place, status, n in meetings.list_meetings(app.deps)
+        ]
+    columns = ["ID", "Titel", "Beginn", "Ort", "Stand", "Eingeladen"]
+    console.print(table(f"Termine ({len(rows)})", columns, rows))
+    return 0
+
+
+def meeting_invite(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        audience = _audience(app, args)
+        report = meetings.invite(app.deps, app.mailing(), args.meeting, audience)
+    console.print(
+        f"{report.invited} Einladung(en) in den Postausgang gelegt; "
+        f"{report.without_consent} Person(en) ohne bestätigte Einwilligung übergangen, "
+        f"{report.already_invited} bereits eingeladen. Versand: deliberation outbox send",
+        highlight=False,
+    )
+    return 0
+
+
+def _audience(app: Application, args: argparse.Namespace) -> Audience:
+    bodies = set()
+    known_bodies = {b.key: b for b in app.settings.bodies}
+    for value in args.body or []:
+        found = [b.key for b in app.settings.bodies if value.casefold() in
+                 (b.key.casefold(), b.name.casefold())]
+        if not found:
+            raise DeliberationError(
+                f'Das Gremium "{value}" ist unbekannt (bekannt: {", ".join(known_bodies)}).'
+            )
+        bodies.add(found[0])
+    roles = set()
+    for value in args.role or []:
+        role = parse_role(value)
+        if role is None:
+            known = ", ".join(ROLE_TITLES.values())
+            raise DeliberationError(f'Die Rolle "{value}" ist unbekannt (bekannt: {known}).')
+        roles.add(role.value)
+    languages = set()
+    for value in args.language or []:
+        language = parse_language(value)
+        if language is None:
+            known = ", ".join(LANGUAGES)
+            raise DeliberationError(f'Die Sprache "{value}" ist unbekannt (erlaubt: {known}).')
+        languages.add(language)
+    municipalities = {app.settings.municipality(v).key for v in args.municipality or []}
+    return Audience(frozenset(bodies), frozenset(roles), frozenset(municipalities),
+                    frozenset(languages))
+
+
+def meeting_move(args: argparse.Namespace, console: Console) -> int:
+    if args.at is None and args.location is None:
+        raise DeliberationError("Bitte --at und/oder --location angeben.")
+    with opened(args) as app:
+        starts_at = None if args.at is None else _local(app, args.at)
+        queued = meetings.move(app.deps, app.mailing(), args.meeting, starts_at, args.location)
+    if queued == 0:
+        console.print("Zeit und Ort sind unverändert; keine Nachricht verschickt.")
+    else:
+        console.print(f"Termin {args.meeting} geändert; {queued} Aktualisierung(en) "
+                      "mit Kalendereintrag im Postausgang.", highlight=False)
+    return 0
+
+
+def meeting_cancel(args: argparse.Namespace, console: Console) -> int:
+    if not args.yes:
+        raise DeliberationError("Absagen bitte mit --yes bestätigen.")
+    with opened(args) as app:
+        queued = meetings.cancel(app.deps, app.mailing(), args.meeting)
+    console.print(f"Termin {args.meeting} abgesagt; {queued} Absage(n) im Postausgang.",
+                  highlight=False)
+    return 0
+
+
+def meeting_answers(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        view = meetings.answers(app.deps, args.meeting)
+        when = _when(app, view.starts_at)
+    seats = "unbegrenzt" if view.capacity is None else str(view.capacity)
+    console.print(
+        f"{view.title}, {when}, {view.location} ({STATUS_TITLES.get(view.status, view.status)}, "
+        f"Plätze: {seats}, Änderungsstand {view.sequence})",
+        highlight=False,
+    )
+    counts = view.counts
+    console.print(
+        f"Zusagen {counts['yes']} (davon Warteliste {view.waiting}), Absagen {counts['no']}, "
+        f"vielleicht {counts['maybe']}, ohne Antwort {counts['pending']}",
+        highlight=False,
+    )
+    rows = [
+        (r.name, r.email, r.response, str(r.waiting) if r.waiting else "—") for r in view.rows
+    ]
+    console.print(table("Antworten", ["Name", "E-Mail", "Antwort", "Warteliste"], rows))
+    return 0
+
+
+def consent_request(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        asked = consent.request_confirmations(app.deps, app.mailing())
+    console.print(f"{asked} Bitte(n) um Bestätigung in den Postausgang gelegt "
+                  "(Versand: deliberation outbox send).", highlight=False)
+    return 0
+
+
+def consent_purge(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        days = args.days or app.settings.invitations.remove_unconfirmed_after_days
+        removed = consent.remove_unconfirmed(app.deps, timedelta(days=days))
+    console.print(f"{len(removed)} unbestätigte Adresse(n) gelöscht (gefragt vor mehr als "
+                  f"{days} Tagen).", highlight=False)
+    return 0
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Log requests without the path: it carries a personal token."""
+        del format, args
+
+
+def serve(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        web = LinkApp(app.deps, app.mailing(), app.settings.county.name)
+        with make_server(args.host, args.port, web, handler_class=_QuietHandler) as server:
+            console.print(
+                f"Seiten für Bestätigen, Abmelden und Zu-/Absagen auf http://{args.host}:"
+                f"{args.port}/ (Links in E-Mails: {app.settings.invitations.base_url}); "
+                "beenden mit Strg+C.",
+                highlight=False,
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve_forever()
+    console.print("Beendet.")
+    return 0
+
+
+def add_commands(group: Any, command: Command, family: Family) -> None:
+    """Register ``meeting``, ``consent`` and ``serve`` with the main parser."""
+    _meeting(group, command, family)
+    _consent(group, command, family)
+    served = command(
+        group,
+        "serve",
+        "Webseiten hinter den Links in E-Mails anbieten (Einwilligung bestätigen, abmelden, "
+        "zu- oder absagen); Adresse für Links: [invitations] base_url",
+        serve,
+    )
+    served.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
+    served.add_argument("--port", type=int, default=8080, help="Port (Standard: 8080)")
+
+
+def _meeting(group: Any, command: Command, family: Family) -> None:
+    sub = family(group, "meeting", "Termine: anlegen, einladen, verschieben, absagen, Antworten")
+    scheduled = command(sub, "schedule", "einen Termin anlegen", meeting_schedule)
+    scheduled.add_argument("title", metavar="TITEL", help="z. B. 'Sitzung der Kommission'")
+    scheduled.add_argument("--at", type=parse_moment, required=True,
+                           help="Beginn, TT.MM.JJJJ HH:MM (Ortszeit)")
+    scheduled.add_argument("--location", required=True, help="Ort, z. B. 'Kreishaus Peine'")
+    scheduled.add_argument("--minutes", type=int, default=120, help="Dauer (Standard: 120)")
+    scheduled.add_argument("--body", help="Gremium (Schlüssel aus config.toml)")
+    scheduled.add_argument("--cycle", type=int, help="zugehöriger Zyklus (ID)")
+    scheduled.add_argument("--capacity", type=int, help="Plätze; weitere Zusagen: Warteliste")
+    command(sub, "list", "Termine auflisten", meeting_list)
+    invited = command(
+        sub, "invite",
+        "Personen einladen (je eine eigene E-Mail mit Kalendereintrag); ohne Auswahl: alle. "
+        "Wiederholbare Angaben gelten als „oder“, verschiedene als „und“",
+        meeting_invite,
+    )
+    invited.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
+    invited.add_argument("--body", action="append", help="Mitglieder dieses Gremiums")
+    invited.add_argument("--role", action="append", help="Rolle, z. B. Verein oder Verwaltung")
+    invited.add_argument("--municipality", action="append", help="Gemeinde (Schlüssel/Name)")
+    invited.add_argument("--language", action="append", help="Sprache, z. B. tr oder Arabisch")
+    moved = command(sub, "move", "Zeit und/oder Ort ändern; Eingeladene erhalten die "
+                    "Änderung für ihren Kalender", meeting_move)
+    moved.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
+    moved.add_argument("--at", type=parse_moment, help="neuer Beginn, TT.MM.JJJJ HH:MM")
+    moved.add_argument("--location", help="neuer Ort")
+    cancelled = command(sub, "cancel", "Termin absagen; Eingeladene erhalten die Absage",
+                        meeting_cancel)
+    cancelled.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
+    cancelled.add_argument("--yes", action="store_true", help="Absage bestätigen")
+    answered = command(sub, "answers", "Zu- und Absagen eines Termins, mit Warteliste",
+                       meeting_answers)
+    answered.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
+
+
+def _consent(group: Any, command: Command, family: Family) -> None:
+    sub = family(group, "consent", "Einwilligungen: Bestätigung erbitten, Unbestätigte löschen")
+    command(sub, "request", "alle noch nicht Gefragten per E-Mail um Bestätigung bitten "
+            "(Double-Opt-in)", consent_request)
+    purged = command(sub, "purge", "Personen löschen, die ihre Einwilligung nicht bestätigt "
+                     "haben", consent_purge)
+    purged.add_argument("--days", type=int,
+                        help="gefragt vor mehr als so vielen Tagen (Standard: "
+                        "[invitations] remove_unconfirmed_after_days)")
