@@ -42,15 +42,18 @@ class Application:
 
     def mailing(self) -> Mailing:
         """Rendering, calendar entries and signed links for messages to participants."""
-        return build_mailing(self.settings, self.templates)
+        return build_mailing(self.settings, self.templates, self.deps.clock)
 
 
-def build_mailing(settings: Settings, templates: TemplateCatalog) -> Mailing:
+def build_mailing(
+    settings: Settings, templates: TemplateCatalog, clock: Callable[[], datetime] = utc_now
+) -> Mailing:
     links = settings.invitations
+    secret = secret_from(links.secret_env, links.secret_file)
     return Mailing(
         renderer=templates,
         calendar=write_calendar,
-        links=SignedLinks(links.base_url, secret_from(links.secret_env, links.secret_file)),
+        links=SignedLinks(links.base_url, secret, clock),
         sender=settings.smtp.sender,
         confirm_valid=timedelta(days=links.confirm_valid_days),
         answer_valid=timedelta(days=links.answer_valid_days),

@@ -56,6 +56,12 @@ def _unmap_domain_after_test() -> Iterator[None]:
     orm.clear_mappers()
 
 
+@pytest.fixture(autouse=True)
+def _link_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign links with a fixed test secret instead of creating data/link-secret in the repo."""
+    monkeypatch.setenv("DELIBERATION_LINK_SECRET", "test-secret-for-signed-links-only")
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT

@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from deliberation.domain.errors import ConfigError, LinkInvalid
 
@@ -23,14 +23,19 @@ Payload = Sequence[int | str]
 
 
 class SignedLinks:
-    def __init__(self, base_url: str, secret: Callable[[], str]) -> None:
+    def __init__(
+        self, base_url: str, secret: Callable[[], str], clock: Callable[[], datetime]
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._secret = secret
+        self._signer = _signer_on(clock)
         self._serializers: dict[str, URLSafeTimedSerializer] = {}
 
     def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
         if purpose not in self._serializers:
-            self._serializers[purpose] = URLSafeTimedSerializer(self._secret(), salt=purpose)
+            self._serializers[purpose] = URLSafeTimedSerializer(
+                self._secret(), salt=purpose, signer=self._signer
+            )
         return self._serializers[purpose]
 
     def url(self, purpose: str, payload: Payload) -> str:
@@ -55,6 +60,16 @@ class SignedLinks:
         if not isinstance(payload, list):
             raise LinkInvalid("Der Link ist ungültig.")
         return payload
+
+
+def _signer_on(clock: Callable[[], datetime]) -> type[TimestampSigner]:
+    """A signer that takes the time from the application's clock (simulated in tests)."""
+
+    class ClockSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock().timestamp())
+
+    return ClockSigner
 
 
 def secret_from(env_name: str, file: Path) -> Callable[[], str]:

@@ -269,7 +269,7 @@ def demo(args: argparse.Namespace, console: Console) -> int:
 def _demo_mailing(app: Application, folder: Path) -> Mailing:
     """The demo signs its links with a secret of its own, kept beside its database."""
     links = replace(app.settings.invitations, secret_file=folder / DEMO_LINK_SECRET)
-    return build_mailing(replace(app.settings, invitations=links), app.templates)
+    return build_mailing(replace(app.settings, invitations=links), app.templates, app.deps.clock)
 
 
 def _fresh_demo_database(folder: Path) -> Path:

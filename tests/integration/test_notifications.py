@@ -79,7 +79,7 @@ def test_pending_invitations_become_one_message_per_eligible_recipient(
     invite(walker)
     assert statuses(app) == ["pending"] * 3
 
-    queued = render_pending(app.deps, app.templates, SENDER)
+    queued = render_pending(app.deps, app.mailing())
 
     # Stadt Peine: Brandes (duty), Çelik (confirmed); Nina's consent is unconfirmed.
     # Edemissen: Lüders. Conference: everyone but Nina.
@@ -119,7 +119,7 @@ def test_pending_invitations_become_one_message_per_eligible_recipient(
     workshop = next(m for m in messages if m.subject.endswith("Edemissen"))
     assert "Zukunftswerkstatt in Edemissen" in parsed(workshop).get_content()
 
-    assert render_pending(app.deps, app.templates, SENDER) == 0
+    assert render_pending(app.deps, app.mailing()) == 0
     assert len(outbox(app)) == 7
 
 
@@ -140,11 +140,11 @@ def test_a_template_that_cannot_be_rendered_queues_nothing(
 
     failing = r"integration_conference/invitation\.de\.txt\.j2"
     with pytest.raises(TemplateRenderError, match=failing):
-        render_pending(app.deps, broken, SENDER)
+        render_pending(app.deps, dataclasses.replace(app.mailing(), renderer=broken))
 
     assert outbox(app) == []
     assert statuses(app) == ["pending"] * 3
-    assert render_pending(app.deps, app.templates, SENDER) == 7
+    assert render_pending(app.deps, app.mailing()) == 7
 
 
 def test_a_missing_template_is_reported_and_nothing_is_queued(
@@ -154,7 +154,7 @@ def test_a_missing_template_is_reported_and_nothing_is_queued(
     invite(walker)
 
     with pytest.raises(TemplateRenderError, match="fehlt"):
-        render_pending(app.deps, TemplateCatalog(tmp_path), SENDER)
+        render_pending(app.deps, dataclasses.replace(app.mailing(), renderer=TemplateCatalog(tmp_path)))
 
     assert outbox(app) == []
     assert statuses(app) == ["pending"] * 3
@@ -162,5 +162,5 @@ def test_a_missing_template_is_reported_and_nothing_is_queued(
 
 def test_without_pending_notifications_nothing_is_queued(app: Application) -> None:
     register(app)
-    assert render_pending(app.deps, app.templates, SENDER) == 0
+    assert render_pending(app.deps, app.mailing()) == 0
     assert outbox(app) == []

@@ -1,0 +1,118 @@
+"""The translated mail templates: complete, strict, escaped, right-to-left where needed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from deliberation.adapters.templates import TemplateCatalog
+from deliberation.domain.errors import TemplateRenderError
+from deliberation.domain.participants import LANGUAGES
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+MAILS = (
+    "invitation/meeting",
+    "invitation/cancellation",
+    "invitation/waitlist_promoted",
+    "consent/confirmation",
+)
+STARTS = datetime(2027, 3, 4, 17, 0, tzinfo=UTC)  # 18:00 in Peine
+
+
+def context(title: str = "Sitzung der Kommission") -> dict[str, object]:
+    meeting = SimpleNamespace(title=title, starts_at=STARTS, location="Kreishaus Peine")
+    return {
+        "meeting": meeting,
+        "changed": False,
+        "answer": {"yes": "https://x/rsvp/t?answer=yes", "no": "https://x/rsvp/t?answer=no",
+                   "maybe": "https://x/rsvp/t?answer=maybe"},
+        "person": SimpleNamespace(name="Elif Şahin"),
+        "county": "Landkreis Peine",
+        "organiser": "Referat für Migration und Teilhabe",
+        "unsubscribe_url": "https://x/unsubscribe/t",
+        "confirm_url": "https://x/confirm/t",
+        "valid_until": STARTS,
+    }
+
+
+@pytest.fixture
+def catalog() -> TemplateCatalog:
+    return TemplateCatalog(TEMPLATES)
+
+
+@pytest.mark.parametrize("name", MAILS)
+def test_every_language_has_every_template(name: str) -> None:
+    missing = [
+        f"{name}.{language}.{part}.j2"
+        for language in LANGUAGES
+        for part in ("txt", "html")
+        if not (TEMPLATES / f"{name}.{language}.{part}.j2").is_file()
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize("name", MAILS)
+def test_rendering_with_a_missing_variable_fails(
+    catalog: TemplateCatalog, name: str, language: str
+) -> None:
+    complete = context()
+    catalog.render_mail(name, language, complete)  # renders with everything given
+    for key in ("person", "county", "organiser"):
+        incomplete = {k: v for k, v in complete.items() if k != key}
+        with pytest.raises(TemplateRenderError, match=rf"{name}\.{language}\.txt\.j2"):
+            catalog.render_mail(name, language, incomplete)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_html_is_autoescaped_and_text_is_not(catalog: TemplateCatalog, language: str) -> None:
+    mail = catalog.render_mail("invitation/meeting", language, context("<b>AG</b> & Co"))
+
+    assert mail.html is not None
+    assert "&lt;b&gt;AG&lt;/b&gt; &amp; Co" in mail.html
+    assert "<b>AG</b>" not in mail.html
+    assert "<b>AG</b> & Co" in mail.text
+    assert "https://x/unsubscribe/t" in mail.text and 'href="https://x/unsubscribe/t"' in mail.html
+
+
+def test_arabic_is_laid_out_right_to_left(catalog: TemplateCatalog) -> None:
+    arabic = catalog.render_mail("invitation/meeting", "ar", context())
+    german = catalog.render_mail("invitation/meeting", "de", context())
+
+    assert arabic.html is not None and german.html is not None
+    assert '<html lang="ar" dir="rtl">' in arabic.html
+    assert "text-align:right" in arabic.html
+    assert '<html lang="de" dir="ltr">' in german.html
+    assert arabic.subject == "دعوة: Sitzung der Kommission"
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "date", "time"),
+    [
+        ("de", "Einladung: Sitzung der Kommission", "Donnerstag, 4. März 2027", "18:00 Uhr"),
+        ("en", "Invitation: Sitzung der Kommission", "Thursday, March 4, 2027", "6:00\u202fPM"),
+        ("tr", "Davet: Sitzung der Kommission", "4 Mart 2027 Perşembe", "18:00"),
+        ("uk", "Запрошення: Sitzung der Kommission", "четвер, 4 березня 2027", "18:00"),
+    ],
+)
+def test_subject_and_dates_are_in_the_recipients_language(
+    catalog: TemplateCatalog, language: str, subject: str, date: str, time: str
+) -> None:
+    mail = catalog.render_mail("invitation/meeting", language, context())
+
+    assert mail.subject == subject
+    assert date in mail.text
+    assert time in mail.text
+    assert not mail.text.startswith(subject)  # the first line became the subject
+
+
+def test_a_language_without_templates_falls_back_to_german(tmp_path: Path) -> None:
+    (tmp_path / "note.de.txt.j2").write_text("Hinweis\n\nGuten Tag {{ person.name }}\n")
+    catalog = TemplateCatalog(tmp_path)
+
+    mail = catalog.render_mail("note", "uk", context())
+
+    assert (mail.subject, mail.text, mail.html) == ("Hinweis", "Guten Tag Elif Şahin\n", None)
