@@ -107,6 +107,8 @@ def test_export_contains_everything_stored_about_the_person(
         "consent_requested_at": None,
         "consent_confirmed_at": None,
         "created_at": app.deps.clock().isoformat(),
+        "consent_withdrawn_at": None,
+        "invitations": [],
     }
 
 
