@@ -184,7 +184,11 @@ def consent_request(args: argparse.Namespace, console: Console) -> int:
 
 def consent_purge(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        days = args.days or app.settings.invitations.remove_unconfirmed_after_days
+        days = args.days
+        if days is None:
+            days = app.settings.invitations.remove_unconfirmed_after_days
+        if days < 0:
+            raise DeliberationError("--days darf nicht negativ sein.")
         removed = consent.remove_unconfirmed(app.deps, timedelta(days=days))
     console.print(f"{len(removed)} unbestätigte Adresse(n) gelöscht (gefragt vor mehr als "
                   f"{days} Tagen).", highlight=False)

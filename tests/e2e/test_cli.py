@@ -183,20 +183,29 @@ def test_demo_runs_twice_from_a_clean_folder(data_folder: Path) -> None:
         assert municipality in out
     assert "Abgelehnt" in out or "abgelehnt" in out
 
-    # The invitations went out for real, into the local mail sink; the second run
+    # The mails went out for real, into the local mail sink; the second run
     # replaced the first run's mails instead of adding to them.
-    delivered = re.search(r"✓ (\d+) Einladungen an die lokale Mail-Senke zugestellt", out)
+    delivered = re.search(r"✓ (\d+) E-Mails \(Bestätigungen, Einladungen mit", out)
     assert delivered is not None, out
     mails = sorted((data_folder / "demo" / "mails").iterdir())
     assert mails and all(path.suffix == ".eml" for path in mails)
     assert len(mails) == int(delivered.group(1))
     message_ids = set()
+    invitations: dict[str, str] = {}
     for path in mails:
         mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         assert mail["Message-ID"], path
-        assert mail["Subject"].startswith("Einladung zur ")
         message_ids.add(mail["Message-ID"])
+        types = {part.get_content_type() for part in mail.walk()}
+        if "text/calendar" in types:
+            assert {"text/plain", "text/html"} <= types
+            invitations[mail["To"]] = mail["Subject"]
     assert len(message_ids) == len(mails)
+    # Multipart invitations with calendar entries, in the recipients' languages.
+    assert invitations["heike.brandes@example.org"].startswith("Einladung: ")
+    assert invitations["murat.celik@example.org"].startswith("Davet: ")
+    assert invitations["oksana.lysenko@example.org"].startswith("Запрошення: ")
+    assert "hamid.karimi@example.org" not in invitations  # never confirmed his consent
 
 
 def test_demo_refuses_a_mails_folder_with_other_files(
