@@ -26,8 +26,9 @@ def write_calendar(entry: CalendarEntry) -> str:
     calendar.add("method", entry.method)
     year = entry.starts_at.astimezone(zone).year
     calendar.add_component(
-        Timezone.from_tzid(entry.timezone, first_date=date(year - 1, 1, 1),
-                           last_date=date(year + 2, 1, 1))
+        Timezone.from_tzid(
+            entry.timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
+        )
     )
     calendar.add_component(_event(entry, zone))
     return str(calendar.to_ical().decode("utf-8"))

@@ -116,9 +116,7 @@ def waiting_position(invitation: Invitation, others: Iterable[Invitation]) -> in
         return 0
     mine = (invitation.responded_at or invitation.invited_at, invitation.id or 0)
     ahead = [
-        o
-        for o in others
-        if o.waitlisted and (o.responded_at or o.invited_at, o.id or 0) < mine
+        o for o in others if o.waitlisted and (o.responded_at or o.invited_at, o.id or 0) < mine
     ]
     return len(ahead) + 1
 

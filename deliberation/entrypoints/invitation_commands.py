@@ -35,7 +35,7 @@ STATUS_TITLES = {"planned": "geplant", "cancelled": "abgesagt"}
 
 
 def parse_moment(value: str) -> datetime:
-    """"TT.MM.JJJJ HH:MM" or "JJJJ-MM-TTTHH:MM" as wall-clock time (zone added later)."""
+    """ "TT.MM.JJJJ HH:MM" or "JJJJ-MM-TTTHH:MM" as wall-clock time (zone added later)."""
     for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
         try:
             return datetime.strptime(value.strip(), pattern)
@@ -68,8 +68,9 @@ def meeting_schedule(args: argparse.Namespace, console: Console) -> int:
         domain = app.settings.smtp.sender.rpartition("@")[2]
         meeting_id = meetings.schedule(app.deps, plan, domain)
         when = _when(app, plan.starts_at)
-    console.print(f"Termin {meeting_id} angelegt: {args.title}, {when}, {args.location}",
-                  highlight=False)
+    console.print(
+        f"Termin {meeting_id} angelegt: {args.title}, {when}, {args.location}", highlight=False
+    )
     return 0
 
 
@@ -101,8 +102,11 @@ def _audience(app: Application, args: argparse.Namespace) -> Audience:
     bodies = set()
     known_bodies = {b.key: b for b in app.settings.bodies}
     for value in args.body or []:
-        found = [b.key for b in app.settings.bodies if value.casefold() in
-                 (b.key.casefold(), b.name.casefold())]
+        found = [
+            b.key
+            for b in app.settings.bodies
+            if value.casefold() in (b.key.casefold(), b.name.casefold())
+        ]
         if not found:
             raise DeliberationError(
                 f'Das Gremium "{value}" ist unbekannt (bekannt: {", ".join(known_bodies)}).'
@@ -123,8 +127,9 @@ def _audience(app: Application, args: argparse.Namespace) -> Audience:
             raise DeliberationError(f'Die Sprache "{value}" ist unbekannt (erlaubt: {known}).')
         languages.add(language)
     municipalities = {app.settings.municipality(v).key for v in args.municipality or []}
-    return Audience(frozenset(bodies), frozenset(roles), frozenset(municipalities),
-                    frozenset(languages))
+    return Audience(
+        frozenset(bodies), frozenset(roles), frozenset(municipalities), frozenset(languages)
+    )
 
 
 def meeting_move(args: argparse.Namespace, console: Console) -> int:
@@ -136,8 +141,11 @@ def meeting_move(args: argparse.Namespace, console: Console) -> int:
     if queued == 0:
         console.print("Zeit und Ort sind unverändert; keine Nachricht verschickt.")
     else:
-        console.print(f"Termin {args.meeting} geändert; {queued} Aktualisierung(en) "
-                      "mit Kalendereintrag im Postausgang.", highlight=False)
+        console.print(
+            f"Termin {args.meeting} geändert; {queued} Aktualisierung(en) "
+            "mit Kalendereintrag im Postausgang.",
+            highlight=False,
+        )
     return 0
 
 
@@ -146,8 +154,9 @@ def meeting_cancel(args: argparse.Namespace, console: Console) -> int:
         raise DeliberationError("Absagen bitte mit --yes bestätigen.")
     with opened(args) as app:
         queued = meetings.cancel(app.deps, app.mailing(), args.meeting)
-    console.print(f"Termin {args.meeting} abgesagt; {queued} Absage(n) im Postausgang.",
-                  highlight=False)
+    console.print(
+        f"Termin {args.meeting} abgesagt; {queued} Absage(n) im Postausgang.", highlight=False
+    )
     return 0
 
 
@@ -167,9 +176,7 @@ def meeting_answers(args: argparse.Namespace, console: Console) -> int:
         f"vielleicht {counts['maybe']}, ohne Antwort {counts['pending']}",
         highlight=False,
     )
-    rows = [
-        (r.name, r.email, r.response, str(r.waiting) if r.waiting else "—") for r in view.rows
-    ]
+    rows = [(r.name, r.email, r.response, str(r.waiting) if r.waiting else "—") for r in view.rows]
     console.print(table("Antworten", ["Name", "E-Mail", "Antwort", "Warteliste"], rows))
     return 0
 
@@ -177,8 +184,11 @@ def meeting_answers(args: argparse.Namespace, console: Console) -> int:
 def consent_request(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         asked = consent.request_confirmations(app.deps, app.mailing())
-    console.print(f"{asked} Bitte(n) um Bestätigung in den Postausgang gelegt "
-                  "(Versand: deliberation outbox send).", highlight=False)
+    console.print(
+        f"{asked} Bitte(n) um Bestätigung in den Postausgang gelegt "
+        "(Versand: deliberation outbox send).",
+        highlight=False,
+    )
     return 0
 
 
@@ -190,8 +200,10 @@ def consent_purge(args: argparse.Namespace, console: Console) -> int:
         if days < 0:
             raise DeliberationError("--days darf nicht negativ sein.")
         removed = consent.remove_unconfirmed(app.deps, timedelta(days=days))
-    console.print(f"{len(removed)} unbestätigte Adresse(n) gelöscht (gefragt vor mehr als "
-                  f"{days} Tagen).", highlight=False)
+    console.print(
+        f"{len(removed)} unbestätigte Adresse(n) gelöscht (gefragt vor mehr als {days} Tagen).",
+        highlight=False,
+    )
     return 0
 
 
@@ -236,8 +248,9 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
     sub = family(group, "meeting", "Termine: anlegen, einladen, verschieben, absagen, Antworten")
     scheduled = command(sub, "schedule", "einen Termin anlegen", meeting_schedule)
     scheduled.add_argument("title", metavar="TITEL", help="z. B. 'Sitzung der Kommission'")
-    scheduled.add_argument("--at", type=parse_moment, required=True,
-                           help="Beginn, TT.MM.JJJJ HH:MM (Ortszeit)")
+    scheduled.add_argument(
+        "--at", type=parse_moment, required=True, help="Beginn, TT.MM.JJJJ HH:MM (Ortszeit)"
+    )
     scheduled.add_argument("--location", required=True, help="Ort, z. B. 'Kreishaus Peine'")
     scheduled.add_argument("--minutes", type=int, default=120, help="Dauer (Standard: 120)")
     scheduled.add_argument("--body", help="Gremium (Schlüssel aus config.toml)")
@@ -245,7 +258,8 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
     scheduled.add_argument("--capacity", type=int, help="Plätze; weitere Zusagen: Warteliste")
     command(sub, "list", "Termine auflisten", meeting_list)
     invited = command(
-        sub, "invite",
+        sub,
+        "invite",
         "Personen einladen (je eine eigene E-Mail mit Kalendereintrag); ohne Auswahl: alle. "
         "Wiederholbare Angaben gelten als „oder“, verschiedene als „und“",
         meeting_invite,
@@ -255,26 +269,40 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
     invited.add_argument("--role", action="append", help="Rolle, z. B. Verein oder Verwaltung")
     invited.add_argument("--municipality", action="append", help="Gemeinde (Schlüssel/Name)")
     invited.add_argument("--language", action="append", help="Sprache, z. B. tr oder Arabisch")
-    moved = command(sub, "move", "Zeit und/oder Ort ändern; Eingeladene erhalten die "
-                    "Änderung für ihren Kalender", meeting_move)
+    moved = command(
+        sub,
+        "move",
+        "Zeit und/oder Ort ändern; Eingeladene erhalten die Änderung für ihren Kalender",
+        meeting_move,
+    )
     moved.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
     moved.add_argument("--at", type=parse_moment, help="neuer Beginn, TT.MM.JJJJ HH:MM")
     moved.add_argument("--location", help="neuer Ort")
-    cancelled = command(sub, "cancel", "Termin absagen; Eingeladene erhalten die Absage",
-                        meeting_cancel)
+    cancelled = command(
+        sub, "cancel", "Termin absagen; Eingeladene erhalten die Absage", meeting_cancel
+    )
     cancelled.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
     cancelled.add_argument("--yes", action="store_true", help="Absage bestätigen")
-    answered = command(sub, "answers", "Zu- und Absagen eines Termins, mit Warteliste",
-                       meeting_answers)
+    answered = command(
+        sub, "answers", "Zu- und Absagen eines Termins, mit Warteliste", meeting_answers
+    )
     answered.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
 
 
 def _consent(group: Any, command: Command, family: Family) -> None:
     sub = family(group, "consent", "Einwilligungen: Bestätigung erbitten, Unbestätigte löschen")
-    command(sub, "request", "alle noch nicht Gefragten per E-Mail um Bestätigung bitten "
-            "(Double-Opt-in)", consent_request)
-    purged = command(sub, "purge", "Personen löschen, die ihre Einwilligung nicht bestätigt "
-                     "haben", consent_purge)
-    purged.add_argument("--days", type=int,
-                        help="gefragt vor mehr als so vielen Tagen (Standard: "
-                        "[invitations] remove_unconfirmed_after_days)")
+    command(
+        sub,
+        "request",
+        "alle noch nicht Gefragten per E-Mail um Bestätigung bitten (Double-Opt-in)",
+        consent_request,
+    )
+    purged = command(
+        sub, "purge", "Personen löschen, die ihre Einwilligung nicht bestätigt haben", consent_purge
+    )
+    purged.add_argument(
+        "--days",
+        type=int,
+        help="gefragt vor mehr als so vielen Tagen (Standard: "
+        "[invitations] remove_unconfirmed_after_days)",
+    )

@@ -85,8 +85,12 @@ class LinkApp:
             view = consent.show(self.deps, self.mailing, purpose, token)
             t = texts_for(view.language)
             ask = _p(t[f"{purpose}_ask"].format(name=html.escape(view.name), place=""))
-            return Page("200 OK", t[f"{purpose}_title"], ask + _button(t[f"{purpose}_button"]),
-                        view.language)
+            return Page(
+                "200 OK",
+                t[f"{purpose}_title"],
+                ask + _button(t[f"{purpose}_button"]),
+                view.language,
+            )
         if purpose == CONFIRM:
             view = consent.confirm(self.deps, self.mailing, token)
         else:
@@ -105,8 +109,11 @@ class LinkApp:
             except ValueError:
                 response = Response.PENDING
             if response == Response.PENDING:
-                return Page("400 Bad Request", "Antwort fehlt",
-                            _p("Bitte wählen Sie Ja, Nein oder Vielleicht."))
+                return Page(
+                    "400 Bad Request",
+                    "Antwort fehlt",
+                    _p("Bitte wählen Sie Ja, Nein oder Vielleicht."),
+                )
             view = meetings.respond(self.deps, self.mailing, token, response)
         t = texts_for(view.language)
         when = format_when(view.starts_at, view.language, self.deps.timezone)
@@ -118,8 +125,9 @@ class LinkApp:
             if not view.open:
                 return Page("200 OK", t["rsvp_title"], details + _p(t["closed"]), view.language)
             ask = _p(t["rsvp_ask"].format(name=html.escape(view.person_name), place=""))
-            return Page("200 OK", t["rsvp_title"],
-                        details + ask + _choices(t, chosen) , view.language)
+            return Page(
+                "200 OK", t["rsvp_title"], details + ask + _choices(t, chosen), view.language
+            )
         done = _p(t["rsvp_done"]) + _p(f"<strong>{html.escape(t[view.response])}</strong>")
         if view.waiting:
             done += _p(t["waiting"].format(name="", place=view.waiting))
@@ -155,7 +163,8 @@ def _choices(t: dict[str, str], chosen: str) -> str:
             f"{html.escape(t[value])}</label><br>"
         )
     return (
-        '<form method="post">' + "\n".join(options)
+        '<form method="post">'
+        + "\n".join(options)
         + f'<p><button type="submit" style="padding:10px 16px;">{html.escape(t["rsvp_button"])}'
         "</button></p></form>\n"
     )

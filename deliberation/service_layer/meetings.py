@@ -272,8 +272,14 @@ def list_meetings(deps: Dependencies) -> list[tuple[int, str, datetime, str, str
             assert meeting.id is not None
             invited = len(uow.repo.invitations(meeting_id=meeting.id))
             result.append(
-                (meeting.id, meeting.title, meeting.starts_at, meeting.location,
-                 meeting.status, invited)
+                (
+                    meeting.id,
+                    meeting.title,
+                    meeting.starts_at,
+                    meeting.location,
+                    meeting.status,
+                    invited,
+                )
             )
         return result
 

@@ -26,15 +26,17 @@ PEOPLE = [
 
 
 class _Silent(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         del format, args
 
 
 @pytest.fixture
 def site(app: Application) -> Iterator[tuple[str, Mailing]]:
     rows = [
-        (line, {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b,
-                "language": lang})
+        (
+            line,
+            {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b, "language": lang},
+        )
         for line, (n, e, m, r, b, lang) in enumerate(PEOPLE, start=2)
     ]
     participants.import_participants(app.deps, rows)
@@ -77,14 +79,17 @@ def test_confirming_consent_shows_a_button_and_only_the_post_confirms(
 ) -> None:
     base, mailing = site
     consent.request_confirmations(app.deps, mailing)
-    link = base + path(mailing, CONFIRM, [person_id(app, "samira.nasser@example.org"),
-                                          "samira.nasser@example.org"])
+    link = base + path(
+        mailing, CONFIRM, [person_id(app, "samira.nasser@example.org"), "samira.nasser@example.org"]
+    )
 
     status, page = fetch(link)
     assert status == 200
     assert '<html lang="ar" dir="rtl">' in page
     assert "Samira Nasser" in page and 'method="post"' in page
-    assert participants.export(app.deps, "samira.nasser@example.org")["consent_confirmed_at"] is None
+    assert (
+        participants.export(app.deps, "samira.nasser@example.org")["consent_confirmed_at"] is None
+    )
 
     status, page = fetch(link, b"")
     assert status == 200 and "شكرًا لكم" in page
@@ -112,13 +117,18 @@ def test_answering_an_invitation_through_the_page(
 ) -> None:
     base, mailing = site
     plan = meetings.MeetingPlan(
-        "Sitzung der Kommission", datetime(2026, 5, 7, 16, tzinfo=UTC), "Kreishaus Peine",
+        "Sitzung der Kommission",
+        datetime(2026, 5, 7, 16, tzinfo=UTC),
+        "Kreishaus Peine",
         capacity=1,
     )
     meeting_id = meetings.schedule(app.deps, plan, "landkreis-peine.de")
     meetings.invite(app.deps, mailing, meeting_id, Audience())
-    heike = base + path(mailing, RSVP, [person_id(app, "heike.brandes@example.org"),
-                                        "heike.brandes@example.org", meeting_id])
+    heike = base + path(
+        mailing,
+        RSVP,
+        [person_id(app, "heike.brandes@example.org"), "heike.brandes@example.org", meeting_id],
+    )
 
     status, page = fetch(heike + "?answer=yes")
     assert status == 200

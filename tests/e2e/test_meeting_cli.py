@@ -43,8 +43,16 @@ def test_schedule_invite_move_answers_and_cancel_through_the_cli(
     out = ok(capsys, "consent", "request")
     assert "1 Bitte(n) um Bestätigung" in out
     out = ok(
-        capsys, "meeting", "schedule", "Sitzung der Kommission", "--at", "16.04.2030 18:00",
-        "--location", "Kreishaus Peine", "--capacity", "10",
+        capsys,
+        "meeting",
+        "schedule",
+        "Sitzung der Kommission",
+        "--at",
+        "16.04.2030 18:00",
+        "--location",
+        "Kreishaus Peine",
+        "--capacity",
+        "10",
     )
     assert "Termin 1 angelegt: Sitzung der Kommission, Dienstag, 16. April 2030, 18:00" in out
 

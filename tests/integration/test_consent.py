@@ -26,8 +26,10 @@ PEOPLE = [
 
 def register(app: Application) -> None:
     rows = [
-        (line, {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b,
-                "language": lang})
+        (
+            line,
+            {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b, "language": lang},
+        )
         for line, (n, e, m, r, b, lang) in enumerate(PEOPLE, start=2)
     ]
     assert participants.import_participants(app.deps, rows).imported == len(PEOPLE)

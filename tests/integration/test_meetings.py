@@ -39,8 +39,10 @@ STARTS = datetime(2026, 4, 16, 16, 0, tzinfo=UTC)
 
 def register(app: Application) -> None:
     rows = [
-        (line, {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b,
-                "language": lang})
+        (
+            line,
+            {"name": n, "email": e, "municipality": m, "roles": r, "bodies": b, "language": lang},
+        )
         for line, (n, e, m, r, b, lang) in enumerate(PEOPLE, start=2)
     ]
     assert participants.import_participants(app.deps, rows).imported == len(PEOPLE)
@@ -125,11 +127,16 @@ def test_each_eligible_person_gets_an_own_invitation_in_their_language(
         text = part(mail, "text/plain").get_content()
         assert f"/{RSVP}/" in text and "?answer=yes" in text and "?answer=maybe" in text
     assert len(uids) == 1
-    assert 'dir="rtl"' in part(parsed(messages["samira.nasser@example.org"]), "text/html").get_content()
+    assert (
+        'dir="rtl"'
+        in part(parsed(messages["samira.nasser@example.org"]), "text/html").get_content()
+    )
 
     # Only people invited by consent get the unsubscribe link and headers.
     citizen = parsed(messages["murat.celik@example.org"])
-    assert citizen["List-Unsubscribe"].startswith(f"<{app.settings.invitations.base_url}/{UNSUBSCRIBE}/")
+    assert citizen["List-Unsubscribe"].startswith(
+        f"<{app.settings.invitations.base_url}/{UNSUBSCRIBE}/"
+    )
     assert citizen["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     member = parsed(messages["heike.brandes@example.org"])
     assert member["List-Unsubscribe"] is None
@@ -146,11 +153,15 @@ def test_the_audience_is_chosen_by_body_role_municipality_and_language(
     register(app)
     mailing = app.mailing()
     cases = [
-        (Audience(bodies=frozenset({"kreistag", "kommission"})),
-         {"heike.brandes@example.org", "ingrid.lueders@example.org"}),
+        (
+            Audience(bodies=frozenset({"kreistag", "kommission"})),
+            {"heike.brandes@example.org", "ingrid.lueders@example.org"},
+        ),
         (Audience(roles=frozenset({"association"})), {"samira.nasser@example.org"}),
-        (Audience(municipalities=frozenset({"stadt-peine"}), languages=frozenset({"tr", "de"})),
-         {"heike.brandes@example.org", "murat.celik@example.org"}),
+        (
+            Audience(municipalities=frozenset({"stadt-peine"}), languages=frozenset({"tr", "de"})),
+            {"heike.brandes@example.org", "murat.celik@example.org"},
+        ),
     ]
     for audience, expected in cases:
         meeting_id = schedule(app)
@@ -168,8 +179,12 @@ def test_a_move_raises_the_sequence_keeps_the_uid_and_skips_those_who_declined(
     mailing = app.mailing()
     meetings.invite(app.deps, mailing, meeting_id, Audience())
     [first_uid] = {event_of(m)[1] for m in outbox(app)}
-    meetings.respond(app.deps, mailing, rsvp_token(app, mailing, "murat.celik@example.org",
-                                                   meeting_id), Response.NO)
+    meetings.respond(
+        app.deps,
+        mailing,
+        rsvp_token(app, mailing, "murat.celik@example.org", meeting_id),
+        Response.NO,
+    )
     before = {m.message_id for m in outbox(app)}
 
     queued = meetings.move(app.deps, mailing, meeting_id, STARTS + timedelta(days=7))
@@ -219,8 +234,12 @@ def test_capacity_fills_the_waiting_list_and_a_decline_promotes_with_a_message(
     meeting_id = schedule(app, capacity=2)
     mailing = app.mailing()
     meetings.invite(app.deps, mailing, meeting_id, Audience())
-    order = ["heike.brandes@example.org", "murat.celik@example.org",
-             "samira.nasser@example.org", "oksana.lysenko@example.org"]
+    order = [
+        "heike.brandes@example.org",
+        "murat.celik@example.org",
+        "samira.nasser@example.org",
+        "oksana.lysenko@example.org",
+    ]
     views = {}
     for address in order:
         clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
@@ -229,8 +248,7 @@ def test_capacity_fills_the_waiting_list_and_a_decline_promotes_with_a_message(
     assert [views[a].waiting for a in order] == [0, 0, 1, 2]
     before = {m.message_id for m in outbox(app)}
 
-    meetings.respond(app.deps, mailing, rsvp_token(app, mailing, order[1], meeting_id),
-                     Response.NO)
+    meetings.respond(app.deps, mailing, rsvp_token(app, mailing, order[1], meeting_id), Response.NO)
 
     [promotion] = [m for m in outbox(app) if m.message_id not in before]
     assert promotion.recipient == "samira.nasser@example.org"

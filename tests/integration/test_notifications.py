@@ -154,7 +154,9 @@ def test_a_missing_template_is_reported_and_nothing_is_queued(
     invite(walker)
 
     with pytest.raises(TemplateRenderError, match="fehlt"):
-        render_pending(app.deps, dataclasses.replace(app.mailing(), renderer=TemplateCatalog(tmp_path)))
+        render_pending(
+            app.deps, dataclasses.replace(app.mailing(), renderer=TemplateCatalog(tmp_path))
+        )
 
     assert outbox(app) == []
     assert statuses(app) == ["pending"] * 3

@@ -30,8 +30,9 @@ def person(
     roles: frozenset[str] = frozenset(),
     bodies: frozenset[str] = frozenset(),
 ) -> Participant:
-    return Participant("P", "p@example.org", language, LegalBasis.CONSENT, NOW, municipality,
-                       roles, bodies)
+    return Participant(
+        "P", "p@example.org", language, LegalBasis.CONSENT, NOW, municipality, roles, bodies
+    )
 
 
 def invitations(count: int) -> list[Invitation]:
@@ -45,8 +46,7 @@ def invitations(count: int) -> list[Invitation]:
 
 def test_an_empty_audience_includes_everyone_and_criteria_combine_with_and() -> None:
     everyone = Audience()
-    turkish_in_ilsede = Audience(municipalities=frozenset({"ilsede"}),
-                                 languages=frozenset({"tr"}))
+    turkish_in_ilsede = Audience(municipalities=frozenset({"ilsede"}), languages=frozenset({"tr"}))
     kommission_or_kreistag = Audience(bodies=frozenset({"kommission", "kreistag"}))
 
     assert everyone.includes(person())
@@ -68,7 +68,9 @@ def test_yes_beyond_capacity_waits_and_the_first_waiting_moves_up_when_a_seat_fr
         return [o for o in everyone if o is not i]
 
     for minute, invitation in enumerate(everyone):
-        moved = answer(invitation, Response.YES, others(invitation), 2, NOW + timedelta(minutes=minute))
+        moved = answer(
+            invitation, Response.YES, others(invitation), 2, NOW + timedelta(minutes=minute)
+        )
         assert moved is None
     assert [i.seated for i in everyone] == [True, True, False, False]
     assert [waiting_position(i, everyone) for i in everyone] == [0, 0, 1, 2]

@@ -27,8 +27,11 @@ def context(title: str = "Sitzung der Kommission") -> dict[str, object]:
     return {
         "meeting": meeting,
         "changed": False,
-        "answer": {"yes": "https://x/rsvp/t?answer=yes", "no": "https://x/rsvp/t?answer=no",
-                   "maybe": "https://x/rsvp/t?answer=maybe"},
+        "answer": {
+            "yes": "https://x/rsvp/t?answer=yes",
+            "no": "https://x/rsvp/t?answer=no",
+            "maybe": "https://x/rsvp/t?answer=maybe",
+        },
         "person": SimpleNamespace(name="Elif Şahin"),
         "county": "Landkreis Peine",
         "organiser": "Referat für Migration und Teilhabe",

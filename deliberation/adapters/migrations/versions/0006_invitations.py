@@ -17,9 +17,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("uid", sa.String(length=250), nullable=True))
-        batch_op.add_column(
-            sa.Column("sequence", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(
             sa.Column("duration_minutes", sa.Integer(), nullable=False, server_default="120")
         )
@@ -44,9 +42,7 @@ def upgrade() -> None:
             name=op.f("fk_invitations_participant_id_participants"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
-        sa.UniqueConstraint(
-            "meeting_id", "participant_id", name=op.f("uq_invitations_meeting_id")
-        ),
+        sa.UniqueConstraint("meeting_id", "participant_id", name=op.f("uq_invitations_meeting_id")),
     )
     with op.batch_alter_table("invitations", schema=None) as batch_op:
         batch_op.create_index(
