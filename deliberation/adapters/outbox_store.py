@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
@@ -84,6 +84,24 @@ class OutboxStore:
     def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]:
         query = select(OutboxMessage).order_by(orm.outbox.c.id)
         return list(self.session.scalars(filter_by(query, orm.outbox.c.status, status)))
+
+    def withdraw_waiting(self, recipient: str, reason: str) -> int:
+        """Stop every message to ``recipient`` that is still waiting; returns how many."""
+        outbox = orm.outbox.c
+        waiting = (OutboxStatus.QUEUED.value, OutboxStatus.RETRY.value)
+        statement = (
+            update(orm.outbox)
+            .where(outbox.recipient == recipient, outbox.status.in_(waiting))
+            .values(status=OutboxStatus.WITHDRAWN.value, last_error=reason)
+        )
+        result = self.session.execute(statement.execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def forget_recipient(self, recipient: str) -> int:
+        """Delete every message to ``recipient``, sent or not (personal data); returns how many."""
+        statement = delete(orm.outbox).where(orm.outbox.c.recipient == recipient)
+        result = self.session.execute(statement.execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def _update_outbox(self, outbox_id: int, **values: object) -> None:
         statement = update(orm.outbox).where(orm.outbox.c.id == outbox_id).values(**values)

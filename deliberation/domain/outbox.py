@@ -23,6 +23,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     RETRY = "retry"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"  # not sent: the recipient withdrew consent
 
 
 STATUS_TITLES = {
@@ -31,6 +32,7 @@ STATUS_TITLES = {
     OutboxStatus.SENT: "gesendet",
     OutboxStatus.RETRY: "erneuter Versuch geplant",
     OutboxStatus.FAILED: "endgültig gescheitert",
+    OutboxStatus.WITHDRAWN: "nicht gesendet (Einwilligung widerrufen)",
 }
 
 

@@ -79,6 +79,7 @@ def withdraw(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
         person = _holder(uow, mailing, UNSUBSCRIBE, token)
         if person.consent_withdrawn_at is None:
             person.consent_withdrawn_at = deps.clock()
+        uow.repo.withdraw_waiting(person.email, "Einwilligung widerrufen")
         uow.commit()
         return _view(person)
 

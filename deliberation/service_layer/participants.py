@@ -172,6 +172,7 @@ def remove_participant(uow: UnitOfWork, person: Participant) -> None:
     for invitation in uow.repo.invitations(participant_id=person.id):
         uow.repo.remove(invitation)
     uow.flush()  # the answers go first: they refer to the person
+    uow.repo.forget_recipient(person.email)  # the messages to them are personal data too
     uow.repo.remove(person)
 
 

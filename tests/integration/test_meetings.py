@@ -291,6 +291,10 @@ def test_withdrawn_consent_stops_later_updates_and_deleting_removes_the_answers(
 
     view = consent.withdraw(app.deps, mailing, token(mailing, UNSUBSCRIBE, unsubscribe_url))
     assert view.withdrawn
+    # The invitation still waiting in the outbox is not sent any more either.
+    statuses = {m.recipient: (m.status, m.last_error) for m in outbox(app)}
+    assert statuses["murat.celik@example.org"] == ("withdrawn", "Einwilligung widerrufen")
+    assert statuses["heike.brandes@example.org"][0] == "queued"
     before = {m.message_id for m in outbox(app)}
     meetings.move(app.deps, mailing, meeting_id, location="Rathaus Peine")
     updated = {m.recipient for m in outbox(app) if m.message_id not in before}
@@ -299,3 +303,4 @@ def test_withdrawn_consent_stops_later_updates_and_deleting_removes_the_answers(
     participants.delete(app.deps, "oksana.lysenko@example.org")
     emails = {r.email for r in meetings.answers(app.deps, meeting_id).rows}
     assert "oksana.lysenko@example.org" not in emails and len(emails) == 4
+    assert "oksana.lysenko@example.org" not in {m.recipient for m in outbox(app)}
