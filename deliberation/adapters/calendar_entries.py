@@ -8,6 +8,7 @@ between summer and winter time.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
@@ -24,14 +25,22 @@ def write_calendar(entry: CalendarEntry) -> str:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", entry.method)
-    year = entry.starts_at.astimezone(zone).year
-    calendar.add_component(
-        Timezone.from_tzid(
-            entry.timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
-        )
-    )
     calendar.add_component(_event(entry, zone))
-    return str(calendar.to_ical().decode("utf-8"))
+    body = str(calendar.to_ical().decode("utf-8"))
+    # The VTIMEZONE goes before the event; it is the same for every message of a
+    # year and costs more to build than the rest, so it is built once.
+    year = entry.starts_at.astimezone(zone).year
+    head, _, tail = body.partition("BEGIN:VEVENT")
+    return head + _vtimezone(entry.timezone, year) + "BEGIN:VEVENT" + tail
+
+
+@lru_cache(maxsize=32)
+def _vtimezone(timezone: str, year: int) -> str:
+    """The VTIMEZONE of ``timezone`` covering the year before to the year after ``year``."""
+    component = Timezone.from_tzid(
+        timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
+    )
+    return str(component.to_ical().decode("utf-8"))
 
 
 def _event(entry: CalendarEntry, zone: ZoneInfo) -> Event:
