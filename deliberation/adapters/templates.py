@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_datetime_format
 from jinja2 import (
     Environment,
     FileSystemLoader,
@@ -139,4 +139,5 @@ def format_when(moment: datetime, language: str, timezone: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
     day = format_date(local.date(), "full", locale=language)
     hour = format_time(local, "short", tzinfo=local.tzinfo, locale=language)
-    return f"{day}, {hour}"
+    pattern = str(get_datetime_format("medium", locale=language)).replace("'", "")
+    return pattern.format(hour, day)

@@ -240,8 +240,12 @@ def add_commands(group: Any, command: Command, family: Family) -> None:
         "zu- oder absagen); Adresse für Links: [invitations] base_url",
         serve,
     )
-    served.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
-    served.add_argument("--port", type=int, default=8080, help="Port (Standard: 8080)")
+    served.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESSE", help="Adresse (Standard: 127.0.0.1)"
+    )
+    served.add_argument(
+        "--port", type=int, default=8080, metavar="PORT", help="Port (Standard: 8080)"
+    )
 
 
 def _meeting(group: Any, command: Command, family: Family) -> None:
@@ -249,13 +253,23 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
     scheduled = command(sub, "schedule", "einen Termin anlegen", meeting_schedule)
     scheduled.add_argument("title", metavar="TITEL", help="z. B. 'Sitzung der Kommission'")
     scheduled.add_argument(
-        "--at", type=parse_moment, required=True, help="Beginn, TT.MM.JJJJ HH:MM (Ortszeit)"
+        "--at",
+        type=parse_moment,
+        required=True,
+        metavar="ZEITPUNKT",
+        help="Beginn, TT.MM.JJJJ HH:MM (Ortszeit)",
     )
-    scheduled.add_argument("--location", required=True, help="Ort, z. B. 'Kreishaus Peine'")
-    scheduled.add_argument("--minutes", type=int, default=120, help="Dauer (Standard: 120)")
-    scheduled.add_argument("--body", help="Gremium (Schlüssel aus config.toml)")
-    scheduled.add_argument("--cycle", type=int, help="zugehöriger Zyklus (ID)")
-    scheduled.add_argument("--capacity", type=int, help="Plätze; weitere Zusagen: Warteliste")
+    scheduled.add_argument(
+        "--location", required=True, metavar="ORT", help="Ort, z. B. 'Kreishaus Peine'"
+    )
+    scheduled.add_argument(
+        "--minutes", type=int, default=120, metavar="MINUTEN", help="Dauer (Standard: 120)"
+    )
+    scheduled.add_argument("--body", metavar="GREMIUM", help="Gremium (Schlüssel aus config.toml)")
+    scheduled.add_argument("--cycle", type=int, metavar="ZYKLUS", help="zugehöriger Zyklus (ID)")
+    scheduled.add_argument(
+        "--capacity", type=int, metavar="PLÄTZE", help="Plätze; weitere Zusagen: Warteliste"
+    )
     command(sub, "list", "Termine auflisten", meeting_list)
     invited = command(
         sub,
@@ -265,10 +279,18 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
         meeting_invite,
     )
     invited.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
-    invited.add_argument("--body", action="append", help="Mitglieder dieses Gremiums")
-    invited.add_argument("--role", action="append", help="Rolle, z. B. Verein oder Verwaltung")
-    invited.add_argument("--municipality", action="append", help="Gemeinde (Schlüssel/Name)")
-    invited.add_argument("--language", action="append", help="Sprache, z. B. tr oder Arabisch")
+    invited.add_argument(
+        "--body", action="append", metavar="GREMIUM", help="Mitglieder dieses Gremiums"
+    )
+    invited.add_argument(
+        "--role", action="append", metavar="ROLLE", help="Rolle, z. B. Verein oder Verwaltung"
+    )
+    invited.add_argument(
+        "--municipality", action="append", metavar="GEMEINDE", help="Gemeinde (Schlüssel/Name)"
+    )
+    invited.add_argument(
+        "--language", action="append", metavar="SPRACHE", help="Sprache, z. B. tr oder Arabisch"
+    )
     moved = command(
         sub,
         "move",
@@ -276,8 +298,10 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
         meeting_move,
     )
     moved.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
-    moved.add_argument("--at", type=parse_moment, help="neuer Beginn, TT.MM.JJJJ HH:MM")
-    moved.add_argument("--location", help="neuer Ort")
+    moved.add_argument(
+        "--at", type=parse_moment, metavar="ZEITPUNKT", help="neuer Beginn, TT.MM.JJJJ HH:MM"
+    )
+    moved.add_argument("--location", metavar="ORT", help="neuer Ort")
     cancelled = command(
         sub, "cancel", "Termin absagen; Eingeladene erhalten die Absage", meeting_cancel
     )
@@ -303,6 +327,7 @@ def _consent(group: Any, command: Command, family: Family) -> None:
     purged.add_argument(
         "--days",
         type=int,
+        metavar="TAGE",
         help="gefragt vor mehr als so vielen Tagen (Standard: "
         "[invitations] remove_unconfirmed_after_days)",
     )
