@@ -97,6 +97,7 @@ def schedule(deps: Dependencies, plan: MeetingPlan, uid_domain: str) -> int:
         raise DeliberationError("Die Zahl der Plätze muss mindestens 1 sein.")
     if plan.duration_minutes < 1:
         raise DeliberationError("Die Dauer muss mindestens 1 Minute sein.")
+    _require_future(deps, plan.starts_at)
     with deps.unit_of_work() as uow:
         cycle = None
         if plan.cycle_id is not None:
@@ -177,6 +178,7 @@ def move(
         meeting = _planned(uow, meeting_id, lock=True)
         changed = False
         if starts_at is not None and starts_at != meeting.starts_at:
+            _require_future(deps, starts_at)
             meeting.starts_at, changed = starts_at, True
         if location is not None and location.strip() and location.strip() != meeting.location:
             meeting.location, changed = location.strip(), True
@@ -358,6 +360,11 @@ def _planned(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
     if meeting.status == MeetingStatus.CANCELLED:
         raise DeliberationError(f'Termin {meeting_id} ("{meeting.title}") ist abgesagt.')
     return meeting
+
+
+def _require_future(deps: Dependencies, starts_at: datetime) -> None:
+    if starts_at <= deps.clock():
+        raise DeliberationError("Der Beginn liegt in der Vergangenheit; bitte Datum prüfen.")
 
 
 def _open(deps: Dependencies, meeting: Meeting) -> bool:

@@ -99,6 +99,8 @@ def test_bad_meeting_input_is_a_clear_german_error(
     assert code == 1 and 'Das Gremium "Gemeinderat" ist unbekannt' in err
     code, _, err = run(capsys, "meeting", "invite", "1", "--language", "fr")
     assert code == 1 and 'Die Sprache "fr" ist unbekannt' in err
+    code, _, err = run(capsys, "meeting", "move", "1", "--at", "01.02.2020 10:00")
+    assert code == 1 and "Der Beginn liegt in der Vergangenheit" in err
     code, _, err = run(capsys, "meeting", "move", "7", "--location", "Z")
     assert code == 1 and "Termin 7 gibt es nicht" in err
 
