@@ -93,7 +93,7 @@ class TemplateCatalog:
         html = None
         if (self.folder / html_file).is_file():
             html = self._render(html_file, {**full, "subject": subject})
-        return MailContent(subject=subject, text=text, html=html)
+        return MailContent(subject=subject, text=text, html=html, language=language)
 
     def _render(self, file_name: str, context: Mapping[str, object]) -> str:
         try:

@@ -109,6 +109,7 @@ class MailContent:
     calendar: str | None = None
     calendar_method: str = "REQUEST"
     headers: Mapping[str, str] = field(default_factory=dict)
+    language: str = "de"
 
 
 def compose_mail(
@@ -135,6 +136,8 @@ def compose_mail(
         email.add_alternative(
             content.calendar, subtype="calendar", params={"method": content.calendar_method}
         )
+    # After the parts: setting content moves Content-* fields into the first part.
+    email["Content-Language"] = content.language
     return OutboxMessage(
         message_id=message_id,
         recipient=recipient,

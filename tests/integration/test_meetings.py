@@ -113,6 +113,7 @@ def test_each_eligible_person_gets_an_own_invitation_in_their_language(
     assert subjects["murat.celik@example.org"] == "Davet: Sitzung <Kommission> & Gäste"
     assert subjects["samira.nasser@example.org"] == "دعوة: Sitzung <Kommission> & Gäste"
     assert subjects["oksana.lysenko@example.org"].startswith("Запрошення: ")
+    assert parsed(messages["oksana.lysenko@example.org"])["Content-Language"] == "uk"
 
     uids = set()
     for recipient, message in messages.items():

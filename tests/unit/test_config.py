@@ -38,6 +38,14 @@ def _body(settings: Settings, name_start: str) -> Any:
     return matches[0]
 
 
+def test_invitation_links_and_consent_periods_come_from_the_config(settings: Settings) -> None:
+    invitations = settings.invitations
+    assert invitations.base_url == "http://localhost:8080"
+    assert invitations.secret_env == "DELIBERATION_LINK_SECRET"
+    assert invitations.secret_file == ROOT / "data" / "link-secret"
+    assert (invitations.confirm_valid_days, invitations.remove_unconfirmed_after_days) == (7, 30)
+
+
 def test_county_is_landkreis_peine_in_german_and_berlin_time(settings: Settings) -> None:
     assert settings.county.name == "Landkreis Peine"
     assert settings.county.organiser == "Referat für Migration und Teilhabe"
@@ -286,6 +294,16 @@ BROKEN_CONFIGS: list[Any] = [
         _without_municipalities(),
         ['"municipalities"', "fehlt"],
         id="no-municipalities",
+    ),
+    pytest.param(
+        broken('base_url = "http://localhost:8080"', 'base_url = "beteiligung.example.de"'),
+        ['"invitations.base_url"', "keine Web-Adresse"],
+        id="invitation-links-without-scheme",
+    ),
+    pytest.param(
+        broken("confirm_valid_days = 7", "confirm_valid_days = 0"),
+        ['"invitations.confirm_valid_days"'],
+        id="confirmation-link-valid-zero-days",
     ),
 ]
 

@@ -119,3 +119,4 @@ def test_a_language_without_templates_falls_back_to_german(tmp_path: Path) -> No
     mail = catalog.render_mail("note", "uk", context())
 
     assert (mail.subject, mail.text, mail.html) == ("Hinweis", "Guten Tag Elif Şahin\n", None)
+    assert mail.language == "de"
