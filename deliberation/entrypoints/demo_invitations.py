@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from deliberation.domain.invitations import Response
 from deliberation.service_layer import consent, meetings
-from deliberation.service_layer.messages import CONFIRM, RSVP
+from deliberation.service_layer.messages import CONFIRM, RSVP, answer_token, person_token
 from deliberation.service_layer.ports import Dependencies, Mailing
 
 #: Preferred languages in the sample registry (everyone else: German).
@@ -47,14 +47,13 @@ def opt_in(deps: Dependencies, mailing: Mailing) -> int:
     consent.request_confirmations(deps, mailing)
     confirmed = 0
     with deps.unit_of_work() as uow:
-        people = [
-            (p.id, p.email)
+        payloads = [
+            person_token(p)
             for p in uow.repo.participants()
             if p.consent_requested_at is not None and p.email != HESITANT
         ]
-    for person_id, email in people:
-        assert person_id is not None
-        token = mailing.links.url(CONFIRM, [person_id, email]).rpartition("/")[2]
+    for payload in payloads:
+        token = mailing.links.url(CONFIRM, payload).rpartition("/")[2]
         consent.confirm(deps, mailing, token)
         confirmed += 1
     return confirmed
@@ -92,11 +91,9 @@ def schedule_meetings(
 def answer_conference(deps: Dependencies, mailing: Mailing, meeting_id: int) -> str:
     """Play the sample answers through the answer links; returns a German summary."""
     with deps.unit_of_work() as uow:
-        ids = {p.email: p.id for p in uow.repo.participants()}
+        payloads = {p.email: answer_token(p, meeting_id) for p in uow.repo.participants()}
     for email, response in ANSWERS:
-        person_id = ids[email]
-        assert person_id is not None
-        url = mailing.links.url(RSVP, [person_id, email, meeting_id])
+        url = mailing.links.url(RSVP, payloads[email])
         meetings.respond(deps, mailing, url.rpartition("/")[2], response)
     view = meetings.answers(deps, meeting_id)
     return (

@@ -18,6 +18,7 @@ from deliberation.service_layer import outbox
 from deliberation.service_layer.messages import (
     CONFIRM,
     UNSUBSCRIBE,
+    holds,
     person_token,
     personal_message,
 )
@@ -110,11 +111,11 @@ def _holder(uow: UnitOfWork, mailing: Mailing, purpose: str, token: str) -> Part
     max_age = mailing.confirm_valid if purpose == CONFIRM else None
     payload = mailing.links.read(purpose, token, max_age)
     try:
-        person_id, email = int(payload[0]), str(payload[1])
+        person_id, digest = int(payload[0]), str(payload[1])
     except (IndexError, ValueError):
         raise LinkInvalid("Der Link ist ungültig.") from None
     person = uow.repo.participant_by_id(person_id)
-    if person is None or person.email != email:
+    if person is None or not holds(person, digest):
         raise LinkInvalid("Diese Adresse ist nicht (mehr) im Verzeichnis.")
     return person
 

@@ -28,7 +28,7 @@ from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
 from deliberation.service_layer import outbox
-from deliberation.service_layer.messages import RSVP, personal_message
+from deliberation.service_layer.messages import RSVP, answer_token, holds, personal_message
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 INVITATION = "invitation/meeting"
@@ -309,7 +309,7 @@ def calendar_entry(
 def answer_links(mailing: Mailing, meeting: Meeting, person: Participant) -> dict[str, str]:
     """The signed yes/no/maybe links of ``person`` for ``meeting``."""
     assert person.id is not None and meeting.id is not None
-    url = mailing.links.url(RSVP, [person.id, person.email, meeting.id])
+    url = mailing.links.url(RSVP, answer_token(person, meeting.id))
     return {r.value: f"{url}?answer={r.value}" for r in (Response.YES, Response.NO, Response.MAYBE)}
 
 
@@ -376,12 +376,12 @@ def _from_token(
 ) -> tuple[Meeting, Participant, Invitation]:
     payload = mailing.links.read(RSVP, token, mailing.answer_valid)
     try:
-        person_id, email, meeting_id = (int(payload[0]), str(payload[1]), int(payload[2]))
+        person_id, digest, meeting_id = (int(payload[0]), str(payload[1]), int(payload[2]))
     except (IndexError, ValueError):
         raise LinkInvalid("Der Link ist ungültig.") from None
     meeting = uow.repo.meeting(meeting_id, lock=lock)
     person = uow.repo.participant_by_id(person_id)
-    if meeting is None or person is None or person.email != email:
+    if meeting is None or person is None or not holds(person, digest):
         raise LinkInvalid("Zu diesem Link gibt es keine Einladung (mehr).")
     mine = uow.repo.invitations(meeting_id=meeting_id, participant_id=person_id)
     if not mine:

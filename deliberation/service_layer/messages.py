@@ -7,6 +7,8 @@ the text and the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -20,10 +22,27 @@ UNSUBSCRIBE = "unsubscribe"
 RSVP = "rsvp"
 
 
+def fingerprint(email: str) -> str:
+    """A short digest of the address: binds a token to it without showing it in the URL."""
+    return hashlib.sha256(email.encode("utf-8")).hexdigest()[:16]
+
+
 def person_token(person: Participant) -> list[int | str]:
-    """Id and address: a token stays bound to the person even if an id is reused."""
+    """Id and address digest: the token stays bound to the person even if an id is reused.
+
+    Signed tokens are readable (not encrypted), so the address itself is not in them.
+    """
     assert person.id is not None, "the participant must be stored before links are signed"
-    return [person.id, person.email]
+    return [person.id, fingerprint(person.email)]
+
+
+def answer_token(person: Participant, meeting_id: int) -> list[int | str]:
+    return [*person_token(person), meeting_id]
+
+
+def holds(person: Participant | None, digest: str) -> bool:
+    """Whether ``person`` is the one a token with ``digest`` was signed for."""
+    return person is not None and hmac.compare_digest(fingerprint(person.email), digest)
 
 
 def unsubscribe_url(mailing: Mailing, person: Participant) -> str:

@@ -15,7 +15,7 @@ from deliberation.bootstrap import Application
 from deliberation.domain.invitations import Audience
 from deliberation.entrypoints.web import LinkApp
 from deliberation.service_layer import consent, meetings, participants
-from deliberation.service_layer.messages import CONFIRM, RSVP, UNSUBSCRIBE
+from deliberation.service_layer.messages import CONFIRM, RSVP, UNSUBSCRIBE, fingerprint
 from deliberation.service_layer.ports import Mailing
 
 PEOPLE = [
@@ -63,11 +63,12 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8")
 
 
-def person_id(app: Application, address: str) -> int:
+def who(app: Application, address: str) -> list[int | str]:
+    """The payload of a person's confirmation and unsubscribe links."""
     with app.deps.unit_of_work() as uow:
         person = uow.repo.participant(address)
         assert person is not None and person.id is not None
-        return person.id
+        return [person.id, fingerprint(address)]
 
 
 def path(mailing: Mailing, purpose: str, payload: list[int | str]) -> str:
@@ -79,9 +80,7 @@ def test_confirming_consent_shows_a_button_and_only_the_post_confirms(
 ) -> None:
     base, mailing = site
     consent.request_confirmations(app.deps, mailing)
-    link = base + path(
-        mailing, CONFIRM, [person_id(app, "samira.nasser@example.org"), "samira.nasser@example.org"]
-    )
+    link = base + path(mailing, CONFIRM, who(app, "samira.nasser@example.org"))
 
     status, page = fetch(link)
     assert status == 200
@@ -101,7 +100,7 @@ def test_one_click_unsubscribe_by_post_as_rfc_8058_sends_it(
 ) -> None:
     base, mailing = site
     address = "murat.celik@example.org"
-    link = base + path(mailing, UNSUBSCRIBE, [person_id(app, address), address])
+    link = base + path(mailing, UNSUBSCRIBE, who(app, address))
 
     status, page = fetch(link)
     assert status == 200 and "Abonelikten çık" in page
@@ -127,7 +126,7 @@ def test_answering_an_invitation_through_the_page(
     heike = base + path(
         mailing,
         RSVP,
-        [person_id(app, "heike.brandes@example.org"), "heike.brandes@example.org", meeting_id],
+        [*who(app, "heike.brandes@example.org"), meeting_id],
     )
 
     status, page = fetch(heike + "?answer=yes")
@@ -143,11 +142,9 @@ def test_answering_an_invitation_through_the_page(
     # A second "yes" for the only seat lands on the waiting list, and the page says so.
     consent.request_confirmations(app.deps, mailing)
     samira = "samira.nasser@example.org"
-    fetch(base + path(mailing, CONFIRM, [person_id(app, samira), samira]), b"")
+    fetch(base + path(mailing, CONFIRM, who(app, samira)), b"")
     meetings.invite(app.deps, mailing, meeting_id, Audience())
-    status, page = fetch(
-        base + path(mailing, RSVP, [person_id(app, samira), samira, meeting_id]), b"answer=yes"
-    )
+    status, page = fetch(base + path(mailing, RSVP, [*who(app, samira), meeting_id]), b"answer=yes")
     assert status == 200 and "قائمة الانتظار (المركز 1)" in page
 
     status, page = fetch(heike, b"answer=perhaps")
@@ -159,7 +156,7 @@ def test_broken_links_and_unknown_pages_get_german_errors(
 ) -> None:
     base, mailing = site
     address = "murat.celik@example.org"
-    good = path(mailing, UNSUBSCRIBE, [person_id(app, address), address])
+    good = path(mailing, UNSUBSCRIBE, who(app, address))
 
     status, page = fetch(base + good[:-3] + "abc")
     assert status == 400 and "Der Link ist ungültig" in page

@@ -5,6 +5,7 @@ On SQLite and PostgreSQL, through the real composition root.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import email
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from deliberation.domain.errors import DeliberationError, LinkInvalid
 from deliberation.domain.invitations import Audience, Response
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.service_layer import consent, meetings, participants
-from deliberation.service_layer.messages import RSVP, UNSUBSCRIBE
+from deliberation.service_layer.messages import RSVP, UNSUBSCRIBE, answer_token, fingerprint
 from deliberation.service_layer.ports import Mailing
 
 pytestmark = pytest.mark.usefixtures("database_url")
@@ -92,7 +93,7 @@ def rsvp_token(app: Application, mailing: Mailing, email_: str, meeting_id: int)
     with app.deps.unit_of_work() as uow:
         person = uow.repo.participant(email_)
         assert person is not None and person.id is not None
-        url = mailing.links.url(RSVP, [person.id, person.email, meeting_id])
+        url = mailing.links.url(RSVP, answer_token(person, meeting_id))
     return token(mailing, RSVP, url)
 
 
@@ -139,6 +140,10 @@ def test_each_eligible_person_gets_an_own_invitation_in_their_language(
         f"<{app.settings.invitations.base_url}/{UNSUBSCRIBE}/"
     )
     assert citizen["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Signed tokens are readable: the address must not be in them.
+    payload = citizen["List-Unsubscribe"].strip("<>").rpartition("/")[2].split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"murat" not in decoded and b"@" not in decoded
     member = parsed(messages["heike.brandes@example.org"])
     assert member["List-Unsubscribe"] is None
 
@@ -273,7 +278,7 @@ def test_an_altered_or_foreign_answer_link_is_refused(app: Application) -> None:
     with pytest.raises(LinkInvalid, match="ungültig"):
         meetings.respond(app.deps, mailing, good[:-2] + "xx", Response.YES)
     with pytest.raises(LinkInvalid):  # an unsubscribe token is not an answer
-        unsubscribe = mailing.links.url(UNSUBSCRIBE, [1, "heike.brandes@example.org"])
+        unsubscribe = mailing.links.url(UNSUBSCRIBE, [1, fingerprint("heike.brandes@example.org")])
         meetings.respond(app.deps, mailing, token(mailing, UNSUBSCRIBE, unsubscribe), Response.YES)
     not_invited = rsvp_token(app, mailing, UNCONFIRMED, meeting_id)
     with pytest.raises(LinkInvalid, match="keine Einladung"):
