@@ -77,8 +77,15 @@ def meeting_schedule(args: argparse.Namespace, console: Console) -> int:
 def meeting_list(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         rows = [
-            (str(i), title, _when(app, start), place, STATUS_TITLES.get(status, status), str(n))
-            for i, title, start, place, status, n in meetings.list_meetings(app.deps)
+            (
+                str(m.id),
+                m.title,
+                _when(app, m.starts_at),
+                m.location,
+                STATUS_TITLES.get(m.status, m.status),
+                str(m.invited),
+            )
+            for m in meetings.list_meetings(app.deps)
         ]
     columns = ["ID", "Titel", "Beginn", "Ort", "Stand", "Eingeladen"]
     console.print(table(f"Termine ({len(rows)})", columns, rows))

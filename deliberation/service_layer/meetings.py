@@ -55,6 +55,16 @@ class InviteReport:
 
 
 @dataclass(frozen=True)
+class MeetingRow:
+    id: int
+    title: str
+    starts_at: datetime
+    location: str
+    status: str
+    invited: int
+
+
+@dataclass(frozen=True)
 class AnswerRow:
     name: str
     email: str
@@ -266,15 +276,15 @@ def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
         )
 
 
-def list_meetings(deps: Dependencies) -> list[tuple[int, str, datetime, str, str, int]]:
-    """(id, title, start, place, status, invited) of every meeting, earliest first."""
+def list_meetings(deps: Dependencies) -> list[MeetingRow]:
+    """Every meeting, earliest first, with the number of people invited."""
     with deps.unit_of_work() as uow:
         result = []
         for meeting in uow.repo.meetings():
             assert meeting.id is not None
             invited = len(uow.repo.invitations(meeting_id=meeting.id))
             result.append(
-                (
+                MeetingRow(
                     meeting.id,
                     meeting.title,
                     meeting.starts_at,
