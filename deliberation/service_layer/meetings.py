@@ -126,13 +126,18 @@ def schedule(deps: Dependencies, plan: MeetingPlan, uid_domain: str) -> int:
             MeetingStatus.PLANNED,
             plan.duration_minutes,
             plan.capacity,
-            uid=f"meeting-{uuid.uuid4().hex}@{uid_domain}",
+            uid=new_uid(uid_domain),
         )
         uow.repo.add(meeting)
         uow.flush()
         uow.commit()
         assert meeting.id is not None
         return meeting.id
+
+
+def new_uid(domain: str) -> str:
+    """A calendar UID for a meeting: kept for its whole life, across every change."""
+    return f"meeting-{uuid.uuid4().hex}@{domain}"
 
 
 def invite(
@@ -299,6 +304,8 @@ def list_meetings(deps: Dependencies) -> list[MeetingRow]:
 def calendar_entry(
     deps: Dependencies, mailing: Mailing, meeting: Meeting, person: Participant, method: str
 ) -> CalendarEntry:
+    if not meeting.uid:  # a meeting stored elsewhere (e.g. by the scheduler) gets one now
+        meeting.uid = new_uid(mailing.sender.rpartition("@")[2])
     return CalendarEntry(
         method=method,
         uid=meeting.uid,

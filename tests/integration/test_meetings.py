@@ -18,6 +18,7 @@ from icalendar import Calendar
 from deliberation.bootstrap import Application
 from deliberation.domain.errors import DeliberationError, LinkInvalid
 from deliberation.domain.invitations import Audience, Response
+from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.service_layer import consent, meetings, participants
 from deliberation.service_layer.messages import RSVP, UNSUBSCRIBE, answer_token, fingerprint
@@ -310,3 +311,24 @@ def test_withdrawn_consent_stops_later_updates_and_deleting_removes_the_answers(
     emails = {r.email for r in meetings.answers(app.deps, meeting_id).rows}
     assert "oksana.lysenko@example.org" not in emails and len(emails) == 4
     assert "oksana.lysenko@example.org" not in {m.recipient for m in outbox(app)}
+
+
+def test_a_meeting_stored_without_a_calendar_uid_gets_one_that_stays(app: Application) -> None:
+    register(app)
+    with app.deps.unit_of_work() as uow:
+        meeting = Meeting("Kreistag", STARTS, "Kreishaus Peine", body_key="kreistag")
+        uow.repo.add(meeting)  # as another part of the program might store it: no UID
+        uow.commit()
+        meeting_id = meeting.id
+    assert meeting_id is not None
+    mailing = app.mailing()
+    meetings.invite(app.deps, mailing, meeting_id, Audience(bodies=frozenset({"kreistag"})))
+    meetings.move(app.deps, mailing, meeting_id, location="Rathaus Peine")
+
+    events = {event_of(m) for m in outbox(app)}
+    [uid] = {uid for _, uid, _ in events}
+    assert uid.startswith("meeting-") and uid.endswith("@landkreis-peine.de")
+    assert {(method, sequence) for method, _, sequence in events} == {
+        ("REQUEST", 0),
+        ("REQUEST", 1),
+    }
