@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
@@ -18,9 +18,22 @@ class MeetingStore:
     session: Session
 
     def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None:
+        """The meeting; with ``lock``, held until the end of the transaction.
+
+        PostgreSQL locks the row (``FOR UPDATE``). SQLite ignores that clause,
+        so an UPDATE that changes nothing takes the database's write lock
+        first: two answers for the last seat then run one after the other.
+        """
         query = select(Meeting).where(orm.meetings.c.id == meeting_id)
         if lock:
             query = query.with_for_update()
+            if self.session.get_bind().dialect.name == "sqlite":
+                self.session.execute(
+                    update(orm.meetings)
+                    .where(orm.meetings.c.id == meeting_id)
+                    .values(id=orm.meetings.c.id)
+                    .execution_options(synchronize_session=False)
+                )
         return self.session.scalars(query).first()
 
     def meetings(self) -> list[Meeting]:

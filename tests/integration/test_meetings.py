@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import email
+import threading
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -332,3 +333,37 @@ def test_a_meeting_stored_without_a_calendar_uid_gets_one_that_stays(app: Applic
         ("REQUEST", 0),
         ("REQUEST", 1),
     }
+
+
+def test_people_answering_at_once_for_the_last_seat_get_it_only_once(app: Application) -> None:
+    register(app)
+    meeting_id = schedule(app, capacity=1)
+    mailing = app.mailing()
+    meetings.invite(app.deps, mailing, meeting_id, Audience())
+    addresses = [
+        "heike.brandes@example.org",
+        "murat.celik@example.org",
+        "samira.nasser@example.org",
+        "oksana.lysenko@example.org",
+    ]
+    tokens = [rsvp_token(app, mailing, a, meeting_id) for a in addresses]
+    start = threading.Barrier(len(tokens))
+    errors: list[BaseException] = []
+
+    def answer_yes(answer_token: str) -> None:
+        start.wait()
+        try:
+            meetings.respond(app.deps, mailing, answer_token, Response.YES)
+        except BaseException as exc:  # reported below, with the others
+            errors.append(exc)
+
+    threads = [threading.Thread(target=answer_yes, args=(t,)) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    view = meetings.answers(app.deps, meeting_id)
+    assert (view.counts["yes"], view.waiting) == (4, 3)
+    assert sorted(r.waiting for r in view.rows if r.email in addresses) == [0, 1, 2, 3]
