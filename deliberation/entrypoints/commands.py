@@ -263,6 +263,14 @@ def demo(args: argparse.Namespace, console: Console) -> int:
         f"  DELIBERATION_DATABASE_URL=sqlite:///{database} deliberation status",
         highlight=False,
     )
+    if (folder / DEMO_LINK_SECRET).is_file():
+        console.print(
+            "Links in den Demo-Mails beantworten (Zusage, Abmelden, …):\n"
+            f"  DELIBERATION_DATABASE_URL=sqlite:///{database} "
+            f"DELIBERATION_LINK_SECRET=$(cat {folder / DEMO_LINK_SECRET}) deliberation serve",
+            highlight=False,
+            soft_wrap=True,
+        )
     return 0
 
 
