@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import shutil
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -17,7 +18,7 @@ from deliberation.bootstrap import Application
 from deliberation.domain.errors import TemplateRenderError
 from deliberation.domain.model import NotificationStatus
 from deliberation.domain.outbox import OutboxMessage
-from deliberation.service_layer import participants
+from deliberation.service_layer import meetings, participants
 from deliberation.service_layer.notifications import render_pending
 
 SENDER = "migration-teilhabe@landkreis-peine.de"
@@ -166,3 +167,35 @@ def test_without_pending_notifications_nothing_is_queued(app: Application) -> No
     register(app)
     assert render_pending(app.deps, app.mailing()) == 0
     assert outbox(app) == []
+
+
+def test_a_cycle_with_a_meeting_invites_its_audience_to_the_meeting(
+    app: Application, walker: Any
+) -> None:
+    register(app)
+    walker.launch_workshops(("edemissen",))
+    workshop = walker.record.workshops["edemissen"]
+    plan = meetings.MeetingPlan(
+        "Zukunftswerkstatt Edemissen",
+        datetime(2026, 4, 20, 16, 0, tzinfo=UTC),
+        "Dorfgemeinschaftshaus Edemissen",
+        cycle_id=workshop,
+    )
+    meeting_id = meetings.schedule(app.deps, plan, "landkreis-peine.de")
+    walker.advance(workshop, "send_invitations")
+
+    assert render_pending(app.deps, app.mailing()) == 1
+
+    [message] = outbox(app)
+    mail = parsed(message)
+    assert (message.recipient, mail["Subject"]) == (
+        "ingrid.lueders@example.org",
+        "Einladung: Zukunftswerkstatt Edemissen",
+    )
+    types = [part.get_content_type() for part in mail.walk()]
+    assert types == ["multipart/alternative", "text/plain", "text/html", "text/calendar"]
+    answers = meetings.answers(app.deps, meeting_id)
+    assert [(r.email, r.response) for r in answers.rows] == [
+        ("ingrid.lueders@example.org", "keine Antwort")
+    ]
+    assert statuses(app) == [NotificationStatus.RENDERED]
