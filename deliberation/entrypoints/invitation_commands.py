@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from deliberation.adapters.templates import format_when
 from deliberation.bootstrap import Application
@@ -95,7 +96,8 @@ def meeting_list(args: argparse.Namespace, console: Console) -> int:
 def meeting_invite(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         audience = _audience(app, args)
-        report = meetings.invite(app.deps, app.mailing(), args.meeting, audience)
+        with _progress(console, "Einladungen") as progress:
+            report = meetings.invite(app.deps, app.mailing(), args.meeting, audience, progress)
     console.print(
         f"{report.invited} Einladung(en) in den Postausgang gelegt; "
         f"{report.without_consent} Person(en) ohne bestätigte Einwilligung übergangen, "
@@ -137,6 +139,22 @@ def _audience(app: Application, args: argparse.Namespace) -> Audience:
     return Audience(
         frozenset(bodies), frozenset(roles), frozenset(municipalities), frozenset(languages)
     )
+
+
+@contextlib.contextmanager
+def _progress(console: Console, what: str) -> Iterator[meetings.Progress | None]:
+    """A progress bar on a terminal (rendering thousands of messages takes a while)."""
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield report
 
 
 def meeting_move(args: argparse.Namespace, console: Console) -> int:

@@ -9,7 +9,7 @@ that caused them: a meeting is never moved without its update being queued.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +30,9 @@ from deliberation.domain.participants import Participant, may_write_to
 from deliberation.service_layer import outbox
 from deliberation.service_layer.messages import RSVP, answer_token, holds, personal_message
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+
+#: Called with (done, total) while messages are rendered.
+Progress = Callable[[int, int], None]
 
 INVITATION = "invitation/meeting"
 CANCELLATION = "invitation/cancellation"
@@ -141,12 +144,20 @@ def new_uid(domain: str) -> str:
 
 
 def invite(
-    deps: Dependencies, mailing: Mailing, meeting_id: int, audience: Audience
+    deps: Dependencies,
+    mailing: Mailing,
+    meeting_id: int,
+    audience: Audience,
+    progress: Progress | None = None,
 ) -> InviteReport:
-    """Invite everyone in ``audience`` not yet invited whom we may write to."""
+    """Invite everyone in ``audience`` not yet invited whom we may write to.
+
+    ``progress(done, total)`` is called after each person of the audience.
+    """
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
-        report = invite_people(uow, deps, mailing, meeting, uow.repo.participants(), audience)
+        people = [p for p in uow.repo.participants() if audience.includes(p)]
+        report = invite_people(uow, deps, mailing, meeting, people, progress=progress)
         uow.commit()
         return report
 
@@ -156,16 +167,14 @@ def invite_people(
     deps: Dependencies,
     mailing: Mailing,
     meeting: Meeting,
-    people: Iterable[Participant],
-    audience: Audience | None = None,
+    people: Sequence[Participant],
+    progress: Progress | None = None,
 ) -> InviteReport:
     """Record an invitation and queue its message for each new person (in ``uow``)."""
     assert meeting.id is not None
     invited_ids = {i.participant_id for i in uow.repo.invitations(meeting_id=meeting.id)}
     invited = without_consent = already = 0
-    for person in people:
-        if audience is not None and not audience.includes(person):
-            continue
+    for done, person in enumerate(people, start=1):
         if person.id in invited_ids:
             already += 1
         elif not may_write_to(person):
@@ -175,6 +184,8 @@ def invite_people(
             uow.repo.add(Invitation(meeting.id, person.id, deps.clock()))
             outbox.enqueue(uow, _invitation(deps, mailing, meeting, person, changed=False))
             invited += 1
+        if progress is not None:
+            progress(done, len(people))
     return InviteReport(invited, without_consent, already)
 
 

@@ -106,9 +106,13 @@ def test_each_eligible_person_gets_an_own_invitation_in_their_language(
     meeting_id = schedule(app)
     mailing = app.mailing()
 
-    report = meetings.invite(app.deps, mailing, meeting_id, Audience())
+    steps: list[tuple[int, int]] = []
+    report = meetings.invite(
+        app.deps, mailing, meeting_id, Audience(), lambda done, total: steps.append((done, total))
+    )
 
     assert (report.invited, report.without_consent, report.already_invited) == (5, 1, 0)
+    assert steps == [(n, 6) for n in range(1, 7)]  # progress over the whole audience
     messages = {m.recipient: m for m in outbox(app)}
     assert UNCONFIRMED not in messages and len(messages) == 5
     subjects = {r: parsed(m)["Subject"] for r, m in messages.items()}
