@@ -24,7 +24,9 @@ from deliberation.domain.cadence import (
     SchoolHoliday,
     allowed_intervals,
 )
+from deliberation.domain.consultations import RouteStep
 from deliberation.domain.errors import ConfigError
+from deliberation.route_config import consultation_route
 
 BODY_KINDS = ("council", "executive", "committee", "commission", "coordination", "team", "advisory")
 SMTP_SECURITY = ("none", "starttls", "tls")
@@ -98,6 +100,7 @@ class Settings:
     source: str
     school_holidays: tuple[SchoolHoliday, ...] = ()
     cycles: tuple[CycleConfig, ...] = ()
+    consultation_route: tuple[RouteStep, ...] = ()
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
@@ -127,6 +130,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             "paths",
             "school_holidays",
             "cycles",
+            "consultation_route",
         )
     )
     base = path.resolve().parent
@@ -149,7 +153,8 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     )
     _check_unique(root, "municipalities", [m.key for m in settings.municipalities])
     _check_unique(root, "bodies", [b.key for b in settings.bodies])
-    return settings
+    route = consultation_route(root, [b.key for b in settings.bodies])
+    return replace(settings, consultation_route=route)
 
 
 def _county(county: Section) -> County:

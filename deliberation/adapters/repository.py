@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import Select, distinct, exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -13,10 +14,12 @@ from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
+from deliberation.domain.implementation import IMPLEMENTATION_STATES, FeedbackReport
 from deliberation.domain.model import (
     AgendaTopic,
     Body,
     Cycle,
+    Meeting,
     Municipality,
     Need,
     Notification,
@@ -150,10 +153,16 @@ class SqlRepository(ParticipantStore, OutboxStore):
         round_label: str | None = None,
         conference_id: int | None = None,
         municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
     ) -> list[Recommendation]:
         """Recommendations matching every given filter, with group, conference and needs loaded.
 
-        ``municipality_key`` keeps those answering at least one need of that municipality.
+        ``municipality_key`` keeps those answering at least one need of that municipality,
+        ``body_key`` those placed on a meeting of that body, ``office`` those of that
+        responsible office (case-insensitive), ``overdue_on`` those still being
+        implemented whose due date lies before that day.
         """
         recs, groups = orm.recommendations, orm.working_groups
         query = select(Recommendation).order_by(recs.c.id)
@@ -176,7 +185,9 @@ class SqlRepository(ParticipantStore, OutboxStore):
                 .where(needs.c.id == links.c.need_id)
                 .where(needs.c.municipality_key == municipality_key)
             )
+        query = _implementation_filters(query, body_key, office, overdue_on)
         query = query.options(
+            selectinload(_attribute(Recommendation, "consultations")),
             selectinload(_attribute(Recommendation, "working_group"))
             .joinedload(_attribute(WorkingGroup, "conference"))
             .joinedload(_attribute(Cycle, "round")),
@@ -207,11 +218,59 @@ class SqlRepository(ParticipantStore, OutboxStore):
         )
         return list(self.session.scalars(query))
 
+    def meeting(self, meeting_id: int) -> Meeting | None:
+        return self.session.get(Meeting, meeting_id)
+
+    def meetings(self, body_key: str | None = None) -> list[Meeting]:
+        query = select(Meeting).order_by(orm.meetings.c.starts_at, orm.meetings.c.id)
+        return list(self.session.scalars(filter_by(query, orm.meetings.c.body_key, body_key)))
+
+    def rounds(self) -> list[Round]:
+        return list(self.session.scalars(select(Round).order_by(orm.rounds.c.label)))
+
+    def feedback_reports(self, round_label: str) -> list[FeedbackReport]:
+        reports = orm.feedback_reports
+        query = (
+            select(FeedbackReport)
+            .join(orm.rounds, orm.rounds.c.id == reports.c.round_id)
+            .where(orm.rounds.c.label == round_label)
+            .order_by(reports.c.id)
+        )
+        return list(self.session.scalars(query))
+
+    def recommendation_counts_by_body(self) -> dict[str, int]:
+        """How many recommendations have been placed on meetings of each body."""
+        placed = orm.consultations
+        query = select(
+            placed.c.body_key, func.count(distinct(placed.c.recommendation_id))
+        ).group_by(placed.c.body_key)
+        return {key: int(count) for key, count in self.session.execute(query)}
+
     def notifications(self, status: str | None = None, lock: bool = False) -> list[Notification]:
         query = select(Notification).order_by(orm.notifications.c.id)
         if lock:
             query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(filter_by(query, orm.notifications.c.status, status)))
+
+
+def _implementation_filters(
+    query: Select[Any], body_key: str | None, office: str | None, overdue_on: date | None
+) -> Select[Any]:
+    recs = orm.recommendations
+    if body_key is not None:
+        placed = orm.consultations
+        query = query.where(
+            exists()
+            .where(placed.c.recommendation_id == recs.c.id)
+            .where(placed.c.body_key == body_key)
+        )
+    if office is not None:
+        query = query.where(func.lower(recs.c.responsible_office) == office.strip().lower())
+    if overdue_on is not None:
+        query = query.where(recs.c.due_date < overdue_on).where(
+            recs.c.state.in_(IMPLEMENTATION_STATES)
+        )
+    return query
 
 
 def _attribute(cls: type, name: str) -> Any:

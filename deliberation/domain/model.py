@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deliberation.domain.consultations import Consultation
+    from deliberation.domain.implementation import ProgressNote
 
 
 class SubjectKind(StrEnum):
@@ -230,6 +235,8 @@ class Recommendation(Stateful):
     kind = SubjectKind.RECOMMENDATION
     working_group: WorkingGroup
     needs: list[Need]
+    consultations: list[Consultation]
+    progress_notes: list[ProgressNote]
 
     def __init__(
         self,
@@ -247,6 +254,10 @@ class Recommendation(Stateful):
         self.resolution_text = ""
         self.implementation_report = ""
         self.needs = []
+        self.responsible_office = ""
+        self.due_date: date | None = None
+        self.consultations = []
+        self.progress_notes = []
 
 
 class Meeting:
@@ -262,8 +273,10 @@ class Meeting:
         body_key: str | None = None,
         cycle: Cycle | None = None,
         status: str = "planned",
+        public: bool = True,
     ) -> None:
         self.id = None
+        self.public = public
         self.title = title
         self.starts_at = starts_at
         self.location = location

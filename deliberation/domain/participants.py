@@ -100,6 +100,8 @@ class Participant:
         self.consent_requested_at: datetime | None = None
         self.consent_confirmed_at: datetime | None = None
         self.created_at = created_at
+        #: When the person agreed that their name is published (OParl ``Person``); None: never.
+        self.publication_consent_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,14 @@ from types import TracebackType
 from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
+from deliberation.domain.consultations import RouteStep
 from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.implementation import FeedbackReport
 from deliberation.domain.model import (
     AgendaTopic,
     Body,
     Cycle,
+    Meeting,
     Municipality,
     Need,
     Notification,
@@ -67,6 +70,9 @@ class Repository(Protocol):
         round_label: str | None = None,
         conference_id: int | None = None,
         municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
     ) -> list[Recommendation]: ...
 
     def municipality(self, key: str) -> Municipality | None: ...
@@ -112,6 +118,16 @@ class Repository(Protocol):
     def outbox_counts(self) -> dict[str, int]: ...
 
     def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]: ...
+
+    def meeting(self, meeting_id: int) -> Meeting | None: ...
+
+    def meetings(self, body_key: str | None = None) -> list[Meeting]: ...
+
+    def rounds(self) -> list[Round]: ...
+
+    def feedback_reports(self, round_label: str) -> list[FeedbackReport]: ...
+
+    def recommendation_counts_by_body(self) -> dict[str, int]: ...
 
 
 class UnitOfWork(Protocol):
@@ -172,6 +188,7 @@ class Dependencies:
     timezone: str = "Europe/Berlin"
     county_name: str = ""
     organiser: str = ""
+    consultation_route: tuple[RouteStep, ...] = ()
 
     def today(self) -> date:
         """Today's date where the county is (not in UTC)."""

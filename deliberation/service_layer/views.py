@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from deliberation.domain.consultations import Consultation
 from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.implementation import is_overdue
 from deliberation.domain.model import (
     Cycle,
     Need,
@@ -116,6 +118,51 @@ class RecommendationView:
     conference_title: str = ""
     round: str = ""
     municipalities: tuple[str, ...] = ()
+    responsible_office: str = ""
+    due_date: date | None = None
+    overdue: bool = False
+    consultations: tuple[ConsultationView, ...] = ()
+    progress: tuple[ProgressView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsultationView:
+    """One stop of a recommendation on its route: which meeting, which role, what result."""
+
+    id: int
+    body_key: str
+    role: str
+    authoritative: bool
+    meeting_id: int
+    meeting_title: str
+    meeting_starts_at: datetime
+    public: bool
+    result: str
+    result_title: str
+    resolution_text: str
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    at: datetime
+    author: str
+    text: str
+
+
+def consultation_view(c: Consultation) -> ConsultationView:
+    return ConsultationView(
+        id=c.id or 0,
+        body_key=c.body_key,
+        role=c.role,
+        authoritative=c.authoritative,
+        meeting_id=c.meeting.id or 0,
+        meeting_title=c.meeting.title,
+        meeting_starts_at=c.meeting.starts_at,
+        public=c.meeting.public,
+        result=c.result,
+        result_title=c.result_title(),
+        resolution_text=c.resolution_text,
+    )
 
 
 def status_view(engine: WorkflowEngine, subject: Stateful) -> StatusView:
@@ -211,7 +258,10 @@ def group_view(
 
 
 def recommendation_view(
-    engine: WorkflowEngine, rec: Recommendation, log: list[TransitionRecord] | None = None
+    engine: WorkflowEngine,
+    rec: Recommendation,
+    log: list[TransitionRecord] | None = None,
+    today: date | None = None,
 ) -> RecommendationView:
     conference = rec.working_group.conference
     return RecommendationView(
@@ -229,4 +279,9 @@ def recommendation_view(
         conference_title=conference.title,
         round=conference.round.label,
         municipalities=tuple(sorted({n.municipality.name for n in rec.needs})),
+        responsible_office=rec.responsible_office,
+        due_date=rec.due_date,
+        overdue=today is not None and is_overdue(rec, today),
+        consultations=tuple(consultation_view(c) for c in rec.consultations),
+        progress=tuple(ProgressView(n.at, n.author, n.text) for n in rec.progress_notes),
     )
