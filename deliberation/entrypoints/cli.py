@@ -26,6 +26,7 @@ from deliberation.entrypoints import (
     commands,
     outbox_commands,
     participant_commands,
+    route_commands,
 )
 
 Handler = Callable[[argparse.Namespace, Console], int]
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     _demo(commands_)
     _participant(commands_)
     _outbox(commands_)
+    route_commands.register_meetings(commands_)
     return parser
 
 
@@ -281,6 +283,11 @@ def _recommendation(group: Subparsers) -> None:
         "--municipality",
         help="nur Empfehlungen zu Bedarfen dieser Gemeinde (Schlüssel oder Name)",
     )
+    listing.add_argument("--body", help="nur Empfehlungen, die in diesem Gremium beraten wurden")
+    listing.add_argument("--office", help="nur Empfehlungen dieser zuständigen Stelle")
+    listing.add_argument(
+        "--overdue", action="store_true", help="nur Empfehlungen, deren Umsetzung überfällig ist"
+    )
     listing.add_argument(
         "--csv",
         type=Path,
@@ -293,6 +300,7 @@ def _recommendation(group: Subparsers) -> None:
         family, "advance", "eine Empfehlung einen Schritt weiterführen", commands.rec_advance
     )
     _advance_arguments(advance, "Nummer der Empfehlung")
+    route_commands.register_recommendation(family, _german_date)
 
 
 def _trace(group: Subparsers) -> None:

@@ -174,6 +174,9 @@ def rec_list(args: argparse.Namespace, console: Console) -> int:
             round_label=args.round,
             conference_id=args.conference,
             municipality=args.municipality,
+            body=args.body,
+            office=args.office,
+            overdue=args.overdue,
         )
         if args.csv is not None:
             count = trace_output.write_tracker_csv(args.csv, views, zone(app))

@@ -283,7 +283,7 @@ def test_tracker_csv_opens_in_excel(deps: Dependencies, tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert tuple(rows[0]) == CSV_HEADER
-    assert rows[0][-1] == "zuletzt geändert"
+    assert rows[0][10] == "zuletzt geändert"
     body = rows[1:]
     assert len(body) == 60
     assert [int(r[0]) for r in body] == expected(data, round="2027")
