@@ -77,7 +77,7 @@ def test_full_lifecycle_with_deferral_adoption_and_implementation(
     assert route.state() == "deferred"
 
     earlier = route.meeting("kreistag", -30)
-    with pytest.raises(DeliberationError, match=f"in Sitzung {first} am .* vertagt"):
+    with pytest.raises(DeliberationError, match=rf"in Sitzung {first} am .* vertagt"):
         consultations.place(deps, rec, earlier, "Sitzungsdienst")
     later = route.meeting("kreistag", 60)
     consultations.place(deps, rec, later, "Sitzungsdienst")
@@ -161,7 +161,7 @@ def test_a_meeting_inside_the_notice_period_is_refused_naming_the_earliest(
     deps = route.deps
     # Kommission: 14 days' notice (config.toml)
     too_close = route.meeting("kommission", 10)
-    with pytest.raises(DeliberationError, match="noch keine angelegt .*meeting add kommission"):
+    with pytest.raises(DeliberationError, match=r"noch keine angelegt .*meeting add kommission"):
         consultations.place(deps, route.rec, too_close, "Sitzungsdienst")
     in_time = route.meeting("kommission", 15)
     route.meeting("kommission", 40)
