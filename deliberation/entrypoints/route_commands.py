@@ -7,14 +7,16 @@ import argparse
 import os
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
 from deliberation.entrypoints.commands import opened, print_step, zone
 from deliberation.entrypoints.tables import local_time, table
-from deliberation.service_layer import consultations, implementation, meetings
+from deliberation.service_layer import consultations, documents, implementation, meetings
 from deliberation.service_layer.views import LogView
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ ACTOR_HELP = (
     'wer den Schritt ausführt, für das Protokoll (Standard: DELIBERATION_ACTOR oder '
     '"Sitzungsdienst")'
 )
+RESOLUTION_TEMPLATE = "recommendation/beschlussvorlage"
 DateType = Callable[[str], date]
 Handler = Callable[[argparse.Namespace, Console], int]
 
@@ -131,6 +134,21 @@ def rec_feedback(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def rec_resolution_draft(args: argparse.Namespace, console: Console) -> int:
+    target = args.output or Path(f"Beschlussvorlage-{args.id}.html")
+    with opened(args) as app:
+        draft = documents.resolution_draft(app.deps, args.id)
+        html = HtmlDocuments(app.settings.templates_dir).render(
+            RESOLUTION_TEMPLATE, {"draft": draft}
+        )
+    target.write_text(html, encoding="utf-8")
+    console.print(
+        f"Beschlussvorlage {draft.reference} nach {target} geschrieben (im Browser drucken).",
+        highlight=False,
+    )
+    return 0
+
+
 def _report(console: Console, rec_id: int, step: LogView | None, what: str) -> None:
     if step is None:
         console.print(f"Empfehlung {rec_id}: {what}.", highlight=False)
@@ -221,6 +239,15 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
         family, "feedback", "die Rückspiegelung für einen Durchgang zeigen", rec_feedback
     )
     feedback.add_argument("--round", required=True, help="Durchgang, z. B. 2028")
+    draft = _command(
+        family, "resolution-draft",
+        "die Beschlussvorlage als druckbare HTML-Datei erzeugen", rec_resolution_draft,
+    )
+    draft.add_argument("id", type=int, help="Nummer der Empfehlung")
+    draft.add_argument(
+        "--output", type=Path, metavar="DATEI",
+        help="Zieldatei (Standard: Beschlussvorlage-NR.html)",
+    )
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

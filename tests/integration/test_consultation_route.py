@@ -229,3 +229,26 @@ def test_closed_bodies_get_non_public_meetings(deps: Dependencies) -> None:
     assert [m.id for m in meetings.list_meetings(deps, "kreisausschuss")] == [closed.id]
     with pytest.raises(DeliberationError, match='Gremium "Stadtrat" ist unbekannt'):
         meetings.add(deps, "Stadtrat", starts, "Rathaus")
+
+
+def test_resolution_draft_is_printable_html_with_the_route(route: Route, app: Application) -> None:
+    from deliberation.adapters.html_documents import HtmlDocuments
+    from deliberation.service_layer import documents
+
+    route.pass_body("kommission", R.ADOPTED, "Die Kommission rät zu <b>Eile</b>.")
+    draft = documents.resolution_draft(route.deps, route.rec)
+    assert draft.reference == f"BV-2026/{route.rec:04d}"
+    assert [(r.body, r.result) for r in draft.route] == [
+        ("Kommission Migration und Teilhabe", "ungeändert beschlossen"),
+        ("Ausschuss für Soziales, Gesundheit und Integration", ""),
+        ("Kreisausschuss", ""),
+        ("Kreistag", ""),
+    ]
+    html = HtmlDocuments(app.settings.templates_dir).render(
+        "recommendation/beschlussvorlage", {"draft": draft}
+    )
+    assert "@media print" in html and "@page" in html
+    assert f"Drucksache {draft.reference}" in html
+    assert "Mehr Sprachkurse mit Kinderbetreuung (Stadt Peine" in html
+    assert html.count("nicht öffentlich") == 1  # the Kreisausschuss
+    assert "&lt;b&gt;Eile&lt;/b&gt;" in html and "<b>Eile</b>" not in html
