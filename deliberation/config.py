@@ -26,6 +26,7 @@ from deliberation.domain.cadence import (
 )
 from deliberation.domain.consultations import RouteStep
 from deliberation.domain.errors import ConfigError
+from deliberation.oparl_config import DEFAULT_BASE_URL, oparl_base_url
 from deliberation.route_config import consultation_route
 
 BODY_KINDS = ("council", "executive", "committee", "commission", "coordination", "team", "advisory")
@@ -101,6 +102,7 @@ class Settings:
     school_holidays: tuple[SchoolHoliday, ...] = ()
     cycles: tuple[CycleConfig, ...] = ()
     consultation_route: tuple[RouteStep, ...] = ()
+    oparl_base_url: str = DEFAULT_BASE_URL
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
@@ -131,6 +133,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             "school_holidays",
             "cycles",
             "consultation_route",
+            "oparl",
         )
     )
     base = path.resolve().parent
@@ -154,7 +157,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     _check_unique(root, "municipalities", [m.key for m in settings.municipalities])
     _check_unique(root, "bodies", [b.key for b in settings.bodies])
     route = consultation_route(root, [b.key for b in settings.bodies])
-    return replace(settings, consultation_route=route)
+    return replace(settings, consultation_route=route, oparl_base_url=oparl_base_url(root))
 
 
 def _county(county: Section) -> County:

@@ -218,6 +218,7 @@ meetings = Table(
     Column("cycle_id", ForeignKey("cycles.id"), nullable=True, index=True),
     Column("status", String(40), nullable=False),
     Column("public", Boolean, nullable=False, server_default=true()),
+    Column("created_at", UTCDateTime, nullable=True),
 )
 
 transition_log = Table(

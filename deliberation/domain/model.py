@@ -274,9 +274,11 @@ class Meeting:
         cycle: Cycle | None = None,
         status: str = "planned",
         public: bool = True,
+        created_at: datetime | None = None,
     ) -> None:
         self.id = None
         self.public = public
+        self.created_at = created_at
         self.title = title
         self.starts_at = starts_at
         self.location = location

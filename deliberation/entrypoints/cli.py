@@ -26,6 +26,7 @@ from deliberation.entrypoints import (
     commands,
     outbox_commands,
     participant_commands,
+    publication_commands,
     route_commands,
 )
 
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     _participant(commands_)
     _outbox(commands_)
     route_commands.register_meetings(commands_)
+    publication_commands.register(commands_)
     return parser
 
 
@@ -389,6 +391,7 @@ def _participant(group: Subparsers) -> None:
     )
     delete.add_argument("email", help="E-Mail-Adresse der Person")
     delete.add_argument("--yes", action="store_true", help="Löschen bestätigen")
+    publication_commands.register_participant(family)
 
 
 def _outbox(group: Subparsers) -> None:

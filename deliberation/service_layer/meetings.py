@@ -40,6 +40,7 @@ def add(
             location=location.strip(),
             body_key=body.key,
             public=body.public,
+            created_at=deps.clock(),
         )
         uow.repo.add(meeting)
         uow.flush()

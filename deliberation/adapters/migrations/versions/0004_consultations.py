@@ -98,6 +98,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("public", sa.Boolean(), nullable=False, server_default=sa.true())
         )
+        batch_op.add_column(sa.Column("created_at", sa.DateTime(), nullable=True))
 
     with op.batch_alter_table("participants", schema=None) as batch_op:
         batch_op.add_column(sa.Column("publication_consent_at", sa.DateTime(), nullable=True))
@@ -107,6 +108,7 @@ def downgrade() -> None:
     with op.batch_alter_table("participants", schema=None) as batch_op:
         batch_op.drop_column("publication_consent_at")
     with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_column("created_at")
         batch_op.drop_column("public")
     with op.batch_alter_table("recommendations", schema=None) as batch_op:
         batch_op.drop_index("ix_recommendations_due_date")
