@@ -130,6 +130,7 @@ cycles = Table(
     Column("title", String(300), nullable=False),
     *_workflow_columns(),
     Index("ix_cycles_workflow_state", "workflow", "state"),
+    Column("attendees", Integer, nullable=True),
 )
 
 needs = Table(

@@ -152,6 +152,8 @@ class Cycle(Stateful):
         self.needs = []
         self.agenda_topics = []
         self.working_groups = []
+        #: how many people came (recorded by staff after the event); None: not recorded
+        self.attendees: int | None = None
 
 
 class Need:

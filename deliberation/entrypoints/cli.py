@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     _outbox(commands_)
     route_commands.register_meetings(commands_)
     publication_commands.register(commands_)
+    publication_commands.register_reports(commands_)
     return parser
 
 

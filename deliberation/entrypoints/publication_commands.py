@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import Progress
 
+from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.adapters.oparl import OparlTree, write_tree
 from deliberation.entrypoints.commands import opened
-from deliberation.service_layer import participants, publication
+from deliberation.entrypoints.monitoring_output import monitoring_html, monitoring_table
+from deliberation.service_layer import monitoring, participants, publication
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -52,6 +54,28 @@ def participant_publish(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def report_monitoring(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        figures = monitoring.monitoring(app.deps, args.round)
+        if args.html is not None:
+            html = monitoring_html(
+                HtmlDocuments(app.settings.templates_dir), figures, app.deps.county_name,
+                app.deps.organiser, app.deps.today(), args.round,
+            )
+    console.print(monitoring_table(figures))
+    if args.html is not None:
+        args.html.write_text(html, encoding="utf-8")
+        console.print(f"Bericht mit Grafik nach {args.html} geschrieben.", highlight=False)
+    return 0
+
+
+def report_attendance(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        title = monitoring.record_attendance(app.deps, args.cycle, args.count)
+    console.print(f"{title}: {args.count} Teilnehmende festgehalten.", highlight=False)
+    return 0
+
+
 def _command(
     group: Subparsers, name: str, help_text: str, handler: Handler
 ) -> argparse.ArgumentParser:
@@ -86,6 +110,28 @@ def register(group: Subparsers) -> None:
         "--base-url", help="Web-Adresse, unter der der Ordner veröffentlicht wird "
         "(Standard: [oparl] base_url aus config.toml)",
     )
+
+
+def register_reports(group: Subparsers) -> None:
+    """``deliberation report monitoring|attendance``."""
+    report = _family(group, "report", "Berichte: Beteiligungsmonitoring")
+    monitor = _command(
+        report, "monitoring",
+        "je Gemeinde und Werkstatt: Bedarfe und was aus ihnen wurde, Eingeladene und "
+        "Teilnehmende, Empfehlungen und ihre Ergebnisse",
+        report_monitoring,
+    )
+    monitor.add_argument("--round", help="nur dieser Durchgang")
+    monitor.add_argument(
+        "--html", type=Path, metavar="DATEI",
+        help="zusätzlich als druckbare HTML-Seite mit Grafik (SVG) speichern",
+    )
+    attendance = _command(
+        report, "attendance", "festhalten, wie viele Personen an einer Werkstatt teilnahmen",
+        report_attendance,
+    )
+    attendance.add_argument("cycle", type=int, help="Nummer der Werkstatt (Zyklus)")
+    attendance.add_argument("count", type=int, help="Zahl der Teilnehmenden")
 
 
 def register_participant(family: Subparsers) -> None:

@@ -1,5 +1,5 @@
 """Consultations on the route of a recommendation, implementation tracking, feedback reports,
-public meetings and the participants' consent to publication of their name.
+public meetings, the participants' consent to publication of their name, and attendance.
 
 Revision ID: 0004
 Revises: 0003
@@ -103,8 +103,13 @@ def upgrade() -> None:
     with op.batch_alter_table("participants", schema=None) as batch_op:
         batch_op.add_column(sa.Column("publication_consent_at", sa.DateTime(), nullable=True))
 
+    with op.batch_alter_table("cycles", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("attendees", sa.Integer(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("cycles", schema=None) as batch_op:
+        batch_op.drop_column("attendees")
     with op.batch_alter_table("participants", schema=None) as batch_op:
         batch_op.drop_column("publication_consent_at")
     with op.batch_alter_table("meetings", schema=None) as batch_op:
