@@ -17,6 +17,7 @@ from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import tables, trace_output
 from deliberation.entrypoints.demo import DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
+from deliberation.entrypoints.tracker_output import tracker_table
 from deliberation.service_layer import cycles, groups, needs, recommendations, trace
 from deliberation.service_layer.views import LogView
 
@@ -166,23 +167,24 @@ def rec_draft(args: argparse.Namespace, console: Console) -> int:
 
 
 def rec_list(args: argparse.Namespace, console: Console) -> int:
+    filters = {
+        "round_label": args.round,
+        "conference_id": args.conference,
+        "municipality": args.municipality,
+        "body": args.body,
+        "office": args.office,
+        "overdue": args.overdue,
+    }
     with opened(args) as app:
-        views = recommendations.list_recommendations(
-            app.deps,
-            args.state,
-            args.group,
-            round_label=args.round,
-            conference_id=args.conference,
-            municipality=args.municipality,
-            body=args.body,
-            office=args.office,
-            overdue=args.overdue,
-        )
         if args.csv is not None:
+            views = recommendations.list_recommendations(
+                app.deps, args.state, args.group, **filters
+            )
             count = trace_output.write_tracker_csv(args.csv, views, zone(app))
             console.print(f"{count} Empfehlungen nach {args.csv} geschrieben.", highlight=False)
             return 0
-    console.print(tables.recommendations_table(views))
+        lines = recommendations.tracker(app.deps, args.state, args.group, **filters)
+    console.print(tracker_table(lines))
     return 0
 
 

@@ -190,3 +190,9 @@ def _require_text(step: RouteStep, result: ConsultationResult, text: str) -> Non
 
 def _default_resolution(rec: Recommendation, result: ConsultationResult) -> str:
     return rec.text if result == ConsultationResult.ADOPTED else ""
+
+
+def counts_by_body(deps: Dependencies) -> dict[str, int]:
+    """How many recommendations each body has had on its meetings (tracker overview)."""
+    with deps.unit_of_work() as uow:
+        return uow.repo.recommendation_counts_by_body()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.consultations import RouteStep
@@ -27,6 +27,24 @@ from deliberation.domain.model import (
 )
 from deliberation.domain.outbox import OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
+
+
+class TrackerRow(NamedTuple):
+    """One line of the secretaries' tracker, read without loading domain objects.
+
+    A named tuple, not a dataclass: the tracker builds tens of thousands of them.
+    """
+
+    id: int
+    title: str
+    group_name: str
+    conference_title: str
+    round: str
+    workflow: str
+    workflow_version: int
+    state: str
+    responsible_office: str
+    due_date: date | None
 
 
 class Repository(Protocol):
@@ -128,6 +146,19 @@ class Repository(Protocol):
     def feedback_reports(self, round_label: str) -> list[FeedbackReport]: ...
 
     def recommendation_counts_by_body(self) -> dict[str, int]: ...
+
+    def tracker_rows(
+        self,
+        state: str | None = None,
+        group_id: int | None = None,
+        *,
+        round_label: str | None = None,
+        conference_id: int | None = None,
+        municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
+    ) -> list[TrackerRow]: ...
 
 
 class UnitOfWork(Protocol):

@@ -9,7 +9,9 @@ from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import (
     LogView,
     RecommendationView,
+    TrackerView,
     recommendation_view,
+    tracker_views,
 )
 
 RECOMMENDATION_WORKFLOW = "recommendation"
@@ -116,6 +118,38 @@ def list_recommendations(
             overdue_on=today if overdue else None,
         )
         return [recommendation_view(deps.engine, r, today=today) for r in found]
+
+
+def tracker(
+    deps: Dependencies,
+    state: str | None = None,
+    group_id: int | None = None,
+    *,
+    round_label: str | None = None,
+    conference_id: int | None = None,
+    municipality: str | None = None,
+    body: str | None = None,
+    office: str | None = None,
+    overdue: bool = False,
+) -> list[TrackerView]:
+    """The tracker's list: the same filters as ``list_recommendations``, lean lines only."""
+    if state is not None:
+        _known_state(deps, state)
+    with deps.unit_of_work() as uow:
+        key = municipality_key(uow, municipality) if municipality is not None else None
+        body_key = meetings.get_body(uow, body).key if body is not None else None
+        today = deps.today()
+        rows = uow.repo.tracker_rows(
+            state,
+            group_id,
+            round_label=round_label,
+            conference_id=conference_id,
+            municipality_key=key,
+            body_key=body_key,
+            office=office,
+            overdue_on=today if overdue else None,
+        )
+    return tracker_views(deps.engine, rows, today)
 
 
 def _known_state(deps: Dependencies, state: str) -> None:

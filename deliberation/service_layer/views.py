@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.engine import WorkflowEngine
-from deliberation.domain.implementation import is_overdue
+from deliberation.domain.implementation import IMPLEMENTATION_STATES, is_overdue
 from deliberation.domain.model import (
     Cycle,
     Need,
@@ -16,6 +18,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.service_layer.ports import TrackerRow
 
 SCOPE_TITLES = {"local": "lokal", "county": "kreisweit"}
 NEED_STATUS_TITLES = {
@@ -147,6 +150,49 @@ class ProgressView:
     at: datetime
     author: str
     text: str
+
+
+class TrackerView(NamedTuple):
+    """One line of the tracker: who, where, how far, by whom, until when (a named tuple:
+    cheap to build by the ten thousand)."""
+
+    id: int
+    title: str
+    group_name: str
+    conference_title: str
+    round: str
+    state: str
+    state_title: str
+    next_steps: tuple[str, ...]
+    final: bool
+    responsible_office: str
+    due_date: date | None
+    overdue: bool
+
+
+def tracker_views(
+    engine: WorkflowEngine, rows: Iterable[TrackerRow], today: date
+) -> list[TrackerView]:
+    """Views of tracker lines; titles and next steps are looked up once per state."""
+    states: dict[tuple[str, int, str], tuple[str, tuple[str, ...], bool]] = {}
+    result = []
+    for row in rows:
+        key = (row.workflow, row.workflow_version, row.state)
+        if key not in states:
+            definition = engine.definition(row.workflow, row.workflow_version)
+            spec = definition.state(row.state)
+            states[key] = (spec.title, tuple(definition.triggers_from(row.state)), spec.final)
+        title, steps, final = states[key]
+        overdue = (
+            row.due_date is not None
+            and row.due_date < today
+            and row.state in IMPLEMENTATION_STATES
+        )
+        result.append(TrackerView(
+            row.id, row.title, row.group_name, row.conference_title, row.round, row.state,
+            title, steps, final, row.responsible_office, row.due_date, overdue,
+        ))
+    return result
 
 
 def consultation_view(c: Consultation) -> ConsultationView:

@@ -256,6 +256,15 @@ def test_tracker_filters_match_a_python_computation(deps: Dependencies) -> None:
             municipality=cast("str | None", case.get("municipality")),
         )
         assert ids(found) == expected(data, **case), case
+        lines = recommendations.tracker(
+            deps,
+            state=cast("str | None", case.get("state")),
+            group_id=cast("int | None", case.get("group")),
+            round_label=cast("str | None", case.get("round")),
+            conference_id=cast("int | None", case.get("conference")),
+            municipality=cast("str | None", case.get("municipality")),
+        )
+        assert [line.id for line in lines] == expected(data, **case), case
     nonempty = [c for c in cases if expected(data, **c)]
     assert len(nonempty) >= len(cases) - 3  # the filters really select something
 

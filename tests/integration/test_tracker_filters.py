@@ -53,8 +53,18 @@ def test_tracker_filters_on_ten_thousand_recommendations(app: Application) -> No
             overdue=case.get("overdue", False),
         )
         assert [v.status.id for v in found] == expected(**case), case
+        lines = recommendations.tracker(
+            deps,
+            state=case.get("state"),
+            round_label=case.get("round"),
+            municipality=case.get("municipality"),
+            body=case.get("body"),
+            office=case.get("office"),
+            overdue=case.get("overdue", False),
+        )
+        assert [line.id for line in lines] == expected(**case), case
         if case.get("overdue"):
-            assert all(v.overdue for v in found)
+            assert all(v.overdue for v in found) and all(line.overdue for line in lines)
     sizes = [len(expected(**case)) for case in cases]
     assert sizes[-1] == 0 and all(size > 0 for size in sizes[:-1]), sizes
     assert sizes[0] > 500  # a real share is overdue, not a handful
