@@ -11,11 +11,17 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from deliberation.adapters.diagram import to_html, to_mermaid
-from deliberation.bootstrap import Application, bootstrap, initialise_database, load_engine
+from deliberation.bootstrap import (
+    Application,
+    bootstrap,
+    initialise_database,
+    load_engine,
+    utc_now,
+)
 from deliberation.config import load_settings
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import tables, trace_output
-from deliberation.entrypoints.demo import DemoMail, run_demo
+from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.entrypoints.tracker_output import tracker_table
 from deliberation.service_layer import cycles, groups, needs, recommendations, trace
@@ -247,11 +253,12 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     database = _fresh_demo_database(folder)
     console.print(f"Demo-Datenbank: {database} (SQLite, wird bei jedem Lauf neu angelegt)")
     url = f"sqlite:///{database.resolve()}"
-    app = bootstrap(args.config, database_url=url, require_schema=False)
+    clock = DemoClock(utc_now())
+    app = bootstrap(args.config, database_url=url, clock=clock, require_schema=False)
     try:
         initialise_database(app)
         mail = DemoMail(app.templates, app.settings.smtp.sender, folder / DEMO_MAILS)
-        run_demo(app.deps, console, mail=mail)
+        run_demo(app.deps, console, clock, mail=mail)
     finally:
         app.close()
     console.print(
