@@ -51,6 +51,9 @@ def test_route_and_reports_on_the_demo(
     assert "Empfehlungen (0)" in ok(capsys, "recommendation", "list", "--overdue")
     on_kreistag = ok(capsys, "recommendation", "list", "--body", "Kreistag")
     assert "Empfehlungen (4)" in on_kreistag  # all but the withdrawn one
+    shown = ok(capsys, "recommendation", "show", "2")
+    assert "(Sitzung 3, Vorberatung, nicht öffentlich): ungeändert beschlossen" in shown
+    assert shown.count("Beratung: Sitzung Kreistag") == 2
     note = ok(capsys, "recommendation", "progress", "5", "--note", "Räume gefunden.")
     assert "Vermerk 2" in note
 
