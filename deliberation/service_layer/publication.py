@@ -110,7 +110,7 @@ def publication(deps: Dependencies) -> Publication:
                 "Es gibt weder Empfehlungen noch Sitzungen; nichts zu veröffentlichen."
             )
         entries = {
-            c.id or 0: _entry(rec.id or 0, rec.title, rec.updated_at, c)
+            c.id or 0: _entry(rec.id or 0, rec.title, c)
             for rec in recs
             for c in rec.consultations
         }
@@ -130,7 +130,7 @@ def publication(deps: Dependencies) -> Publication:
         )
         groups = {
             g.id: GroupItem(g.id or 0, g.name, g.conference.title, g.created_at, g.updated_at)
-            for g in (rec.working_group for rec in recs)
+            for g in uow.repo.working_groups()
         }
         persons = tuple(
             PersonItem(p.id or 0, p.name, tuple(sorted(p.body_keys)),
@@ -157,7 +157,7 @@ def publication(deps: Dependencies) -> Publication:
         )
 
 
-def _entry(rec_id: int, title: str, rec_updated: datetime, c: Consultation) -> AgendaEntry:
+def _entry(rec_id: int, title: str, c: Consultation) -> AgendaEntry:
     modified = c.decided_at or c.placed_at
     return AgendaEntry(
         consultation_id=c.id or 0,
