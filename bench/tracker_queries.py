@@ -67,7 +67,7 @@ def tracker_overdue(app: Application) -> list[tuple[Any, ...]]:
 
 def sql_overdue(app: Application) -> list[tuple[Any, ...]]:
     with app.db.connect() as conn:
-        rows = conn.execute(text(OVERDUE_SQL), {"today": app.deps.today()})
+        rows = conn.execute(text(OVERDUE_SQL), {"today": app.deps.today()}).all()
         # SQLite hands back dates as text, PostgreSQL as dates: compare them as text
         return [(*row[:-1], str(row[-1])) for row in rows]
 

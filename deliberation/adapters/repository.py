@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, distinct, exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -211,9 +211,16 @@ class SqlRepository(ParticipantStore, OutboxStore):
         )
         query = (
             select(
-                recs.c.id, recs.c.title, groups.c.name, cycles.c.title, rounds.c.label,
-                recs.c.workflow, recs.c.workflow_version, recs.c.state,
-                recs.c.responsible_office, recs.c.due_date,
+                recs.c.id,
+                recs.c.title,
+                groups.c.name.label("group_name"),
+                cycles.c.title.label("conference_title"),
+                rounds.c.label.label("round"),
+                recs.c.workflow,
+                recs.c.workflow_version,
+                recs.c.state,
+                recs.c.responsible_office,
+                recs.c.due_date,
             )
             .select_from(
                 recs.join(groups, groups.c.id == recs.c.working_group_id)
@@ -223,8 +230,9 @@ class SqlRepository(ParticipantStore, OutboxStore):
             .where(*conditions)
             .order_by(recs.c.id)
         )
-        # Core rows straight from the connection: no ORM involvement for plain columns
-        return [TrackerRow._make(row) for row in self.session.connection().execute(query)]
+        # Core rows straight from the connection, in TrackerRow's column order: no copies
+        rows = self.session.connection().execute(query).all()
+        return cast("list[TrackerRow]", rows)
 
     def municipality(self, key: str) -> Municipality | None:
         return self.session.get(Municipality, key)

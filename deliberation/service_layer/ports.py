@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self
+from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.consultations import RouteStep
@@ -28,23 +28,10 @@ from deliberation.domain.model import (
 from deliberation.domain.outbox import OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
 
-
-class TrackerRow(NamedTuple):
-    """One line of the secretaries' tracker, read without loading domain objects.
-
-    A named tuple, not a dataclass: the tracker builds tens of thousands of them.
-    """
-
-    id: int
-    title: str
-    group_name: str
-    conference_title: str
-    round: str
-    workflow: str
-    workflow_version: int
-    state: str
-    responsible_office: str
-    due_date: date | None
+#: One line of the secretaries' tracker as the database hands it out, in this order:
+#: id, title, group name, conference title, round label, workflow, workflow version, state,
+#: responsible office, due date. A plain row: no domain objects, no copies.
+TrackerRow = tuple[int, str, str, str, str, str, int, str, str, date | None]
 
 
 class Repository(Protocol):
