@@ -22,7 +22,7 @@ from deliberation.adapters.workflow_files import load_workflows
 from deliberation.config import Settings, load_settings
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
-from deliberation.service_layer import reference_data
+from deliberation.service_layer import consultations, reference_data
 from deliberation.service_layer.ports import Dependencies, Mailing
 
 
@@ -77,6 +77,7 @@ def bootstrap(
     if database_url is not None:
         settings = settings.with_database(database_url)
     engine, templates = load_engine(settings)
+    consultations.check_route(engine, settings.consultation_route, settings.source)
     orm.start_mappers()
     db = database.make_engine(settings.database_url)
     if require_schema:
@@ -94,6 +95,7 @@ def bootstrap(
         timezone=settings.county.timezone,
         county_name=settings.county.name,
         organiser=settings.county.organiser,
+        consultation_route=settings.consultation_route,
     )
     return Application(settings, deps, db, templates)
 

@@ -24,7 +24,10 @@ from deliberation.domain.cadence import (
     SchoolHoliday,
     allowed_intervals,
 )
+from deliberation.domain.consultations import RouteStep
 from deliberation.domain.errors import ConfigError
+from deliberation.oparl_config import DEFAULT_BASE_URL, oparl_base_url
+from deliberation.route_config import consultation_route
 
 BODY_KINDS = ("council", "executive", "committee", "commission", "coordination", "team", "advisory")
 SMTP_SECURITY = ("none", "starttls", "tls")
@@ -111,6 +114,8 @@ class Settings:
     school_holidays: tuple[SchoolHoliday, ...] = ()
     cycles: tuple[CycleConfig, ...] = ()
     invitations: InvitationsConfig = InvitationsConfig()
+    consultation_route: tuple[RouteStep, ...] = ()
+    oparl_base_url: str = DEFAULT_BASE_URL
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
@@ -141,6 +146,8 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             "school_holidays",
             "cycles",
             "invitations",
+            "consultation_route",
+            "oparl",
         )
     )
     base = path.resolve().parent
@@ -164,7 +171,8 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     )
     _check_unique(root, "municipalities", [m.key for m in settings.municipalities])
     _check_unique(root, "bodies", [b.key for b in settings.bodies])
-    return settings
+    route = consultation_route(root, [b.key for b in settings.bodies])
+    return replace(settings, consultation_route=route, oparl_base_url=oparl_base_url(root))
 
 
 def _county(county: Section) -> County:

@@ -36,9 +36,9 @@ class MeetingStore:
                 )
         return self.session.scalars(query).first()
 
-    def meetings(self) -> list[Meeting]:
+    def meetings(self, body_key: str | None = None) -> list[Meeting]:
         query = select(Meeting).order_by(orm.meetings.c.starts_at, orm.meetings.c.id)
-        return list(self.session.scalars(query))
+        return list(self.session.scalars(filter_by(query, orm.meetings.c.body_key, body_key)))
 
     def meeting_of_cycle(self, cycle_id: int) -> Meeting | None:
         """The cycle's first planned meeting (a workshop evening, the conference day)."""

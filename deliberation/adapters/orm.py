@@ -28,11 +28,14 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import clear_mappers as sqlalchemy_clear_mappers
 from sqlalchemy.orm import registry, relationship
 
 from deliberation.domain import model
+from deliberation.domain.consultations import Consultation
+from deliberation.domain.implementation import FeedbackReport, ProgressNote
 from deliberation.domain.invitations import Invitation
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant
@@ -129,6 +132,7 @@ cycles = Table(
     Column("title", String(300), nullable=False),
     *_workflow_columns(),
     Index("ix_cycles_workflow_state", "workflow", "state"),
+    Column("attendees", Integer, nullable=True),
 )
 
 needs = Table(
@@ -194,6 +198,8 @@ recommendations = Table(
     Column("resolution_text", Text, nullable=False),
     Column("implementation_report", Text, nullable=False),
     *_workflow_columns(),
+    Column("responsible_office", String(300), nullable=False, server_default=""),
+    Column("due_date", Date, nullable=True, index=True),
     Index("ix_recommendations_workflow_state", "workflow", "state"),
 )
 
@@ -218,6 +224,8 @@ meetings = Table(
     Column("sequence", Integer, nullable=False, server_default="0"),
     Column("duration_minutes", Integer, nullable=False, server_default="120"),
     Column("capacity", Integer, nullable=True),
+    Column("public", Boolean, nullable=False, server_default=true()),
+    Column("created_at", UTCDateTime, nullable=True),
 )
 
 transition_log = Table(
@@ -263,6 +271,7 @@ participants = Table(
     Column("consent_confirmed_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("consent_withdrawn_at", UTCDateTime, nullable=True),
+    Column("publication_consent_at", UTCDateTime, nullable=True),
 )
 
 invitations = Table(
@@ -296,6 +305,42 @@ outbox = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime, nullable=True),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+consultations = Table(
+    "consultations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recommendation_id", ForeignKey("recommendations.id"), nullable=False, index=True),
+    Column("meeting_id", ForeignKey("meetings.id"), nullable=False, index=True),
+    Column("body_key", ForeignKey("bodies.key"), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    Column("authoritative", Boolean, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("result", String(40), nullable=False),
+    Column("resolution_text", Text, nullable=False),
+    Column("placed_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=True),
+)
+
+progress_notes = Table(
+    "progress_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recommendation_id", ForeignKey("recommendations.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+feedback_reports = Table(
+    "feedback_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("rounds.id"), nullable=False, index=True),
+    Column("recommendation_id", ForeignKey("recommendations.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 mapper_registry = registry(metadata=metadata)
@@ -356,8 +401,31 @@ def start_mappers() -> None:
     m(model.Recommendation, recommendations, version_id_col=recommendations.c.version, properties={
         "working_group": relationship(model.WorkingGroup, back_populates="recommendations"),
         "needs": relationship(model.Need, secondary=recommendation_needs, order_by=needs.c.id),
+        "consultations": relationship(
+            Consultation,
+            back_populates="recommendation",
+            order_by=consultations.c.id,
+            cascade="all, delete-orphan",
+        ),
+        "progress_notes": relationship(
+            ProgressNote,
+            back_populates="recommendation",
+            order_by=progress_notes.c.id,
+            cascade="all, delete-orphan",
+        ),
     })
     m(model.Meeting, meetings, properties={"cycle": relationship(model.Cycle)})
+    m(Consultation, consultations, properties={
+        "recommendation": relationship(model.Recommendation, back_populates="consultations"),
+        "meeting": relationship(model.Meeting),
+    })
+    m(ProgressNote, progress_notes, properties={
+        "recommendation": relationship(model.Recommendation, back_populates="progress_notes"),
+    })
+    m(FeedbackReport, feedback_reports, properties={
+        "round": relationship(model.Round),
+        "recommendation": relationship(model.Recommendation),
+    })
     m(model.TransitionRecord, transition_log)
     m(model.Notification, notifications)
     m(Participant, participants)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import ColumnElement, distinct, exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,6 +15,8 @@ from deliberation.adapters._query import filter_by
 from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
+from deliberation.domain.consultations import Consultation
+from deliberation.domain.implementation import IMPLEMENTATION_STATES, FeedbackReport
 from deliberation.domain.model import (
     AgendaTopic,
     Body,
@@ -26,6 +29,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.service_layer.ports import TrackerRow
 
 
 class SqlRepository(ParticipantStore, OutboxStore, MeetingStore):
@@ -151,33 +155,27 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore):
         round_label: str | None = None,
         conference_id: int | None = None,
         municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
     ) -> list[Recommendation]:
         """Recommendations matching every given filter, with group, conference and needs loaded.
 
-        ``municipality_key`` keeps those answering at least one need of that municipality.
+        ``municipality_key`` keeps those answering at least one need of that municipality,
+        ``body_key`` those placed on a meeting of that body, ``office`` those of that
+        responsible office (case-insensitive), ``overdue_on`` those still being
+        implemented whose due date lies before that day.
         """
-        recs, groups = orm.recommendations, orm.working_groups
-        query = select(Recommendation).order_by(recs.c.id)
-        query = filter_by(query, recs.c.state, state)
-        query = filter_by(query, recs.c.working_group_id, group_id)
-        if round_label is not None or conference_id is not None:
-            query = query.join(groups, groups.c.id == recs.c.working_group_id)
-            query = filter_by(query, groups.c.conference_id, conference_id)
-        if round_label is not None:
-            query = (
-                query.join(orm.cycles, orm.cycles.c.id == groups.c.conference_id)
-                .join(orm.rounds, orm.rounds.c.id == orm.cycles.c.round_id)
-                .where(orm.rounds.c.label == round_label)
-            )
-        if municipality_key is not None:
-            links, needs = orm.recommendation_needs, orm.needs
-            query = query.where(
-                exists()
-                .where(links.c.recommendation_id == recs.c.id)
-                .where(needs.c.id == links.c.need_id)
-                .where(needs.c.municipality_key == municipality_key)
-            )
+        conditions = _recommendation_conditions(
+            state, group_id, round_label, conference_id, municipality_key, body_key, office,
+            overdue_on,
+        )
+        query = select(Recommendation).where(*conditions).order_by(orm.recommendations.c.id)
         query = query.options(
+            selectinload(_attribute(Recommendation, "consultations")).joinedload(
+                _attribute(Consultation, "meeting")
+            ),
+            selectinload(_attribute(Recommendation, "progress_notes")),
             selectinload(_attribute(Recommendation, "working_group"))
             .joinedload(_attribute(WorkingGroup, "conference"))
             .joinedload(_attribute(Cycle, "round")),
@@ -186,6 +184,55 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore):
             ),
         )
         return list(self.session.scalars(query))
+
+    def tracker_rows(
+        self,
+        state: str | None = None,
+        group_id: int | None = None,
+        *,
+        round_label: str | None = None,
+        conference_id: int | None = None,
+        municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
+    ) -> list[TrackerRow]:
+        """The tracker's lines for the same filters as ``recommendations``, in one SELECT.
+
+        No domain objects: the list of possibly tens of thousands of recommendations
+        needs only a few columns of each.
+        """
+        recs, groups, cycles, rounds = (
+            orm.recommendations, orm.working_groups, orm.cycles, orm.rounds
+        )
+        conditions = _recommendation_conditions(
+            state, group_id, round_label, conference_id, municipality_key, body_key, office,
+            overdue_on,
+        )
+        query = (
+            select(
+                recs.c.id,
+                recs.c.title,
+                groups.c.name.label("group_name"),
+                cycles.c.title.label("conference_title"),
+                rounds.c.label.label("round"),
+                recs.c.workflow,
+                recs.c.workflow_version,
+                recs.c.state,
+                recs.c.responsible_office,
+                recs.c.due_date,
+            )
+            .select_from(
+                recs.join(groups, groups.c.id == recs.c.working_group_id)
+                .join(cycles, cycles.c.id == groups.c.conference_id)
+                .join(rounds, rounds.c.id == cycles.c.round_id)
+            )
+            .where(*conditions)
+            .order_by(recs.c.id)
+        )
+        # Core rows straight from the connection, in TrackerRow's column order: no copies
+        rows = self.session.connection().execute(query).all()
+        return cast("list[TrackerRow]", rows)
 
     def municipality(self, key: str) -> Municipality | None:
         return self.session.get(Municipality, key)
@@ -208,11 +255,83 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore):
         )
         return list(self.session.scalars(query))
 
+    def rounds(self) -> list[Round]:
+        return list(self.session.scalars(select(Round).order_by(orm.rounds.c.label)))
+
+    def feedback_reports(self, round_label: str) -> list[FeedbackReport]:
+        reports = orm.feedback_reports
+        query = (
+            select(FeedbackReport)
+            .join(orm.rounds, orm.rounds.c.id == reports.c.round_id)
+            .where(orm.rounds.c.label == round_label)
+            .order_by(reports.c.id)
+        )
+        return list(self.session.scalars(query))
+
+    def recommendation_counts_by_body(self) -> dict[str, int]:
+        """How many recommendations have been placed on meetings of each body."""
+        placed = orm.consultations
+        query = select(
+            placed.c.body_key, func.count(distinct(placed.c.recommendation_id))
+        ).group_by(placed.c.body_key)
+        return {key: int(count) for key, count in self.session.execute(query)}
+
     def notifications(self, status: str | None = None, lock: bool = False) -> list[Notification]:
         query = select(Notification).order_by(orm.notifications.c.id)
         if lock:
             query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(filter_by(query, orm.notifications.c.status, status)))
+
+
+def _recommendation_conditions(
+    state: str | None,
+    group_id: int | None,
+    round_label: str | None,
+    conference_id: int | None,
+    municipality_key: str | None,
+    body_key: str | None,
+    office: str | None,
+    overdue_on: date | None,
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses of the tracker's filters, usable with or without joins."""
+    recs, groups = orm.recommendations, orm.working_groups
+    conditions: list[ColumnElement[bool]] = []
+    if state is not None:
+        conditions.append(recs.c.state == state)
+    if group_id is not None:
+        conditions.append(recs.c.working_group_id == group_id)
+    if conference_id is not None:
+        in_conference = select(groups.c.id).where(groups.c.conference_id == conference_id)
+        conditions.append(recs.c.working_group_id.in_(in_conference))
+    if round_label is not None:
+        in_round = (
+            select(groups.c.id)
+            .join(orm.cycles, orm.cycles.c.id == groups.c.conference_id)
+            .join(orm.rounds, orm.rounds.c.id == orm.cycles.c.round_id)
+            .where(orm.rounds.c.label == round_label)
+        )
+        conditions.append(recs.c.working_group_id.in_(in_round))
+    if municipality_key is not None:
+        links, needs = orm.recommendation_needs, orm.needs
+        conditions.append(
+            exists()
+            .where(links.c.recommendation_id == recs.c.id)
+            .where(needs.c.id == links.c.need_id)
+            .where(needs.c.municipality_key == municipality_key)
+        )
+    if body_key is not None:
+        placed = orm.consultations
+        conditions.append(
+            exists()
+            .where(placed.c.recommendation_id == recs.c.id)
+            .where(placed.c.body_key == body_key)
+        )
+    if office is not None:
+        conditions.append(func.lower(recs.c.responsible_office) == office.strip().lower())
+    if overdue_on is not None:
+        conditions.append(recs.c.due_date < overdue_on)
+        conditions.append(recs.c.state.in_(IMPLEMENTATION_STATES))
+    return conditions
 
 
 def _attribute(cls: type, name: str) -> Any:

@@ -70,6 +70,13 @@ class WorkflowEngine:
     def definitions(self) -> list[WorkflowDefinition]:
         return sorted(self._latest.values(), key=lambda d: d.name)
 
+    def definition(self, name: str, version: int) -> WorkflowDefinition:
+        """A loaded definition by name and version (for records read without their objects)."""
+        try:
+            return self._definitions[(name, version)]
+        except KeyError:
+            raise NotFound(f'Workflow "{name}" Version {version} ist nicht geladen.') from None
+
     def definition_of(self, subject: Stateful) -> WorkflowDefinition:
         try:
             return self._definitions[(subject.workflow, subject.workflow_version)]

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deliberation.domain.consultations import Consultation
+    from deliberation.domain.implementation import ProgressNote
 
 
 class SubjectKind(StrEnum):
@@ -147,6 +152,8 @@ class Cycle(Stateful):
         self.needs = []
         self.agenda_topics = []
         self.working_groups = []
+        #: how many people came (recorded by staff after the event); None: not recorded
+        self.attendees: int | None = None
 
 
 class Need:
@@ -230,6 +237,8 @@ class Recommendation(Stateful):
     kind = SubjectKind.RECOMMENDATION
     working_group: WorkingGroup
     needs: list[Need]
+    consultations: list[Consultation]
+    progress_notes: list[ProgressNote]
 
     def __init__(
         self,
@@ -247,6 +256,10 @@ class Recommendation(Stateful):
         self.resolution_text = ""
         self.implementation_report = ""
         self.needs = []
+        self.responsible_office = ""
+        self.due_date: date | None = None
+        self.consultations = []
+        self.progress_notes = []
 
 
 class Meeting:
@@ -265,8 +278,12 @@ class Meeting:
         duration_minutes: int = 120,
         capacity: int | None = None,
         uid: str = "",
+        public: bool = True,
+        created_at: datetime | None = None,
     ) -> None:
         self.id = None
+        self.public = public
+        self.created_at = created_at
         self.title = title
         self.starts_at = starts_at
         self.location = location

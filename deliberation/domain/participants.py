@@ -101,6 +101,8 @@ class Participant:
         self.consent_confirmed_at: datetime | None = None
         self.consent_withdrawn_at: datetime | None = None
         self.created_at = created_at
+        #: When the person agreed that their name is published (OParl ``Person``); None: never.
+        self.publication_consent_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from deliberation.entrypoints import (
     invitation_commands,
     outbox_commands,
     participant_commands,
+    publication_commands,
+    route_commands,
 )
 
 Handler = Callable[[argparse.Namespace, Console], int]
@@ -107,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     _participant(commands_)
     _outbox(commands_)
     invitation_commands.add_commands(commands_, _command, _family)
+    publication_commands.register(commands_)
+    publication_commands.register_reports(commands_)
     return parser
 
 
@@ -283,6 +287,11 @@ def _recommendation(group: Subparsers) -> None:
         "--municipality",
         help="nur Empfehlungen zu Bedarfen dieser Gemeinde (Schlüssel oder Name)",
     )
+    listing.add_argument("--body", help="nur Empfehlungen, die in diesem Gremium beraten wurden")
+    listing.add_argument("--office", help="nur Empfehlungen dieser zuständigen Stelle")
+    listing.add_argument(
+        "--overdue", action="store_true", help="nur Empfehlungen, deren Umsetzung überfällig ist"
+    )
     listing.add_argument(
         "--csv",
         type=Path,
@@ -295,6 +304,7 @@ def _recommendation(group: Subparsers) -> None:
         family, "advance", "eine Empfehlung einen Schritt weiterführen", commands.rec_advance
     )
     _advance_arguments(advance, "Nummer der Empfehlung")
+    route_commands.register_recommendation(family, _german_date)
 
 
 def _trace(group: Subparsers) -> None:
@@ -383,6 +393,7 @@ def _participant(group: Subparsers) -> None:
     )
     delete.add_argument("email", help="E-Mail-Adresse der Person")
     delete.add_argument("--yes", action="store_true", help="Löschen bestätigen")
+    publication_commands.register_participant(family)
 
 
 def _outbox(group: Subparsers) -> None:

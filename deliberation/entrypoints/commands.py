@@ -18,12 +18,14 @@ from deliberation.bootstrap import (
     build_mailing,
     initialise_database,
     load_engine,
+    utc_now,
 )
 from deliberation.config import load_settings
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import tables, trace_output
-from deliberation.entrypoints.demo import DemoMail, run_demo
+from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
+from deliberation.entrypoints.tracker_output import tracker_table
 from deliberation.service_layer import cycles, groups, needs, recommendations, trace
 from deliberation.service_layer.ports import Mailing
 from deliberation.service_layer.views import LogView
@@ -174,20 +176,24 @@ def rec_draft(args: argparse.Namespace, console: Console) -> int:
 
 
 def rec_list(args: argparse.Namespace, console: Console) -> int:
+    filters = {
+        "round_label": args.round,
+        "conference_id": args.conference,
+        "municipality": args.municipality,
+        "body": args.body,
+        "office": args.office,
+        "overdue": args.overdue,
+    }
     with opened(args) as app:
-        views = recommendations.list_recommendations(
-            app.deps,
-            args.state,
-            args.group,
-            round_label=args.round,
-            conference_id=args.conference,
-            municipality=args.municipality,
-        )
         if args.csv is not None:
+            views = recommendations.list_recommendations(
+                app.deps, args.state, args.group, **filters
+            )
             count = trace_output.write_tracker_csv(args.csv, views, zone(app))
             console.print(f"{count} Empfehlungen nach {args.csv} geschrieben.", highlight=False)
             return 0
-    console.print(tables.recommendations_table(views))
+        lines = recommendations.tracker(app.deps, args.state, args.group, **filters)
+    console.print(tracker_table(lines))
     return 0
 
 
@@ -251,11 +257,12 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     database = _fresh_demo_database(folder)
     console.print(f"Demo-Datenbank: {database} (SQLite, wird bei jedem Lauf neu angelegt)")
     url = f"sqlite:///{database.resolve()}"
-    app = bootstrap(args.config, database_url=url, require_schema=False)
+    clock = DemoClock(utc_now())
+    app = bootstrap(args.config, database_url=url, clock=clock, require_schema=False)
     try:
         initialise_database(app)
         mail = DemoMail(_demo_mailing(app, folder), folder / DEMO_MAILS)
-        run_demo(app.deps, console, mail=mail)
+        run_demo(app.deps, console, clock, mail=mail, renderer=app.templates)
     finally:
         app.close()
     console.print(

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.text import Text
@@ -25,13 +26,18 @@ from rich.text import Text
 from deliberation.adapters.mailsink import MailSink, free_port
 from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.config import SmtpConfig
+from deliberation.domain.consultations import ConsultationResult as R
+from deliberation.domain.consultations import ConsultationRole, RouteStep
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.participants import LegalBasis
 from deliberation.entrypoints import demo_invitations
 from deliberation.entrypoints.overview import print_overview
 from deliberation.service_layer import (
+    body_meetings,
+    consultations,
     cycles,
     groups,
+    implementation,
     needs,
     notifications,
     outbox,
@@ -39,7 +45,7 @@ from deliberation.service_layer import (
     recommendations,
 )
 from deliberation.service_layer.outbox import SendOptions
-from deliberation.service_layer.ports import Dependencies, Mailing
+from deliberation.service_layer.ports import Dependencies, Mailing, TemplateRenderer
 from deliberation.service_layer.views import TopicView
 
 WORKSHOP = "future_workshop"
@@ -72,6 +78,8 @@ PEOPLE: tuple[Person, ...] = (
     ("Abdullah Rezai", "abdullah.rezai@example.org", "Wendeburg", "Bürger", ""),
     ("Susanne Kleine", "susanne.kleine@example.org", "", "Verwaltung", "Koordinierungsstab"),
 )
+#: Members of bodies who agreed that their names appear in the OParl export.
+PUBLISHED = ("heike.brandes@example.org", "ingrid.lueders@example.org")
 #: The local mail sink accepts as fast as we send; the relay's limit does not apply.
 SINK_RATE_PER_MINUTE = 60_000
 
@@ -308,19 +316,9 @@ STATEMENTS = (
     "2028 zu beziffern.",
     "Die Kommission sieht den Bedarf, hält die vorgeschlagene Finanzierung aber für offen.",
 )
-# The consultation route after the Kommission's statement: (trigger, reason).
-ROUTE = (
-    ("refer_to_committee", "Ausschuss für Soziales, Gesundheit und Integration"),
-    ("refer_to_executive", "Kreisausschuss, nicht öffentliche Sitzung"),
-    ("refer_to_kreistag", "Tagesordnung der nächsten Kreistagssitzung"),
-)
 AMENDMENT = (
     " Abweichend von der Empfehlung wird die Maßnahme zunächst als zweijähriges "
     "Modellprojekt in drei Gemeinden erprobt und danach im Kreistag bewertet."
-)
-IMPLEMENTATION_REPORT = (
-    "Die Maßnahme ist umgesetzt; die Ergebnisse wurden im Koordinierungsstab vorgestellt "
-    "und werden in die nächsten Zukunftswerkstätten zurückgespiegelt."
 )
 
 
@@ -332,6 +330,19 @@ class DemoMail:
     folder: Path
 
 
+class DemoClock:
+    """The demo's clock: starts now and jumps ahead to the next meeting when told to."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
 @dataclass(frozen=True)
 class DemoRun:
     """What every stage of the demo needs."""
@@ -341,6 +352,8 @@ class DemoRun:
     round_label: str
     actor: str
     rng: random.Random
+    clock: DemoClock
+    renderer: TemplateRenderer | None = None
 
     def say(self, message: str) -> None:
         self.console.print(Text.assemble(("✓ ", "green"), message))
@@ -366,15 +379,19 @@ class Drafted:
 def run_demo(
     deps: Dependencies,
     console: Console,
+    clock: DemoClock,
     round_label: str = "2027",
     actor: str = "Demo (Referat Migration und Teilhabe)",
     mail: DemoMail | None = None,
+    renderer: TemplateRenderer | None = None,
 ) -> None:
     """Play a complete round for Landkreis Peine, then print where everything stands.
 
-    With ``mail``, the invitations really go out, into a local mail sink.
+    ``clock`` must be the clock ``deps`` uses: the demo moves it past each meeting.
+    With ``mail``, the invitations really go out, into a local mail sink; with
+    ``renderer``, an implementation report is rendered and reported back.
     """
-    run = DemoRun(deps, console, round_label, actor, random.Random(SEED))
+    run = DemoRun(deps, console, round_label, actor, random.Random(SEED), clock, renderer)
     register_participants(run, mail)
     conference_id = launch_cycles(run)
     meeting_id = None
@@ -424,6 +441,8 @@ def register_participants(run: DemoRun, mail: DemoMail | None = None) -> None:
         confirmed = demo_invitations.opt_in(run.deps, mail.mailing)
     else:
         confirmed = confirm_consent(run, {email for _, email, _, _, _ in PEOPLE})
+    for email in PUBLISHED:
+        participants.set_publication_consent(run.deps, email, True)
     run.say(
         f"{report.imported} Personen im Verzeichnis "
         f"({report.imported - confirmed} aus Gremien, {confirmed} mit Einwilligung)"
@@ -585,63 +604,101 @@ def _draft(run: DemoRun, group: FormedGroup, proposal: Proposal) -> Drafted:
 
 
 def decide(run: DemoRun, drafted: list[Drafted]) -> None:
-    """Send each recommendation along the route to its own outcome."""
-    outcomes = (adopt_and_complete, defer_and_amend, reject, withdraw, adopt_and_implement)
-    for index, (recommendation, outcome) in enumerate(zip(drafted, outcomes, strict=False)):
-        _advance(run, recommendation.id, "give_statement", text=STATEMENTS[index % len(STATEMENTS)])
-        outcome(run, recommendation)
+    """Send the recommendations along the configured route, meeting by meeting.
+
+    For each body of the route one meeting is planned three weeks ahead (outside its
+    notice period), the recommendations still on their way are placed on it, the
+    simulated clock moves past the meeting and each gets its own result. Deferred
+    ones go to the body's next meeting.
+    """
+    plans = [OUTCOMES[i % len(OUTCOMES)] for i in range(len(drafted))]
+    route = run.deps.consultation_route
+    active = dict(enumerate(drafted))
+    for step in route:
+        attempt = 0
+        while waiting := [i for i in active if _result(plans[i], step, attempt)]:
+            meeting = _meeting(run, step.body_key)
+            for i in waiting:
+                consultations.place(run.deps, active[i].id, meeting, run.actor)
+            run.clock.advance(timedelta(days=MEETING_DAYS_AHEAD + 1))
+            for i in waiting:
+                result = _result(plans[i], step, attempt) or R.ADOPTED
+                text = _text(step.role, result, i, active[i])
+                consultations.record_result(run.deps, active[i].id, result, run.actor, text)
+                if result == R.WITHDRAWN:
+                    del active[i]
+            attempt += 1
+    for i, recommendation in enumerate(drafted):
+        implement(run, recommendation, plans[i])
+        run.say(f"{OUTCOME_TITLES[plans[i]]}: „{recommendation.title}“")
+
+
+#: what happens to the n-th recommendation (repeats when there are more)
+OUTCOMES = ("completed", "deferred_amended", "rejected", "withdrawn", "implementing")
+OUTCOME_TITLES = {
+    "completed": "Beschlossen, umgesetzt, erledigt",
+    "deferred_amended": "Vertagt, dann geändert beschlossen",
+    "rejected": "Abgelehnt",
+    "withdrawn": "Im Fachausschuss zurückgezogen",
+    "implementing": "Beschlossen, in Umsetzung",
+}
+MEETING_DAYS_AHEAD = 21
+MEETING_TIME = time(17, 0)
+OFFICE = "Fachdienst Soziales und Integration"
+
+
+def _result(plan: str, step: RouteStep, attempt: int) -> R | None:
+    """The result the ``attempt``-th meeting of a route body records for a recommendation
+    with this plan, or None when it does not (or no longer) come before that body."""
+    if plan == "withdrawn":
+        if attempt or step.authoritative:
+            return None
+        return R.WITHDRAWN if step.placement_trigger == "refer_to_committee" else R.ADOPTED
+    if attempt and not (step.authoritative and plan == "deferred_amended" and attempt == 1):
+        return None
+    if not step.authoritative:
+        return R.ADOPTED
+    if plan == "deferred_amended":
+        return R.DEFERRED if attempt == 0 else R.ADOPTED_AMENDED
+    return R.REJECTED if plan == "rejected" else R.ADOPTED
+
+
+def _text(role: str, result: R, index: int, recommendation: Drafted) -> str:
+    if role == ConsultationRole.HEARING and result != R.WITHDRAWN:
+        return STATEMENTS[index % len(STATEMENTS)]
+    if result == R.ADOPTED_AMENDED:
+        return recommendation.text + AMENDMENT
+    return ""
+
+
+def _meeting(run: DemoRun, body_key: str) -> int:
+    """A meeting of the body three weeks from the demo's today, at 17:00 local time."""
+    day = run.deps.today() + timedelta(days=MEETING_DAYS_AHEAD)
+    starts = datetime.combine(day, MEETING_TIME, ZoneInfo(run.deps.timezone))
+    return body_meetings.add(run.deps, body_key, starts, "Kreishaus Peine, Burgstraße 1").id
+
+
+def implement(run: DemoRun, recommendation: Drafted, plan: str) -> None:
+    """Adopted recommendations get an office and a due date; one is reported back."""
+    if plan not in ("completed", "implementing"):
+        return
+    due = months_later(run.deps.today(), 12)
+    implementation.assign(run.deps, recommendation.id, OFFICE, due, run.actor)
+    implementation.note_progress(
+        run.deps, recommendation.id, "Träger und Räume sind angefragt.", run.actor
+    )
+    if plan == "completed" and run.renderer is not None:
+        next_round = str(int(run.round_label) + 2)
+        implementation.report_back(
+            run.deps, run.renderer, recommendation.id, run.actor, next_round
+        )
+        _advance(run, recommendation.id, "complete")
 
 
 def _advance(
     run: DemoRun, recommendation_id: int, trigger: str, reason: str = "", text: str = ""
 ) -> None:
     recommendations.advance(run.deps, recommendation_id, trigger, run.actor, reason, text)
-
-
-def _route(run: DemoRun, recommendation: Drafted, stops: int = len(ROUTE)) -> None:
-    for trigger, reason in ROUTE[:stops]:
-        _advance(run, recommendation.id, trigger, reason)
-
-
-def adopt_and_complete(run: DemoRun, recommendation: Drafted) -> None:
-    """Adopted unchanged, implemented, reported back and completed."""
-    _route(run, recommendation)
-    _advance(run, recommendation.id, "decide_adopted", "einstimmig")
-    _advance(run, recommendation.id, "start_implementation", "Referat Migration und Teilhabe")
-    _advance(run, recommendation.id, "report_back", text=IMPLEMENTATION_REPORT)
-    _advance(run, recommendation.id, "complete")
-    run.say(f"Beschlossen, umgesetzt, erledigt: „{recommendation.title}“")
-
-
-def defer_and_amend(run: DemoRun, recommendation: Drafted) -> None:
-    """Deferred once, back on the agenda, adopted with an amended resolution."""
-    _route(run, recommendation)
-    _advance(run, recommendation.id, "defer", "Beratungsbedarf in den Fraktionen")
-    _advance(run, recommendation.id, "reschedule", "nächste Kreistagssitzung")
-    _advance(run, recommendation.id, "decide_amended", text=recommendation.text + AMENDMENT)
-    run.say(f"Vertagt, dann geändert beschlossen: „{recommendation.title}“")
-
-
-def reject(run: DemoRun, recommendation: Drafted) -> None:
-    """Rejected by the Kreistag."""
-    _route(run, recommendation)
-    _advance(run, recommendation.id, "decide_rejected", "Finanzierung im Haushalt nicht gesichert")
-    run.say(f"Abgelehnt: „{recommendation.title}“")
-
-
-def withdraw(run: DemoRun, recommendation: Drafted) -> None:
-    """Withdrawn while the Fachausschuss is still consulting."""
-    _route(run, recommendation, stops=1)
-    _advance(run, recommendation.id, "withdraw", "Landesprogramm deckt den Bedarf bereits ab")
-    run.say(f"Im Fachausschuss zurückgezogen: „{recommendation.title}“")
-
-
-def adopt_and_implement(run: DemoRun, recommendation: Drafted) -> None:
-    """Adopted unchanged and still being implemented."""
-    _route(run, recommendation)
-    _advance(run, recommendation.id, "decide_adopted")
-    _advance(run, recommendation.id, "start_implementation")
-    run.say(f"Beschlossen, in Umsetzung: „{recommendation.title}“")
 
 
 def close_conference(run: DemoRun, conference_id: int) -> None:

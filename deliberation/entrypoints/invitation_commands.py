@@ -24,6 +24,7 @@ from deliberation.bootstrap import Application
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.invitations import Audience
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
+from deliberation.entrypoints import route_commands
 from deliberation.entrypoints.commands import opened
 from deliberation.entrypoints.tables import table
 from deliberation.entrypoints.web import LinkApp
@@ -80,15 +81,17 @@ def meeting_list(args: argparse.Namespace, console: Console) -> int:
         rows = [
             (
                 str(m.id),
+                m.body_name,
                 m.title,
                 _when(app, m.starts_at),
                 m.location,
+                "ja" if m.public else "nein",
                 STATUS_TITLES.get(m.status, m.status),
                 str(m.invited),
             )
-            for m in meetings.list_meetings(app.deps)
+            for m in meetings.list_meetings(app.deps, args.body)
         ]
-    columns = ["ID", "Titel", "Beginn", "Ort", "Stand", "Eingeladen"]
+    columns = ["ID", "Gremium", "Titel", "Beginn", "Ort", "öffentlich", "Stand", "Eingeladen"]
     console.print(table(f"Termine ({len(rows)})", columns, rows))
     return 0
 
@@ -295,7 +298,9 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
     scheduled.add_argument(
         "--capacity", type=int, metavar="PLÄTZE", help="Plätze; weitere Zusagen: Warteliste"
     )
-    command(sub, "list", "Termine auflisten", meeting_list)
+    route_commands.register_meeting_add(sub)
+    listed = command(sub, "list", "Termine und Sitzungen auflisten", meeting_list)
+    listed.add_argument("--body", metavar="GREMIUM", help="nur Sitzungen dieses Gremiums")
     invited = command(
         sub,
         "invite",

@@ -31,6 +31,10 @@ CSV_HEADER = (
     "Stellungnahme der Kommission",
     "Beschlusstext",
     "zuletzt geändert",
+    "Beratungsstand",
+    "Zuständige Stelle",
+    "umzusetzen bis",
+    "überfällig",
 )
 
 
@@ -101,6 +105,7 @@ def recommendation_tree(trace: RecommendationTrace, zone: ZoneInfo) -> Tree:
     topic.add(
         f"Arbeitsgruppe {trace.group.id}: {escape(trace.group.name)} ({trace.group.state_title})"
     )
+    _route_and_implementation(tree, trace, zone)
     needs = tree.add(f"Beantwortet Bedarfe ({len(trace.needs)})")
     for need in trace.needs:
         _need_details(needs.add(_need_label(need)), need)
@@ -112,6 +117,31 @@ def recommendation_tree(trace: RecommendationTrace, zone: ZoneInfo) -> Tree:
             f"({entry.from_state or '—'} → {entry.to_state}){reason}"
         )
     return tree
+
+
+def _route_and_implementation(tree: Tree, trace: RecommendationTrace, zone: ZoneInfo) -> None:
+    if trace.consultations:
+        route = tree.add(f"Beratungsfolge ({len(trace.consultations)})")
+        for c in trace.consultations:
+            closed = "" if c.public else ", nicht öffentlich"
+            text = f" – {escape(c.resolution_text)}" if c.resolution_text else ""
+            route.add(
+                f"{local_time(c.meeting_starts_at, zone)} {escape(c.meeting_title)} "
+                f"(Sitzung {c.meeting_id}, {c.role}{closed}): [bold]{c.result_title}[/bold]{text}"
+            )
+    if trace.responsible_office:
+        due = f", bis {trace.due_date:%d.%m.%Y}" if trace.due_date else ""
+        late = " [bold red]überfällig[/bold red]" if trace.overdue else ""
+        work = tree.add(f"Umsetzung: {escape(trace.responsible_office)}{due}{late}")
+        for note in trace.progress:
+            work.add(f"{local_time(note.at, zone)} {escape(note.author)}: {escape(note.text)}")
+
+
+def _stage(view: RecommendationView) -> str:
+    if not view.consultations:
+        return ""
+    last = view.consultations[-1]
+    return f"{last.meeting_title} ({last.role}): {last.result_title}"
 
 
 def write_tracker_csv(path: Path, views: Sequence[RecommendationView], zone: ZoneInfo) -> int:
@@ -133,6 +163,10 @@ def write_tracker_csv(path: Path, views: Sequence[RecommendationView], zone: Zon
                     v.commission_statement,
                     v.resolution_text,
                     local_time(v.status.updated_at, zone),
+                    _stage(v),
+                    v.responsible_office,
+                    f"{v.due_date:%d.%m.%Y}" if v.due_date else "",
+                    "ja" if v.overdue else "",
                 )
             )
     return len(views)

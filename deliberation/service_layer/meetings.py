@@ -27,7 +27,7 @@ from deliberation.domain.invitations import (
 from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
-from deliberation.service_layer import outbox
+from deliberation.service_layer import body_meetings, outbox
 from deliberation.service_layer.messages import RSVP, answer_token, holds, personal_message
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
@@ -65,6 +65,8 @@ class MeetingRow:
     location: str
     status: str
     invited: int
+    body_name: str = ""  # empty for meetings of no body (a workshop evening, the conference)
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -292,11 +294,14 @@ def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
         )
 
 
-def list_meetings(deps: Dependencies) -> list[MeetingRow]:
-    """Every meeting, earliest first, with the number of people invited."""
+def list_meetings(deps: Dependencies, body_key: str | None = None) -> list[MeetingRow]:
+    """Every meeting (or a body's), earliest first, with the number of people invited."""
     with deps.unit_of_work() as uow:
+        if body_key is not None:
+            body_key = body_meetings.get_body(uow, body_key).key
+        names = {body.key: body.name for body in uow.repo.bodies()}
         result = []
-        for meeting in uow.repo.meetings():
+        for meeting in uow.repo.meetings(body_key):
             assert meeting.id is not None
             invited = len(uow.repo.invitations(meeting_id=meeting.id))
             result.append(
@@ -307,6 +312,8 @@ def list_meetings(deps: Dependencies) -> list[MeetingRow]:
                     meeting.location,
                     meeting.status,
                     invited,
+                    names.get(meeting.body_key or "", ""),
+                    meeting.public,
                 )
             )
         return result

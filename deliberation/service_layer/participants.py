@@ -144,6 +144,7 @@ def export(deps: Dependencies, email: str) -> dict[str, Any]:
             "bodies": sorted(p.body_keys),
             "legal_basis": str(p.legal_basis),
             "consent_requested_at": _iso(p.consent_requested_at),
+            "publication_consent_at": _iso(p.publication_consent_at),
             "consent_confirmed_at": _iso(p.consent_confirmed_at),
             "consent_withdrawn_at": _iso(p.consent_withdrawn_at),
             "invitations": [
@@ -185,3 +186,18 @@ def _get(uow: UnitOfWork, email: str) -> Participant:
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def may_publish(participant: Participant) -> bool:
+    """Whether the person agreed that their name is published (e.g. in the OParl export)."""
+    return participant.publication_consent_at is not None
+
+
+def set_publication_consent(deps: Dependencies, email: str, consent: bool) -> str:
+    """Record (or withdraw) a person's consent to the publication of their name."""
+    with deps.unit_of_work() as uow:
+        participant = _get(uow, email)
+        participant.publication_consent_at = deps.clock() if consent else None
+        name = participant.name
+        uow.commit()
+        return name

@@ -9,7 +9,9 @@ from types import TracebackType
 from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
+from deliberation.domain.consultations import RouteStep
 from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.implementation import FeedbackReport
 from deliberation.domain.invitations import CalendarEntry, Invitation
 from deliberation.domain.model import (
     AgendaTopic,
@@ -26,6 +28,11 @@ from deliberation.domain.model import (
 )
 from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
+
+#: One line of the secretaries' tracker as the database hands it out, in this order:
+#: id, title, group name, conference title, round label, workflow, workflow version, state,
+#: responsible office, due date. A plain row: no domain objects, no copies.
+TrackerRow = tuple[int, str, str, str, str, str, int, str, str, date | None]
 
 
 class Repository(Protocol):
@@ -69,6 +76,9 @@ class Repository(Protocol):
         round_label: str | None = None,
         conference_id: int | None = None,
         municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
     ) -> list[Recommendation]: ...
 
     def municipality(self, key: str) -> Municipality | None: ...
@@ -121,8 +131,6 @@ class Repository(Protocol):
 
     def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None: ...
 
-    def meetings(self) -> list[Meeting]: ...
-
     def meeting_of_cycle(self, cycle_id: int) -> Meeting | None: ...
 
     def invitations(
@@ -132,6 +140,26 @@ class Repository(Protocol):
     def participant_by_id(self, participant_id: int) -> Participant | None: ...
 
     def participants_by_id(self, ids: Collection[int]) -> dict[int, Participant]: ...
+    def meetings(self, body_key: str | None = None) -> list[Meeting]: ...
+
+    def rounds(self) -> list[Round]: ...
+
+    def feedback_reports(self, round_label: str) -> list[FeedbackReport]: ...
+
+    def recommendation_counts_by_body(self) -> dict[str, int]: ...
+
+    def tracker_rows(
+        self,
+        state: str | None = None,
+        group_id: int | None = None,
+        *,
+        round_label: str | None = None,
+        conference_id: int | None = None,
+        municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
+    ) -> list[TrackerRow]: ...
 
 
 class UnitOfWork(Protocol):
@@ -222,6 +250,7 @@ class Dependencies:
     timezone: str = "Europe/Berlin"
     county_name: str = ""
     organiser: str = ""
+    consultation_route: tuple[RouteStep, ...] = ()
 
     def today(self) -> date:
         """Today's date where the county is (not in UTC)."""

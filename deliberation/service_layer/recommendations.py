@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Recommendation
-from deliberation.service_layer import groups, stepping
+from deliberation.service_layer import body_meetings, groups, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import (
     LogView,
     RecommendationView,
+    TrackerView,
     recommendation_view,
+    tracker_views,
 )
 
 RECOMMENDATION_WORKFLOW = "recommendation"
@@ -87,25 +89,67 @@ def list_recommendations(
     round_label: str | None = None,
     conference_id: int | None = None,
     municipality: str | None = None,
+    body: str | None = None,
+    office: str | None = None,
+    overdue: bool = False,
 ) -> list[RecommendationView]:
     """The secretaries' tracker: recommendations matching every given filter.
 
     ``state`` is the technical state name, ``round_label`` the round (Durchgang) of the
     conference, ``municipality`` a key or name: recommendations answering at least one
-    need of that municipality.
+    need of that municipality, ``body`` a key or name: recommendations placed on a meeting
+    of that body; ``office`` the responsible office; ``overdue`` only those still being
+    implemented after their due date.
     """
     if state is not None:
         _known_state(deps, state)
     with deps.unit_of_work() as uow:
         key = municipality_key(uow, municipality) if municipality is not None else None
+        body_key = body_meetings.get_body(uow, body).key if body is not None else None
+        today = deps.today()
         found = uow.repo.recommendations(
             state,
             group_id,
             round_label=round_label,
             conference_id=conference_id,
             municipality_key=key,
+            body_key=body_key,
+            office=office,
+            overdue_on=today if overdue else None,
         )
-        return [recommendation_view(deps.engine, r) for r in found]
+        return [recommendation_view(deps.engine, r, today=today) for r in found]
+
+
+def tracker(
+    deps: Dependencies,
+    state: str | None = None,
+    group_id: int | None = None,
+    *,
+    round_label: str | None = None,
+    conference_id: int | None = None,
+    municipality: str | None = None,
+    body: str | None = None,
+    office: str | None = None,
+    overdue: bool = False,
+) -> list[TrackerView]:
+    """The tracker's list: the same filters as ``list_recommendations``, lean lines only."""
+    if state is not None:
+        _known_state(deps, state)
+    with deps.unit_of_work() as uow:
+        key = municipality_key(uow, municipality) if municipality is not None else None
+        body_key = body_meetings.get_body(uow, body).key if body is not None else None
+        today = deps.today()
+        rows = uow.repo.tracker_rows(
+            state,
+            group_id,
+            round_label=round_label,
+            conference_id=conference_id,
+            municipality_key=key,
+            body_key=body_key,
+            office=office,
+            overdue_on=today if overdue else None,
+        )
+    return tracker_views(deps.engine, rows, today)
 
 
 def _known_state(deps: Dependencies, state: str) -> None:
@@ -130,4 +174,5 @@ def municipality_key(uow: UnitOfWork, name: str) -> str:
 def show(deps: Dependencies, recommendation_id: int) -> RecommendationView:
     with deps.unit_of_work() as uow:
         rec = get(uow, recommendation_id)
-        return recommendation_view(deps.engine, rec, uow.repo.log("recommendation", rec.id or 0))
+        log = uow.repo.log("recommendation", rec.id or 0)
+        return recommendation_view(deps.engine, rec, log, today=deps.today())

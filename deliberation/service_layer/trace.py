@@ -9,15 +9,20 @@ frozen data for the entrypoints.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from deliberation.domain.errors import NotFound
+from deliberation.domain.implementation import is_overdue
 from deliberation.domain.model import Cycle, Need, Recommendation, TransitionRecord
 from deliberation.service_layer import recommendations
 from deliberation.service_layer.ports import Dependencies
 from deliberation.service_layer.views import (
     NEED_STATUS_TITLES,
     SCOPE_TITLES,
+    ConsultationView,
     LogView,
+    ProgressView,
+    consultation_view,
     log_views,
     status_view,
 )
@@ -82,6 +87,8 @@ class RecommendationRef:
     group_name: str
     #: the title of the Kreistag decision it reached, "" while undecided
     decision: str
+    #: where it lies on its consultation route, e.g. "Kreistag (Entscheidung): vertagt"
+    stage: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,11 @@ class RecommendationTrace:
     conference: ConferenceRef
     needs: tuple[NeedRef, ...]
     log: tuple[LogView, ...]
+    consultations: tuple[ConsultationView, ...] = ()
+    responsible_office: str = ""
+    due_date: date | None = None
+    overdue: bool = False
+    progress: tuple[ProgressView, ...] = ()
 
 
 def trace_need(deps: Dependencies, need_id: int) -> NeedTrace:
@@ -149,6 +161,11 @@ def trace_recommendation(deps: Dependencies, recommendation_id: int) -> Recommen
             conference=_conference(group.conference),
             needs=tuple(_need_ref(n) for n in rec.needs),
             log=log_views(log),
+            consultations=tuple(consultation_view(c) for c in rec.consultations),
+            responsible_office=rec.responsible_office,
+            due_date=rec.due_date,
+            overdue=is_overdue(rec, deps.today()),
+            progress=tuple(ProgressView(n.at, n.author, n.text) for n in rec.progress_notes),
         )
 
 
@@ -195,7 +212,15 @@ def _recommendation_ref(
         group_id=rec.working_group.id or 0,
         group_name=rec.working_group.name,
         decision=decision,
+        stage=_stage(rec),
     )
+
+
+def _stage(rec: Recommendation) -> str:
+    if not rec.consultations:
+        return ""
+    last = rec.consultations[-1]
+    return f"{last.meeting.title} ({last.role}): {last.result_title()}"
 
 
 def _outcome(need: NeedRef, recs: tuple[RecommendationRef, ...]) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
+from deliberation.domain.consultations import Consultation
 from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.implementation import IMPLEMENTATION_STATES, is_overdue
 from deliberation.domain.model import (
     Cycle,
     Need,
@@ -14,6 +18,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.service_layer.ports import TrackerRow
 
 SCOPE_TITLES = {"local": "lokal", "county": "kreisweit"}
 NEED_STATUS_TITLES = {
@@ -116,6 +121,108 @@ class RecommendationView:
     conference_title: str = ""
     round: str = ""
     municipalities: tuple[str, ...] = ()
+    responsible_office: str = ""
+    due_date: date | None = None
+    overdue: bool = False
+    consultations: tuple[ConsultationView, ...] = ()
+    progress: tuple[ProgressView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsultationView:
+    """One stop of a recommendation on its route: which meeting, which role, what result."""
+
+    id: int
+    body_key: str
+    role: str
+    authoritative: bool
+    meeting_id: int
+    meeting_title: str
+    meeting_starts_at: datetime
+    public: bool
+    result: str
+    result_title: str
+    resolution_text: str
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    at: datetime
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StateFacts:
+    """What the tracker shows about a workflow state, looked up once per state."""
+
+    title: str
+    next_steps: tuple[str, ...]
+    final: bool
+    implementing: bool
+
+
+class TrackerView(NamedTuple):
+    """One line of the tracker: who, where, how far, by whom, until when (a named tuple:
+    cheap to build and to read by the ten thousand)."""
+
+    id: int
+    title: str
+    group_name: str
+    conference_title: str
+    round: str
+    state: str
+    state_title: str
+    next_steps: tuple[str, ...]
+    final: bool
+    responsible_office: str
+    due_date: date | None
+    overdue: bool
+
+
+def tracker_views(
+    engine: WorkflowEngine, rows: Iterable[TrackerRow], today: date
+) -> list[TrackerView]:
+    """Views of tracker lines; titles and next steps are looked up once per state."""
+    facts: dict[tuple[str, int, str], StateFacts] = {}
+
+    def facts_of(workflow: str, version: int, state: str) -> StateFacts:
+        definition = engine.definition(workflow, version)
+        spec = definition.state(state)
+        found = facts[workflow, version, state] = StateFacts(
+            spec.title,
+            tuple(definition.triggers_from(state)),
+            spec.final,
+            state in IMPLEMENTATION_STATES,
+        )
+        return found
+
+    lines = []
+    make = TrackerView._make
+    for id_, title, group, conference, round_, workflow, version, state, office, due in rows:
+        known = facts.get((workflow, version, state)) or facts_of(workflow, version, state)
+        overdue = known.implementing and due is not None and due < today
+        lines.append(make((
+            id_, title, group, conference, round_, state, known.title, known.next_steps,
+            known.final, office, due, overdue,
+        )))
+    return lines
+
+
+def consultation_view(c: Consultation) -> ConsultationView:
+    return ConsultationView(
+        id=c.id or 0,
+        body_key=c.body_key,
+        role=c.role,
+        authoritative=c.authoritative,
+        meeting_id=c.meeting.id or 0,
+        meeting_title=c.meeting.title,
+        meeting_starts_at=c.meeting.starts_at,
+        public=c.meeting.public,
+        result=c.result,
+        result_title=c.result_title(),
+        resolution_text=c.resolution_text,
+    )
 
 
 def status_view(engine: WorkflowEngine, subject: Stateful) -> StatusView:
@@ -211,7 +318,10 @@ def group_view(
 
 
 def recommendation_view(
-    engine: WorkflowEngine, rec: Recommendation, log: list[TransitionRecord] | None = None
+    engine: WorkflowEngine,
+    rec: Recommendation,
+    log: list[TransitionRecord] | None = None,
+    today: date | None = None,
 ) -> RecommendationView:
     conference = rec.working_group.conference
     return RecommendationView(
@@ -229,4 +339,9 @@ def recommendation_view(
         conference_title=conference.title,
         round=conference.round.label,
         municipalities=tuple(sorted({n.municipality.name for n in rec.needs})),
+        responsible_office=rec.responsible_office,
+        due_date=rec.due_date,
+        overdue=today is not None and is_overdue(rec, today),
+        consultations=tuple(consultation_view(c) for c in rec.consultations),
+        progress=tuple(ProgressView(n.at, n.author, n.text) for n in rec.progress_notes),
     )

@@ -105,6 +105,7 @@ def test_export_contains_everything_stored_about_the_person(
         "bodies": ["kommission", "kreistag"],
         "legal_basis": "duty",
         "consent_requested_at": None,
+        "publication_consent_at": None,
         "consent_confirmed_at": None,
         "created_at": app.deps.clock().isoformat(),
         "consent_withdrawn_at": None,

@@ -256,6 +256,15 @@ def test_tracker_filters_match_a_python_computation(deps: Dependencies) -> None:
             municipality=cast("str | None", case.get("municipality")),
         )
         assert ids(found) == expected(data, **case), case
+        lines = recommendations.tracker(
+            deps,
+            state=cast("str | None", case.get("state")),
+            group_id=cast("int | None", case.get("group")),
+            round_label=cast("str | None", case.get("round")),
+            conference_id=cast("int | None", case.get("conference")),
+            municipality=cast("str | None", case.get("municipality")),
+        )
+        assert [line.id for line in lines] == expected(data, **case), case
     nonempty = [c for c in cases if expected(data, **c)]
     assert len(nonempty) >= len(cases) - 3  # the filters really select something
 
@@ -283,7 +292,7 @@ def test_tracker_csv_opens_in_excel(deps: Dependencies, tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert tuple(rows[0]) == CSV_HEADER
-    assert rows[0][-1] == "zuletzt geändert"
+    assert rows[0][10] == "zuletzt geändert"
     body = rows[1:]
     assert len(body) == 60
     assert [int(r[0]) for r in body] == expected(data, round="2027")

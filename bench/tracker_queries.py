@@ -1,0 +1,163 @@
+"""Benchmark: the secretaries' tracker against hand-written SQL on the same database.
+
+Generates (untimed) a database with N recommendations (default 100,000) and M
+transition log rows (default 1,000,000), then times, interleaved and repeated:
+
+* the tracker's overdue list (``recommendations.tracker(overdue=True)``, what
+  ``deliberation recommendation list --overdue`` shows: lines with state title, next
+  steps and the overdue mark) against one hand-written SELECT of the same rows and
+  columns;
+* the tracker's per-body counts (``consultations.counts_by_body``) against a
+  hand-written GROUP BY.
+
+Both sides must give the same answers (exit status 2 otherwise). Reports the median
+time of each side and the ratio tracker / hand-written (target: at most 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+for folder in (REPO_ROOT, REPO_ROOT / "tests" / "integration"):
+    if str(folder) not in sys.path:  # the package and the shared data generator
+        sys.path.insert(0, str(folder))
+
+from tracker_data import generate  # noqa: E402
+
+from deliberation.bootstrap import Application, bootstrap, initialise_database  # noqa: E402
+from deliberation.domain.implementation import IMPLEMENTATION_STATES  # noqa: E402
+from deliberation.service_layer import consultations, recommendations  # noqa: E402
+
+CONFIG = REPO_ROOT / "config.toml"
+
+OVERDUE_SQL = """
+SELECT r.id, r.title, g.name, c.title, ro.label, r.state, r.responsible_office, r.due_date
+FROM recommendations r
+JOIN working_groups g ON g.id = r.working_group_id
+JOIN cycles c ON c.id = g.conference_id
+JOIN rounds ro ON ro.id = c.round_id
+WHERE r.due_date < :today AND r.state IN ({states})
+ORDER BY r.id
+""".format(states=", ".join(f"'{s}'" for s in IMPLEMENTATION_STATES))
+
+COUNTS_SQL = """
+SELECT body_key, count(DISTINCT recommendation_id) FROM consultations GROUP BY body_key
+"""
+
+
+def tracker_overdue(app: Application) -> list[tuple[Any, ...]]:
+    views = recommendations.tracker(app.deps, overdue=True)
+    return [
+        (v.id, v.title, v.group_name, v.conference_title, v.round, v.state,
+         v.responsible_office, str(v.due_date))
+        for v in views
+    ]
+
+
+def sql_overdue(app: Application) -> list[tuple[Any, ...]]:
+    with app.db.connect() as conn:
+        rows = conn.execute(text(OVERDUE_SQL), {"today": app.deps.today()}).all()
+        # SQLite hands back dates as text, PostgreSQL as dates: compare them as text
+        return [(*row[:-1], str(row[-1])) for row in rows]
+
+
+def tracker_counts(app: Application) -> dict[str, int]:
+    return consultations.counts_by_body(app.deps)
+
+
+def sql_counts(app: Application) -> dict[str, int]:
+    with app.db.connect() as conn:
+        return {key: int(n) for key, n in conn.execute(text(COUNTS_SQL))}
+
+
+def timed(function: Callable[[Application], Any], app: Application) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = function(app)
+    return time.perf_counter() - start, result
+
+
+def compare(
+    name: str,
+    tracker: Callable[[Application], Any],
+    baseline: Callable[[Application], Any],
+    app: Application,
+    repeat: int,
+) -> dict[str, Any]:
+    """Interleave both sides ``repeat`` times after one warm-up each; medians and ratio."""
+    _, want = timed(baseline, app)
+    _, got = timed(tracker, app)
+    if got != want:
+        print(f"FEHLER: {name}: Tracker und SQL liefern verschiedene Antworten", file=sys.stderr)
+        sys.exit(2)
+    times: dict[str, list[float]] = {"tracker": [], "sql": []}
+    for _ in range(repeat):
+        times["tracker"].append(timed(tracker, app)[0])
+        times["sql"].append(timed(baseline, app)[0])
+    tracker_s = statistics.median(times["tracker"])
+    sql_s = statistics.median(times["sql"])
+    size = len(want)
+    print(
+        f"{name:<22} {size:>7} Zeilen  Tracker {tracker_s * 1000:9.1f} ms  "
+        f"SQL {sql_s * 1000:9.1f} ms  Verhältnis {tracker_s / sql_s:5.2f}",
+        flush=True,
+    )
+    return {"rows": size, "tracker_s": tracker_s, "sql_s": sql_s, "ratio": tracker_s / sql_s,
+            "tracker_all": times["tracker"], "sql_all": times["sql"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recommendations", type=int, default=100_000)
+    parser.add_argument("--log-rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url", help="an empty database (default: temp SQLite file)")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'tracker.sqlite3'}"
+        app = bootstrap(CONFIG, database_url=url, require_schema=False)
+        try:
+            initialise_database(app)
+            started = time.perf_counter()
+
+            def progress(done: int, total: int) -> None:
+                if done % 200_000 == 0 or done == total:
+                    print(f"  Protokollzeilen {done:>9}/{total}", flush=True)
+
+            print(f"Erzeuge {args.recommendations} Empfehlungen, {args.log_rows} "
+                  f"Protokollzeilen ({app.db.dialect.name}) …", flush=True)
+            generate(app.db, args.recommendations, app.deps.today(), args.log_rows,
+                     progress=progress)
+            with app.db.begin() as conn:
+                conn.execute(text("ANALYZE"))
+            print(f"  fertig in {time.perf_counter() - started:.0f} s", flush=True)
+            results = {
+                "backend": app.db.dialect.name,
+                "recommendations": args.recommendations,
+                "log_rows": args.log_rows,
+                "overdue_list": compare("Überfällige (Liste)", tracker_overdue, sql_overdue,
+                                        app, args.repeat),
+                "counts_by_body": compare("Zählung je Gremium", tracker_counts, sql_counts,
+                                          app, args.repeat),
+            }
+        finally:
+            app.close()
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

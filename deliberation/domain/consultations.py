@@ -1,0 +1,201 @@
+"""The consultation route (Beratungsfolge) of a recommendation and its results.
+
+A recommendation passes the bodies of the configured route in order. At each
+body it is placed on a concrete meeting (a ``Consultation``); the meeting
+records a result. "vertagt" keeps the recommendation at the same body until
+it is placed on a later meeting. Which workflow step a placement or a result
+takes is decided here, so the recommendation workflow and the route agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from deliberation.domain.errors import DeliberationError
+
+if TYPE_CHECKING:
+    from deliberation.domain.model import Body, Meeting, Recommendation
+
+
+class ConsultationRole(StrEnum):
+    """The role a body plays on the route (OParl ``Consultation.role``)."""
+
+    HEARING = "Anhörung"
+    PRELIMINARY = "Vorberatung"
+    DECISION = "Entscheidung"
+    NOTING = "Kenntnisnahme"
+
+
+class ConsultationResult(StrEnum):
+    """What a meeting did with a recommendation."""
+
+    ADOPTED = "adopted"
+    ADOPTED_AMENDED = "adopted_amended"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+    WITHDRAWN = "withdrawn"
+    NOTED = "noted"
+
+
+RESULT_TITLES = {
+    ConsultationResult.ADOPTED: "ungeändert beschlossen",
+    ConsultationResult.ADOPTED_AMENDED: "geändert beschlossen",
+    ConsultationResult.REJECTED: "abgelehnt",
+    ConsultationResult.DEFERRED: "vertagt",
+    ConsultationResult.WITHDRAWN: "zurückgezogen",
+    ConsultationResult.NOTED: "zur Kenntnis genommen",
+}
+
+#: The workflow trigger a deciding body's result fires.
+DECISION_TRIGGERS = {
+    ConsultationResult.ADOPTED: "decide_adopted",
+    ConsultationResult.ADOPTED_AMENDED: "decide_amended",
+    ConsultationResult.REJECTED: "decide_rejected",
+    ConsultationResult.DEFERRED: "defer",
+    ConsultationResult.WITHDRAWN: "withdraw",
+}
+#: A hearing body's result (other than deferral or withdrawal) is its statement.
+STATEMENT_TRIGGER = "give_statement"
+WITHDRAW_TRIGGER = "withdraw"
+#: Back on the agenda of the deciding body after a deferral.
+RESCHEDULE_TRIGGER = "reschedule"
+
+
+def parse_result(text: str) -> ConsultationResult:
+    """A result given by its code ("deferred") or its German title ("vertagt")."""
+    wanted = " ".join(text.split()).casefold()
+    for result, title in RESULT_TITLES.items():
+        if wanted in (result.value, title.casefold()):
+            return result
+    known = ", ".join(f'"{t}"' for t in RESULT_TITLES.values())
+    raise DeliberationError(f'Ergebnis "{text}" ist unbekannt (möglich: {known}).')
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    """One body of the route, its role, and the workflow step a placement there takes."""
+
+    body_key: str
+    role: ConsultationRole
+    placement_trigger: str = ""
+
+    @property
+    def authoritative(self) -> bool:
+        return self.role == ConsultationRole.DECISION
+
+
+class Consultation:
+    """A recommendation on the agenda of one meeting of one body of its route."""
+
+    id: int | None
+    recommendation: Recommendation
+    meeting: Meeting
+
+    def __init__(
+        self,
+        meeting: Meeting,
+        step: RouteStep,
+        position: int,
+        placed_at: datetime,
+    ) -> None:
+        self.id = None
+        self.meeting = meeting
+        self.body_key = step.body_key
+        self.role = step.role.value
+        self.authoritative = step.authoritative
+        self.position = position
+        self.result = ""
+        self.resolution_text = ""
+        self.placed_at = placed_at
+        self.decided_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return not self.result
+
+    @property
+    def concluded(self) -> bool:
+        """Done at this body: any result except a deferral."""
+        return bool(self.result) and self.result != ConsultationResult.DEFERRED
+
+    def result_title(self) -> str:
+        return RESULT_TITLES[ConsultationResult(self.result)] if self.result else "offen"
+
+
+def current_position(route: tuple[RouteStep, ...], consultations: list[Consultation]) -> int:
+    """The index of the first route step not yet concluded (``len(route)`` when all are)."""
+    concluded = {c.position for c in consultations if c.concluded}
+    for position in range(len(route)):
+        if position not in concluded:
+            return position
+    return len(route)
+
+
+def pending_consultation(consultations: list[Consultation]) -> Consultation | None:
+    return next((c for c in consultations if c.pending), None)
+
+
+def placement_trigger(step: RouteStep, earlier_at_step: list[Consultation]) -> str:
+    """The workflow step a placement takes: the step's own on first placement, after a
+    deferral at the deciding body "reschedule", otherwise none ("")."""
+    if not earlier_at_step:
+        return step.placement_trigger
+    return RESCHEDULE_TRIGGER if step.authoritative else ""
+
+
+def result_trigger(step: RouteStep, result: ConsultationResult) -> str:
+    """The workflow step a result takes ("" when the recommendation simply moves on)."""
+    if result == ConsultationResult.WITHDRAWN:
+        return WITHDRAW_TRIGGER
+    if step.authoritative:
+        if result not in DECISION_TRIGGERS:
+            raise DeliberationError(
+                f'"{RESULT_TITLES[result]}" ist für die Entscheidung nicht möglich; der '
+                "Kreistag beschließt (ungeändert oder geändert), lehnt ab, vertagt, oder "
+                "die Empfehlung wird zurückgezogen."
+            )
+        return DECISION_TRIGGERS[result]
+    if result == ConsultationResult.DEFERRED:
+        return ""
+    if step.role == ConsultationRole.HEARING:
+        return STATEMENT_TRIGGER
+    return ""
+
+
+def earliest_allowed_date(body: Body, today: date) -> date:
+    """The first meeting day that still respects the body's notice period (Ladungsfrist)."""
+    return today + timedelta(days=body.notice_days)
+
+
+def notice_refusal(
+    body: Body, meeting: Meeting, meeting_day: date, today: date, candidates: list[Meeting],
+    day_of: dict[int, date],
+) -> str | None:
+    """Why ``meeting`` is too close for the notice period, naming the earliest possible one.
+
+    ``candidates`` are the body's other planned meetings, ``day_of`` their local dates.
+    """
+    earliest = earliest_allowed_date(body, today)
+    if meeting_day >= earliest:
+        return None
+    possible = sorted(
+        (m for m in candidates if m.id is not None and day_of[m.id] >= earliest),
+        key=lambda m: m.starts_at,
+    )
+    message = (
+        f"Die Sitzung {meeting.id} ({body.name}) am {meeting_day:%d.%m.%Y} liegt innerhalb "
+        f"der Ladungsfrist von {body.notice_days} Tagen."
+    )
+    if possible:
+        first = possible[0]
+        return (
+            f"{message} Frühestmöglich ist die Sitzung {first.id} am "
+            f"{day_of[first.id or 0]:%d.%m.%Y} ({first.title})."
+        )
+    return (
+        f"{message} Frühestmöglich wäre eine Sitzung ab dem {earliest:%d.%m.%Y}; es ist "
+        f"noch keine angelegt (deliberation meeting add {body.key} --at …)."
+    )

@@ -1,0 +1,115 @@
+"""The monitoring report as a terminal table and as a printable HTML page with an SVG chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.table import Table
+
+from deliberation.adapters.html_documents import HtmlDocuments
+from deliberation.entrypoints.tables import table
+from deliberation.service_layer.monitoring import FATE_TITLES, FATES, WorkshopFigures
+
+HEADER = (
+    "Durchgang", "Gemeinde", "Bedarfe", *(FATE_TITLES[f] for f in FATES),
+    "eingeladen", "teilgenommen", "Empfehlungen", "Ergebnisse",
+)
+COLOURS = {
+    "handled_locally": "#8fbc8f",
+    "forwarded": "#87a9d0",
+    "answered": "#e0b050",
+    "decided": "#2e6b3a",
+    "open": "#c8c8c8",
+}
+LABEL_WIDTH, SCALE, ROW_HEIGHT = 210, 18, 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    width: int
+    colour: str
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    y: int
+    label: str
+    bars: tuple[Bar, ...]
+    end: int
+    needs: int
+    people: str
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    x: int
+    colour: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    rows: tuple[ChartRow, ...]
+    legend: tuple[LegendItem, ...]
+    legend_y: int
+
+
+def rows(figures: list[WorkshopFigures]) -> list[tuple[object, ...]]:
+    return [
+        (
+            f.round, f.municipality, f.needs, *(f.fates[fate] for fate in FATES),
+            f.invited, "—" if f.attendees is None else f.attendees, f.recommendations,
+            ", ".join(f"{title}: {n}" for title, n in f.outcomes.items()) or "—",
+        )
+        for f in figures
+    ]
+
+
+def monitoring_table(figures: list[WorkshopFigures]) -> Table:
+    return table(f"Beteiligungsmonitoring ({len(figures)} Werkstätten)", HEADER, rows(figures))
+
+
+def chart(figures: list[WorkshopFigures]) -> Chart:
+    lines = []
+    for n, f in enumerate(figures):
+        x, bars = LABEL_WIDTH, []
+        for fate in FATES:
+            count = f.fates[fate]
+            if count:
+                bars.append(Bar(x, count * SCALE, COLOURS[fate], FATE_TITLES[fate], count))
+                x += count * SCALE
+        came = "?" if f.attendees is None else str(f.attendees)
+        lines.append(ChartRow(
+            n * ROW_HEIGHT, f"{f.municipality} {f.round}", tuple(bars), x, f.needs,
+            f"{f.invited} eingeladen, {came} teilgenommen",
+        ))
+    widest = max((line.end for line in lines), default=LABEL_WIDTH)
+    legend_y = len(lines) * ROW_HEIGHT + 10
+    legend = tuple(
+        LegendItem(i * 190, COLOURS[fate], FATE_TITLES[fate]) for i, fate in enumerate(FATES)
+    )
+    return Chart(max(widest + 260, 190 * len(FATES)), legend_y + 20, tuple(lines), legend,
+                 legend_y)
+
+
+def monitoring_html(
+    documents: HtmlDocuments,
+    figures: list[WorkshopFigures],
+    county: str,
+    organiser: str,
+    today: date,
+    round_label: str | None,
+) -> str:
+    return documents.render(
+        "monitoring/report",
+        {
+            "county": county, "organiser": organiser, "today": today, "round": round_label,
+            "chart": chart(figures), "header": HEADER, "rows": rows(figures),
+        },
+    )

@@ -1,0 +1,145 @@
+"""CLI of publication and reporting: ``deliberation export oparl``, ``deliberation participant
+publish``, ``deliberation report monitoring``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import Progress
+
+from deliberation.adapters.html_documents import HtmlDocuments
+from deliberation.adapters.oparl import OparlTree, write_tree
+from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.monitoring_output import monitoring_html, monitoring_table
+from deliberation.service_layer import monitoring, participants, publication
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers = argparse._SubParsersAction
+
+Handler = Callable[[argparse.Namespace, Console], int]
+
+
+def export_oparl(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        data = publication.publication(app.deps)
+        base_url = args.base_url or app.settings.oparl_base_url
+        files = OparlTree(data, base_url, app.settings.county.timezone).files()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("OParl-Dateien schreiben", total=len(files))
+        count = write_tree(
+            files, args.folder, lambda done, _: progress.update(task, completed=done)
+        )
+    console.print(
+        f"OParl-1.1-Export: {count} Dateien in {args.folder} ({len(data.papers)} Vorlagen, "
+        f"{len(data.meetings)} Sitzungen, {len(data.persons)} Personen mit Einwilligung). "
+        f"Einstieg: {base_url}/system.json",
+        highlight=False,
+    )
+    return 0
+
+
+def participant_publish(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        name = participants.set_publication_consent(app.deps, args.email, not args.revoke)
+    if args.revoke:
+        console.print(f"{name}: Einwilligung in die Veröffentlichung des Namens widerrufen.")
+    else:
+        console.print(f"{name}: Einwilligung in die Veröffentlichung des Namens gespeichert.")
+    return 0
+
+
+def report_monitoring(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        figures = monitoring.monitoring(app.deps, args.round)
+        if args.html is not None:
+            html = monitoring_html(
+                HtmlDocuments(app.settings.templates_dir), figures, app.deps.county_name,
+                app.deps.organiser, app.deps.today(), args.round,
+            )
+    console.print(monitoring_table(figures))
+    if args.html is not None:
+        args.html.write_text(html, encoding="utf-8")
+        console.print(f"Bericht mit Grafik nach {args.html} geschrieben.", highlight=False)
+    return 0
+
+
+def report_attendance(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        title = monitoring.record_attendance(app.deps, args.cycle, args.count)
+    console.print(f"{title}: {args.count} Teilnehmende festgehalten.", highlight=False)
+    return 0
+
+
+def _command(
+    group: Subparsers, name: str, help_text: str, handler: Handler
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _family(group: Subparsers, name: str, help_text: str) -> Subparsers:
+    parser = group.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=lambda args, console: _usage(parser))
+    sub: Subparsers = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
+    return sub
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def register(group: Subparsers) -> None:
+    """``deliberation export …``."""
+    export = _family(group, "export", "Daten für andere Systeme exportieren")
+    oparl = _command(
+        export, "oparl",
+        "vollständigen statischen OParl-1.1-Baum (Ratsinformationssystem) in einen Ordner "
+        "schreiben; ein früherer Export dort wird ersetzt",
+        export_oparl,
+    )
+    oparl.add_argument("folder", type=Path, metavar="ORDNER", help="Zielordner")
+    oparl.add_argument(
+        "--base-url", help="Web-Adresse, unter der der Ordner veröffentlicht wird "
+        "(Standard: [oparl] base_url aus config.toml)",
+    )
+
+
+def register_reports(group: Subparsers) -> None:
+    """``deliberation report monitoring|attendance``."""
+    report = _family(group, "report", "Berichte: Beteiligungsmonitoring")
+    monitor = _command(
+        report, "monitoring",
+        "je Gemeinde und Werkstatt: Bedarfe und was aus ihnen wurde, Eingeladene und "
+        "Teilnehmende, Empfehlungen und ihre Ergebnisse",
+        report_monitoring,
+    )
+    monitor.add_argument("--round", help="nur dieser Durchgang")
+    monitor.add_argument(
+        "--html", type=Path, metavar="DATEI",
+        help="zusätzlich als druckbare HTML-Seite mit Grafik (SVG) speichern",
+    )
+    attendance = _command(
+        report, "attendance", "festhalten, wie viele Personen an einer Werkstatt teilnahmen",
+        report_attendance,
+    )
+    attendance.add_argument("cycle", type=int, help="Nummer der Werkstatt (Zyklus)")
+    attendance.add_argument("count", type=int, help="Zahl der Teilnehmenden")
+
+
+def register_participant(family: Subparsers) -> None:
+    """``deliberation participant publish``."""
+    publish = _command(
+        family, "publish",
+        "Einwilligung einer Person in die Veröffentlichung ihres Namens (OParl) festhalten",
+        participant_publish,
+    )
+    publish.add_argument("email", help="E-Mail-Adresse der Person")
+    publish.add_argument("--revoke", action="store_true", help="Einwilligung widerrufen")

@@ -1,0 +1,224 @@
+"""CLI of the consultation route and implementation: ``deliberation meeting add`` and the
+recommendation subcommands place, result, assign, progress, report and feedback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from deliberation.adapters.html_documents import HtmlDocuments
+from deliberation.domain.consultations import RESULT_TITLES, parse_result
+from deliberation.entrypoints.commands import opened, print_step, zone
+from deliberation.entrypoints.tables import local_time
+from deliberation.service_layer import body_meetings, consultations, documents, implementation
+from deliberation.service_layer.views import LogView
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers = argparse._SubParsersAction
+
+ACTOR_HELP = (
+    'wer den Schritt ausführt, für das Protokoll (Standard: DELIBERATION_ACTOR oder '
+    '"Sitzungsdienst")'
+)
+RESOLUTION_TEMPLATE = "recommendation/beschlussvorlage"
+DateType = Callable[[str], date]
+Handler = Callable[[argparse.Namespace, Console], int]
+
+
+def meeting_time(value: str) -> datetime:
+    """A local wall-clock time ("TT.MM.JJJJ HH:MM"); the command attaches the county's zone."""
+    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(value.strip(), pattern)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{value!r} ist kein Zeitpunkt (TT.MM.JJJJ HH:MM)")
+
+
+def meeting_add(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        starts = args.at.replace(tzinfo=zone(app))
+        view = body_meetings.add(app.deps, args.body, starts, args.location, args.title or "")
+        closed = "" if view.public else " (nicht öffentlich)"
+        console.print(
+            f"Sitzung {view.id} angelegt: {view.title}, {local_time(view.starts_at, zone(app))}, "
+            f"{view.location}{closed}.",
+            highlight=False,
+        )
+    return 0
+
+
+def rec_place(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        step = consultations.place(app.deps, args.id, args.meeting, args.actor)
+    _report(console, args.id, step, f"auf Sitzung {args.meeting} gesetzt")
+    return 0
+
+
+def rec_result(args: argparse.Namespace, console: Console) -> int:
+    result = parse_result(args.result)
+    with opened(args) as app:
+        step = consultations.record_result(app.deps, args.id, result, args.actor, args.text)
+    _report(console, args.id, step, f"Ergebnis festgehalten: {RESULT_TITLES[result]}")
+    return 0
+
+
+def rec_assign(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        step = implementation.assign(app.deps, args.id, args.office, args.due, args.actor)
+    _report(console, args.id, step, f"zuständig: {args.office}, bis {args.due:%d.%m.%Y}")
+    return 0
+
+
+def rec_progress(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        count = implementation.note_progress(app.deps, args.id, args.note, args.actor)
+    console.print(f"Empfehlung {args.id}: Vermerk {count} zum Umsetzungsstand gespeichert.")
+    return 0
+
+
+def rec_report(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        view = implementation.report_back(
+            app.deps, app.templates, args.id, args.actor, args.round
+        )
+    console.print(view.text, markup=False, highlight=False)
+    console.print(
+        f"Umsetzungsbericht zu Empfehlung {args.id} gespeichert und als Rückspiegelung dem "
+        f"Durchgang {view.round} beigefügt.",
+        highlight=False,
+    )
+    return 0
+
+
+def rec_feedback(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        views = implementation.feedback(app.deps, args.round)
+    if not views:
+        console.print(f"Für den Durchgang {args.round} liegt noch keine Rückspiegelung vor.")
+    for view in views:
+        console.rule(f"Empfehlung {view.recommendation_id}: {view.title}")
+        console.print(view.text, markup=False, highlight=False)
+    return 0
+
+
+def rec_resolution_draft(args: argparse.Namespace, console: Console) -> int:
+    target = args.output or Path(f"Beschlussvorlage-{args.id}.html")
+    with opened(args) as app:
+        draft = documents.resolution_draft(app.deps, args.id)
+        html = HtmlDocuments(app.settings.templates_dir).render(
+            RESOLUTION_TEMPLATE, {"draft": draft}
+        )
+    target.write_text(html, encoding="utf-8")
+    console.print(
+        f"Beschlussvorlage {draft.reference} nach {target} geschrieben (im Browser drucken).",
+        highlight=False,
+    )
+    return 0
+
+
+def _report(console: Console, rec_id: int, step: LogView | None, what: str) -> None:
+    if step is None:
+        console.print(f"Empfehlung {rec_id}: {what}.", highlight=False)
+    else:
+        print_step(console, f"Empfehlung {rec_id} ({what})", step)
+
+
+def _actor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--actor", default=os.environ.get("DELIBERATION_ACTOR") or "Sitzungsdienst",
+        help=ACTOR_HELP,
+    )
+
+
+def _command(
+    group: Subparsers, name: str, help_text: str, handler: Handler
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def register_meeting_add(family: Subparsers) -> None:
+    """``deliberation meeting add``: a meeting of a body, public or not as the body is."""
+    add = _command(
+        family,
+        "add",
+        "eine Sitzung eines Gremiums anlegen (öffentlich oder nicht, wie das Gremium in "
+        "config.toml); Titel: Sitzung GREMIUM am DATUM",
+        meeting_add,
+    )
+    add.add_argument("body", help="Gremium (Schlüssel oder Name aus config.toml), z. B. kreistag")
+    add.add_argument(
+        "--at", required=True, type=meeting_time, metavar="ZEIT",
+        help='Beginn in Ortszeit, "TT.MM.JJJJ HH:MM"',
+    )
+    add.add_argument("--location", required=True, help="Ort, z. B. Kreishaus Peine, Saal 1")
+    add.add_argument("--title", help="Titel (Standard: Sitzung GREMIUM am DATUM)")
+
+def register_recommendation(family: Subparsers, german_date: DateType) -> None:
+    """The route and implementation subcommands of ``deliberation recommendation``."""
+    place = _command(
+        family, "place",
+        "eine Empfehlung auf eine Sitzung des nächsten Gremiums der Beratungsfolge setzen "
+        "(Ladungsfrist wird geprüft)",
+        rec_place,
+    )
+    place.add_argument("id", type=int, help="Nummer der Empfehlung")
+    place.add_argument("meeting", type=int, help="Nummer der Sitzung (deliberation meeting list)")
+    _actor(place)
+    result = _command(
+        family, "result", "das Ergebnis der Sitzung festhalten, auf der die Empfehlung liegt",
+        rec_result,
+    )
+    result.add_argument("id", type=int, help="Nummer der Empfehlung")
+    result.add_argument(
+        "--result", required=True,
+        help="Ergebnis: " + ", ".join(f'"{t}"' for t in RESULT_TITLES.values()),
+    )
+    result.add_argument(
+        "--text", default="", help="Beschlusstext bzw. Stellungnahme (bei Anhörung und "
+        '"geändert beschlossen" Pflicht)',
+    )
+    _actor(result)
+    assign = _command(
+        family, "assign", "zuständige Stelle und Frist für die Umsetzung festlegen", rec_assign
+    )
+    assign.add_argument("id", type=int, help="Nummer der Empfehlung")
+    assign.add_argument("--office", required=True, help="zuständige Stelle, z. B. FD Soziales")
+    assign.add_argument("--due", required=True, type=german_date, help="umzusetzen bis TT.MM.JJJJ")
+    _actor(assign)
+    progress = _command(family, "progress", "den Stand der Umsetzung vermerken", rec_progress)
+    progress.add_argument("id", type=int, help="Nummer der Empfehlung")
+    progress.add_argument("--note", required=True, help="Vermerk zum Stand")
+    _actor(progress)
+    report = _command(
+        family, "report",
+        "Umsetzungsbericht aus der Vorlage erzeugen und dem nächsten Durchgang als "
+        "Rückspiegelung beifügen",
+        rec_report,
+    )
+    report.add_argument("id", type=int, help="Nummer der Empfehlung")
+    report.add_argument("--round", help="Durchgang der Rückspiegelung (Standard: der nächste)")
+    _actor(report)
+    feedback = _command(
+        family, "feedback", "die Rückspiegelung für einen Durchgang zeigen", rec_feedback
+    )
+    feedback.add_argument("--round", required=True, help="Durchgang, z. B. 2028")
+    draft = _command(
+        family, "resolution-draft",
+        "die Beschlussvorlage als druckbare HTML-Datei erzeugen", rec_resolution_draft,
+    )
+    draft.add_argument("id", type=int, help="Nummer der Empfehlung")
+    draft.add_argument(
+        "--output", type=Path, metavar="DATEI",
+        help="Zieldatei (Standard: Beschlussvorlage-NR.html)",
+    )

@@ -1,0 +1,96 @@
+"""Meetings of the bodies (Sitzungen) on the consultation route: add, list, look up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.model import Body, Meeting
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: int
+    title: str
+    starts_at: datetime
+    location: str
+    body_key: str
+    body_name: str
+    public: bool
+    status: str
+
+
+def add(
+    deps: Dependencies, body_key: str, starts_at: datetime, location: str, title: str = ""
+) -> MeetingView:
+    """Plan a meeting of a body; closed bodies (``public = false``) get non-public meetings."""
+    if starts_at.tzinfo is None:
+        raise ValueError("starts_at must be aware")
+    if not location.strip():
+        raise DeliberationError("Eine Sitzung braucht einen Ort (--location).")
+    with deps.unit_of_work() as uow:
+        body = get_body(uow, body_key)
+        local = starts_at.astimezone(ZoneInfo(deps.timezone))
+        meeting = Meeting(
+            title=title.strip() or f"Sitzung {body.name} am {local:%d.%m.%Y}",
+            starts_at=starts_at,
+            location=location.strip(),
+            body_key=body.key,
+            public=body.public,
+            created_at=deps.clock(),
+        )
+        uow.repo.add(meeting)
+        uow.flush()
+        view = meeting_view(meeting, body)
+        uow.commit()
+        return view
+
+
+def list_meetings(deps: Dependencies, body_key: str | None = None) -> list[MeetingView]:
+    with deps.unit_of_work() as uow:
+        if body_key is not None:
+            get_body(uow, body_key)
+        bodies = {b.key: b for b in uow.repo.bodies()}
+        return [
+            meeting_view(m, bodies[m.body_key])
+            for m in uow.repo.meetings(body_key)
+            if m.body_key is not None
+        ]
+
+
+def get_body(uow: UnitOfWork, key: str) -> Body:
+    """A body by key or name, case-insensitive."""
+    known = uow.repo.bodies()
+    for body in known:
+        if key.strip().casefold() in (body.key.casefold(), body.name.casefold()):
+            return body
+    raise DeliberationError(
+        f'Das Gremium "{key}" ist unbekannt (bekannt: {", ".join(b.key for b in known)}).'
+    )
+
+
+def get(uow: UnitOfWork, meeting_id: int) -> Meeting:
+    meeting = uow.repo.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound(f"Sitzung {meeting_id} gibt es nicht (deliberation meeting list).")
+    return meeting
+
+
+def local_day(deps: Dependencies, moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(deps.timezone)).date()
+
+
+def meeting_view(meeting: Meeting, body: Body) -> MeetingView:
+    return MeetingView(
+        id=meeting.id or 0,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        location=meeting.location,
+        body_key=body.key,
+        body_name=body.name,
+        public=meeting.public,
+        status=meeting.status,
+    )

@@ -1,0 +1,152 @@
+"""Implementing adopted recommendations: office, due date, progress, and the feedback
+report (Rückspiegelung) attached to the next round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from deliberation.domain.errors import DeliberationError
+from deliberation.domain.implementation import (
+    IMPLEMENTATION_STATES,
+    FeedbackReport,
+    ProgressNote,
+)
+from deliberation.domain.model import Recommendation, Round
+from deliberation.service_layer import stepping
+from deliberation.service_layer.ports import Dependencies, TemplateRenderer, UnitOfWork
+from deliberation.service_layer.recommendations import get
+from deliberation.service_layer.views import LogView, log_view, recommendation_view
+
+START_TRIGGER = "start_implementation"
+REPORT_TRIGGER = "report_back"
+REPORT_TEMPLATE = "recommendation/implementation_report"
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    round: str
+    recommendation_id: int
+    title: str
+    text: str
+    created_at: datetime
+
+
+def assign(
+    deps: Dependencies,
+    recommendation_id: int,
+    office: str,
+    due: date,
+    actor: str,
+) -> LogView | None:
+    """Give an adopted recommendation its responsible office and due date; implementation
+    starts with it (if it has not already)."""
+    if not office.strip():
+        raise DeliberationError("Die zuständige Stelle fehlt (--office).")
+    with deps.unit_of_work() as uow:
+        rec = _being_implemented(deps, uow, recommendation_id, "Zuständigkeit festlegen")
+        rec.responsible_office = office.strip()
+        rec.due_date = due
+        reason = f"zuständig: {rec.responsible_office}, bis {due:%d.%m.%Y}"
+        ctx = stepping.context(deps, actor, reason)
+        if START_TRIGGER in deps.engine.allowed_triggers(rec):
+            return log_view(stepping.fire(deps, uow, rec, START_TRIGGER, ctx))
+        stepping.touch(rec, ctx.now)
+        uow.commit()
+        return None
+
+
+def note_progress(deps: Dependencies, recommendation_id: int, text: str, actor: str) -> int:
+    """Add a dated progress note; returns how many notes the recommendation has."""
+    if not text.strip():
+        raise DeliberationError("Der Vermerk zum Stand der Umsetzung ist leer.")
+    with deps.unit_of_work() as uow:
+        rec = _being_implemented(deps, uow, recommendation_id, "Umsetzungsstand vermerken")
+        now = deps.clock()
+        rec.progress_notes.append(ProgressNote(text.strip(), actor, now))
+        stepping.touch(rec, now)
+        count = len(rec.progress_notes)
+        uow.commit()
+        return count
+
+
+def report_back(
+    deps: Dependencies,
+    renderer: TemplateRenderer,
+    recommendation_id: int,
+    actor: str,
+    round_label: str | None = None,
+) -> FeedbackView:
+    """Render the implementation report, record it, and attach it to the next round."""
+    with deps.unit_of_work() as uow:
+        rec = get(uow, recommendation_id)
+        if REPORT_TRIGGER not in deps.engine.allowed_triggers(rec):
+            state = deps.engine.definition_of(rec).state(rec.state).title
+            raise DeliberationError(
+                f'Ein Umsetzungsbericht ist für {rec.subject_label()} im Zustand "{state}" '
+                "nicht möglich; erst die Zuständigkeit festlegen (deliberation recommendation "
+                f"assign {recommendation_id} …)."
+            )
+        target = _next_round(uow, rec, round_label, deps.clock())
+        view = recommendation_view(deps.engine, rec, today=deps.today())
+        text = renderer.render(
+            REPORT_TEMPLATE,
+            "de",
+            {"recommendation": view, "county": deps.county_name, "organiser": deps.organiser,
+             "round": target.label, "today": deps.today()},
+        )
+        ctx = stepping.context(deps, actor, f"Rückspiegelung in Durchgang {target.label}", text)
+        report = FeedbackReport(target, rec, text, ctx.now)
+        uow.repo.add(report)
+        stepping.fire(deps, uow, rec, REPORT_TRIGGER, ctx)
+        return FeedbackView(target.label, rec.id or 0, rec.title, text, ctx.now)
+
+
+def feedback(deps: Dependencies, round_label: str) -> list[FeedbackView]:
+    """The implementation reports mirrored back into a round, for its workshops and conference."""
+    with deps.unit_of_work() as uow:
+        if uow.repo.round(round_label) is None:
+            raise DeliberationError(f'Den Durchgang "{round_label}" gibt es nicht.')
+        return [
+            FeedbackView(
+                round_label, r.recommendation.id or 0, r.recommendation.title, r.text, r.created_at
+            )
+            for r in uow.repo.feedback_reports(round_label)
+        ]
+
+
+def _being_implemented(
+    deps: Dependencies, uow: UnitOfWork, recommendation_id: int, what: str
+) -> Recommendation:
+    rec = get(uow, recommendation_id)
+    if rec.state not in IMPLEMENTATION_STATES:
+        state = deps.engine.definition_of(rec).state(rec.state).title
+        raise DeliberationError(
+            f'{what} ist bei {rec.subject_label()} im Zustand "{state}" nicht möglich, nur '
+            "bei vom Kreistag beschlossenen Empfehlungen in Umsetzung."
+        )
+    return rec
+
+
+def _next_round(
+    uow: UnitOfWork, rec: Recommendation, round_label: str | None, now: datetime
+) -> Round:
+    own = rec.working_group.conference.round
+    if round_label is not None:
+        if round_label == own.label:
+            raise DeliberationError(
+                f"Die Rückspiegelung gehört in einen späteren Durchgang als {own.label}."
+            )
+        return uow.repo.round(round_label) or Round(round_label, now)
+    later = [r for r in uow.repo.rounds() if r.label > own.label]
+    if not later:
+        raise DeliberationError(
+            f"Es gibt noch keinen Durchgang nach {own.label}; den Durchgang für die "
+            "Rückspiegelung mit --round angeben (z. B. --round "
+            f"{_following(own.label)})."
+        )
+    return later[0]
+
+
+def _following(label: str) -> str:
+    return str(int(label) + 2) if label.isdigit() else "NÄCHSTER"

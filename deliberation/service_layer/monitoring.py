@@ -1,0 +1,115 @@
+"""Participation monitoring: per municipality and workshop, what came in and what became of it.
+
+For each future workshop: the needs submitted and their fate (handled locally,
+forwarded, answered by a recommendation, decided by the Kreistag), the people
+invited (the workshop's audience once its invitation was sent) and attending
+(recorded by staff), and the recommendations answering its needs with their
+outcomes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.model import Cycle, Need, NeedStatus, NotificationStatus, Recommendation
+from deliberation.domain.participants import may_write_to
+from deliberation.service_layer import notifications
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
+
+#: states in which the Kreistag has decided (the need is "decided")
+DECIDED_STATES = frozenset(
+    {"adopted", "adopted_amended", "rejected", "in_implementation", "reported_back", "done"}
+)
+#: the fate of a need, from the furthest it got
+FATES = ("handled_locally", "forwarded", "answered", "decided", "open")
+FATE_TITLES = {
+    "handled_locally": "vor Ort bearbeitet",
+    "forwarded": "an die Konferenz weitergeleitet",
+    "answered": "durch Empfehlung beantwortet",
+    "decided": "vom Kreistag entschieden",
+    "open": "offen",
+}
+
+
+@dataclass(frozen=True)
+class WorkshopFigures:
+    cycle_id: int
+    round: str
+    municipality: str
+    title: str
+    needs: int
+    fates: dict[str, int]
+    invited: int
+    attendees: int | None
+    recommendations: int
+    outcomes: dict[str, int]
+
+
+def monitoring(deps: Dependencies, round_label: str | None = None) -> list[WorkshopFigures]:
+    """One row per future workshop (municipality and round), ordered by round and name."""
+    with deps.unit_of_work() as uow:
+        if round_label is not None and uow.repo.round(round_label) is None:
+            raise DeliberationError(f'Den Durchgang "{round_label}" gibt es nicht.')
+        rendered = {
+            n.subject_id
+            for n in uow.repo.notifications(NotificationStatus.RENDERED)
+            if n.subject_kind == "cycle"
+        }
+        workshops = [
+            c for c in uow.repo.cycles(round_label=round_label) if c.municipality is not None
+        ]
+        rows = [_figures(deps, uow, c, c.id in rendered) for c in workshops]
+        return sorted(rows, key=lambda r: (r.round, r.municipality, r.cycle_id))
+
+
+def record_attendance(deps: Dependencies, cycle_id: int, attendees: int) -> str:
+    """Record how many people came to a workshop or conference; returns its title."""
+    if attendees < 0:
+        raise DeliberationError("Die Zahl der Teilnehmenden kann nicht negativ sein.")
+    with deps.unit_of_work() as uow:
+        cycle = uow.repo.cycle(cycle_id, lock=True)
+        if cycle is None:
+            raise NotFound(f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list).")
+        cycle.attendees = attendees
+        cycle.updated_at = deps.clock()
+        title = cycle.title
+        uow.commit()
+        return title
+
+
+def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -> WorkshopFigures:
+    answering = {n.id: uow.repo.recommendations_for_need(n.id or 0) for n in cycle.needs}
+    recs: dict[int, Recommendation] = {
+        r.id or 0: r for found in answering.values() for r in found
+    }
+    audience = [p for p in notifications.AUDIENCES["future_workshop"](uow, cycle)
+                if may_write_to(p)] if invited else []
+    titles = deps.engine.definition_of
+    outcomes = Counter(titles(r).state(r.state).title for r in recs.values())
+    fates = Counter(_fate(n, answering[n.id]) for n in cycle.needs)
+    return WorkshopFigures(
+        cycle_id=cycle.id or 0,
+        round=cycle.round.label,
+        municipality=cycle.municipality.name if cycle.municipality else "",
+        title=cycle.title,
+        needs=len(cycle.needs),
+        fates={fate: fates.get(fate, 0) for fate in FATES},
+        invited=len(audience),
+        attendees=cycle.attendees,
+        recommendations=len(recs),
+        outcomes=dict(sorted(outcomes.items())),
+    )
+
+
+def _fate(need: Need, answered_by: list[Recommendation]) -> str:
+    if any(r.state in DECIDED_STATES for r in answered_by):
+        return "decided"
+    if answered_by:
+        return "answered"
+    if need.status == NeedStatus.HANDLED_LOCALLY:
+        return "handled_locally"
+    if need.status == NeedStatus.FORWARDED:
+        return "forwarded"
+    return "open"
