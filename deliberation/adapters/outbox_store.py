@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
@@ -24,33 +25,54 @@ class OutboxStore:
         """Mark up to ``limit`` due messages as being sent by us, and return them.
 
         Due are queued messages, retries whose time has come, and messages a
-        crashed sender claimed before ``stale_before``. On PostgreSQL, rows
-        another sender holds are skipped (``FOR UPDATE SKIP LOCKED``), so any
-        number of senders can drain one outbox; SQLite ignores the clause and
-        serialises writers instead.
+        crashed sender claimed before ``stale_before``. The claim is one
+        ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``: on SQLite the
+        statement holds the write lock from choosing the rows to marking
+        them, so two senders never claim the same message; on PostgreSQL
+        rows another sender is claiming are skipped (``FOR UPDATE SKIP
+        LOCKED``), so any number of senders can drain one outbox.
         """
-        query = (
-            select(OutboxMessage)
+        due = (
+            select(orm.outbox.c.id)
             .where(_due(now, stale_before))
             .order_by(orm.outbox.c.next_attempt_at, orm.outbox.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        messages = list(self.session.scalars(query))
-        for message in messages:
-            message.status = OutboxStatus.SENDING
-            message.claimed_at = now
-            message.attempts += 1
-        return messages
+        claim = (
+            update(OutboxMessage)
+            .where(orm.outbox.c.id.in_(due.scalar_subquery()))
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_at=now,
+                attempts=orm.outbox.c.attempts + 1,
+            )
+            .returning(OutboxMessage)
+            .execution_options(synchronize_session=False)
+        )
+        messages = list(self.session.scalars(claim))
+        return sorted(messages, key=lambda m: (m.next_attempt_at, m.id or 0))
 
     def count_due(self, now: datetime, stale_before: datetime) -> int:
         query = select(func.count()).select_from(orm.outbox).where(_due(now, stale_before))
         return int(self.session.execute(query).scalar_one())
 
-    def mark_sent(self, outbox_id: int, at: datetime, answer: str) -> None:
-        self._update_outbox(
-            outbox_id, status=OutboxStatus.SENT, sent_at=at, last_error=answer, claimed_at=None
+    def mark_sent_many(self, answers: Sequence[tuple[int, str]], at: datetime) -> None:
+        """Record many deliveries at once: (outbox id, the server's answer) each."""
+        if not answers:
+            return
+        statement = (
+            update(orm.outbox)
+            .where(orm.outbox.c.id == bindparam("outbox_id"))
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=at,
+                last_error=bindparam("answer"),
+                claimed_at=None,
+            )
         )
+        rows = [{"outbox_id": outbox_id, "answer": answer} for outbox_id, answer in answers]
+        self.session.connection().execute(statement, rows)
 
     def mark_retry(self, outbox_id: int, error: str, next_at: datetime) -> None:
         self._update_outbox(
@@ -95,5 +117,5 @@ def _due(now: datetime, stale_before: datetime) -> Any:
     waiting = (OutboxStatus.QUEUED.value, OutboxStatus.RETRY.value)
     return or_(
         and_(outbox.status.in_(waiting), outbox.next_attempt_at <= now),
-        and_(outbox.status == OutboxStatus.SENDING.value, outbox.claimed_at <= stale_before),
+        and_(outbox.status == OutboxStatus.SENDING.value, outbox.claimed_at < stale_before),
     )

@@ -18,15 +18,26 @@ from deliberation.entrypoints.tables import table
 from deliberation.service_layer import outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary
 
+#: Messages claimed at once; fewer if the rate limit could not send them within the claim.
+BATCH_SIZE = 100
 
-def send_options(app: Application) -> SendOptions:
+
+def send_options(app: Application, take_over: bool = False) -> SendOptions:
     smtp = app.settings.smtp
     policy = RetryPolicy(
         max_attempts=smtp.max_attempts,
         base=timedelta(seconds=smtp.retry_base_seconds),
         cap=timedelta(seconds=smtp.retry_max_seconds),
     )
-    return SendOptions(policy, timedelta(minutes=smtp.claim_timeout_minutes))
+    # A claimed batch must go out well within the claim timeout, or another sender
+    # would take it over while it still waits for the rate limit (and send it twice).
+    sendable = smtp.rate_per_minute * smtp.claim_timeout_minutes // 2
+    return SendOptions(
+        policy,
+        timedelta(minutes=smtp.claim_timeout_minutes),
+        batch_size=max(1, min(BATCH_SIZE, sendable)),
+        take_over=take_over,
+    )
 
 
 def summary_line(summary: SendSummary) -> str:
@@ -38,7 +49,7 @@ def summary_line(summary: SendSummary) -> str:
 
 def outbox_send(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        options = send_options(app)
+        options = send_options(app, take_over=args.take_over)
         transport = SmtpTransport(app.settings.smtp)
         if not console.is_terminal:
             summary = outbox.send_due(app.deps, transport, options)
