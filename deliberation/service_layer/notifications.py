@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.model import Cycle, Notification, NotificationStatus, SubjectKind
-from deliberation.domain.outbox import compose
+from deliberation.domain.outbox import compose_for_each
 from deliberation.domain.participants import LegalBasis, Participant
 from deliberation.service_layer import outbox
 from deliberation.service_layer.ports import Dependencies, TemplateRenderer, UnitOfWork
@@ -73,8 +73,9 @@ def render_pending(deps: Dependencies, renderer: TemplateRenderer, sender_addres
                 context={"cycle": cycle, "county": deps.county_name, "organiser": deps.organiser},
             )
             subject, body = _split(text, notification.template)
-            for participant in recipients:
-                outbox.enqueue(uow, compose(sender_address, participant.email, subject, body, now))
+            emails = [participant.email for participant in recipients]
+            for message in compose_for_each(sender_address, emails, subject, body, now):
+                outbox.enqueue(uow, message)
             queued += len(recipients)
             notification.status = NotificationStatus.RENDERED
         uow.commit()
