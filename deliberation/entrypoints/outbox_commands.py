@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from deliberation.adapters.mailsink import MailSink, ReceivedMail
 from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.bootstrap import Application
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
 from deliberation.entrypoints.commands import opened
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.tables import local_time, table
 from deliberation.service_layer import outbox
-from deliberation.service_layer.outbox import SendOptions, SendSummary
+from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingMessageView
 
 #: Messages claimed at once; fewer if the rate limit could not send them within the claim.
 BATCH_SIZE = 100
@@ -76,11 +78,20 @@ def _send_with_progress(
         )
 
 
+#: Rows shown of the messages waiting for another attempt (a relay outage can make thousands).
+WAITING_ROWS = 20
+
+
 def outbox_status(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         view = outbox.overview(app.deps)
+        zone = ZoneInfo(app.deps.timezone)
     rows = [(STATUS_TITLES[OutboxStatus(s)], str(n)) for s, n in view.counts.items()]
     console.print(table("Postausgang", ["Status", "Nachrichten"], rows))
+    if view.waiting:
+        console.print(_waiting_table(view.waiting, zone))
+        if len(view.waiting) > WAITING_ROWS:
+            console.print(f"… und {len(view.waiting) - WAITING_ROWS} weitere.")
     if view.failed:
         failed_rows = [
             (f.recipient, f.subject, str(f.attempts), f.answer or "—") for f in view.failed
@@ -89,6 +100,16 @@ def outbox_status(args: argparse.Namespace, console: Console) -> int:
         columns = ["Empfänger", "Betreff", "Versuche", "Antwort des Servers"]
         console.print(table(title, columns, failed_rows))
     return 0
+
+
+def _waiting_table(waiting: tuple[WaitingMessageView, ...], zone: ZoneInfo) -> Table:
+    rows = [
+        (w.recipient, w.subject, str(w.attempts), local_time(w.next_attempt_at, zone), w.answer)
+        for w in waiting[:WAITING_ROWS]
+    ]
+    title = f"Erneuter Versuch geplant ({len(waiting)})"
+    columns = ["Empfänger", "Betreff", "Versuche", "nächster Versuch", "letzte Antwort"]
+    return table(title, columns, rows)
 
 
 def mailsink(args: argparse.Namespace, console: Console) -> int:

@@ -27,9 +27,22 @@ class FailedMessageView:
 
 
 @dataclass(frozen=True)
+class WaitingMessageView:
+    """A message a temporary failure sent back to wait for its next attempt."""
+
+    recipient: str
+    subject: str
+    message_id: str
+    attempts: int
+    next_attempt_at: datetime
+    answer: str
+
+
+@dataclass(frozen=True)
 class OutboxOverview:
     counts: dict[str, int]
     failed: tuple[FailedMessageView, ...]
+    waiting: tuple[WaitingMessageView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,14 +185,22 @@ def _record_failure(
 
 
 def overview(deps: Dependencies) -> OutboxOverview:
-    """Messages per status, and every message that finally failed with the server's answer."""
+    """Messages per status; every message that finally failed, and every one waiting to be
+    tried again, each with the server's last answer."""
     with deps.unit_of_work() as uow:
         counts = uow.repo.outbox_counts()
         failed = tuple(
             FailedMessageView(m.recipient, m.subject, m.message_id, m.attempts, m.last_error)
             for m in uow.repo.outbox_messages(OutboxStatus.FAILED)
         )
+        waiting = tuple(
+            WaitingMessageView(
+                m.recipient, m.subject, m.message_id, m.attempts, m.next_attempt_at, m.last_error
+            )
+            for m in uow.repo.outbox_messages(OutboxStatus.RETRY)
+        )
     return OutboxOverview(
         counts={status.value: counts.get(status.value, 0) for status in OutboxStatus},
         failed=failed,
+        waiting=waiting,
     )
