@@ -320,6 +320,26 @@ def test_a_message_a_crashed_sender_left_in_sending_is_reclaimed_with_its_messag
     assert handler.message_ids() == [message_id]
 
 
+def test_a_restart_after_a_crash_takes_over_the_dead_senders_claims_when_told_so(
+    app: Application, relay: tuple[FaultyRelay, int], clock: Any
+) -> None:
+    handler, port = relay
+    [message_id] = _queue(app, "verwaist@example.org")
+    with app.deps.unit_of_work() as uow:  # a sender claims it, then is killed
+        now = clock.now
+        uow.repo.claim_due(now, 10, now - OPTIONS.claim_timeout)
+        uow.commit()
+    clock.advance(timedelta(seconds=1))
+
+    assert _send(app, port) == SendSummary()  # by default another sender may still be at it
+    take_over = dataclasses.replace(OPTIONS, take_over=True)
+    transport = SmtpTransport(_config(app, port))
+    assert outbox.send_due(app.deps, transport, take_over) == SendSummary(sent=1)
+
+    assert handler.message_ids() == [message_id]
+    assert _stored(app)["verwaist@example.org"].attempts == 2
+
+
 def test_an_unreachable_relay_hands_every_message_back_without_using_up_an_attempt(
     app: Application, clock: Any
 ) -> None:
