@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
@@ -20,6 +20,15 @@ class OutboxStore:
     def enqueue(self, message: OutboxMessage) -> None:
         """Put a message into the outbox, in the transaction of the change that caused it."""
         self.session.add(message)
+
+    def enqueue_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Put many messages into the outbox at once (one multi-row INSERT), in the caller's
+        transaction; cheaper than the unit-of-work flush of as many objects."""
+        if not messages:
+            return
+        columns = [c.name for c in orm.outbox.columns if c.name != "id"]
+        rows = [{name: getattr(message, name) for name in columns} for message in messages]
+        self.session.execute(insert(orm.outbox), rows)
 
     def claim_due(self, now: datetime, limit: int, stale_before: datetime) -> list[OutboxMessage]:
         """Mark up to ``limit`` due messages as being sent by us, and return them.

@@ -74,8 +74,7 @@ def render_pending(deps: Dependencies, renderer: TemplateRenderer, sender_addres
             )
             subject, body = _split(text, notification.template)
             emails = [participant.email for participant in recipients]
-            for message in compose_for_each(sender_address, emails, subject, body, now):
-                outbox.enqueue(uow, message)
+            outbox.enqueue_all(uow, compose_for_each(sender_address, emails, subject, body, now))
             queued += len(recipients)
             notification.status = NotificationStatus.RENDERED
         uow.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -63,6 +63,11 @@ class SendOptions:
 def enqueue(uow: UnitOfWork, message: OutboxMessage) -> None:
     """Queue ``message`` in the caller's unit of work: it goes out only if the change commits."""
     uow.repo.enqueue(message)
+
+
+def enqueue_all(uow: UnitOfWork, messages: Sequence[OutboxMessage]) -> None:
+    """Queue many messages in the caller's unit of work (one statement, not one per message)."""
+    uow.repo.enqueue_many(messages)
 
 
 def count_due(deps: Dependencies, options: SendOptions) -> int:
