@@ -31,9 +31,10 @@ def send_options(app: Application, take_over: bool = False) -> SendOptions:
         base=timedelta(seconds=smtp.retry_base_seconds),
         cap=timedelta(seconds=smtp.retry_max_seconds),
     )
-    # A claimed batch must go out well within the claim timeout, or another sender
-    # would take it over while it still waits for the rate limit (and send it twice).
-    sendable = smtp.rate_per_minute * smtp.claim_timeout_minutes // 2
+    # Claimed messages (a batch being sent, the next one claimed ahead) must go out well
+    # within the claim timeout, or another sender would take them over while they still
+    # wait for the rate limit, and send them twice.
+    sendable = smtp.rate_per_minute * smtp.claim_timeout_minutes // 4
     return SendOptions(
         policy,
         timedelta(minutes=smtp.claim_timeout_minutes),

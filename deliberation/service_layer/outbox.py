@@ -84,10 +84,11 @@ def send_due(
 ) -> SendSummary:
     """Deliver every due message; record the outcomes in small batches.
 
-    Outcomes are written together with the next claim (one transaction), when
-    ``batch_size`` of them are waiting, and at the end. A crash loses at most
-    the outcomes not yet written: those messages stay "sending" and go out
-    again later with the same Message-ID.
+    Outcomes are written together with the next claim (one transaction) and
+    at the end. A crash loses at most the outcomes not yet written: those
+    messages stay "sending" and go out again later with the same Message-ID.
+    The transport may call ``claim`` from another thread than ``report``, but
+    never two claims at once.
     """
     started = deps.clock()
     recorder = _Recorder(deps, options.policy, on_result)
@@ -105,8 +106,6 @@ def send_due(
 
     def report(message: OutboxMessage, outcome: Outcome, answer: str) -> None:
         recorder.results.append((message, outcome, answer))
-        if len(recorder.results) >= options.batch_size:
-            recorder.flush()
 
     try:
         transport.deliver(claim, report)
@@ -145,18 +144,22 @@ class _Recorder:
         self.written(statuses)
 
     def write(self, uow: UnitOfWork, now: datetime) -> list[OutboxStatus]:
-        """Put the waiting outcomes into ``uow``; they count once it commits (``written``)."""
-        sent = [(_id(m), answer) for m, outcome, answer in self.results if outcome == Outcome.SENT]
+        """Put the waiting outcomes into ``uow``; they count once it commits (``written``).
+
+        Works on a copy: ``report`` may append more meanwhile (from the event loop's thread).
+        """
+        results = list(self.results)
+        sent = [(_id(m), answer) for m, outcome, answer in results if outcome == Outcome.SENT]
         uow.repo.mark_sent_many(sent, now)
         return [
             OutboxStatus.SENT
             if outcome == Outcome.SENT
             else _record_failure(uow, self.policy, message, outcome, answer, now)
-            for message, outcome, answer in self.results
+            for message, outcome, answer in results
         ]
 
     def written(self, statuses: list[OutboxStatus]) -> None:
-        del self.results[: len(statuses)]
+        del self.results[: len(statuses)]  # the oldest: later ones were appended behind them
         for status in statuses:
             self.summary.sent += status == OutboxStatus.SENT
             self.summary.retried += status == OutboxStatus.RETRY
