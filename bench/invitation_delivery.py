@@ -1,10 +1,10 @@
 #!/usr/bin/env python
 """Invitations end to end (render → outbox → SMTP → marked sent) against two smtplib baselines.
 
-    python bench/invitation_delivery.py [--messages 10000] [--database-url URL]
+    python bench/invitation_delivery.py [--messages 10000] [--repeat 1] [--database-url URL]
                                         [--connections 4] [--json OUT] [--profile OUT]
 
-ENGINE: N participants (mixed languages, duty or confirmed consent) in the seven
+ENGINE: N participants (five languages, duty or confirmed consent) in the seven
 municipalities; one future workshop per municipality has asked for its
 invitation (``send_invitations``). Timed: ``render_invitations`` (today the German
 renderer of ``service_layer/notifications.py``: one message per recipient, written
@@ -12,14 +12,18 @@ into the outbox in one transaction), then ``outbox.send_due`` with the real
 ``SmtpTransport`` (reused aiosmtplib connections in parallel), until every
 message is marked sent in the database.
 
-BASELINES: the same N messages, pre-rendered (the exact bytes the engine sent),
-sent with the standard library's ``smtplib``: (1) one connection per message,
-(2) one connection reused for all. No database, no rendering.
+BASELINES: the same N messages, pre-rendered (the exact bytes the engine sent in
+an untimed warm-up run), sent with the standard library's ``smtplib``: (1) one
+connection per message, (2) one connection reused for all. No database, no
+rendering.
 
 All three send to the same local SMTP server (aiosmtpd), which runs in a process
 of its own so it does not share the GIL with the sender; it only counts. The
 relay's rate limit (``[smtp] rate_per_minute``) is lifted for the run: it
 measures the sender, not the limit. Setup (participants, cycles) is not timed.
+With ``--repeat K`` the three sides run K times in rotated order (so drift of a
+shared machine hits each alike); medians and their ratios are reported, with the
+CPU time per message of the sending process and of the sink.
 
 Exit status 0; 2 if a side did not deliver every message (the sink counts, and
 every outbox row must be ``sent``). See bench/README.md for measured figures.
