@@ -226,7 +226,7 @@ def run_engine(app: Application, sink: Sink, connections: int, expected: int) ->
         rate_per_minute=UNLIMITED_RATE,
     )
     transport = SmtpTransport(smtp)
-    options = send_options(app)
+    options = send_options(app.settings.smtp)
     measured = Measured(sink)
     queued = render_invitations(app)
     render_seconds = time.perf_counter() - measured.started

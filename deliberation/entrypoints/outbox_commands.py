@@ -14,6 +14,7 @@ from rich.table import Table
 from deliberation.adapters.mailsink import MailSink, ReceivedMail
 from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.bootstrap import Application
+from deliberation.config import SmtpConfig
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
 from deliberation.entrypoints.commands import opened
 from deliberation.entrypoints.tables import local_time, table
@@ -24,8 +25,8 @@ from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingM
 BATCH_SIZE = 100
 
 
-def send_options(app: Application, take_over: bool = False) -> SendOptions:
-    smtp = app.settings.smtp
+def send_options(smtp: SmtpConfig, take_over: bool = False) -> SendOptions:
+    """How ``outbox send`` sends, from ``[smtp]``."""
     policy = RetryPolicy(
         max_attempts=smtp.max_attempts,
         base=timedelta(seconds=smtp.retry_base_seconds),
@@ -52,7 +53,7 @@ def summary_line(summary: SendSummary) -> str:
 
 def outbox_send(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        options = send_options(app, take_over=args.take_over)
+        options = send_options(app.settings.smtp, take_over=args.take_over)
         transport = SmtpTransport(app.settings.smtp)
         if not console.is_terminal:
             summary = outbox.send_due(app.deps, transport, options)
