@@ -66,21 +66,21 @@ class OutboxStore:
         query = select(func.count()).select_from(orm.outbox).where(_due(now, stale_before))
         return int(self.session.execute(query).scalar_one())
 
-    def mark_sent_many(self, answers: Sequence[tuple[int, str]], at: datetime) -> None:
-        """Record many deliveries at once: (outbox id, the server's answer) each."""
-        if not answers:
+    def mark_sent_many(self, deliveries: Sequence[tuple[int, str, datetime]]) -> None:
+        """Record many deliveries at once: (outbox id, the server's answer, when) each."""
+        if not deliveries:
             return
         statement = (
             update(orm.outbox)
             .where(orm.outbox.c.id == bindparam("outbox_id"))
             .values(
                 status=OutboxStatus.SENT,
-                sent_at=at,
+                sent_at=bindparam("at", type_=orm.outbox.c.sent_at.type),
                 last_error=bindparam("answer"),
                 claimed_at=None,
             )
         )
-        rows = [{"outbox_id": outbox_id, "answer": answer} for outbox_id, answer in answers]
+        rows = [{"outbox_id": i, "answer": answer, "at": at} for i, answer, at in deliveries]
         self.session.connection().execute(statement, rows)
 
     def mark_retry(self, outbox_id: int, error: str, next_at: datetime) -> None:

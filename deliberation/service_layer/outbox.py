@@ -105,7 +105,7 @@ def send_due(
         return batch
 
     def report(message: OutboxMessage, outcome: Outcome, answer: str) -> None:
-        recorder.results.append((message, outcome, answer))
+        recorder.results.append((message, outcome, answer, deps.clock()))
 
     try:
         transport.deliver(claim, report)
@@ -132,7 +132,8 @@ class _Recorder:
         self.deps = deps
         self.policy = policy
         self.on_result = on_result
-        self.results: list[tuple[OutboxMessage, Outcome, str]] = []
+        #: (message, outcome, the server's answer, when it came)
+        self.results: list[tuple[OutboxMessage, Outcome, str, datetime]] = []
         self.summary = SendSummary()
 
     def flush(self) -> None:
@@ -149,13 +150,15 @@ class _Recorder:
         Works on a copy: ``report`` may append more meanwhile (from the event loop's thread).
         """
         results = list(self.results)
-        sent = [(_id(m), answer) for m, outcome, answer in results if outcome == Outcome.SENT]
-        uow.repo.mark_sent_many(sent, now)
+        sent = [
+            (_id(m), answer, at) for m, outcome, answer, at in results if outcome == Outcome.SENT
+        ]
+        uow.repo.mark_sent_many(sent)
         return [
             OutboxStatus.SENT
             if outcome == Outcome.SENT
             else _record_failure(uow, self.policy, message, outcome, answer, now)
-            for message, outcome, answer in results
+            for message, outcome, answer, _at in results
         ]
 
     def written(self, statuses: list[OutboxStatus]) -> None:

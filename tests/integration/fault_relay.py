@@ -12,7 +12,7 @@ import asyncio
 import email
 import email.policy
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,6 +37,8 @@ class FaultyRelay:
         #: the relay stops answering after the message arrived, until ``wake``
         self.hang: set[str] = set()
         self.awake = threading.Event()
+        #: called for every message accepted (e.g. to move a test clock)
+        self.on_accept: Callable[[], object] = lambda: None
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
@@ -68,6 +70,7 @@ class FaultyRelay:
         if scripted:
             return scripted.pop(0)
         self.received.append(envelope.original_content)
+        self.on_accept()
         return "250 2.0.0 OK: queued"
 
     def wake(self) -> None:

@@ -111,6 +111,23 @@ def test_queued_messages_go_out_over_reused_connections_and_are_marked_sent(
     assert _send(app, port) == SendSummary()  # nothing is sent twice
 
 
+def test_each_message_is_marked_sent_at_the_time_the_relay_accepted_it(
+    app: Application, relay: tuple[FaultyRelay, int], clock: Any
+) -> None:
+    handler, port = relay
+    handler.on_accept = lambda: clock.advance(timedelta(minutes=1))
+    started = clock.now
+    in_order = ("erste@example.org", "zweite@example.org", "dritte@example.org")
+    _queue(app, *in_order)
+
+    assert _send(app, port, connections=1) == SendSummary(sent=3)
+
+    stored = _stored(app)
+    # Outcomes are written in batches, but each keeps the moment its answer came.
+    sent_at = [stored[recipient].sent_at for recipient in in_order]
+    assert sent_at == [started + timedelta(minutes=m) for m in (1, 2, 3)]
+
+
 def test_a_temporary_refusal_is_retried_after_the_back_off_with_the_same_message_id(
     app: Application, relay: tuple[FaultyRelay, int], clock: Any
 ) -> None:
