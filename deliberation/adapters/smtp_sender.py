@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Sequence
 
 import aiosmtplib
 
@@ -72,13 +73,20 @@ class _Run:
 async def _feed(
     claim: ClaimBatch, queue: asyncio.Queue[OutboxMessage | None], workers: int, run: _Run
 ) -> None:
-    # claim() is a short database transaction; running it on the loop keeps SQLite
-    # connections in one thread.
-    while run.relay_down is None and (batch := claim()):
+    # claim() is a database transaction (it also records the outcomes so far): it runs in
+    # a thread, one at a time, and the next batch is claimed while this one is sent, so the
+    # connections keep working while the database commits.
+    next_batch: asyncio.Task[Sequence[OutboxMessage]] | None = _claim_soon(claim)
+    while next_batch is not None and (batch := await next_batch):
+        next_batch = _claim_soon(claim) if run.relay_down is None else None
         for message in batch:
             await queue.put(message)
     for _ in range(workers):
         await queue.put(None)
+
+
+def _claim_soon(claim: ClaimBatch) -> asyncio.Task[Sequence[OutboxMessage]]:
+    return asyncio.create_task(asyncio.to_thread(claim))
 
 
 async def _worker(

@@ -398,12 +398,20 @@ def _participant(group: Subparsers) -> None:
 
 def _outbox(group: Subparsers) -> None:
     family = _family(group, "outbox", "Postausgang: E-Mails versenden und Versandstand zeigen")
-    _command(
+    send = _command(
         family,
         "send",
         "fällige E-Mails an den Mailserver aus [smtp] senden (mit Wiederholung bei "
         "vorübergehenden Fehlern)",
         outbox_commands.outbox_send,
+    )
+    send.add_argument(
+        "--nach-absturz",
+        dest="take_over",
+        action="store_true",
+        help="Nachrichten, die ein abgebrochener Versand als 'wird gesendet' hinterlassen hat, "
+        "sofort übernehmen statt nach claim_timeout_minutes (nur, wenn kein anderer Versand "
+        "läuft; sie gehen mit derselben Message-ID erneut hinaus)",
     )
     _command(
         family,

@@ -5,28 +5,43 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from deliberation.adapters.mailsink import MailSink, ReceivedMail
 from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.bootstrap import Application
+from deliberation.config import SmtpConfig
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
 from deliberation.entrypoints.commands import opened
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.tables import local_time, table
 from deliberation.service_layer import outbox
-from deliberation.service_layer.outbox import SendOptions, SendSummary
+from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingMessageView
+
+#: Messages claimed at once; fewer if the rate limit could not send them within the claim.
+BATCH_SIZE = 100
 
 
-def send_options(app: Application) -> SendOptions:
-    smtp = app.settings.smtp
+def send_options(smtp: SmtpConfig, take_over: bool = False) -> SendOptions:
+    """How ``outbox send`` sends, from ``[smtp]``."""
     policy = RetryPolicy(
         max_attempts=smtp.max_attempts,
         base=timedelta(seconds=smtp.retry_base_seconds),
         cap=timedelta(seconds=smtp.retry_max_seconds),
     )
-    return SendOptions(policy, timedelta(minutes=smtp.claim_timeout_minutes))
+    # Claimed messages (a batch being sent, the next one claimed ahead) must go out well
+    # within the claim timeout, or another sender would take them over while they still
+    # wait for the rate limit, and send them twice.
+    sendable = smtp.rate_per_minute * smtp.claim_timeout_minutes // 4
+    return SendOptions(
+        policy,
+        timedelta(minutes=smtp.claim_timeout_minutes),
+        batch_size=max(1, min(BATCH_SIZE, sendable)),
+        take_over=take_over,
+    )
 
 
 def summary_line(summary: SendSummary) -> str:
@@ -38,7 +53,7 @@ def summary_line(summary: SendSummary) -> str:
 
 def outbox_send(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        options = send_options(app)
+        options = send_options(app.settings.smtp, take_over=args.take_over)
         transport = SmtpTransport(app.settings.smtp)
         if not console.is_terminal:
             summary = outbox.send_due(app.deps, transport, options)
@@ -65,11 +80,20 @@ def _send_with_progress(
         )
 
 
+#: Rows shown of the messages waiting for another attempt (a relay outage can make thousands).
+WAITING_ROWS = 20
+
+
 def outbox_status(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         view = outbox.overview(app.deps)
+        zone = ZoneInfo(app.deps.timezone)
     rows = [(STATUS_TITLES[OutboxStatus(s)], str(n)) for s, n in view.counts.items()]
     console.print(table("Postausgang", ["Status", "Nachrichten"], rows))
+    if view.waiting:
+        console.print(_waiting_table(view.waiting, zone))
+        if len(view.waiting) > WAITING_ROWS:
+            console.print(f"… und {len(view.waiting) - WAITING_ROWS} weitere.")
     if view.failed:
         failed_rows = [
             (f.recipient, f.subject, str(f.attempts), f.answer or "—") for f in view.failed
@@ -78,6 +102,16 @@ def outbox_status(args: argparse.Namespace, console: Console) -> int:
         columns = ["Empfänger", "Betreff", "Versuche", "Antwort des Servers"]
         console.print(table(title, columns, failed_rows))
     return 0
+
+
+def _waiting_table(waiting: tuple[WaitingMessageView, ...], zone: ZoneInfo) -> Table:
+    rows = [
+        (w.recipient, w.subject, str(w.attempts), local_time(w.next_attempt_at, zone), w.answer)
+        for w in waiting[:WAITING_ROWS]
+    ]
+    title = f"Erneuter Versuch geplant ({len(waiting)})"
+    columns = ["Empfänger", "Betreff", "Versuche", "nächster Versuch", "letzte Antwort"]
+    return table(title, columns, rows)
 
 
 def mailsink(args: argparse.Namespace, console: Console) -> int:

@@ -176,6 +176,7 @@ def invite_people(
     assert meeting.id is not None
     invited_ids = {i.participant_id for i in uow.repo.invitations(meeting_id=meeting.id)}
     invited = without_consent = already = 0
+    messages = []
     for done, person in enumerate(people, start=1):
         if person.id in invited_ids:
             already += 1
@@ -184,10 +185,11 @@ def invite_people(
         else:
             assert person.id is not None
             uow.repo.add(Invitation(meeting.id, person.id, deps.clock()))
-            outbox.enqueue(uow, _invitation(deps, mailing, meeting, person, changed=False))
+            messages.append(_invitation(deps, mailing, meeting, person, changed=False))
             invited += 1
         if progress is not None:
             progress(done, len(people))
+    outbox.enqueue_all(uow, messages)  # one multi-row INSERT, not one per message
     return InviteReport(invited, without_consent, already)
 
 

@@ -77,10 +77,14 @@ def _notify(
     audience: list[Participant],
 ) -> int:
     recipients = [p for p in audience if may_write_to(p)]
-    for person in recipients:
-        context = {"cycle": cycle}
-        message = personal_message(deps, mailing, person, notification.template, context)
-        outbox.enqueue(uow, message)
+    context = {"cycle": cycle}
+    outbox.enqueue_all(
+        uow,
+        [
+            personal_message(deps, mailing, person, notification.template, context)
+            for person in recipients
+        ],
+    )
     return len(recipients)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from deliberation.domain.outbox import OutboxMessage, OutboxStatus, Outcome, RetryPolicy
 from deliberation.service_layer.ports import Dependencies, MailTransport, UnitOfWork
@@ -27,16 +27,37 @@ class FailedMessageView:
 
 
 @dataclass(frozen=True)
+class WaitingMessageView:
+    """A message a temporary failure sent back to wait for its next attempt."""
+
+    recipient: str
+    subject: str
+    message_id: str
+    attempts: int
+    next_attempt_at: datetime
+    answer: str
+
+
+@dataclass(frozen=True)
 class OutboxOverview:
     counts: dict[str, int]
     failed: tuple[FailedMessageView, ...]
+    waiting: tuple[WaitingMessageView, ...] = ()
 
 
 @dataclass(frozen=True)
 class SendOptions:
+    """How a run sends.
+
+    ``take_over``: messages another run left in "sending" before this run
+    started are taken over at once instead of after ``claim_timeout``; for a
+    restart after a crash, when no other sender is running.
+    """
+
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     claim_timeout: timedelta = timedelta(minutes=15)
     batch_size: int = 20
+    take_over: bool = False
 
 
 def enqueue(uow: UnitOfWork, message: OutboxMessage) -> None:
@@ -44,10 +65,15 @@ def enqueue(uow: UnitOfWork, message: OutboxMessage) -> None:
     uow.repo.enqueue(message)
 
 
+def enqueue_all(uow: UnitOfWork, messages: Sequence[OutboxMessage]) -> None:
+    """Queue many messages in the caller's unit of work (one statement, not one per message)."""
+    uow.repo.enqueue_many(messages)
+
+
 def count_due(deps: Dependencies, options: SendOptions) -> int:
     now = deps.clock()
     with deps.unit_of_work() as uow:
-        return uow.repo.count_due(now, now - options.claim_timeout)
+        return uow.repo.count_due(now, _stale_before(now, now, options))
 
 
 def send_due(
@@ -56,64 +82,136 @@ def send_due(
     options: SendOptions,
     on_result: Callable[[OutboxStatus], None] | None = None,
 ) -> SendSummary:
-    """Deliver every due message; record each attempt as soon as it is known."""
-    summary = SendSummary()
+    """Deliver every due message; record the outcomes in small batches.
+
+    Outcomes are written together with the next claim (one transaction) and
+    at the end. A crash loses at most the outcomes not yet written: those
+    messages stay "sending" and go out again later with the same Message-ID.
+    The transport may call ``claim`` from another thread than ``report``, but
+    never two claims at once.
+    """
+    started = deps.clock()
+    recorder = _Recorder(deps, options.policy, on_result)
 
     def claim() -> list[OutboxMessage]:
         now = deps.clock()
         with deps.unit_of_work() as uow:
-            batch = uow.repo.claim_due(now, options.batch_size, now - options.claim_timeout)
+            statuses = recorder.write(uow, now)
+            batch = uow.repo.claim_due(
+                now, options.batch_size, _stale_before(now, started, options)
+            )
             uow.commit()
+        recorder.written(statuses)
         return batch
 
     def report(message: OutboxMessage, outcome: Outcome, answer: str) -> None:
-        status = _record(deps, options.policy, message, outcome, answer)
-        summary.sent += status == OutboxStatus.SENT
-        summary.retried += status == OutboxStatus.RETRY
-        summary.failed += status == OutboxStatus.FAILED
-        if on_result is not None:
-            on_result(status)
+        recorder.results.append((message, outcome, answer, deps.clock()))
 
-    transport.deliver(claim, report)
-    return summary
+    try:
+        transport.deliver(claim, report)
+    finally:
+        recorder.flush()
+    return recorder.summary
 
 
-def _record(
-    deps: Dependencies,
+def _stale_before(now: datetime, started: datetime, options: SendOptions) -> datetime:
+    """Claims made before this moment belong to a sender that is gone."""
+    expired = now - options.claim_timeout
+    return max(expired, started) if options.take_over else expired
+
+
+class _Recorder:
+    """The outcomes of one run that are not in the database yet."""
+
+    def __init__(
+        self,
+        deps: Dependencies,
+        policy: RetryPolicy,
+        on_result: Callable[[OutboxStatus], None] | None,
+    ) -> None:
+        self.deps = deps
+        self.policy = policy
+        self.on_result = on_result
+        #: (message, outcome, the server's answer, when it came)
+        self.results: list[tuple[OutboxMessage, Outcome, str, datetime]] = []
+        self.summary = SendSummary()
+
+    def flush(self) -> None:
+        if not self.results:
+            return
+        with self.deps.unit_of_work() as uow:
+            statuses = self.write(uow, self.deps.clock())
+            uow.commit()
+        self.written(statuses)
+
+    def write(self, uow: UnitOfWork, now: datetime) -> list[OutboxStatus]:
+        """Put the waiting outcomes into ``uow``; they count once it commits (``written``).
+
+        Works on a copy: ``report`` may append more meanwhile (from the event loop's thread).
+        """
+        results = list(self.results)
+        sent = [
+            (_id(m), answer, at) for m, outcome, answer, at in results if outcome == Outcome.SENT
+        ]
+        uow.repo.mark_sent_many(sent)
+        return [
+            OutboxStatus.SENT
+            if outcome == Outcome.SENT
+            else _record_failure(uow, self.policy, message, outcome, answer, now)
+            for message, outcome, answer, _at in results
+        ]
+
+    def written(self, statuses: list[OutboxStatus]) -> None:
+        del self.results[: len(statuses)]  # the oldest: later ones were appended behind them
+        for status in statuses:
+            self.summary.sent += status == OutboxStatus.SENT
+            self.summary.retried += status == OutboxStatus.RETRY
+            self.summary.failed += status == OutboxStatus.FAILED
+            if self.on_result is not None:
+                self.on_result(status)
+
+
+def _id(message: OutboxMessage) -> int:
+    assert message.id is not None, "only stored messages are delivered"
+    return message.id
+
+
+def _record_failure(
+    uow: UnitOfWork,
     policy: RetryPolicy,
     message: OutboxMessage,
     outcome: Outcome,
     answer: str,
+    now: datetime,
 ) -> OutboxStatus:
-    assert message.id is not None, "only stored messages are delivered"
-    now = deps.clock()
-    with deps.unit_of_work() as uow:
-        if outcome == Outcome.SENT:
-            uow.repo.mark_sent(message.id, now, answer)
-            status = OutboxStatus.SENT
-        elif outcome == Outcome.UNREACHABLE:
-            # A relay outage must not use up the attempts of every message in the outbox.
-            uow.repo.release(message.id, answer, now + policy.base)
-            status = OutboxStatus.RETRY
-        elif outcome == Outcome.PERMANENT or policy.gives_up(message.attempts):
-            uow.repo.mark_failed(message.id, answer)
-            status = OutboxStatus.FAILED
-        else:
-            uow.repo.mark_retry(message.id, answer, now + policy.delay(message.attempts))
-            status = OutboxStatus.RETRY
-        uow.commit()
-    return status
+    if outcome == Outcome.UNREACHABLE:
+        # A relay outage must not use up the attempts of every message in the outbox.
+        uow.repo.release(_id(message), answer, now + policy.base)
+        return OutboxStatus.RETRY
+    if outcome == Outcome.PERMANENT or policy.gives_up(message.attempts):
+        uow.repo.mark_failed(_id(message), answer)
+        return OutboxStatus.FAILED
+    uow.repo.mark_retry(_id(message), answer, now + policy.delay(message.attempts))
+    return OutboxStatus.RETRY
 
 
 def overview(deps: Dependencies) -> OutboxOverview:
-    """Messages per status, and every message that finally failed with the server's answer."""
+    """Messages per status; every message that finally failed, and every one waiting to be
+    tried again, each with the server's last answer."""
     with deps.unit_of_work() as uow:
         counts = uow.repo.outbox_counts()
         failed = tuple(
             FailedMessageView(m.recipient, m.subject, m.message_id, m.attempts, m.last_error)
             for m in uow.repo.outbox_messages(OutboxStatus.FAILED)
         )
+        waiting = tuple(
+            WaitingMessageView(
+                m.recipient, m.subject, m.message_id, m.attempts, m.next_attempt_at, m.last_error
+            )
+            for m in uow.repo.outbox_messages(OutboxStatus.RETRY)
+        )
     return OutboxOverview(
         counts={status.value: counts.get(status.value, 0) for status in OutboxStatus},
         failed=failed,
+        waiting=waiting,
     )

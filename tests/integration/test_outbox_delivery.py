@@ -1,77 +1,36 @@
 """Delivering the outbox to a real SMTP server (aiosmtpd, in-process) on SQLite and PostgreSQL.
 
-The relay below injects the faults a county relay produces: temporary
-refusals, permanent refusals, refused recipients and dropped connections.
+The relay (``fault_relay.py``) injects the faults a county relay produces:
+temporary and permanent refusals, refused recipients, connections cut in the
+middle of a message, and a relay that stops answering. What staff see of each
+is checked in ``deliberation outbox status``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import email
-import email.policy
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
+from fault_relay import FaultyRelay, running
 
 from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.bootstrap import Application
 from deliberation.config import SmtpConfig
 from deliberation.domain.outbox import OutboxMessage, OutboxStatus, RetryPolicy, compose
+from deliberation.entrypoints.cli import main
 from deliberation.service_layer import outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary
 
+CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
 SENDER = "migration-teilhabe@landkreis-peine.de"
 POLICY = RetryPolicy(max_attempts=3, base=timedelta(minutes=1), cap=timedelta(minutes=10))
 OPTIONS = SendOptions(POLICY, claim_timeout=timedelta(minutes=15))
-
-
-class FaultyRelay:
-    """An aiosmtpd handler that answers as scripted per recipient, then accepts."""
-
-    def __init__(self) -> None:
-        self.received: list[bytes] = []
-        self.connections = 0
-        self.data_answers: dict[str, list[str]] = {}
-        self.rcpt_answers: dict[str, str] = {}
-        self.disconnect_once: set[str] = set()
-
-    async def handle_EHLO(
-        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
-    ) -> list[str]:
-        self.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if address in self.rcpt_answers:
-            return self.rcpt_answers[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        [recipient] = envelope.rcpt_tos
-        if recipient in self.disconnect_once:
-            self.disconnect_once.discard(recipient)
-            server.transport.close()
-            return "250 OK"  # never arrives: the connection is gone
-        scripted = self.data_answers.get(recipient)
-        if scripted:
-            return scripted.pop(0)
-        self.received.append(envelope.original_content)
-        return "250 2.0.0 OK: queued"
-
-    def message_ids(self) -> list[str]:
-        return [
-            str(email.message_from_bytes(raw, policy=email.policy.default)["Message-ID"])
-            for raw in self.received
-        ]
 
 
 def _free_port() -> int:
@@ -81,13 +40,30 @@ def _free_port() -> int:
 
 
 @pytest.fixture
+def status_output(
+    app: Application,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Callable[[], str]:
+    """Runs ``deliberation outbox status`` on the test database; returns what it printed."""
+    monkeypatch.setenv("DELIBERATION_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "250")
+
+    def run() -> str:
+        code = main(["--config", str(CONFIG), "outbox", "status"])
+        captured = capsys.readouterr()
+        assert code == 0, captured.err
+        return captured.out
+
+    return run
+
+
+@pytest.fixture
 def relay() -> Iterator[tuple[FaultyRelay, int]]:
-    handler = FaultyRelay()
     port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    with running(FaultyRelay(), port) as handler:
+        yield handler, port
 
 
 def _config(app: Application, port: int, **changes: Any) -> SmtpConfig:
@@ -135,6 +111,23 @@ def test_queued_messages_go_out_over_reused_connections_and_are_marked_sent(
     assert _send(app, port) == SendSummary()  # nothing is sent twice
 
 
+def test_each_message_is_marked_sent_at_the_time_the_relay_accepted_it(
+    app: Application, relay: tuple[FaultyRelay, int], clock: Any
+) -> None:
+    handler, port = relay
+    handler.on_accept = lambda: clock.advance(timedelta(minutes=1))
+    started = clock.now
+    in_order = ("erste@example.org", "zweite@example.org", "dritte@example.org")
+    _queue(app, *in_order)
+
+    assert _send(app, port, connections=1) == SendSummary(sent=3)
+
+    stored = _stored(app)
+    # Outcomes are written in batches, but each keeps the moment its answer came.
+    sent_at = [stored[recipient].sent_at for recipient in in_order]
+    assert sent_at == [started + timedelta(minutes=m) for m in (1, 2, 3)]
+
+
 def test_a_temporary_refusal_is_retried_after_the_back_off_with_the_same_message_id(
     app: Application, relay: tuple[FaultyRelay, int], clock: Any
 ) -> None:
@@ -176,7 +169,7 @@ def test_temporary_refusals_end_in_failure_after_the_last_attempt(
 
 
 def test_a_permanent_refusal_fails_at_once_and_staff_see_the_server_answer(
-    app: Application, relay: tuple[FaultyRelay, int]
+    app: Application, relay: tuple[FaultyRelay, int], status_output: Callable[[], str]
 ) -> None:
     handler, port = relay
     handler.data_answers["spam@example.org"] = ["550 5.7.1 Nachricht als Spam abgelehnt"]
@@ -190,13 +183,16 @@ def test_a_permanent_refusal_fails_at_once_and_staff_see_the_server_answer(
     assert failed.recipient == "spam@example.org"
     assert failed.subject == "Einladung an spam@example.org"
     assert failed.answer == "550 5.7.1 Nachricht als Spam abgelehnt"
+    out = status_output()
+    assert "Endgültig gescheitert (1)" in out
+    assert "spam@example.org" in out and "550 5.7.1 Nachricht als Spam abgelehnt" in out
 
 
 def test_a_refused_recipient_fails_with_the_server_answer(
     app: Application, relay: tuple[FaultyRelay, int]
 ) -> None:
     handler, port = relay
-    handler.rcpt_answers["weg@example.org"] = "550 5.1.1 Postfach unbekannt"
+    handler.rcpt_answers["weg@example.org"] = ["550 5.1.1 Postfach unbekannt"]
     _queue(app, "weg@example.org")
 
     assert _send(app, port) == SendSummary(failed=1)
@@ -223,6 +219,86 @@ def test_a_dropped_connection_is_retried_and_the_next_message_goes_over_a_new_on
     clock.advance(POLICY.base)
     assert _send(app, port, connections=1) == SendSummary(sent=1)
     assert handler.message_ids() == [next_id, abort_id]
+
+
+def test_a_greylisted_recipient_waits_visibly_for_the_next_attempt_then_goes_out(
+    app: Application, relay: tuple[FaultyRelay, int], clock: Any, status_output: Callable[[], str]
+) -> None:
+    handler, port = relay
+    handler.rcpt_answers["grau@example.org"] = ["450 4.7.1 Greylisting, bitte später"]
+    [message_id] = _queue(app, "grau@example.org")
+
+    assert _send(app, port) == SendSummary(retried=1)
+    out = status_output()
+    assert "Erneuter Versuch geplant (1)" in out
+    assert "grau@example.org" in out and "450 4.7.1 Greylisting, bitte später" in out
+
+    clock.advance(POLICY.base)
+    assert _send(app, port) == SendSummary(sent=1)
+    assert handler.message_ids() == [message_id]
+    assert "Erneuter Versuch geplant" not in status_output()
+
+
+def test_refused_recipients_fail_or_wait_while_the_others_of_the_run_are_sent(
+    app: Application, relay: tuple[FaultyRelay, int], status_output: Callable[[], str]
+) -> None:
+    handler, port = relay
+    handler.rcpt_answers["weg@example.org"] = ["550 5.1.1 Postfach unbekannt"]
+    handler.rcpt_answers["grau@example.org"] = ["451 4.3.2 Bitte später erneut versuchen"]
+    recipients = ("weg@example.org", "grau@example.org", "anna@example.org", "bernd@example.org")
+    ids = _queue(app, *recipients)
+
+    assert _send(app, port) == SendSummary(sent=2, retried=1, failed=1)
+
+    statuses = {recipient: m.status for recipient, m in _stored(app).items()}
+    assert statuses == {
+        "weg@example.org": OutboxStatus.FAILED,
+        "grau@example.org": OutboxStatus.RETRY,
+        "anna@example.org": OutboxStatus.SENT,
+        "bernd@example.org": OutboxStatus.SENT,
+    }
+    assert sorted(handler.message_ids()) == sorted(ids[2:])
+    out = status_output()
+    assert "Endgültig gescheitert (1)" in out and "550 5.1.1 Postfach unbekannt" in out
+    assert "Erneuter Versuch geplant (1)" in out and "451 4.3.2 Bitte später" in out
+
+
+def test_a_connection_cut_in_the_middle_of_data_is_retried_with_the_same_message_id(
+    app: Application, relay: tuple[FaultyRelay, int], clock: Any
+) -> None:
+    handler, port = relay
+    handler.cut_in_data_once.add("mitten@example.org")
+    cut_id, next_id = _queue(app, "mitten@example.org", "danach@example.org")
+
+    assert _send(app, port, connections=1) == SendSummary(sent=1, retried=1)
+    assert handler.message_ids() == [next_id]
+    assert handler.connections == 2  # the next message went over a new connection
+    cut = _stored(app)["mitten@example.org"]
+    assert (cut.status, cut.attempts) == (OutboxStatus.RETRY, 1)
+    assert cut.last_error.startswith("Verbindung abgebrochen")
+
+    clock.advance(POLICY.base)
+    assert _send(app, port, connections=1) == SendSummary(sent=1)
+    assert handler.message_ids() == [next_id, cut_id]
+
+
+def test_a_relay_that_stops_answering_times_out_and_the_message_is_tried_again(
+    app: Application, relay: tuple[FaultyRelay, int], clock: Any, status_output: Callable[[], str]
+) -> None:
+    handler, port = relay
+    handler.hang.add("still@example.org")
+    [message_id] = _queue(app, "still@example.org")
+
+    assert _send(app, port, timeout_seconds=1) == SendSummary(retried=1)
+    waiting = _stored(app)["still@example.org"]
+    assert (waiting.status, waiting.attempts) == (OutboxStatus.RETRY, 1)
+    assert waiting.last_error.startswith("Zeitüberschreitung")
+    assert "Zeitüberschreitung" in status_output()
+
+    handler.wake()
+    clock.advance(POLICY.base)
+    assert _send(app, port) == SendSummary(sent=1)
+    assert handler.message_ids() == [message_id]
 
 
 def test_the_rate_limit_spaces_messages_across_all_connections(
@@ -259,6 +335,26 @@ def test_a_message_a_crashed_sender_left_in_sending_is_reclaimed_with_its_messag
     sent = _stored(app)["verwaist@example.org"]
     assert (sent.status, sent.attempts, sent.message_id) == (OutboxStatus.SENT, 2, message_id)
     assert handler.message_ids() == [message_id]
+
+
+def test_a_restart_after_a_crash_takes_over_the_dead_senders_claims_when_told_so(
+    app: Application, relay: tuple[FaultyRelay, int], clock: Any
+) -> None:
+    handler, port = relay
+    [message_id] = _queue(app, "verwaist@example.org")
+    with app.deps.unit_of_work() as uow:  # a sender claims it, then is killed
+        now = clock.now
+        uow.repo.claim_due(now, 10, now - OPTIONS.claim_timeout)
+        uow.commit()
+    clock.advance(timedelta(seconds=1))
+
+    assert _send(app, port) == SendSummary()  # by default another sender may still be at it
+    take_over = dataclasses.replace(OPTIONS, take_over=True)
+    transport = SmtpTransport(_config(app, port))
+    assert outbox.send_due(app.deps, transport, take_over) == SendSummary(sent=1)
+
+    assert handler.message_ids() == [message_id]
+    assert _stored(app)["verwaist@example.org"].attempts == 2
 
 
 def test_an_unreachable_relay_hands_every_message_back_without_using_up_an_attempt(

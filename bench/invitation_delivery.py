@@ -1,0 +1,412 @@
+#!/usr/bin/env python
+"""Invitations end to end (render → outbox → SMTP → marked sent) against two smtplib baselines.
+
+    python bench/invitation_delivery.py [--messages 10000] [--repeat 1] [--database-url URL]
+                                        [--connections 4] [--json OUT] [--profile OUT]
+
+ENGINE: N participants (five languages, duty or confirmed consent) in the seven
+municipalities; one future workshop per municipality has asked for its
+invitation (``send_invitations``). Timed: ``render_invitations`` (today the German
+renderer of ``service_layer/notifications.py``: one message per recipient, written
+into the outbox in one transaction), then ``outbox.send_due`` with the real
+``SmtpTransport`` (reused aiosmtplib connections in parallel), until every
+message is marked sent in the database.
+
+BASELINES: the same N messages, pre-rendered (the exact bytes the engine sent in
+an untimed warm-up run), sent with the standard library's ``smtplib``: (1) one
+connection per message, (2) one connection reused for all. No database, no
+rendering.
+
+All three send to the same local SMTP server (aiosmtpd), which runs in a process
+of its own so it does not share the GIL with the sender; it only counts. The
+relay's rate limit (``[smtp] rate_per_minute``) is lifted for the run: it
+measures the sender, not the limit. Setup (participants, cycles) is not timed.
+With ``--repeat K`` the three sides run K times in rotated order (so drift of a
+shared machine hits each alike); medians and their ratios are reported, with the
+CPU time per message of the sending process and of the sink.
+
+Exit status 0; 2 if a side did not deliver every message (the sink counts, and
+every outbox row must be ``sent``). See bench/README.md for measured figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import json
+import multiprocessing
+import os
+import platform
+import pstats
+import secrets
+import smtplib
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
+from importlib.metadata import version as package_version
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Event
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:  # the package is used from the checkout, not installed
+    sys.path.insert(0, str(REPO_ROOT))
+
+from sqlalchemy import delete  # noqa: E402
+
+from deliberation.adapters import orm  # noqa: E402
+from deliberation.adapters.mailsink import free_port  # noqa: E402
+from deliberation.adapters.smtp_sender import SmtpTransport  # noqa: E402
+from deliberation.bootstrap import Application, bootstrap, initialise_database  # noqa: E402
+from deliberation.domain.outbox import OutboxStatus  # noqa: E402
+from deliberation.domain.participants import LegalBasis, Participant, Role  # noqa: E402
+from deliberation.entrypoints.outbox_commands import send_options  # noqa: E402
+from deliberation.service_layer import cycles, meetings, notifications, outbox  # noqa: E402
+
+CONFIG = REPO_ROOT / "config.toml"
+LANGUAGES = ("de", "en", "tr", "ar", "uk")
+NAMES = ("Ayşe Yılmaz", "Jan Becker", "Олена Коваль", "محمد الأحمد", "Mary O'Neill")
+ACTOR = "bench"
+UNLIMITED_RATE = 10**9  # messages per minute: no pause between messages
+ENGINE = "engine (render, outbox, send, mark sent)"
+PER_MESSAGE = "smtplib, one connection per message"
+REUSED = "smtplib, one reused connection"
+SIDE_ORDER = (ENGINE, PER_MESSAGE, REUSED)
+
+
+# --- the local SMTP server, in its own process ------------------------------------------------
+
+
+class _CountingHandler:
+    def __init__(self, counter: Synchronized[int]) -> None:
+        self.counter = counter
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.counter.get_lock():
+            self.counter.value += len(envelope.rcpt_tos)
+        return "250 2.0.0 OK: queued"
+
+
+def _serve(port: int, counter: Synchronized[int], ready: Event, stop: Event) -> None:
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(
+        _CountingHandler(counter), hostname="127.0.0.1", port=port, server_hostname="sink.bench"
+    )
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+
+
+class Sink:
+    """aiosmtpd in a child process; ``count`` is how many messages it has accepted."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.port = free_port()
+        self._counter: Synchronized[int] = context.Value("q", 0)
+        self._ready = context.Event()
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=_serve, args=(self.port, self._counter, self._ready, self._stop), daemon=True
+        )
+
+    @property
+    def count(self) -> int:
+        return int(self._counter.value)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the sink process has used so far (Linux; NaN elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> Sink:
+        self._process.start()
+        if not self._ready.wait(60):
+            raise RuntimeError("the SMTP sink did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._process.join(30)
+
+
+# --- setup (not timed) -------------------------------------------------------------------------
+
+
+def add_participants(app: Application, n: int) -> None:
+    """``n`` people across all municipalities and five languages; each may be written to."""
+    now = datetime.now(UTC)
+    keys = [m.key for m in app.settings.municipalities]
+    with app.deps.unit_of_work() as uow:
+        for i in range(n):
+            citizen = i % 2 == 0
+            person = Participant(
+                name=f"{NAMES[i % len(NAMES)]} {i}",
+                email=f"person{i}@example.org",
+                language=LANGUAGES[i % len(LANGUAGES)],
+                legal_basis=LegalBasis.CONSENT if citizen else LegalBasis.DUTY,
+                created_at=now,
+                municipality_key=keys[i % len(keys)],
+                roles=frozenset({Role.CITIZEN if citizen else Role.ADMINISTRATION}),
+            )
+            if citizen:
+                person.consent_requested_at = person.consent_confirmed_at = now
+            uow.repo.add(person)
+        uow.commit()
+
+
+def ask_for_invitations(app: Application) -> None:
+    """One future workshop per municipality, each with its invitation pending."""
+    keys = [m.key for m in app.settings.municipalities]
+    round_label = f"bench-{datetime.now(UTC):%Y%m%d%H%M%S}"
+    starts = datetime.combine(
+        app.deps.today() + timedelta(days=30), time_of_day(18), ZoneInfo(app.deps.timezone)
+    )
+    domain = app.settings.smtp.sender.rpartition("@")[2]
+    for cycle_id in cycles.launch(app.deps, "future_workshop", round_label, ACTOR, keys):
+        plan = meetings.MeetingPlan(
+            f"Zukunftswerkstatt {cycle_id}", starts, "Rathaus", cycle_id=cycle_id
+        )
+        meetings.schedule(app.deps, plan, domain)  # so each invitation carries a calendar part
+        cycles.advance(app.deps, cycle_id, "send_invitations", ACTOR, reason="Benchmark")
+
+
+# --- the three sides ---------------------------------------------------------------------------
+
+
+def render_invitations(app: Application) -> int:
+    """THE render step: pending invitations → one personal message per recipient in the outbox:
+    text and HTML part in the recipient's language, an iCalendar part (REQUEST) for the
+    workshop's meeting, signed answer links, unsubscribe headers for citizens."""
+    return notifications.render_pending(app.deps, app.mailing())
+
+
+@dataclass
+class Side:
+    name: str
+    messages: int
+    seconds: float
+    delivered: int
+    detail: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.messages / self.seconds
+
+
+class Measured:
+    """Wall time, our CPU time, the sink's CPU time and its count, from ``start`` to ``side``."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.count = sink.count
+        self.sink_cpu = sink.cpu_seconds()
+        self.cpu = time.process_time()
+        self.started = time.perf_counter()
+
+    def side(self, name: str, messages: int, **detail: float) -> Side:
+        seconds = time.perf_counter() - self.started
+        per_message_ms = 1000 / max(messages, 1)
+        detail["cpu_ms_per_message"] = (time.process_time() - self.cpu) * per_message_ms
+        detail["sink_cpu_ms_per_message"] = (
+            self.sink.cpu_seconds() - self.sink_cpu
+        ) * per_message_ms
+        return Side(name, messages, seconds, self.sink.count - self.count, detail)
+
+
+def run_engine(app: Application, sink: Sink, connections: int, expected: int) -> Side:
+    smtp = dataclasses.replace(
+        app.settings.smtp,
+        host="127.0.0.1",
+        port=sink.port,
+        connections=connections,
+        rate_per_minute=UNLIMITED_RATE,
+    )
+    transport = SmtpTransport(smtp)
+    options = send_options(app.settings.smtp)
+    measured = Measured(sink)
+    queued = render_invitations(app)
+    render_seconds = time.perf_counter() - measured.started
+    summary = outbox.send_due(app.deps, transport, options)
+    if queued != expected or summary.sent != expected:
+        print(f"engine: queued {queued}, sent {summary.sent}, expected {expected}")
+    return measured.side(ENGINE, queued,
+                         render_s=render_seconds)
+
+
+Message = tuple[str, str, bytes]
+
+
+def prerendered(app: Application) -> list[Message]:
+    with app.deps.unit_of_work() as uow:
+        return [(m.sender, m.recipient, m.body) for m in uow.repo.outbox_messages()]
+
+
+def run_connection_per_message(messages: list[Message], sink: Sink) -> Side:
+    measured = Measured(sink)
+    for sender, recipient, body in messages:
+        with smtplib.SMTP("127.0.0.1", sink.port, local_hostname="bench") as smtp:
+            smtp.sendmail(sender, [recipient], body)
+    return measured.side(PER_MESSAGE, len(messages))
+
+
+def run_reused_connection(messages: list[Message], sink: Sink) -> Side:
+    measured = Measured(sink)
+    with smtplib.SMTP("127.0.0.1", sink.port, local_hostname="bench") as smtp:
+        for sender, recipient, body in messages:
+            smtp.sendmail(sender, [recipient], body)
+    return measured.side(REUSED, len(messages))
+
+
+# --- running and reporting ---------------------------------------------------------------------
+
+
+@contextmanager
+def database_url(url: str | None) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-invitations-") as folder:
+        yield f"sqlite:///{Path(folder) / 'engine.sqlite3'}"
+
+
+def all_sent(app: Application) -> bool:
+    counts = outbox.overview(app.deps).counts
+    return sum(counts.values()) == counts[OutboxStatus.SENT]
+
+
+def profiled(profile: Path | None, call: Callable[[], Side]) -> Side:
+    if profile is None:
+        return call()
+    profiler = cProfile.Profile()
+    side = profiler.runcall(call)
+    profiler.dump_stats(profile)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return side
+
+
+def environment(app: Application) -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
+        f"{platform.release()}",
+        "database": app.db.dialect.name,
+        "aiosmtplib": package_version("aiosmtplib"),
+        "aiosmtpd": package_version("aiosmtpd"),
+        "load_average": f"{os.getloadavg()[0]:.2f}",
+    }
+
+
+def report(repetitions: list[list[Side]], env: dict[str, str]) -> dict[str, Any]:
+    """Per repetition and, over all repetitions, each side's median rate and the ratios."""
+    print(", ".join(f"{key} {value}" for key, value in env.items()))
+    for index, sides in enumerate(repetitions, 1):
+        print(f"repetition {index}:")
+        for side in sides:
+            extra = "".join(f", {k} {v:.2f}" for k, v in side.detail.items())
+            print(f"  {side.name:42s} {side.messages:6d} messages in {side.seconds:7.2f} s: "
+                  f"{side.per_second:8.1f} messages/s{extra}")
+    medians = {
+        name: statistics.median(s.per_second for sides in repetitions for s in sides
+                                if s.name == name)
+        for name in (ENGINE, PER_MESSAGE, REUSED)
+    }
+    versus_per_message = medians[ENGINE] / medians[PER_MESSAGE]
+    versus_reused = medians[ENGINE] / medians[REUSED]
+    print("median messages/s: " + ", ".join(f"{n}: {r:.1f}" for n, r in medians.items()))
+    print(f"ratio engine / one connection per message: {versus_per_message:.2f} (target ≥ 3)")
+    print(f"ratio engine / one reused connection:      {versus_reused:.2f} (target ≥ 1.5)")
+    return {
+        "environment": env,
+        "repetitions": [
+            [{**dataclasses.asdict(s), "messages_per_second": s.per_second} for s in sides]
+            for sides in repetitions
+        ],
+        "median_messages_per_second": medians,
+        "ratio_vs_connection_per_message": versus_per_message,
+        "ratio_vs_reused_connection": versus_reused,
+    }
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--messages", type=int, default=10_000, help="invitations (default 10000)")
+    parser.add_argument("--repeat", type=int, default=1, help="repetitions, order rotated")
+    parser.add_argument("--database-url", help="engine database (default: a temp SQLite file)")
+    parser.add_argument("--connections", type=int, default=4, help="SMTP connections (engine)")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--profile", type=Path, help="run the engine side under cProfile")
+    return parser.parse_args(argv)
+
+
+def prepare(app: Application, n: int) -> None:
+    """Fresh participants and pending invitations; the outbox emptied (setup, not timed)."""
+    with app.db.begin() as connection:
+        connection.execute(delete(orm.outbox))
+        connection.execute(delete(orm.invitations))
+        connection.execute(delete(orm.participants))
+    add_participants(app, n)
+    ask_for_invitations(app)
+
+
+def repetition(
+    app: Application, sink: Sink, args: argparse.Namespace, messages: list[Message], index: int
+) -> tuple[list[Side], bool]:
+    """The three sides once, in an order rotated by ``index`` so drift hits each alike."""
+    prepare(app, args.messages)
+    runs: list[Callable[[], Side]] = [
+        lambda: profiled(
+            args.profile, lambda: run_engine(app, sink, args.connections, args.messages)
+        ),
+        lambda: run_connection_per_message(messages, sink),
+        lambda: run_reused_connection(messages, sink),
+    ]
+    shift = index % len(runs)
+    sides = [run() for run in runs[shift:] + runs[:shift]]
+    return sorted(sides, key=lambda s: SIDE_ORDER.index(s.name)), all_sent(app)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    # links are signed with a throwaway key, so no key file is created beside config.toml
+    os.environ.setdefault("DELIBERATION_LINK_SECRET", secrets.token_urlsafe(32))
+    with database_url(args.database_url) as url, Sink() as sink:
+        app = bootstrap(CONFIG, database_url=url, require_schema=False)
+        try:
+            initialise_database(app)
+            env = environment(app)
+            # Warm-up (not reported): imports, compiled templates, and the exact bytes
+            # the baselines send.
+            prepare(app, args.messages)
+            run_engine(app, sink, args.connections, args.messages)
+            messages = prerendered(app)
+            results = [repetition(app, sink, args, messages, i) for i in range(args.repeat)]
+        finally:
+            app.close()
+    repetitions = [sides for sides, _ in results]
+    summary = report(repetitions, env)
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    complete = all(ok for _, ok in results)
+    if not complete or any(s.delivered != s.messages for sides in repetitions for s in sides):
+        print("NOT every message was delivered and marked sent: the figures do not count.")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
