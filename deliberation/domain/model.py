@@ -262,6 +262,10 @@ class Meeting:
         body_key: str | None = None,
         cycle: Cycle | None = None,
         status: str = "planned",
+        series: str | None = None,
+        period_start: date | None = None,
+        notice_days: int = 0,
+        duration_minutes: int = 120,
     ) -> None:
         self.id = None
         self.title = title
@@ -270,6 +274,12 @@ class Meeting:
         self.body_key = body_key
         self.cycle = cycle
         self.status = status
+        # A generated meeting belongs to one period of its series (a body or a
+        # cycle type); the pair is unique, so planning twice proposes it once.
+        self.series = series
+        self.period_start = period_start
+        self.notice_days = notice_days
+        self.duration_minutes = duration_minutes
 
 
 @dataclass
