@@ -13,6 +13,7 @@ from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
+from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.domain.model import (
     AgendaTopic,
     Body,
@@ -27,7 +28,7 @@ from deliberation.domain.model import (
 )
 
 
-class SqlRepository(ParticipantStore, OutboxStore):
+class SqlRepository(ParticipantStore, OutboxStore, ScheduleStore):
     """Cycles, needs, groups, recommendations and their log; participants and the
     outbox come from the stores it inherits, all on one session."""
 

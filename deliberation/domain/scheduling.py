@@ -117,7 +117,6 @@ class SchedulePolicy:
     timezone: str
     series: tuple[Series, ...]
     workshops: WorkshopPlan
-    phases: dict[str, tuple[PhaseStep, ...]]
     conference_series: str = "integration_conference"
     reminder_days: tuple[int, ...] = (7, 1)
     send_time: time = time(8, 0)

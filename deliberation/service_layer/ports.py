@@ -14,6 +14,7 @@ from deliberation.domain.model import (
     AgendaTopic,
     Body,
     Cycle,
+    Meeting,
     Municipality,
     Need,
     Notification,
@@ -24,6 +25,7 @@ from deliberation.domain.model import (
 )
 from deliberation.domain.outbox import OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
+from deliberation.domain.scheduling import DueWork
 
 
 class Repository(Protocol):
@@ -112,6 +114,36 @@ class Repository(Protocol):
     def outbox_counts(self) -> dict[str, int]: ...
 
     def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]: ...
+
+    def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None: ...
+
+    def meetings(
+        self,
+        series: str | None = None,
+        status: str | None = None,
+        starts_from: datetime | None = None,
+        starts_before: datetime | None = None,
+    ) -> list[Meeting]: ...
+
+    def planned_periods(self, series: str, first: date, last: date) -> set[date]: ...
+
+    def meeting_in_period(self, series: str, period_start: date) -> Meeting | None: ...
+
+    def add_due_work(self, items: Collection[DueWork]) -> int: ...
+
+    def existing_due_keys(self, keys: Collection[str]) -> set[str]: ...
+
+    def claim_next_due(self, now: datetime) -> DueWork | None: ...
+
+    def due_work_item(self, item_id: int) -> DueWork | None: ...
+
+    def next_due_at(self) -> datetime | None: ...
+
+    def due_work_of(self, subject_kind: str, subject_id: int) -> list[DueWork]: ...
+
+    def due_work(
+        self, status: str | None = None, kind: str | None = None, limit: int | None = None
+    ) -> list[DueWork]: ...
 
 
 class UnitOfWork(Protocol):
