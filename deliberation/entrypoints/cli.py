@@ -13,7 +13,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,8 @@ from deliberation.entrypoints import (
     commands,
     outbox_commands,
     participant_commands,
+    scheduler_commands,
+    simulate_command,
 )
 
 Handler = Callable[[argparse.Namespace, Console], int]
@@ -105,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     _demo(commands_)
     _participant(commands_)
     _outbox(commands_)
+    _scheduling(commands_)
     return parser
 
 
@@ -410,6 +413,54 @@ def _outbox(group: Subparsers) -> None:
     )
     sink.add_argument("--port", type=int, default=8025, help="Port (Standard: 8025)")
     sink.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
+
+
+def _german_time(value: str) -> time:
+    try:
+        return datetime.strptime(value, "%H:%M").time()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} ist keine Uhrzeit (HH:MM)") from None
+
+
+def _scheduling(group: Subparsers) -> None:
+    runner = _command(
+        group,
+        "scheduler",
+        "Terminplaner starten: schlägt Sitzungen vor, lädt fristgerecht ein, erinnert, mahnt "
+        "und startet Durchgänge (es darf nur einer je Datenbank laufen)",
+        scheduler_commands.scheduler,
+    )
+    runner.add_argument(
+        "--once", action="store_true", help="nur einmal nachsehen, was fällig ist, dann enden"
+    )
+    family = _family(group, "meeting", "Sitzungstermine: vorgeschlagene bestätigen, verlegen, absagen")
+    handlers = scheduler_commands
+    listing = _command(family, "list", "kommende Sitzungen auflisten", handlers.meeting_list)
+    listing.add_argument(
+        "--months", type=int, default=12, help="so viele Monate voraus (Standard 12)"
+    )
+    listing.add_argument(
+        "--status", choices=handlers.STATUS_CHOICES, help="nur proposed, confirmed oder cancelled"
+    )
+    listing.add_argument("--series", help="nur dieses Gremium bzw. dieser Zyklus (Schlüssel)")
+    listing.add_argument("--all", action="store_true", help="auch vergangene Sitzungen")
+    confirm = _command(family, "confirm", "einen vorgeschlagenen Termin bestätigen",
+                       handlers.meeting_confirm)
+    confirm.add_argument("id", type=int, help="Nummer der Sitzung")
+    move = _command(
+        family, "move", "eine Sitzung verlegen; Einladung und Erinnerungen wandern mit",
+        handlers.meeting_move,
+    )
+    move.add_argument("id", type=int, help="Nummer der Sitzung")
+    move.add_argument("date", type=_german_date, help="neuer Tag (TT.MM.JJJJ)")
+    move.add_argument("time", type=_german_time, help="neue Uhrzeit (HH:MM, Ortszeit)")
+    cancel = _command(
+        family, "cancel", "eine Sitzung absagen; Einladung und Erinnerungen entfallen",
+        handlers.meeting_cancel,
+    )
+    cancel.add_argument("id", type=int, help="Nummer der Sitzung")
+    cancel.add_argument("--yes", action="store_true", help="Absage bestätigen")
+    simulate_command.add_parser(group, _command, _german_date)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,174 @@
+"""``deliberation scheduler`` and ``deliberation meeting …``: the calendar at work.
+
+The scheduler is one long-running process: APScheduler 3 (BlockingScheduler)
+with its job store in the project's database runs one interval job, the tick.
+The tick itself is ``service_layer.due_work.tick``; the due work lives in our
+own table, so nothing depends on APScheduler remembering anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.blocking import BlockingScheduler
+from rich.console import Console
+
+from deliberation.adapters.scheduler_lock import scheduler_lock
+from deliberation.domain.cadence import WEEKDAY_NAMES
+from deliberation.domain.errors import DeliberationError
+from deliberation.domain.scheduling import MEETING_STATUS_TITLES, DueStatus
+from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.tables import table
+from deliberation.schedule_setup import scheduler_tools
+from deliberation.service_layer import due_work, meetings
+from deliberation.service_layer.due_work import DueView
+
+TICK_JOB = "deliberation-tick"
+STATUS_WORDS = {
+    DueStatus.DONE: "erledigt",
+    DueStatus.SKIPPED: "übersprungen",
+    DueStatus.CANCELLED: "abgesagt",
+    DueStatus.FAILED: "gescheitert",
+    DueStatus.PENDING: "wird wiederholt",
+}
+
+#: The tick the job runs; set by ``scheduler`` (the job store keeps only a reference).
+_tick: Callable[[], None] | None = None
+
+
+def run_tick() -> None:
+    """The APScheduler job (referenced by name in the job store)."""
+    if _tick is not None:
+        _tick()
+
+
+def item_line(view: DueView) -> str:
+    late = " (verspätet)" if view.late else ""
+    status = STATUS_WORDS.get(DueStatus(view.status), view.status)
+    note = f": {view.note}" if view.note else ""
+    return f"{view.local_time} {view.title} {status}{late}{note}"
+
+
+def scheduler(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        tools = scheduler_tools(app)
+        lock = scheduler_lock(app.db)
+        lock.acquire()
+        try:
+            if due_work.start(app.deps, tools):
+                console.print("Terminplanung begonnen: der laufende Monat wird geplant.")
+
+            def tick() -> None:
+                report = due_work.tick(
+                    app.deps, tools, on_item=lambda v: console.print(item_line(v), markup=False)
+                )
+                if report.messages:
+                    console.print(f"{report.messages} Nachricht(en) in den Postausgang gelegt.")
+
+            if args.once:
+                tick()
+                return 0
+            return _run_forever(app.db, tick, app.settings.scheduler.tick_seconds, console)
+        finally:
+            lock.release()
+
+
+def _run_forever(db: object, tick: Callable[[], None], seconds: int, console: Console) -> int:
+    global _tick
+    _tick = tick
+    scheduler_ = BlockingScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=db, tablename="apscheduler_jobs")},
+        executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=UTC,
+    )
+    scheduler_.add_job(
+        f"{__name__}:run_tick",
+        "interval",
+        seconds=seconds,
+        id=TICK_JOB,
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+    )
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        scheduler_.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    console.print(
+        f"Terminplaner läuft (alle {seconds} s; beenden mit Strg+C).", highlight=False
+    )
+    try:
+        scheduler_.start()
+    except KeyboardInterrupt:
+        scheduler_.shutdown(wait=False)
+    finally:
+        _tick = None
+    console.print("Terminplaner beendet.")
+    return 0
+
+
+# --- deliberation meeting … ------------------------------------------------------------------
+
+
+def meeting_list(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        tools = scheduler_tools(app)
+        now = app.deps.clock()
+        until = now + timedelta(days=31 * args.months)
+        views = meetings.list_meetings(
+            app.deps, tools, status=args.status, series=args.series,
+            starts_from=None if args.all else now, starts_before=until,
+        )
+    rows = [
+        (str(v.id), f"{WEEKDAY_NAMES[v.starts_at.weekday()][:2]} {v.starts_at:%d.%m.%Y %H:%M}",
+         v.title, v.status_title, v.next_work)
+        for v in views
+    ]
+    title = f"Sitzungen ({len(rows)})"
+    console.print(table(title, ["Nr.", "Termin", "Sitzung", "Status", "Nächster Schritt"], rows))
+    return 0
+
+
+def meeting_confirm(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        view = meetings.confirm(app.deps, scheduler_tools(app), args.id)
+    console.print(f"Sitzung {view.id} ({view.title}) am {view.starts_at:%d.%m.%Y %H:%M} bestätigt.")
+    return 0
+
+
+def meeting_move(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        tools = scheduler_tools(app)
+        starts_at = datetime.combine(args.date, args.time, tzinfo=tools.policy.tz)
+        view, warning = meetings.move(app.deps, tools, args.id, starts_at)
+    console.print(
+        f"Sitzung {view.id} ({view.title}) verlegt auf {view.starts_at:%d.%m.%Y %H:%M} Uhr; "
+        "Einladung und Erinnerungen sind mitgewandert.",
+        highlight=False,
+    )
+    if warning:
+        console.print(f"Achtung: {warning}", highlight=False)
+    return 0
+
+
+def meeting_cancel(args: argparse.Namespace, console: Console) -> int:
+    if not args.yes:
+        raise DeliberationError("Absagen bitte mit --yes bestätigen.")
+    with opened(args) as app:
+        view, told = meetings.cancel(app.deps, scheduler_tools(app), args.id)
+    console.print(
+        f"Sitzung {view.id} ({view.title}) am {view.starts_at:%d.%m.%Y} abgesagt; "
+        f"Einladung und Erinnerungen entfallen. {told} Eingeladene werden benachrichtigt.",
+        highlight=False,
+    )
+    return 0
+
+
+STATUS_CHOICES = tuple(k for k in MEETING_STATUS_TITLES if k != "planned")
