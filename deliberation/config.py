@@ -473,7 +473,7 @@ def _scheduler(section: Section) -> SchedulerConfig:
             "reminder_days", f"muss eine Liste ganzer Tage ab 1 sein (z. B. [7, 1]), nicht "
             f"{reminder_days!r}."
         )
-    escalation_to = section.text("escalation_to", "")
+    escalation_to = section.optional_text("escalation_to")
     if escalation_to and "@" not in escalation_to:
         raise section.fail("escalation_to", f'"{escalation_to}" ist keine E-Mail-Adresse.')
     workshops = _workshop_schedule(section.table("workshops", default_empty=True))
@@ -496,7 +496,7 @@ def _scheduler(section: Section) -> SchedulerConfig:
         decision_due_days=section.integer("decision_due_days", 270, minimum=1),
         decided_states=section.texts("decided_states", default.decided_states),
         conference_notice_days=section.integer("conference_notice_days", 42, minimum=0),
-        location=section.text("location", ""),
+        location=section.optional_text("location"),
         workshops=workshops,
     )
 

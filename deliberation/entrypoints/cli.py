@@ -433,7 +433,9 @@ def _scheduling(group: Subparsers) -> None:
     runner.add_argument(
         "--once", action="store_true", help="nur einmal nachsehen, was fällig ist, dann enden"
     )
-    family = _family(group, "meeting", "Sitzungstermine: vorgeschlagene bestätigen, verlegen, absagen")
+    family = _family(
+        group, "meeting", "Sitzungstermine: vorgeschlagene bestätigen, verlegen, absagen"
+    )
     handlers = scheduler_commands
     listing = _command(family, "list", "kommende Sitzungen auflisten", handlers.meeting_list)
     listing.add_argument(

@@ -157,7 +157,9 @@ def _tell_cancelled(
 def _get(uow: UnitOfWork, meeting_id: int) -> Meeting:
     meeting = uow.repo.meeting(meeting_id, lock=True)
     if meeting is None:
-        raise NotFound(f"Sitzung {meeting_id} gibt es nicht (deliberation meeting list zeigt alle).")
+        raise NotFound(
+            f"Sitzung {meeting_id} gibt es nicht (deliberation meeting list --all zeigt alle)."
+        )
     return meeting
 
 

@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 from deliberation.domain.cadence import meeting_periods
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Cycle, Meeting
-from deliberation.domain.workflow import PhaseStep
 from deliberation.domain.scheduling import (
     DueKind,
     DueWork,
@@ -23,6 +22,7 @@ from deliberation.domain.scheduling import (
     meeting_items,
     workshop_days,
 )
+from deliberation.domain.workflow import PhaseStep
 from deliberation.service_layer.ports import UnitOfWork
 
 WORKSHOP_WORKFLOW = "future_workshop"

@@ -26,8 +26,8 @@ from deliberation.domain.scheduling import (
 )
 from deliberation.service_layer import cycles, due_work, groups, planning, recommendations
 from deliberation.service_layer.due_work import SchedulerTools
-from deliberation.service_layer.ports import Dependencies, MailTransport
 from deliberation.service_layer.outbox import SendOptions, send_due
+from deliberation.service_layer.ports import Dependencies, MailTransport
 
 STAFF = "Simulation (Referat)"
 
