@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
 from deliberation.domain.model import Meeting
+from deliberation.domain.participants import Participant
 from deliberation.domain.scheduling import DueStatus, DueWork
 
 
@@ -55,6 +56,16 @@ class ScheduleStore:
             .where(orm.meetings.c.period_start == period_start)
         )
         return self.session.scalars(query).first()
+
+    def body_members(self, body_key: str) -> list[Participant]:
+        """Everyone registered as a member of ``body_key``."""
+        body_keys = type_coerce(orm.participants.c.body_keys, Text)
+        query = (
+            select(Participant)
+            .where(body_keys.contains(f",{body_key},", autoescape=True))
+            .order_by(orm.participants.c.name, orm.participants.c.email)
+        )
+        return list(self.session.scalars(query))
 
     def add_due_work(self, items: Collection[DueWork]) -> int:
         """Add the items whose key is new; return how many were added."""

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from deliberation.adapters.database import use_as_scratch
 from deliberation.adapters.file_transport import FileTransport
 from deliberation.adapters.timeline import write_timeline
 from deliberation.bootstrap import bootstrap, initialise_database
@@ -88,6 +89,7 @@ def simulate(args: argparse.Namespace, console: Console) -> int:
             args.start.replace(year=args.start.year + args.years), time(0), tzinfo=tz
         ).astimezone(UTC)
         clock.set(start)
+        use_as_scratch(app.db)
         initialise_database(app)
         simulation.seed_participants(app.deps, args.people, args.people)
         tools = scheduler_tools(app)

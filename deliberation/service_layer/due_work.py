@@ -78,12 +78,18 @@ def tick(
     deps: Dependencies,
     tools: SchedulerTools,
     on_item: Callable[[DueView], None] | None = None,
+    plan_escalations: bool = True,
 ) -> TickReport:
-    """Plan escalations, run every due item, render the messages the steps asked for."""
+    """Plan escalations, run every due item, render the messages the steps asked for.
+
+    ``plan_escalations`` False skips looking for new working groups and
+    recommendations (the simulator looks once per simulated day).
+    """
     report = TickReport()
-    with deps.unit_of_work() as uow:
-        planning.escalation_items(uow, deps.engine, tools.policy, deps.clock())
-        uow.commit()
+    if plan_escalations:
+        with deps.unit_of_work() as uow:
+            planning.escalation_items(uow, deps.engine, tools.policy, deps.clock())
+            uow.commit()
     while (view := run_next(deps, tools)) is not None:
         report.items.append(view)
         if on_item is not None:
@@ -291,7 +297,7 @@ def audience(uow: UnitOfWork, meeting: Meeting) -> list[Participant]:
     if meeting.cycle is not None:
         people = _cycle_audience(uow, meeting.cycle)
     elif meeting.body_key is not None:
-        people = [p for p in uow.repo.participants() if meeting.body_key in p.body_keys]
+        people = uow.repo.body_members(meeting.body_key)
     else:
         people = []
     return [p for p in people if notifications.may_write_to(p)]

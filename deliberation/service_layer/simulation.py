@@ -97,17 +97,22 @@ def run(
     """Tick at every due time before ``end``; deliver messages through ``transport``."""
     result = SimulationResult()
     due_work.start(deps, tools)
+    last_day = None
     while True:
         with deps.unit_of_work() as uow:
             next_at = uow.repo.next_due_at()
         if next_at is None or next_at >= end:
             break
         set_clock(max(next_at, deps.clock()))
-        report = due_work.tick(deps, tools)
+        new_day = deps.today() != last_day
+        last_day = deps.today()
+        if new_day:
+            # staff act at most once a day; their groups' deadlines are planned the same day
+            _simulated_staff(deps)
+        report = due_work.tick(deps, tools, plan_escalations=new_day)
         result.ticks += 1
         result.items += len(report.items)
         result.late += sum(v.late for v in report.items)
-        _simulated_staff(deps)
         if transport is not None:
             result.messages += send_due(deps, transport, SendOptions(batch_size=200)).sent
         if on_progress is not None:
