@@ -110,9 +110,11 @@ def run_next(deps: Dependencies, tools: SchedulerTools) -> DueView | None:
         item.late = is_late(item, now, tools.policy.late_after)
         try:
             status, note = HANDLERS[DueKind(item.kind)](deps, tools, uow, item)
-        except DeliberationError as exc:
+        except Exception as exc:
+            # One broken item must not block the ones behind it: its effects are
+            # rolled back, the attempt is counted, and it is tried again later.
             uow.rollback()
-            return _record_failure(deps, tools, item.id or 0, str(exc))
+            return _record_failure(deps, tools, item.id or 0, _describe(exc))
         item.status = status
         item.note = note
         item.finished_at = now
@@ -139,6 +141,10 @@ def _record_failure(
             item.due_at = now + policy.retry_after
         uow.commit()
         return view_of(item)
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, DeliberationError) else f"{type(exc).__name__}: {exc}"
 
 
 def view_of(item: DueWork) -> DueView:

@@ -22,6 +22,10 @@ MEMBERS = 3
 KOMMISSION_MEMBER = "m0.kommission@example.org"
 
 
+class PowerCut(BaseException):
+    """The process dies: nothing after this line of the item runs (not an error it handles)."""
+
+
 @pytest.fixture
 def tools(app: Application) -> SchedulerTools:
     return scheduler_tools(app)
@@ -120,11 +124,11 @@ def test_a_crash_in_the_middle_of_an_item_keeps_nothing_and_it_runs_once_after_r
         outcome = real(deps, tools_, uow, item)
         if item.key == invitation.key:
             # messages queued, then the power fails before "done" is written
-            raise RuntimeError("Stromausfall")
+            raise PowerCut("Stromausfall")
         return outcome
 
     monkeypatch.setitem(due_work.HANDLERS, DueKind.INVITATION, crash_after_the_work)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(PowerCut):
         due_work.tick(planned.deps, tools)
     assert _count(planned, "outbox", recipient=KOMMISSION_MEMBER) == 0
     [stored] = _items(planned, key=invitation.key)
@@ -275,3 +279,33 @@ def test_two_claims_at_once_get_different_items(
         b = second.repo.claim_next_due(clock.now)
         assert a is not None and b is not None
         assert a.id != b.id
+
+
+def test_a_failing_item_is_retried_later_and_does_not_block_the_others(
+    planned: Application, tools, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invitation = _first_invitation(planned, "kommission")
+    clock.now = invitation.due_at + timedelta(days=5)  # other items are due by now, too
+    real = due_work.HANDLERS[DueKind.INVITATION]
+
+    def broken_for_one(deps, tools_, uow, item):  # type: ignore[no-untyped-def]
+        if item.key == invitation.key:
+            raise ValueError("Vorlage kaputt")
+        return real(deps, tools_, uow, item)
+
+    monkeypatch.setitem(due_work.HANDLERS, DueKind.INVITATION, broken_for_one)
+    report = due_work.tick(planned.deps, tools)
+
+    assert [v for v in report.items if v.status == DueStatus.DONE]
+    [stored] = _items(planned, key=invitation.key)
+    assert (stored.status, stored.attempts) == (DueStatus.PENDING, 1)
+    assert stored.note == "ValueError: Vorlage kaputt"
+    assert stored.due_at == clock.now + tools.policy.retry_after
+    assert _count(planned, "outbox", recipient=KOMMISSION_MEMBER) == 0
+
+    for _ in range(tools.policy.max_attempts - 1):
+        clock.now += tools.policy.retry_after
+        due_work.tick(planned.deps, tools)
+
+    [stored] = _items(planned, key=invitation.key)
+    assert (stored.status, stored.attempts) == (DueStatus.FAILED, tools.policy.max_attempts)
