@@ -22,16 +22,23 @@ from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import simulation
 from deliberation.service_layer.simulation import SimulationResult
 
+#: (key, column title) of the per-year table; short titles so it fits 80 columns.
 COLUMNS = (
-    ("conference", "Konferenzen"),
-    ("workshop", "Werkstätten"),
-    ("body:koordinierungsstab", "Koord.-stab"),
-    ("bodies", "Gremiensitzungen ges."),
-    ("invitation", "Einladungen"),
-    ("reminder", "Erinnerungen"),
-    ("phase", "Phasenwechsel"),
-    ("launch", "Zyklus-Starts"),
-    ("escalations", "Mahnungen"),
+    ("conference", "Konf."),
+    ("workshop", "Werkst."),
+    ("body:koordinierungsstab", "K.-Stab"),
+    ("bodies", "Gremien"),
+    ("invitation", "Einlad."),
+    ("reminder", "Erinn."),
+    ("phase", "Phasen"),
+    ("launch", "Starts"),
+    ("escalations", "Mahn."),
+)
+LEGEND = (
+    "Konf. = Integrationskonferenzen, Werkst. = Zukunftswerkstätten, K.-Stab = Sitzungen des "
+    "Koordinierungsstabs, Gremien = Sitzungen aller Gremien, Einlad. = Einladungen an "
+    "Gremien, Erinn. = Erinnerungen, Phasen = Schritte nach Terminplan (auch Einladungen zu "
+    "Werkstätten und Konferenz), Starts = gestartete Zyklen, Mahn. = Mahnungen"
 )
 
 
@@ -145,6 +152,7 @@ def _print(result: SimulationResult, console: Console) -> None:
         }
         rows.append((str(year.year), *(str(values.get(key, 0)) for key, _ in COLUMNS)))
     console.print(table("Simulierter Kalender je Jahr", ["Jahr", *(t for _, t in COLUMNS)], rows))
+    console.print(LEGEND, highlight=False)
     for check in result.checks:
         console.print(f"[green]✓[/green] {check}", highlight=False)
     for violation in result.violations:

@@ -197,7 +197,7 @@ def _check(
     policy = tools.policy
     live = [m for m in meetings if m.status != MeetingStatus.CANCELLED]
     for series in policy.series:
-        expected = _expected_count(series, start, end, policy.tz)
+        expected = _expected_count(series, start, end)
         got = sum(1 for m in live if m.series == series.key)
         check = f"{series.title}: {got} Sitzungen, erwartet {expected}"
         (result.checks if got == expected else result.violations).append(check)
@@ -207,8 +207,8 @@ def _check(
             [f"{m.title} am {m.starts_at.astimezone(policy.tz):%d.%m.%Y}: {_closed(tools, m)}"
              for m in closed_days])
     late_invitations = [
-        problem for m in live if (problem := _invitation_problem(m, items_of(
-            "meeting", m.id or 0), policy.tz)) is not None
+        problem for m in live
+        if (problem := _invitation_problem(m, items_of("meeting", m.id or 0))) is not None
     ]
     _record(result, not late_invitations,
             "jede Einladung ging vor Beginn der Ladungsfrist hinaus", late_invitations)
@@ -226,7 +226,7 @@ def _record(result: SimulationResult, ok: bool, title: str, problems: list[str])
         result.violations.append(f"{title}: verletzt ({len(problems)}×: {shown})")
 
 
-def _expected_count(series: Series, start: datetime, end: datetime, tz: object) -> int:
+def _expected_count(series: Series, start: datetime, end: datetime) -> int:
     """Periods beginning in the window late enough to invite on time."""
     first = (start + timedelta(days=series.notice_days + 1)).date()
     last = end.date()
@@ -254,7 +254,8 @@ def _closed(tools: SchedulerTools, meeting: Meeting) -> str | None:
     return closed_reason(rule, day, series.closed)
 
 
-def _invitation_problem(meeting: Meeting, items: list[DueWork], tz: object) -> str | None:
+def _invitation_problem(meeting: Meeting, items: list[DueWork]) -> str | None:
+    """Why the meeting's invitation did not go out before its notice period, or None."""
     invitations = [
         i for i in items
         if i.kind == DueKind.INVITATION
@@ -265,8 +266,6 @@ def _invitation_problem(meeting: Meeting, items: list[DueWork], tz: object) -> s
     if not invitations:
         return f"{label}: keine Einladung geplant"
     invitation = invitations[0]
-    if invitation.due_at >= deadline + timedelta(days=1) and invitation.status == DueStatus.PENDING:
-        return None  # beyond the simulated window
     if invitation.status != DueStatus.DONE or invitation.finished_at is None:
         return f"{label}: Einladung {invitation.status}"
     if invitation.finished_at > deadline:
