@@ -74,9 +74,30 @@ def scheduler(args: argparse.Namespace, console: Console) -> int:
             if args.once:
                 tick()
                 return 0
-            return _run_forever(app.db, tick, app.settings.scheduler.tick_seconds, console)
+            seconds = app.settings.scheduler.tick_seconds
+            return _run_forever(app.db, _keep_going(tick, seconds, console), seconds, console)
         finally:
             lock.release()
+
+
+def _keep_going(tick: Callable[[], None], seconds: int, console: Console) -> Callable[[], None]:
+    """A tick that reports a failure (database away, say) in one line instead of dying.
+
+    Nothing is lost: the item that was running rolled back and is still due.
+    """
+
+    def guarded() -> None:
+        try:
+            tick()
+        except Exception as exc:  # the scheduler must outlive a failed tick
+            detail = " ".join(str(exc).split())
+            console.print(
+                f"Fehler im Terminplaner ({type(exc).__name__}: {detail}); "
+                f"nächster Versuch in {seconds} s.",
+                markup=False, highlight=False,
+            )
+
+    return guarded
 
 
 def _run_forever(db: object, tick: Callable[[], None], seconds: int, console: Console) -> int:
