@@ -439,12 +439,15 @@ def _scheduling(group: Subparsers) -> None:
     handlers = scheduler_commands
     listing = _command(family, "list", "kommende Sitzungen auflisten", handlers.meeting_list)
     listing.add_argument(
-        "--months", type=int, default=12, help="so viele Monate voraus (Standard 12)"
+        "--months", type=int, default=12, metavar="MONATE",
+        help="so viele Monate voraus (Standard 12)",
     )
     listing.add_argument(
         "--status", choices=handlers.STATUS_CHOICES, help="nur proposed, confirmed oder cancelled"
     )
-    listing.add_argument("--series", help="nur dieses Gremium bzw. dieser Zyklus (Schlüssel)")
+    listing.add_argument(
+        "--series", metavar="SCHLÜSSEL", help="nur dieses Gremium bzw. dieser Zyklus (Schlüssel)"
+    )
     listing.add_argument("--all", action="store_true", help="auch vergangene Sitzungen")
     confirm = _command(family, "confirm", "einen vorgeschlagenen Termin bestätigen",
                        handlers.meeting_confirm)
@@ -454,8 +457,10 @@ def _scheduling(group: Subparsers) -> None:
         handlers.meeting_move,
     )
     move.add_argument("id", type=int, help="Nummer der Sitzung")
-    move.add_argument("date", type=_german_date, help="neuer Tag (TT.MM.JJJJ)")
-    move.add_argument("time", type=_german_time, help="neue Uhrzeit (HH:MM, Ortszeit)")
+    move.add_argument("date", type=_german_date, metavar="DATUM", help="neuer Tag (TT.MM.JJJJ)")
+    move.add_argument(
+        "time", type=_german_time, metavar="UHRZEIT", help="neue Uhrzeit (HH:MM, Ortszeit)"
+    )
     cancel = _command(
         family, "cancel", "eine Sitzung absagen; Einladung und Erinnerungen entfallen",
         handlers.meeting_cancel,

@@ -66,16 +66,19 @@ def add_parser(group: Any, command: Callable[..., argparse.ArgumentParser],
     )
     parser.add_argument(
         "--from", dest="start", type=parse_date, default=date(date.today().year, 1, 1),
+        metavar="DATUM",
         help="erster simulierter Tag (TT.MM.JJJJ oder JJJJ-MM-TT; Standard: 1. Januar)",
     )
-    parser.add_argument("--years", type=int, default=10, help="so viele Jahre (Standard 10)")
     parser.add_argument(
-        "--folder", type=Path, default=Path("simulation"),
+        "--years", type=int, default=10, metavar="JAHRE", help="so viele Jahre (Standard 10)"
+    )
+    parser.add_argument(
+        "--folder", type=Path, default=Path("simulation"), metavar="ORDNER",
         help="Ordner für Übungsdatenbank, E-Mails und Zeitleiste (Standard: simulation); "
         "wird bei jedem Lauf neu angelegt",
     )
     parser.add_argument(
-        "--people", type=int, default=3,
+        "--people", type=int, default=3, metavar="ANZAHL",
         help="Beispielpersonen je Gemeinde und Gremium, die Einladungen bekommen (Standard 3)",
     )
 
