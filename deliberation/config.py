@@ -101,6 +101,41 @@ class InvitationsConfig:
 
 
 @dataclass(frozen=True)
+class WorkshopScheduleConfig:
+    """``[scheduler.workshops]``: where a round's workshops lie before its conference."""
+
+    weeks_before_conference: int = 12
+    time: time = time(18, 0)
+    notice_days: int = 21
+    launch_weeks_before_conference: int = 30
+    conference_launch_weeks_before: int = 16
+    allow_weekend: bool = False
+    duration_minutes: int = 180
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """``[scheduler]``: the periodic tick and the due work it does."""
+
+    tick_seconds: int = 60
+    reminder_days: tuple[int, ...] = (7, 1)
+    send_time: time = time(8, 0)
+    horizon_months: int = 12
+    late_after_minutes: int = 15
+    max_attempts: int = 5
+    retry_minutes: int = 30
+    escalation_to: str = ""
+    decision_due_days: int = 270
+    decided_states: tuple[str, ...] = (
+        "adopted", "adopted_amended", "rejected", "withdrawn",
+        "in_implementation", "reported_back", "done",
+    )
+    conference_notice_days: int = 42
+    location: str = ""
+    workshops: WorkshopScheduleConfig = WorkshopScheduleConfig()
+
+
+@dataclass(frozen=True)
 class Settings:
     county: County
     municipalities: tuple[MunicipalityConfig, ...]
@@ -116,6 +151,7 @@ class Settings:
     invitations: InvitationsConfig = InvitationsConfig()
     consultation_route: tuple[RouteStep, ...] = ()
     oparl_base_url: str = DEFAULT_BASE_URL
+    scheduler: SchedulerConfig = SchedulerConfig()
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
@@ -148,6 +184,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
             "invitations",
             "consultation_route",
             "oparl",
+            "scheduler",
         )
     )
     base = path.resolve().parent
@@ -168,6 +205,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         school_holidays=_school_holidays(root),
         cycles=_cycles(root.table("cycles", default_empty=True)),
         invitations=_invitations(root.table("invitations", default_empty=True), base),
+        scheduler=_scheduler(root.table("scheduler", default_empty=True)),
     )
     _check_unique(root, "municipalities", [m.key for m in settings.municipalities])
     _check_unique(root, "bodies", [b.key for b in settings.bodies])
@@ -467,3 +505,82 @@ def _invitations(section: Section, base: Path) -> InvitationsConfig:
         ),
         answer_valid_days=section.integer("answer_valid_days", 365, minimum=1),
     )
+SCHEDULER_KEYS = (
+    "tick_seconds", "reminder_days", "send_time", "horizon_months", "late_after_minutes",
+    "max_attempts", "retry_minutes", "escalation_to", "decision_due_days", "decided_states",
+    "conference_notice_days", "location", "workshops",
+)
+
+
+def _scheduler(section: Section) -> SchedulerConfig:
+    section.only(SCHEDULER_KEYS)
+    default = SchedulerConfig()
+    reminder_days = section.data.get("reminder_days", list(default.reminder_days))
+    if not isinstance(reminder_days, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in reminder_days
+    ):
+        raise section.fail(
+            "reminder_days", f"muss eine Liste ganzer Tage ab 1 sein (z. B. [7, 1]), nicht "
+            f"{reminder_days!r}."
+        )
+    escalation_to = section.optional_text("escalation_to")
+    if escalation_to and "@" not in escalation_to:
+        raise section.fail("escalation_to", f'"{escalation_to}" ist keine E-Mail-Adresse.')
+    workshops = _workshop_schedule(section.table("workshops", default_empty=True))
+    horizon = section.integer("horizon_months", default.horizon_months, minimum=1)
+    if workshops.launch_weeks_before_conference * 7 > horizon * 28:
+        raise section.fail(
+            "horizon_months",
+            f"{horizon} Monate reichen nicht: die Werkstätten werden "
+            f"{workshops.launch_weeks_before_conference} Wochen vor der Konferenz gestartet.",
+        )
+    return SchedulerConfig(
+        tick_seconds=section.integer("tick_seconds", default.tick_seconds, minimum=1),
+        reminder_days=tuple(sorted(set(reminder_days), reverse=True)),
+        send_time=_time_key(section, "send_time", "08:00"),
+        horizon_months=horizon,
+        late_after_minutes=section.integer("late_after_minutes", 15, minimum=0),
+        max_attempts=section.integer("max_attempts", default.max_attempts, minimum=1),
+        retry_minutes=section.integer("retry_minutes", default.retry_minutes, minimum=1),
+        escalation_to=escalation_to,
+        decision_due_days=section.integer("decision_due_days", 270, minimum=1),
+        decided_states=section.texts("decided_states", default.decided_states),
+        conference_notice_days=section.integer("conference_notice_days", 42, minimum=0),
+        location=section.optional_text("location"),
+        workshops=workshops,
+    )
+
+
+def _workshop_schedule(section: Section) -> WorkshopScheduleConfig:
+    section.only((
+        "weeks_before_conference", "time", "notice_days", "launch_weeks_before_conference",
+        "conference_launch_weeks_before", "allow_weekend", "duration_minutes",
+    ))
+    weeks = section.integer("weeks_before_conference", 12, minimum=1)
+    notice = section.integer("notice_days", 21, minimum=0)
+    launch = section.integer("launch_weeks_before_conference", 30, minimum=1)
+    if launch * 7 <= weeks * 7 + notice:
+        raise section.fail(
+            "launch_weeks_before_conference",
+            f"{launch} Wochen sind zu knapp: die Werkstätten liegen {weeks} Wochen vor der "
+            f"Konferenz und brauchen {notice} Tage Ladungsfrist.",
+        )
+    return WorkshopScheduleConfig(
+        weeks_before_conference=weeks,
+        time=_time_key(section, "time", "18:00"),
+        notice_days=notice,
+        launch_weeks_before_conference=launch,
+        conference_launch_weeks_before=section.integer(
+            "conference_launch_weeks_before", 16, minimum=1
+        ),
+        allow_weekend=section.flag("allow_weekend", False),
+        duration_minutes=section.integer("duration_minutes", 180, minimum=1),
+    )
+
+
+def _time_key(section: Section, key: str, default: str) -> time:
+    text = section.text(key, default)
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise section.fail(key, f'"{text}" ist keine Uhrzeit (Format HH:MM, z. B. "08:00").')
+    return time(int(match[1]), int(match[2]))

@@ -54,6 +54,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def use_as_scratch(engine: Engine) -> None:
+    """No waiting for the disk on a throwaway SQLite database (the simulator's).
+
+    Transactions stay transactions; only the durability of the last ones after a
+    power cut is given up, which a scratch database does not need.
+    """
+    if engine.url.get_backend_name() != "sqlite":
+        return
+    engine.dispose()
+    event.listen(engine, "connect", _no_sync)
+
+
+def _no_sync(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -36,9 +37,24 @@ class MeetingStore:
                 )
         return self.session.scalars(query).first()
 
-    def meetings(self, body_key: str | None = None) -> list[Meeting]:
+    def meetings(
+        self,
+        body_key: str | None = None,
+        *,
+        series: str | None = None,
+        status: str | None = None,
+        starts_from: datetime | None = None,
+        starts_before: datetime | None = None,
+    ) -> list[Meeting]:
         query = select(Meeting).order_by(orm.meetings.c.starts_at, orm.meetings.c.id)
-        return list(self.session.scalars(filter_by(query, orm.meetings.c.body_key, body_key)))
+        query = filter_by(query, orm.meetings.c.body_key, body_key)
+        query = filter_by(query, orm.meetings.c.series, series)
+        query = filter_by(query, orm.meetings.c.status, status)
+        if starts_from is not None:
+            query = query.where(orm.meetings.c.starts_at >= starts_from)
+        if starts_before is not None:
+            query = query.where(orm.meetings.c.starts_at < starts_before)
+        return list(self.session.scalars(query))
 
     def meeting_of_cycle(self, cycle_id: int) -> Meeting | None:
         """The cycle's first planned meeting (a workshop evening, the conference day)."""

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    Unicode,
     UniqueConstraint,
     true,
 )
@@ -39,6 +41,7 @@ from deliberation.domain.implementation import FeedbackReport, ProgressNote
 from deliberation.domain.invitations import Invitation
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant
+from deliberation.domain.scheduling import DueWork
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -226,6 +229,10 @@ meetings = Table(
     Column("capacity", Integer, nullable=True),
     Column("public", Boolean, nullable=False, server_default=true()),
     Column("created_at", UTCDateTime, nullable=True),
+    Column("series", String(80), nullable=True),
+    Column("period_start", Date, nullable=True),
+    Column("notice_days", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("series", "period_start", name="uq_meetings_series_period"),
 )
 
 transition_log = Table(
@@ -343,6 +350,39 @@ feedback_reports = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+due_work = Table(
+    "due_work",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Unique: the same reminder, invitation or launch can never be planned twice.
+    Column("key", String(200), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject_kind", String(40), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("argument", String(200), nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    # The wall-clock intent due_at was computed from, e.g. "2026-03-03 08:00".
+    Column("local_time", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("started_at", UTCDateTime, nullable=True),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Column("note", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_due_work_status_due_at", "status", "due_at"),
+    Index("ix_due_work_subject", "subject_kind", "subject_id"),
+)
+
+#: APScheduler's job store (SQLAlchemyJobStore), created by our migrations like every table.
+apscheduler_jobs = Table(
+    "apscheduler_jobs",
+    metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+
 mapper_registry = registry(metadata=metadata)
 _started = False
 
@@ -431,3 +471,4 @@ def start_mappers() -> None:
     m(Participant, participants)
     m(OutboxMessage, outbox)
     m(Invitation, invitations)
+    m(DueWork, due_work)

@@ -15,6 +15,7 @@ from deliberation.adapters._query import filter_by
 from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
+from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.implementation import IMPLEMENTATION_STATES, FeedbackReport
 from deliberation.domain.model import (
@@ -32,7 +33,7 @@ from deliberation.domain.model import (
 from deliberation.service_layer.ports import TrackerRow
 
 
-class SqlRepository(ParticipantStore, OutboxStore, MeetingStore):
+class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore):
     """Cycles, needs, groups, recommendations and their log; participants and the
     outbox come from the stores it inherits, all on one session."""
 

@@ -10,6 +10,7 @@ from deliberation.domain.errors import WorkflowDefinitionError
 from deliberation.domain.model import SubjectKind
 from deliberation.domain.rules import RULES, RuleBook
 from deliberation.domain.workflow import (
+    PhaseStep,
     StateSpec,
     TransitionSpec,
     WorkflowDefinition,
@@ -38,7 +39,7 @@ def load_workflow(
 ) -> WorkflowDefinition:
     where = display_name(path)
     root = Section(read_toml(path, WorkflowDefinitionError), where, "", WorkflowDefinitionError)
-    root.only(("workflow", "states", "transitions"))
+    root.only(("workflow", "states", "transitions", "schedule"))
     definition = _parse(root, where)
     validate_definition(definition, rules.names(), template_exists)
     return definition
@@ -63,7 +64,25 @@ def _parse(root: Section, where: str) -> WorkflowDefinition:
         transitions=tuple(_parse_transition(t) for t in root.tables("transitions")),
         per_municipality=head.flag("per_municipality", False),
         source=where,
+        schedule=_parse_schedule(root),
     )
+
+
+def _parse_schedule(root: Section) -> tuple[PhaseStep, ...]:
+    """``[[schedule]]``: transitions the scheduler fires by date (optional)."""
+    if "schedule" not in root.data:
+        return ()
+    steps = []
+    for step in root.tables("schedule"):
+        step.only(("trigger", "at", "days"))
+        steps.append(
+            PhaseStep(
+                trigger=step.text("trigger"),
+                anchor=step.text("at"),
+                days=step.integer("days", 0),
+            )
+        )
+    return tuple(steps)
 
 
 def _parse_states(states: Section) -> dict[str, StateSpec]:

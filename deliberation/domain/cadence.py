@@ -205,17 +205,24 @@ def meeting_dates(
     period exactly once. A moved meeting may lie after ``end`` (it belongs to the
     period of its preferred day). Raises ``CadenceError`` if a period has no open day.
     """
+    return [when for _period, when in meeting_periods(rule, start, end, closed, tz)]
+
+
+def meeting_periods(
+    rule: CadenceRule, start: date, end: date, closed: ClosedDays, tz: ZoneInfo
+) -> list[tuple[date, datetime]]:
+    """Like ``meeting_dates``, each meeting with the first day of its period."""
     if end <= start:
         return []
     horizon = max(rule.interval_months // 12, 1)
     starts = period_starts(rule, start.year - horizon, end.year + horizon)
-    result: list[datetime] = []
+    result: list[tuple[date, datetime]] = []
     for period_start, next_start in itertools.pairwise(starts):
         nominal = preferred_day(rule, period_start.year, period_start.month)
         if not start <= nominal < end:
             continue
         day = _first_open_day(rule, nominal, next_start, closed)
-        result.append(datetime.combine(day, rule.time, tzinfo=tz))
+        result.append((period_start, datetime.combine(day, rule.time, tzinfo=tz)))
     return result
 
 

@@ -32,7 +32,8 @@ RESPONSE_TITLES = {
 
 
 class MeetingStatus(StrEnum):
-    PLANNED = "planned"
+    PROPOSED = "proposed"  # generated from a cadence rule, not yet confirmed by staff
+    PLANNED = "planned"  # confirmed, or scheduled by staff
     CANCELLED = "cancelled"
 
 

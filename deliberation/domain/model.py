@@ -280,6 +280,9 @@ class Meeting:
         uid: str = "",
         public: bool = True,
         created_at: datetime | None = None,
+        series: str | None = None,
+        period_start: date | None = None,
+        notice_days: int = 0,
     ) -> None:
         self.id = None
         self.public = public
@@ -296,6 +299,11 @@ class Meeting:
         self.capacity = capacity
         self.uid = uid
         self.sequence = 0
+        # A generated meeting belongs to one period of its series (a body or a
+        # cycle type); the pair is unique, so planning twice proposes it once.
+        self.series = series
+        self.period_start = period_start
+        self.notice_days = notice_days
 
 
 @dataclass

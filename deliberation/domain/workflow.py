@@ -41,6 +41,23 @@ class TransitionSpec:
     requires: tuple[str, ...] = ()
 
 
+#: What a dated step is relative to: the start of the notice period, or the meeting day.
+PHASE_ANCHORS = ("notice", "meeting")
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    """A transition the scheduler fires by date, relative to the cycle's meeting.
+
+    Declared in a workflow file as ``[[schedule]]`` with ``trigger``, ``at``
+    ("notice" or "meeting") and ``days`` (negative: earlier).
+    """
+
+    trigger: str
+    anchor: str
+    days: int = 0
+
+
 @dataclass(frozen=True)
 class WorkflowDefinition:
     name: str
@@ -52,6 +69,7 @@ class WorkflowDefinition:
     transitions: tuple[TransitionSpec, ...]
     per_municipality: bool = False
     source: str = field(default="", compare=False)
+    schedule: tuple[PhaseStep, ...] = ()
 
     def state(self, name: str) -> StateSpec:
         return self.states[name]
@@ -122,6 +140,17 @@ def _reference_problems(
             if not template_exists(template):
                 yield f'{label}: Vorlage "{template}" fehlt im Ordner templates/'
     yield from _duplicate_trigger_problems(d)
+    yield from _schedule_problems(d)
+
+
+def _schedule_problems(d: WorkflowDefinition) -> Iterable[str]:
+    triggers = {t.trigger for t in d.transitions}
+    for index, step in enumerate(d.schedule, start=1):
+        label = f'Termin {index} ("{step.trigger}")'
+        if step.trigger not in triggers:
+            yield f'{label}: unbekannter Auslöser (bekannt: {", ".join(sorted(triggers))})'
+        if step.anchor not in PHASE_ANCHORS:
+            yield f'{label}: "at" muss "notice" oder "meeting" sein, nicht "{step.anchor}"'
 
 
 def _named_rule_problems(

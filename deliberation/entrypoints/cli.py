@@ -29,6 +29,8 @@ from deliberation.entrypoints import (
     participant_commands,
     publication_commands,
     route_commands,
+    scheduler_commands,
+    simulate_command,
 )
 
 Handler = Callable[[argparse.Namespace, Console], int]
@@ -111,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     invitation_commands.add_commands(commands_, _command, _family)
     publication_commands.register(commands_)
     publication_commands.register_reports(commands_)
+    _scheduling(commands_)
     return parser
 
 
@@ -431,6 +434,20 @@ def _outbox(group: Subparsers) -> None:
     )
     sink.add_argument("--port", type=int, default=8025, help="Port (Standard: 8025)")
     sink.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
+
+
+def _scheduling(group: Subparsers) -> None:
+    runner = _command(
+        group,
+        "scheduler",
+        "Terminplaner starten: schlägt Sitzungen vor, lädt fristgerecht ein, erinnert, mahnt "
+        "und startet Durchgänge (es darf nur einer je Datenbank laufen)",
+        scheduler_commands.scheduler,
+    )
+    runner.add_argument(
+        "--once", action="store_true", help="nur einmal nachsehen, was fällig ist, dann enden"
+    )
+    simulate_command.add_parser(group, _command, _german_date)
 
 
 if __name__ == "__main__":

@@ -21,19 +21,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from deliberation.adapters.templates import format_when
 from deliberation.bootstrap import Application
+from deliberation.domain.cadence import WEEKDAY_NAMES
 from deliberation.domain.errors import DeliberationError
-from deliberation.domain.invitations import Audience
+from deliberation.domain.invitations import Audience, MeetingStatus
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
+from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints import route_commands
 from deliberation.entrypoints.commands import opened
 from deliberation.entrypoints.tables import table
 from deliberation.entrypoints.web import LinkApp
+from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import consent, meetings
 
 Handler = Callable[[argparse.Namespace, Console], int]
 Command = Callable[..., argparse.ArgumentParser]
 Family = Callable[..., Any]
-STATUS_TITLES = {"planned": "geplant", "cancelled": "abgesagt"}
 
 
 def parse_moment(value: str) -> datetime:
@@ -78,21 +80,48 @@ def meeting_schedule(args: argparse.Namespace, console: Console) -> int:
 
 def meeting_list(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
+        now = app.deps.clock()
+        until = None if args.months is None else now + timedelta(days=31 * args.months)
+        found = meetings.list_meetings(
+            app.deps,
+            args.body,
+            status=args.status,
+            series=args.series,
+            starts_from=None if args.all else now,
+            starts_before=until,
+        )
+        zone = ZoneInfo(app.settings.county.timezone)
         rows = [
             (
                 str(m.id),
-                m.body_name,
+                _short_when(m.starts_at.astimezone(zone)),
                 m.title,
-                _when(app, m.starts_at),
                 m.location,
                 "ja" if m.public else "nein",
-                STATUS_TITLES.get(m.status, m.status),
+                MEETING_STATUS_TITLES.get(m.status, m.status),
                 str(m.invited),
+                m.next_work,
             )
-            for m in meetings.list_meetings(app.deps, args.body)
+            for m in found
         ]
-    columns = ["ID", "Gremium", "Titel", "Beginn", "Ort", "öffentlich", "Stand", "Eingeladen"]
-    console.print(table(f"Termine ({len(rows)})", columns, rows))
+    columns = [
+        "ID", "Beginn", "Titel", "Ort", "öffentlich", "Stand", "Eingeladen", "Nächster Schritt"
+    ]
+    scope = "alle" if args.all else "ab heute"
+    console.print(table(f"Termine ({len(rows)}, {scope})", columns, rows))
+    return 0
+
+
+def _short_when(local: datetime) -> str:
+    """ "Mi 16.12.2026 16:00": short enough for a table column."""
+    return f"{WEEKDAY_NAMES[local.weekday()][:2]} {local:%d.%m.%Y %H:%M}"
+
+
+def meeting_confirm(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        row = meetings.confirm(app.deps, args.meeting)
+        when = _when(app, row.starts_at)
+    console.print(f"Termin {row.id} ({row.title}) am {when} bestätigt.", highlight=False)
     return 0
 
 
@@ -165,15 +194,21 @@ def meeting_move(args: argparse.Namespace, console: Console) -> int:
         raise DeliberationError("Bitte --at und/oder --location angeben.")
     with opened(args) as app:
         starts_at = None if args.at is None else _local(app, args.at)
-        queued = meetings.move(app.deps, app.mailing(), args.meeting, starts_at, args.location)
-    if queued == 0:
-        console.print("Zeit und Ort sind unverändert; keine Nachricht verschickt.")
-    else:
-        console.print(
-            f"Termin {args.meeting} geändert; {queued} Aktualisierung(en) "
-            "mit Kalendereintrag im Postausgang.",
-            highlight=False,
+        policy = scheduler_tools(app).policy
+        report = meetings.move(
+            app.deps, app.mailing(), args.meeting, starts_at, args.location, policy
         )
+    if not report.changed:
+        console.print("Zeit und Ort sind unverändert; keine Nachricht verschickt.")
+        return 0
+    moved = "; Einladung und Erinnerungen sind mitgewandert" if starts_at is not None else ""
+    console.print(
+        f"Termin {args.meeting} geändert{moved}; {report.updates} Aktualisierung(en) "
+        "mit Kalendereintrag im Postausgang.",
+        highlight=False,
+    )
+    if report.warning:
+        console.print(f"Achtung: {report.warning}", highlight=False)
     return 0
 
 
@@ -183,7 +218,9 @@ def meeting_cancel(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         queued = meetings.cancel(app.deps, app.mailing(), args.meeting)
     console.print(
-        f"Termin {args.meeting} abgesagt; {queued} Absage(n) im Postausgang.", highlight=False
+        f"Termin {args.meeting} abgesagt; Einladung und Erinnerungen entfallen; "
+        f"{queued} Absage(n) im Postausgang.",
+        highlight=False,
     )
     return 0
 
@@ -194,7 +231,8 @@ def meeting_answers(args: argparse.Namespace, console: Console) -> int:
         when = _when(app, view.starts_at)
     seats = "unbegrenzt" if view.capacity is None else str(view.capacity)
     console.print(
-        f"{view.title}, {when}, {view.location} ({STATUS_TITLES.get(view.status, view.status)}, "
+        f"{view.title}, {when}, {view.location} "
+        f"({MEETING_STATUS_TITLES.get(view.status, view.status)}, "
         f"Plätze: {seats}, Änderungsstand {view.sequence})",
         highlight=False,
     )
@@ -299,8 +337,29 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
         "--capacity", type=int, metavar="PLÄTZE", help="Plätze; weitere Zusagen: Warteliste"
     )
     route_commands.register_meeting_add(sub)
-    listed = command(sub, "list", "Termine und Sitzungen auflisten", meeting_list)
+    listed = command(
+        sub,
+        "list",
+        "kommende Termine und Sitzungen auflisten, mit dem nächsten Schritt des Terminplaners",
+        meeting_list,
+    )
     listed.add_argument("--body", metavar="GREMIUM", help="nur Sitzungen dieses Gremiums")
+    listed.add_argument(
+        "--status",
+        choices=[str(s) for s in MeetingStatus],
+        help="nur proposed (vorgeschlagen), planned (geplant) oder cancelled (abgesagt)",
+    )
+    listed.add_argument(
+        "--series", metavar="SCHLÜSSEL", help="nur diese Terminreihe (Gremium oder Zyklusart)"
+    )
+    listed.add_argument(
+        "--months", type=int, metavar="MONATE", help="nur so viele Monate voraus"
+    )
+    listed.add_argument("--all", action="store_true", help="auch vergangene Termine")
+    confirmed = command(
+        sub, "confirm", "einen vom Terminplaner vorgeschlagenen Termin bestätigen", meeting_confirm
+    )
+    confirmed.add_argument("meeting", type=int, metavar="TERMIN", help="ID des Termins")
     invited = command(
         sub,
         "invite",

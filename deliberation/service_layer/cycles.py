@@ -29,23 +29,37 @@ def launch(
     A per-municipality workflow starts one cycle for each named municipality
     (all of them when none is named); others start one county-wide cycle.
     """
+    with deps.unit_of_work() as uow:
+        cycles = start_cycles(deps, uow, workflow, round_label, actor, municipality_keys, reason)
+        uow.commit()
+        return [c.id or 0 for c in cycles]
+
+
+def start_cycles(
+    deps: Dependencies,
+    uow: UnitOfWork,
+    workflow: str,
+    round_label: str,
+    actor: str,
+    municipality_keys: list[str] | None = None,
+    reason: str = "",
+) -> list[Cycle]:
+    """``launch`` in the caller's unit of work, without the commit; the cycles have ids."""
     definition = deps.engine.latest(workflow)
     if definition.subject != SubjectKind.CYCLE:
         raise DeliberationError(
             f'"{workflow}" ist kein Zyklus-Workflow; Arbeitsgruppen und Empfehlungen entstehen '
             "mit 'group form' und 'recommendation draft'."
         )
-    with deps.unit_of_work() as uow:
-        ctx = stepping.context(deps, actor, reason)
-        round_ = uow.repo.round(round_label) or Round(round_label, ctx.now)
-        places = _places(uow, definition, municipality_keys)
-        cycles = [_new_cycle(round_, definition, place, ctx.now) for place in places]
-        for cycle in cycles:
-            uow.repo.add(cycle)
-        for cycle in cycles:
-            stepping.record_creation(uow, cycle, "launch", ctx)
-        uow.commit()
-        return [c.id or 0 for c in cycles]
+    ctx = stepping.context(deps, actor, reason)
+    round_ = uow.repo.round(round_label) or Round(round_label, ctx.now)
+    places = _places(uow, definition, municipality_keys)
+    cycles = [_new_cycle(round_, definition, place, ctx.now) for place in places]
+    for cycle in cycles:
+        uow.repo.add(cycle)
+    for cycle in cycles:
+        stepping.record_creation(uow, cycle, "launch", ctx)
+    return cycles
 
 
 def _places(

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from deliberation.domain.errors import DeliberationError, LinkInvalid, NotFound
 from deliberation.domain.invitations import (
@@ -27,7 +28,8 @@ from deliberation.domain.invitations import (
 from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
-from deliberation.service_layer import body_meetings, outbox
+from deliberation.domain.scheduling import SchedulePolicy
+from deliberation.service_layer import body_meetings, meeting_schedule, outbox
 from deliberation.service_layer.messages import RSVP, answer_token, holds, personal_message
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
@@ -67,6 +69,8 @@ class MeetingRow:
     invited: int
     body_name: str = ""  # empty for meetings of no body (a workshop evening, the conference)
     public: bool = True
+    series: str = ""  # the cadence series of a generated meeting
+    next_work: str = ""  # the next pending scheduler item, e.g. "Erinnerung 03.03.2027 08:00"
 
 
 @dataclass(frozen=True)
@@ -193,19 +197,30 @@ def invite_people(
     return InviteReport(invited, without_consent, already)
 
 
+@dataclass(frozen=True)
+class MoveReport:
+    changed: bool
+    updates: int  # messages queued for those invited
+    warning: str | None = None  # the new day is a weekend or closed for the meeting's series
+
+
 def move(
     deps: Dependencies,
     mailing: Mailing,
     meeting_id: int,
     starts_at: datetime | None = None,
     location: str | None = None,
-) -> int:
-    """Change time and/or place; every invited person (but those who declined) gets the update.
+    policy: SchedulePolicy | None = None,
+) -> MoveReport:
+    """Change time and/or place; every invited person (but those who declined) gets the update,
+    and the meeting's pending invitation, reminders and dated steps move with it.
 
-    Returns the number of updates queued. Nothing changes if neither differs.
+    Nothing changes if neither differs. With ``policy``, a new day that the
+    meeting's cadence series would avoid (weekend, holiday) gives a warning.
     """
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
+        before = meeting.starts_at
         changed = False
         if starts_at is not None and starts_at != meeting.starts_at:
             _require_future(deps, starts_at)
@@ -213,22 +228,31 @@ def move(
         if location is not None and location.strip() and location.strip() != meeting.location:
             meeting.location, changed = location.strip(), True
         if not changed:
-            return 0
+            return MoveReport(changed=False, updates=0)
+        if meeting.starts_at != before:
+            # the pending invitation, reminders and dated steps move with it
+            meeting_schedule.shift_pending_work(uow, meeting, before, ZoneInfo(deps.timezone))
+        if meeting.status == MeetingStatus.PROPOSED:
+            meeting.status = MeetingStatus.PLANNED  # a date staff chose is no longer a proposal
         meeting.sequence += 1
-        queued = 0
-        for person in _recipients(uow, meeting):
-            outbox.enqueue(uow, _invitation(deps, mailing, meeting, person, changed=True))
-            queued += 1
+        messages = [
+            _invitation(deps, mailing, meeting, person, changed=True)
+            for person in _recipients(uow, meeting)
+        ]
+        outbox.enqueue_all(uow, messages)
+        warning = None if policy is None else meeting_schedule.closed_warning(policy, meeting)
         uow.commit()
-        return queued
+        return MoveReport(changed=True, updates=len(messages), warning=warning)
 
 
 def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int) -> int:
-    """Cancel the meeting; every invited person (but those who declined) gets a CANCEL."""
+    """Cancel the meeting and its pending reminders and dated steps; every invited person
+    (but those who declined) gets a CANCEL."""
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
+        meeting_schedule.cancel_pending_work(uow, meeting, deps.clock())
         queued = 0
         for person in _recipients(uow, meeting):
             entry = calendar_entry(deps, mailing, meeting, person, "CANCEL")
@@ -239,6 +263,15 @@ def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int) -> int:
             queued += 1
         uow.commit()
         return queued
+
+
+def confirm(deps: Dependencies, meeting_id: int) -> MeetingRow:
+    """A proposed (generated) date becomes the planned one."""
+    with deps.unit_of_work() as uow:
+        meeting = _planned(uow, meeting_id, lock=True)
+        meeting.status = MeetingStatus.PLANNED
+        uow.commit()
+        return _row(uow, meeting, {})
 
 
 def show_answer(deps: Dependencies, mailing: Mailing, token: str) -> AnswerView:
@@ -296,29 +329,44 @@ def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
         )
 
 
-def list_meetings(deps: Dependencies, body_key: str | None = None) -> list[MeetingRow]:
-    """Every meeting (or a body's), earliest first, with the number of people invited."""
+def list_meetings(
+    deps: Dependencies,
+    body_key: str | None = None,
+    *,
+    status: str | None = None,
+    series: str | None = None,
+    starts_from: datetime | None = None,
+    starts_before: datetime | None = None,
+) -> list[MeetingRow]:
+    """Meetings, earliest first, with the number of people invited and the next due work."""
     with deps.unit_of_work() as uow:
         if body_key is not None:
             body_key = body_meetings.get_body(uow, body_key).key
         names = {body.key: body.name for body in uow.repo.bodies()}
-        result = []
-        for meeting in uow.repo.meetings(body_key):
-            assert meeting.id is not None
-            invited = len(uow.repo.invitations(meeting_id=meeting.id))
-            result.append(
-                MeetingRow(
-                    meeting.id,
-                    meeting.title,
-                    meeting.starts_at,
-                    meeting.location,
-                    meeting.status,
-                    invited,
-                    names.get(meeting.body_key or "", ""),
-                    meeting.public,
-                )
-            )
-        return result
+        found = uow.repo.meetings(
+            body_key,
+            series=series,
+            status=status,
+            starts_from=starts_from,
+            starts_before=starts_before,
+        )
+        return [_row(uow, meeting, names) for meeting in found]
+
+
+def _row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str]) -> MeetingRow:
+    assert meeting.id is not None
+    return MeetingRow(
+        meeting.id,
+        meeting.title,
+        meeting.starts_at,
+        meeting.location,
+        meeting.status,
+        len(uow.repo.invitations(meeting_id=meeting.id)),
+        body_names.get(meeting.body_key or "", ""),
+        meeting.public,
+        meeting.series or "",
+        meeting_schedule.next_work(uow, meeting),
+    )
 
 
 def calendar_entry(

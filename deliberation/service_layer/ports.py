@@ -28,6 +28,7 @@ from deliberation.domain.model import (
 )
 from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
+from deliberation.domain.scheduling import DueWork
 
 #: One line of the secretaries' tracker as the database hands it out, in this order:
 #: id, title, group name, conference title, round label, workflow, workflow version, state,
@@ -142,7 +143,16 @@ class Repository(Protocol):
     def participant_by_id(self, participant_id: int) -> Participant | None: ...
 
     def participants_by_id(self, ids: Collection[int]) -> dict[int, Participant]: ...
-    def meetings(self, body_key: str | None = None) -> list[Meeting]: ...
+
+    def meetings(
+        self,
+        body_key: str | None = None,
+        *,
+        series: str | None = None,
+        status: str | None = None,
+        starts_from: datetime | None = None,
+        starts_before: datetime | None = None,
+    ) -> list[Meeting]: ...
 
     def rounds(self) -> list[Round]: ...
 
@@ -162,6 +172,27 @@ class Repository(Protocol):
         office: str | None = None,
         overdue_on: date | None = None,
     ) -> list[TrackerRow]: ...
+    def planned_periods(self, series: str, first: date, last: date) -> set[date]: ...
+
+    def meeting_in_period(self, series: str, period_start: date) -> Meeting | None: ...
+
+    def body_members(self, body_key: str) -> list[Participant]: ...
+
+    def add_due_work(self, items: Collection[DueWork]) -> int: ...
+
+    def existing_due_keys(self, keys: Collection[str]) -> set[str]: ...
+
+    def claim_next_due(self, now: datetime) -> DueWork | None: ...
+
+    def due_work_item(self, item_id: int) -> DueWork | None: ...
+
+    def next_due_at(self) -> datetime | None: ...
+
+    def due_work_of(self, subject_kind: str, subject_id: int) -> list[DueWork]: ...
+
+    def due_work(
+        self, status: str | None = None, kind: str | None = None, limit: int | None = None
+    ) -> list[DueWork]: ...
 
 
 class UnitOfWork(Protocol):

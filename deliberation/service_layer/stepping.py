@@ -31,6 +31,19 @@ def fire(
     ctx: TransitionContext,
 ) -> TransitionRecord:
     """Run ``trigger``, write the log row and requested messages, commit; all or nothing."""
+    record = apply(deps, uow, subject, trigger, ctx)
+    uow.commit()
+    return record
+
+
+def apply(
+    deps: Dependencies,
+    uow: UnitOfWork,
+    subject: Stateful,
+    trigger: str,
+    ctx: TransitionContext,
+) -> TransitionRecord:
+    """``fire`` without the commit: for callers that commit more in the same transaction."""
     outcome = deps.engine.fire(subject, trigger, ctx)
     uow.repo.append_to_log(outcome.record)
     for message in outcome.messages:
@@ -42,7 +55,6 @@ def fire(
                 created_at=ctx.now,
             )
         )
-    uow.commit()
     return outcome.record
 
 

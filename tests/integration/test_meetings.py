@@ -199,7 +199,7 @@ def test_a_move_raises_the_sequence_keeps_the_uid_and_skips_those_who_declined(
     )
     before = {m.message_id for m in outbox(app)}
 
-    queued = meetings.move(app.deps, mailing, meeting_id, STARTS + timedelta(days=7))
+    queued = meetings.move(app.deps, mailing, meeting_id, STARTS + timedelta(days=7)).updates
 
     updates = [m for m in outbox(app) if m.message_id not in before]
     assert queued == len(updates) == 4
@@ -210,7 +210,8 @@ def test_a_move_raises_the_sequence_keeps_the_uid_and_skips_those_who_declined(
     assert "Donnerstag, 23. April 2026" in part(parsed(brandes), "text/plain").get_content()
 
     # Same time and place again: no change, no message, no new sequence.
-    assert meetings.move(app.deps, mailing, meeting_id, STARTS + timedelta(days=7)) == 0
+    unchanged = meetings.move(app.deps, mailing, meeting_id, STARTS + timedelta(days=7))
+    assert not unchanged.changed and unchanged.updates == 0
     meetings.move(app.deps, mailing, meeting_id, location="Rathaus Peine")
     assert meetings.answers(app.deps, meeting_id).sequence == 2
 

@@ -74,7 +74,9 @@ def test_school_holidays_2026_to_2028_are_listed_in_order(settings: Settings) ->
             assert f"{kind} {year}" in names
     assert all(h.first <= h.last for h in holidays)
     assert all(a.last < b.first for a, b in pairwise(holidays))
-    assert date(2026, 7, 15) in holidays[2]
+    summer = next(h for h in holidays if h.name == "Sommerferien 2026")
+    assert date(2026, 7, 15) in summer
+    assert date(2026, 5, 26) in next(h for h in holidays if h.name == "Pfingstferien 2026")
 
 
 def test_defaults_and_lower_case_weekday_names(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -18,9 +18,7 @@ def upgrade() -> None:
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("uid", sa.String(length=250), nullable=True))
         batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.add_column(
-            sa.Column("duration_minutes", sa.Integer(), nullable=False, server_default="120")
-        )
+        # duration_minutes came with 0005 (the scheduler's generated meetings)
         batch_op.add_column(sa.Column("capacity", sa.Integer(), nullable=True))
     with op.batch_alter_table("participants", schema=None) as batch_op:
         batch_op.add_column(sa.Column("consent_withdrawn_at", sa.DateTime(), nullable=True))
@@ -58,6 +56,5 @@ def downgrade() -> None:
         batch_op.drop_column("consent_withdrawn_at")
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.drop_column("capacity")
-        batch_op.drop_column("duration_minutes")
         batch_op.drop_column("sequence")
         batch_op.drop_column("uid")

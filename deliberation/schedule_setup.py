@@ -1,0 +1,80 @@
+"""Builds the scheduler's policy and tools from the configuration (part of the composition root)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from deliberation.adapters.calendar_niedersachsen import LowerSaxonyCalendar
+from deliberation.bootstrap import Application
+from deliberation.config import Settings
+from deliberation.domain.scheduling import SchedulePolicy, Series, WorkshopPlan
+from deliberation.service_layer.due_work import SchedulerTools
+
+CONFERENCE = "integration_conference"
+
+
+def schedule_policy(settings: Settings) -> SchedulePolicy:
+    """Every body with a cadence and the conference, with the county's closed days."""
+    with_holidays = LowerSaxonyCalendar(settings.school_holidays)
+    without = LowerSaxonyCalendar()
+    config = settings.scheduler
+    series = [
+        Series(
+            key=body.key,
+            title=body.name,
+            rule=body.cadence,
+            notice_days=body.notice_days,
+            location=config.location,
+            body_key=body.key,
+            closed=with_holidays if body.avoid_school_holidays else without,
+            public=body.public,
+        )
+        for body in settings.bodies
+        if body.cadence is not None
+    ]
+    series += [
+        Series(
+            key=cycle.key,
+            title=cycle.name,
+            rule=cycle.cadence,
+            notice_days=config.conference_notice_days,
+            location=config.location,
+            cycle_workflow=cycle.key,
+            closed=with_holidays if cycle.avoid_school_holidays else without,
+        )
+        for cycle in settings.cycles
+        if cycle.key == CONFERENCE
+    ]
+    workshops = config.workshops
+    return SchedulePolicy(
+        timezone=settings.county.timezone,
+        series=tuple(series),
+        workshops=WorkshopPlan(
+            weeks_before_conference=workshops.weeks_before_conference,
+            time=workshops.time,
+            notice_days=workshops.notice_days,
+            launch_weeks_before_conference=workshops.launch_weeks_before_conference,
+            conference_launch_weeks_before=workshops.conference_launch_weeks_before,
+            allow_weekend=workshops.allow_weekend,
+            duration_minutes=workshops.duration_minutes,
+        ),
+        conference_series=CONFERENCE,
+        reminder_days=config.reminder_days,
+        send_time=config.send_time,
+        horizon_months=config.horizon_months,
+        late_after=timedelta(minutes=config.late_after_minutes),
+        max_attempts=config.max_attempts,
+        retry_after=timedelta(minutes=config.retry_minutes),
+        escalation_to=config.escalation_to,
+        decision_due_days=config.decision_due_days,
+        decided_states=frozenset(config.decided_states),
+    )
+
+
+def scheduler_tools(app: Application) -> SchedulerTools:
+    return SchedulerTools(
+        policy=schedule_policy(app.settings),
+        renderer=app.templates,
+        sender=app.settings.smtp.sender,
+        mailing=app.mailing(),
+    )

@@ -1,0 +1,355 @@
+"""Use case: the scheduler's tick. Every due item runs once, in its own transaction.
+
+One item at a time: claim it (``FOR UPDATE SKIP LOCKED``), do its work, mark
+it done, commit. The work's effects (a fired transition, queued messages,
+launched cycles) and the "done" mark are one transaction: if the process dies
+in the middle, nothing of the item is kept and it runs again after the
+restart; once committed, it never runs again. Work that fell due while the
+scheduler was down runs on its first tick, marked late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from deliberation.domain.errors import DeliberationError, GuardRejected
+from deliberation.domain.invitations import MeetingStatus
+from deliberation.domain.model import Cycle, Meeting
+from deliberation.domain.outbox import compose
+from deliberation.domain.participants import Participant, may_write_to
+from deliberation.domain.scheduling import (
+    KIND_TITLES,
+    DueKind,
+    DueStatus,
+    DueWork,
+    SchedulePolicy,
+    is_late,
+)
+from deliberation.service_layer import (
+    cycles,
+    meetings,
+    notifications,
+    outbox,
+    planning,
+    stepping,
+)
+from deliberation.service_layer.ports import Dependencies, Mailing, TemplateRenderer, UnitOfWork
+
+
+@dataclass(frozen=True)
+class SchedulerTools:
+    """What the tick needs beside the dependencies: the policy and message rendering."""
+
+    policy: SchedulePolicy
+    renderer: TemplateRenderer  # reminders and escalations (German text)
+    sender: str
+    mailing: Mailing  # invitations: per person, in their language, with a calendar entry
+
+
+@dataclass(frozen=True)
+class DueView:
+    """One finished item, as the scheduler's log shows it."""
+
+    key: str
+    kind: str
+    title: str
+    local_time: str
+    status: str
+    late: bool
+    note: str
+    finished_at: datetime | None
+
+
+@dataclass
+class TickReport:
+    items: list[DueView] = field(default_factory=list)
+    messages: int = 0
+
+
+Outcome = tuple[DueStatus, str]
+Handler = Callable[[Dependencies, SchedulerTools, UnitOfWork, DueWork], Outcome]
+
+
+def start(deps: Dependencies, tools: SchedulerTools) -> bool:
+    """Plan the current month if nothing is planned yet; True if it did."""
+    with deps.unit_of_work() as uow:
+        now = deps.clock()
+        month = planning.month_start(now.astimezone(tools.policy.tz).date())
+        added = uow.repo.add_due_work([planning.plan_item(month, tools.policy, now)])
+        uow.commit()
+        return added > 0
+
+
+def tick(
+    deps: Dependencies,
+    tools: SchedulerTools,
+    on_item: Callable[[DueView], None] | None = None,
+    plan_escalations: bool = True,
+) -> TickReport:
+    """Plan escalations, run every due item, render the messages the steps asked for.
+
+    ``plan_escalations`` False skips looking for new working groups and
+    recommendations (the simulator looks once per simulated day).
+    """
+    report = TickReport()
+    if plan_escalations:
+        with deps.unit_of_work() as uow:
+            planning.escalation_items(uow, deps.engine, tools.policy, deps.clock())
+            uow.commit()
+    while (view := run_next(deps, tools)) is not None:
+        report.items.append(view)
+        if on_item is not None:
+            on_item(view)
+    report.messages = notifications.render_pending(deps, tools.mailing)
+    return report
+
+
+def run_next(deps: Dependencies, tools: SchedulerTools) -> DueView | None:
+    """Claim, do and finish the oldest due item; None when nothing is due."""
+    with deps.unit_of_work() as uow:
+        now = deps.clock()
+        item = uow.repo.claim_next_due(now)
+        if item is None:
+            return None
+        item.attempts += 1
+        item.started_at = now
+        item.late = is_late(item, now, tools.policy.late_after)
+        try:
+            status, note = HANDLERS[DueKind(item.kind)](deps, tools, uow, item)
+        except Exception as exc:
+            # One broken item must not block the ones behind it: its effects are
+            # rolled back, the attempt is counted, and it is tried again later.
+            uow.rollback()
+            return _record_failure(deps, tools, item.id or 0, _describe(exc))
+        item.status = status
+        item.note = note
+        item.finished_at = now
+        uow.commit()
+        return view_of(item)
+
+
+def _record_failure(
+    deps: Dependencies, tools: SchedulerTools, item_id: int, error: str
+) -> DueView:
+    """Count the failed attempt in a transaction of its own; retry later or give up."""
+    policy = tools.policy
+    with deps.unit_of_work() as uow:
+        now = deps.clock()
+        item = uow.repo.due_work_item(item_id)
+        if item is None:
+            raise DeliberationError(f"Aufgabe {item_id} gibt es nicht mehr.")
+        item.attempts += 1
+        item.note = error
+        if item.attempts >= policy.max_attempts:
+            item.status = DueStatus.FAILED
+            item.finished_at = now
+        else:
+            item.due_at = now + policy.retry_after
+        uow.commit()
+        return view_of(item)
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, DeliberationError) else f"{type(exc).__name__}: {exc}"
+
+
+def view_of(item: DueWork) -> DueView:
+    return DueView(
+        key=item.key,
+        kind=item.kind,
+        title=KIND_TITLES[DueKind(item.kind)],
+        local_time=item.local_time,
+        status=item.status,
+        late=item.late,
+        note=item.note,
+        finished_at=item.finished_at,
+    )
+
+
+# --- the work of each kind -------------------------------------------------------------------
+
+
+def _plan(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
+    month = item.due_at.astimezone(tools.policy.tz).date().replace(day=1)
+    return DueStatus.DONE, planning.plan_month(uow, tools.policy, month, deps.clock())
+
+
+def _invitation(
+    deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork
+) -> Outcome:
+    meeting = _meeting(uow, item)
+    if meeting.status == MeetingStatus.CANCELLED:
+        return DueStatus.CANCELLED, "Sitzung abgesagt"
+    confirmed = ""
+    if meeting.status == MeetingStatus.PROPOSED:
+        meeting.status = MeetingStatus.PLANNED
+        confirmed = "; Termin damit bestätigt"
+    report = meetings.invite_people(uow, deps, tools.mailing, meeting, audience(uow, meeting))
+    return DueStatus.DONE, f"{report.invited} Einladung(en){confirmed}"
+
+
+def _reminder(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
+    meeting = _meeting(uow, item)
+    if meeting.status == MeetingStatus.CANCELLED:
+        return DueStatus.CANCELLED, "Sitzung abgesagt"
+    days = int(item.argument)
+    sent = send_to_audience(
+        deps, tools, uow, meeting, "scheduling/meeting_reminder", {"days": days}
+    )
+    return DueStatus.DONE, f"{sent} Erinnerung(en)"
+
+
+def _phase(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
+    meeting = _meeting(uow, item)
+    cycle = meeting.cycle
+    if cycle is None:
+        return DueStatus.SKIPPED, "Die Sitzung gehört zu keinem Zyklus."
+    if meeting.status == MeetingStatus.CANCELLED:
+        return DueStatus.CANCELLED, "Sitzung abgesagt"
+    trigger = item.argument
+    if trigger not in deps.engine.allowed_triggers(cycle):
+        state = deps.engine.definition_of(cycle).state(cycle.state).title
+        return DueStatus.SKIPPED, f'{cycle.subject_label()} steht schon in "{state}".'
+    ctx = stepping.context(deps, tools.policy.actor, reason="nach Terminplan")
+    try:
+        stepping.apply(deps, uow, cycle, trigger, ctx)
+    except GuardRejected as exc:
+        return DueStatus.SKIPPED, f"nicht möglich: {exc}"
+    return DueStatus.DONE, f"{cycle.subject_label()}: {trigger}"
+
+
+def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
+    conference = _meeting(uow, item)
+    if conference.status == MeetingStatus.CANCELLED:
+        return DueStatus.CANCELLED, "Konferenz abgesagt"
+    policy = tools.policy
+    label = planning.round_label(conference, policy)
+    workflow = item.argument
+    round_ = uow.repo.round(label)
+    if round_ is not None and any(c.workflow == workflow for c in round_.cycles):
+        return DueStatus.SKIPPED, f"Durchgang {label} hat {workflow} schon."
+    started = cycles.start_cycles(
+        deps, uow, workflow, label, policy.actor, reason="nach Terminplan"
+    )
+    uow.flush()
+    phases = deps.engine.latest(workflow).schedule
+    now = deps.clock()
+    if workflow == planning.CONFERENCE_WORKFLOW:
+        [conference_cycle] = started
+        conference.cycle = conference_cycle
+        conference.title = conference_cycle.title
+        planning.schedule_meeting(uow, conference, phases, policy, now)
+    else:
+        planning.workshop_meetings(uow, conference, started, policy, phases, now)
+    return DueStatus.DONE, f"Durchgang {label}: {len(started)} Zyklus/Zyklen gestartet"
+
+
+def _group_overdue(
+    deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork
+) -> Outcome:
+    group = uow.repo.working_group(item.subject_id)
+    if group is None or deps.engine.is_final(group):
+        return DueStatus.SKIPPED, "Bericht liegt vor oder Gruppe aufgelöst"
+    state = deps.engine.definition_of(group).state(group.state).title
+    context = {"group": group, "due": f"{group.due_date:%d.%m.%Y}", "state": state}
+    return _escalate(deps, tools, uow, "scheduling/escalation_group", context)
+
+
+def _decision_overdue(
+    deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork
+) -> Outcome:
+    rec = uow.repo.recommendation(item.subject_id)
+    if rec is None or rec.state in tools.policy.decided_states or deps.engine.is_final(rec):
+        return DueStatus.SKIPPED, "Entscheidung gefallen"
+    state = deps.engine.definition_of(rec).state(rec.state).title
+    due = item.due_at.astimezone(tools.policy.tz)
+    context = {"recommendation": rec, "due": f"{due:%d.%m.%Y}", "state": state}
+    return _escalate(deps, tools, uow, "scheduling/escalation_decision", context)
+
+
+def _escalate(
+    deps: Dependencies,
+    tools: SchedulerTools,
+    uow: UnitOfWork,
+    template: str,
+    context: dict[str, object],
+) -> Outcome:
+    recipient = tools.policy.escalation_to
+    if not recipient:
+        return DueStatus.SKIPPED, "kein Empfänger für Mahnungen ([scheduler] escalation_to)"
+    subject, body = render(deps, tools, template, context)
+    outbox.enqueue(uow, compose(tools.sender, recipient, subject, body, deps.clock()))
+    return DueStatus.DONE, f"Mahnung an {recipient}"
+
+
+HANDLERS: dict[DueKind, Handler] = {
+    DueKind.PLAN: _plan,
+    DueKind.INVITATION: _invitation,
+    DueKind.REMINDER: _reminder,
+    DueKind.PHASE: _phase,
+    DueKind.LAUNCH: _launch,
+    DueKind.GROUP_OVERDUE: _group_overdue,
+    DueKind.DECISION_OVERDUE: _decision_overdue,
+}
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def _meeting(uow: UnitOfWork, item: DueWork) -> Meeting:
+    meeting = uow.repo.meeting(item.subject_id)
+    if meeting is None:
+        raise DeliberationError(f"{item.key}: Sitzung {item.subject_id} gibt es nicht.")
+    return meeting
+
+
+def audience(uow: UnitOfWork, meeting: Meeting) -> list[Participant]:
+    """A body's members, or whoever the cycle's workflow invites; only those we may write to."""
+    people: list[Participant]
+    if meeting.cycle is not None:
+        people = _cycle_audience(uow, meeting.cycle)
+    elif meeting.body_key is not None:
+        people = uow.repo.body_members(meeting.body_key)
+    else:
+        people = []
+    return [p for p in people if may_write_to(p)]
+
+
+def _cycle_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
+    select = notifications.AUDIENCES.get(cycle.workflow)
+    return [] if select is None else select(uow, cycle)
+
+
+def send_to_audience(
+    deps: Dependencies,
+    tools: SchedulerTools,
+    uow: UnitOfWork,
+    meeting: Meeting,
+    template: str,
+    extra: dict[str, object],
+) -> int:
+    """Render ``template`` about ``meeting`` once and queue it for everyone invited."""
+    people = audience(uow, meeting)
+    if not people:
+        return 0
+    local = meeting.starts_at.astimezone(tools.policy.tz)
+    context: dict[str, object] = {
+        "meeting": meeting,
+        "when": f"{local:%d.%m.%Y um %H:%M} Uhr",
+        **extra,
+    }
+    subject, body = render(deps, tools, template, context)
+    now = deps.clock()
+    for person in people:
+        outbox.enqueue(uow, compose(tools.sender, person.email, subject, body, now))
+    return len(people)
+
+
+def render(
+    deps: Dependencies, tools: SchedulerTools, template: str, context: dict[str, object]
+) -> tuple[str, str]:
+    full = {"county": deps.county_name, "organiser": deps.organiser, **context}
+    text = tools.renderer.render(template, language="de", context=full)
+    return notifications.split_subject(text, template)

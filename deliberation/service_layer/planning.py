@@ -1,0 +1,205 @@
+"""Planning due work: proposed meetings, their invitations and reminders, cycle launches.
+
+Everything here runs inside the caller's unit of work and is idempotent:
+meetings are unique per series and period, due work per key, so planning the
+same months twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from deliberation.domain.cadence import meeting_periods
+from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.invitations import MeetingStatus
+from deliberation.domain.model import Cycle, Meeting
+from deliberation.domain.scheduling import (
+    DueKind,
+    DueWork,
+    SchedulePolicy,
+    Series,
+    due_item,
+    meeting_items,
+    workshop_days,
+)
+from deliberation.domain.workflow import PhaseStep
+from deliberation.service_layer.ports import UnitOfWork
+
+WORKSHOP_WORKFLOW = "future_workshop"
+CONFERENCE_WORKFLOW = "integration_conference"
+#: Planning runs shortly after midnight, away from the hour the clocks change.
+PLAN_TIME = time(0, 30)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    return date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def plan_item(month: date, policy: SchedulePolicy, now: datetime) -> DueWork:
+    """The planning run of ``month`` (on its first day, 00:30 local)."""
+    key = f"plan:{month:%Y-%m}"
+    return due_item(key, DueKind.PLAN, ("calendar", 0), month, PLAN_TIME, policy.tz, now)
+
+
+def plan_month(uow: UnitOfWork, policy: SchedulePolicy, month: date, now: datetime) -> str:
+    """Propose the meetings of ``[month, month + horizon)`` and plan the next run."""
+    end = add_months(month, policy.horizon_months)
+    proposed = 0
+    for series in policy.series:
+        proposed += _propose_series(uow, policy, series, month, end, now)
+    uow.repo.add_due_work([plan_item(add_months(month, 1), policy, now)])
+    return f"{proposed} Sitzung(en) bis {end - timedelta(days=1):%d.%m.%Y} vorgeschlagen"
+
+
+def _propose_series(
+    uow: UnitOfWork, policy: SchedulePolicy, series: Series, start: date, end: date,
+    now: datetime,
+) -> int:
+    if series.closed is None:
+        raise ValueError(f"series {series.key} has no calendar")
+    periods = meeting_periods(series.rule, start, end, series.closed, policy.tz)
+    if not periods:
+        return 0
+    taken = uow.repo.planned_periods(series.key, periods[0][0], periods[-1][0])
+    # Too late to invite within the notice period: such a meeting is left to staff.
+    earliest = now + timedelta(days=series.notice_days + 1)
+    new = [(p, when) for p, when in periods if p not in taken and when >= earliest]
+    meetings = [_meeting(series, period, when) for period, when in new]
+    for meeting in meetings:
+        uow.repo.add(meeting)
+    uow.flush()
+    for meeting in meetings:
+        schedule_meeting(uow, meeting, None, policy, now)
+        if series.cycle_workflow == CONFERENCE_WORKFLOW:
+            uow.repo.add_due_work(launch_items(meeting, policy, now))
+    return len(meetings)
+
+
+def _meeting(series: Series, period: date, when: datetime) -> Meeting:
+    return Meeting(
+        title=series.title,
+        starts_at=when,
+        location=series.location,
+        body_key=series.body_key,
+        status=MeetingStatus.PROPOSED,
+        public=series.public,
+        series=series.key,
+        period_start=period,
+        notice_days=series.notice_days,
+        duration_minutes=series.rule.duration_minutes,
+    )
+
+
+def schedule_meeting(
+    uow: UnitOfWork,
+    meeting: Meeting,
+    phases: tuple[PhaseStep, ...] | None,
+    policy: SchedulePolicy,
+    now: datetime,
+) -> int:
+    """Plan a meeting's invitation (or dated workflow steps) and reminders."""
+    if meeting.cycle is None and meeting.body_key is None:
+        phases = ()  # a cycle type's meeting before its cycle exists: reminders only
+    items = meeting_items(
+        meeting.id or 0, meeting.starts_at, meeting.notice_days, phases, policy, now
+    )
+    return uow.repo.add_due_work(items)
+
+
+def round_label(conference: Meeting, policy: SchedulePolicy) -> str:
+    """A round is named after its conference's year."""
+    return str(conference.starts_at.astimezone(policy.tz).year)
+
+
+def launch_items(conference: Meeting, policy: SchedulePolicy, now: datetime) -> list[DueWork]:
+    """Launch the round's workshops, later its conference, weeks before the conference."""
+    tz = policy.tz
+    day = conference.starts_at.astimezone(tz).date()
+    label = round_label(conference, policy)
+    subject = ("meeting", conference.id or 0)
+    plan = policy.workshops
+    return [
+        due_item(
+            f"launch:{WORKSHOP_WORKFLOW}:{label}", DueKind.LAUNCH, subject,
+            day - timedelta(weeks=plan.launch_weeks_before_conference), policy.send_time, tz,
+            now, argument=WORKSHOP_WORKFLOW,
+        ),
+        due_item(
+            f"launch:{CONFERENCE_WORKFLOW}:{label}", DueKind.LAUNCH, subject,
+            day - timedelta(weeks=plan.conference_launch_weeks_before), policy.send_time, tz,
+            now, argument=CONFERENCE_WORKFLOW,
+        ),
+    ]
+
+
+def workshop_meetings(
+    uow: UnitOfWork,
+    conference: Meeting,
+    workshops: list[Cycle],
+    policy: SchedulePolicy,
+    phases: tuple[PhaseStep, ...],
+    now: datetime,
+) -> int:
+    """One proposed meeting per launched workshop, on consecutive open days."""
+    conference_series = policy.series_by_key(policy.conference_series)
+    if conference_series is None or conference_series.closed is None:
+        return 0
+    plan = policy.workshops
+    conference_day = conference.starts_at.astimezone(policy.tz).date()
+    days = workshop_days(conference_day, len(workshops), plan, conference_series.closed)
+    meetings = []
+    for workshop, day in zip(workshops, days, strict=True):
+        key = workshop.municipality.key if workshop.municipality else str(workshop.id)
+        meeting = Meeting(
+            title=workshop.title,
+            starts_at=datetime.combine(day, plan.time, tzinfo=policy.tz),
+            location=workshop.municipality.name if workshop.municipality else "",
+            cycle=workshop,
+            status=MeetingStatus.PROPOSED,
+            series=f"{WORKSHOP_WORKFLOW}:{key}",
+            period_start=conference.period_start,
+            notice_days=plan.notice_days,
+            duration_minutes=plan.duration_minutes,
+        )
+        uow.repo.add(meeting)
+        meetings.append(meeting)
+    uow.flush()
+    for meeting in meetings:
+        schedule_meeting(uow, meeting, phases, policy, now)
+    return len(meetings)
+
+
+def escalation_items(
+    uow: UnitOfWork, engine: WorkflowEngine, policy: SchedulePolicy, now: datetime
+) -> int:
+    """Plan a reminder to staff for every open working group and undecided recommendation."""
+    tz = policy.tz
+    items: list[DueWork] = []
+    for group in uow.repo.working_groups():
+        if engine.is_final(group):
+            continue
+        items.append(
+            due_item(
+                f"working_group:{group.id}:overdue", DueKind.GROUP_OVERDUE,
+                ("working_group", group.id or 0), group.due_date + timedelta(days=1),
+                policy.send_time, tz, now,
+            )
+        )
+    for rec in uow.repo.recommendations():
+        if rec.state in policy.decided_states or engine.is_final(rec):
+            continue
+        due = rec.created_at.astimezone(tz).date() + timedelta(days=policy.decision_due_days)
+        items.append(
+            due_item(
+                f"recommendation:{rec.id}:overdue", DueKind.DECISION_OVERDUE,
+                ("recommendation", rec.id or 0), due, policy.send_time, tz, now,
+            )
+        )
+    if not items:
+        return 0
+    return uow.repo.add_due_work(items)

@@ -1,0 +1,41 @@
+"""What the scheduler process prints: late work is marked, a failed tick is one German line."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from rich.console import Console
+
+from deliberation.entrypoints.scheduler_commands import _keep_going, item_line
+from deliberation.service_layer.due_work import DueView
+
+
+def _view(late: bool) -> DueView:
+    return DueView(
+        key="meeting:4:reminder:7", kind="reminder", title="Erinnerung",
+        local_time="2026-03-25 08:00", status="done", late=late, note="3 Erinnerung(en)",
+        finished_at=datetime(2026, 3, 28, tzinfo=UTC),
+    )
+
+
+def test_late_work_is_marked_late_in_the_log() -> None:
+    assert item_line(_view(late=True)) == (
+        "2026-03-25 08:00 Erinnerung erledigt (verspätet): 3 Erinnerung(en)"
+    )
+    assert "verspätet" not in item_line(_view(late=False))
+
+
+def test_a_failed_tick_is_reported_in_one_line_and_the_scheduler_goes_on() -> None:
+    out = io.StringIO()
+    console = Console(file=out, width=200)
+
+    def tick() -> None:
+        raise ConnectionError("Server\n  antwortet nicht")
+
+    _keep_going(tick, 60, console)()
+
+    assert out.getvalue() == (
+        "Fehler im Terminplaner (ConnectionError: Server antwortet nicht); "
+        "nächster Versuch in 60 s.\n"
+    )
