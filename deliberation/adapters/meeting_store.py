@@ -73,6 +73,16 @@ class MeetingStore:
         query = filter_by(query, orm.invitations.c.participant_id, participant_id)
         return list(self.session.scalars(query))
 
+    def invitations_of_cycle(self, cycle_id: int) -> list[Invitation]:
+        """Invitations to every meeting of the cycle (a workshop evening, the conference day)."""
+        query = (
+            select(Invitation)
+            .join(orm.meetings, orm.meetings.c.id == orm.invitations.c.meeting_id)
+            .where(orm.meetings.c.cycle_id == cycle_id)
+            .order_by(orm.invitations.c.id)
+        )
+        return list(self.session.scalars(query))
+
     def participant_by_id(self, participant_id: int) -> Participant | None:
         return self.session.get(Participant, participant_id)
 

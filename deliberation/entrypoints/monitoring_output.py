@@ -13,7 +13,7 @@ from deliberation.service_layer.monitoring import FATE_TITLES, FATES, WorkshopFi
 
 HEADER = (
     "Durchgang", "Gemeinde", "Bedarfe", *(FATE_TITLES[f] for f in FATES),
-    "eingeladen", "teilgenommen", "Empfehlungen", "Ergebnisse",
+    "eingeladen", "zugesagt", "teilgenommen", "Empfehlungen", "Ergebnisse",
 )
 COLOURS = {
     "handled_locally": "#8fbc8f",
@@ -64,7 +64,8 @@ def rows(figures: list[WorkshopFigures]) -> list[tuple[object, ...]]:
     return [
         (
             f.round, f.municipality, f.needs, *(f.fates[fate] for fate in FATES),
-            f.invited, "—" if f.attendees is None else f.attendees, f.recommendations,
+            f.invited, "—" if f.accepted is None else f.accepted,
+            "—" if f.attendees is None else f.attendees, f.recommendations,
             ", ".join(f"{title}: {n}" for title, n in f.outcomes.items()) or "—",
         )
         for f in figures
@@ -85,9 +86,10 @@ def chart(figures: list[WorkshopFigures]) -> Chart:
                 bars.append(Bar(x, count * SCALE, COLOURS[fate], FATE_TITLES[fate], count))
                 x += count * SCALE
         came = "?" if f.attendees is None else str(f.attendees)
+        said_yes = "" if f.accepted is None else f"{f.accepted} zugesagt, "
         lines.append(ChartRow(
             n * ROW_HEIGHT, f"{f.municipality} {f.round}", tuple(bars), x, f.needs,
-            f"{f.invited} eingeladen, {came} teilgenommen",
+            f"{f.invited} eingeladen, {said_yes}{came} teilgenommen",
         ))
     widest = max((line.end for line in lines), default=LABEL_WIDTH)
     legend_y = len(lines) * ROW_HEIGHT + 10

@@ -2,8 +2,9 @@
 
 For each future workshop: the needs submitted and their fate (handled locally,
 forwarded, answered by a recommendation, decided by the Kreistag), the people
-invited (the workshop's audience once its invitation was sent) and attending
-(recorded by staff), and the recommendations answering its needs with their
+invited (the invitations to the workshop's meeting with their answers, or else
+the workshop's audience once its invitation was sent) and attending (recorded by
+staff), and the recommendations answering its needs with their
 outcomes.
 """
 
@@ -42,6 +43,7 @@ class WorkshopFigures:
     needs: int
     fates: dict[str, int]
     invited: int
+    accepted: int | None  # seated "yes" answers to the workshop's meeting; None: no meeting
     attendees: int | None
     recommendations: int
     outcomes: dict[str, int]
@@ -84,8 +86,14 @@ def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -
     recs: dict[int, Recommendation] = {
         r.id or 0: r for found in answering.values() for r in found
     }
-    audience = [p for p in notifications.AUDIENCES["future_workshop"](uow, cycle)
-                if may_write_to(p)] if invited else []
+    recorded = uow.repo.invitations_of_cycle(cycle.id or 0)
+    if recorded:  # invited to the workshop's meeting: one record per person, with the answer
+        invited_count = len({i.participant_id for i in recorded})
+        accepted: int | None = sum(1 for i in recorded if i.seated)
+    else:  # invited by the cycle's own notification: its audience once it was sent
+        audience = [p for p in notifications.AUDIENCES["future_workshop"](uow, cycle)
+                    if may_write_to(p)] if invited else []
+        invited_count, accepted = len(audience), None
     titles = deps.engine.definition_of
     outcomes = Counter(titles(r).state(r.state).title for r in recs.values())
     fates = Counter(_fate(n, answering[n.id]) for n in cycle.needs)
@@ -96,7 +104,8 @@ def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -
         title=cycle.title,
         needs=len(cycle.needs),
         fates={fate: fates.get(fate, 0) for fate in FATES},
-        invited=len(audience),
+        invited=invited_count,
+        accepted=accepted,
         attendees=cycle.attendees,
         recommendations=len(recs),
         outcomes=dict(sorted(outcomes.items())),

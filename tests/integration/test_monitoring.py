@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,11 @@ from deliberation.adapters.participant_files import read_participant_file
 from deliberation.bootstrap import Application
 from deliberation.domain.consultations import ConsultationResult as R
 from deliberation.domain.errors import DeliberationError
+from deliberation.domain.invitations import Audience, Response
+from deliberation.entrypoints import monitoring_output
 from deliberation.entrypoints.monitoring_output import monitoring_html
-from deliberation.service_layer import monitoring, notifications, participants
+from deliberation.service_layer import meetings, monitoring, notifications, participants
+from deliberation.service_layer.messages import RSVP, answer_token
 
 PEOPLE = """Name;E-Mail;Sprache;Gemeinde;Rollen;Gremien
 Anna Schmidt;anna@peine.de;de;Stadt Peine;Verwaltung;Kommission
@@ -67,3 +71,34 @@ def test_monitoring_follows_needs_people_and_recommendations(
     with pytest.raises(DeliberationError, match="negativ"):
         monitoring.record_attendance(app.deps, peine, -1)
 
+
+
+def test_invited_and_accepted_come_from_the_workshop_meetings_invitations(
+    app: Application, walker: Any, clock: Any, tmp_path: Path
+) -> None:
+    """With a meeting, 'invited' counts the invitations and 'accepted' the seated yes answers."""
+    csv = tmp_path / "personen.csv"
+    csv.write_text(PEOPLE, encoding="utf-8")
+    participants.import_participants(app.deps, read_participant_file(csv))
+    record = walker.walk()
+    peine = record.workshops["stadt-peine"]
+    mailing = app.mailing()
+    plan = meetings.MeetingPlan(
+        "Zukunftswerkstatt Stadt Peine", clock() + timedelta(days=30), "Rathaus", cycle_id=peine
+    )
+    meeting_id = meetings.schedule(app.deps, plan, "landkreis-peine.de")
+    report = meetings.invite(app.deps, mailing, meeting_id, Audience())
+    assert report.invited == 3  # the three members; the unconfirmed citizen is skipped
+    with app.deps.unit_of_work() as uow:
+        anna = uow.repo.participant("anna@peine.de")
+        assert anna is not None
+        url = mailing.links.url(RSVP, answer_token(anna, meeting_id))
+    meetings.respond(app.deps, mailing, url.split(f"/{RSVP}/", 1)[1].split("?", 1)[0], Response.YES)
+
+    figures = {f.municipality: f for f in monitoring.monitoring(app.deps)}
+    assert (figures["Stadt Peine"].invited, figures["Stadt Peine"].accepted) == (3, 1)
+    assert figures["Edemissen"].accepted is None  # no meeting there: no answers to count
+    table = monitoring_output.rows([figures["Stadt Peine"]])[0]
+    start = monitoring_output.HEADER.index("eingeladen")
+    assert monitoring_output.HEADER[start + 1] == "zugesagt"
+    assert table[start : start + 2] == (3, 1)
