@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rich.table import Table
+from rich.console import Group
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.entrypoints.tables import table
@@ -15,6 +15,16 @@ HEADER = (
     "Durchgang", "Gemeinde", "Bedarfe", *(FATE_TITLES[f] for f in FATES),
     "eingeladen", "zugesagt", "teilgenommen", "Empfehlungen", "Ergebnisse",
 )
+#: the terminal shows two tables (needs, then participation) to fit 80 columns
+SHORT_FATE_TITLES = {
+    "handled_locally": "lokal",
+    "forwarded": "weiter",
+    "answered": "beantw.",
+    "decided": "entsch.",
+    "open": "offen",
+}
+LEGEND = "; ".join(f"{SHORT_FATE_TITLES[f]}: {FATE_TITLES[f]}" for f in FATES)
+WIDTHS = {"Jahr": 4, "Gemeinde": 11}
 COLOURS = {
     "handled_locally": "#8fbc8f",
     "forwarded": "#87a9d0",
@@ -72,8 +82,39 @@ def rows(figures: list[WorkshopFigures]) -> list[tuple[object, ...]]:
     ]
 
 
-def monitoring_table(figures: list[WorkshopFigures]) -> Table:
-    return table(f"Beteiligungsmonitoring ({len(figures)} Werkstätten)", HEADER, rows(figures))
+def monitoring_table(figures: list[WorkshopFigures]) -> Group:
+    """The needs per workshop and what became of them; then people and recommendations."""
+    needs = table(
+        f"Beteiligungsmonitoring ({len(figures)} Werkstätten): Bedarfe",
+        ["Jahr", "Gemeinde", "Bedarfe", *(SHORT_FATE_TITLES[f] for f in FATES)],
+        [(f.round, f.municipality, f.needs, *(f.fates[fate] for fate in FATES)) for f in figures],
+        min_widths=WIDTHS,
+    )
+    needs.caption = LEGEND
+    needs.caption_justify = "left"
+    people = table(
+        "Menschen und Empfehlungen",
+        ["Jahr", "Gemeinde", "eingel.", "zuges.", "dabei", "Empf.", "Ergebnisse"],
+        [
+            (
+                f.round, f.municipality, f.invited, _or_dash(f.accepted), _or_dash(f.attendees),
+                f.recommendations,
+                ", ".join(f"{title}: {n}" for title, n in f.outcomes.items()) or "—",
+            )
+            for f in figures
+        ],
+        min_widths=WIDTHS,
+    )
+    people.caption = (
+        "eingel.: eingeladen; zuges.: Zusagen mit Platz; dabei: teilgenommen (erfasst); "
+        "Empf.: Empfehlungen zu den Bedarfen, mit ihren Ergebnissen"
+    )
+    people.caption_justify = "left"
+    return Group(needs, people)
+
+
+def _or_dash(value: int | None) -> object:
+    return "—" if value is None else value
 
 
 def chart(figures: list[WorkshopFigures]) -> Chart:
