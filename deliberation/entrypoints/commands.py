@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,18 @@ from deliberation.entrypoints.tracker_output import tracker_table
 from deliberation.service_layer import cycles, groups, needs, recommendations, trace
 from deliberation.service_layer.ports import Mailing
 from deliberation.service_layer.views import LogView
+
+
+def parse_moment(value: str) -> datetime:
+    """ "TT.MM.JJJJ HH:MM" or "JJJJ-MM-TTTHH:MM" as wall-clock time (zone added later)."""
+    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(value.strip(), pattern)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"{value!r} ist kein Zeitpunkt (TT.MM.JJJJ HH:MM, z. B. 04.03.2027 18:00)"
+    )
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from deliberation.domain.invitations import Audience, MeetingStatus
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints import route_commands
-from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.commands import opened, parse_moment
 from deliberation.entrypoints.tables import table
 from deliberation.entrypoints.web import LinkApp
 from deliberation.schedule_setup import scheduler_tools
@@ -36,18 +36,6 @@ from deliberation.service_layer import consent, meetings
 Handler = Callable[[argparse.Namespace, Console], int]
 Command = Callable[..., argparse.ArgumentParser]
 Family = Callable[..., Any]
-
-
-def parse_moment(value: str) -> datetime:
-    """ "TT.MM.JJJJ HH:MM" or "JJJJ-MM-TTTHH:MM" as wall-clock time (zone added later)."""
-    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
-        try:
-            return datetime.strptime(value.strip(), pattern)
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(
-        f"{value!r} ist kein Zeitpunkt (TT.MM.JJJJ HH:MM, z. B. 04.03.2027 18:00)"
-    )
 
 
 def _local(app: Application, moment: datetime) -> datetime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ from rich.console import Console
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
-from deliberation.entrypoints.commands import opened, print_step, zone
+from deliberation.entrypoints.commands import opened, parse_moment, print_step, zone
 from deliberation.entrypoints.tables import local_time
 from deliberation.service_layer import body_meetings, consultations, documents, implementation
 from deliberation.service_layer.views import LogView
@@ -31,16 +31,6 @@ ACTOR_HELP = (
 RESOLUTION_TEMPLATE = "recommendation/beschlussvorlage"
 DateType = Callable[[str], date]
 Handler = Callable[[argparse.Namespace, Console], int]
-
-
-def meeting_time(value: str) -> datetime:
-    """A local wall-clock time ("TT.MM.JJJJ HH:MM"); the command attaches the county's zone."""
-    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
-        try:
-            return datetime.strptime(value.strip(), pattern)
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"{value!r} ist kein Zeitpunkt (TT.MM.JJJJ HH:MM)")
 
 
 def meeting_add(args: argparse.Namespace, console: Console) -> int:
@@ -158,7 +148,7 @@ def register_meeting_add(family: Subparsers) -> None:
     )
     add.add_argument("body", help="Gremium (Schlüssel oder Name aus config.toml), z. B. kreistag")
     add.add_argument(
-        "--at", required=True, type=meeting_time, metavar="ZEIT",
+        "--at", required=True, type=parse_moment, metavar="ZEIT",
         help='Beginn in Ortszeit, "TT.MM.JJJJ HH:MM"',
     )
     add.add_argument("--location", required=True, help="Ort, z. B. Kreishaus Peine, Saal 1")
