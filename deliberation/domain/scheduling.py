@@ -244,12 +244,32 @@ def next_open_day(day: date, closed: ClosedDays, rule: CadenceRule) -> date:
 def workshop_days(
     conference_day: date, count: int, plan: WorkshopPlan, closed: ClosedDays
 ) -> list[date]:
-    """One open day per municipality, consecutive, ``weeks_before_conference`` ahead."""
+    """One open day per municipality, consecutive, from ``weeks_before_conference`` ahead.
+
+    If the open days between then and the conference are too few (many
+    municipalities, summer holidays), the series starts a week earlier until
+    every workshop lies before the conference.
+    """
     rule = CadenceRule(
         interval_months=12, weekday=0, time=plan.time, allow_weekend=plan.allow_weekend
     )
-    day = conference_day - timedelta(weeks=plan.weeks_before_conference)
-    days: list[date] = []
+    start = conference_day - timedelta(weeks=plan.weeks_before_conference)
+    for _ in range(MAX_WEEKS_EARLIER):
+        days = _consecutive_open_days(start, count, closed, rule)
+        if not days or days[-1] < conference_day:
+            return days
+        start -= timedelta(weeks=1)
+    raise ValueError(f"no room for {count} workshops before {conference_day}")
+
+
+#: how far the workshops may start before their usual window (a year)
+MAX_WEEKS_EARLIER = 53
+
+
+def _consecutive_open_days(
+    start: date, count: int, closed: ClosedDays, rule: CadenceRule
+) -> list[date]:
+    day, days = start, []
     for _ in range(count):
         day = next_open_day(day, closed, rule)
         days.append(day)

@@ -77,7 +77,11 @@ def start(deps: Dependencies, tools: SchedulerTools) -> bool:
     with deps.unit_of_work() as uow:
         now = deps.clock()
         month = planning.month_start(now.astimezone(tools.policy.tz).date())
-        added = uow.repo.add_due_work([planning.plan_item(month, tools.policy, now)])
+        first = planning.plan_item(month, tools.policy, now)
+        # The very first planning runs at once, also in the half hour after midnight on
+        # the 1st, before the month's regular planning time.
+        first.due_at = min(first.due_at, now)
+        added = uow.repo.add_due_work([first])
         uow.commit()
         return added > 0
 
@@ -194,10 +198,8 @@ def _reminder(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: 
     meeting = _meeting(uow, item)
     if meeting.status == MeetingStatus.CANCELLED:
         return DueStatus.CANCELLED, "Sitzung abgesagt"
-    days = int(item.argument)
-    sent = send_to_audience(
-        deps, tools, uow, meeting, "scheduling/meeting_reminder", {"days": days}
-    )
+    # to those invited who have not declined, each in their language
+    sent = meetings.remind(uow, deps, tools.mailing, meeting, int(item.argument))
     return DueStatus.DONE, f"{sent} Erinnerung(en)"
 
 
@@ -320,31 +322,6 @@ def audience(uow: UnitOfWork, meeting: Meeting) -> list[Participant]:
 def _cycle_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
     select = notifications.AUDIENCES.get(cycle.workflow)
     return [] if select is None else select(uow, cycle)
-
-
-def send_to_audience(
-    deps: Dependencies,
-    tools: SchedulerTools,
-    uow: UnitOfWork,
-    meeting: Meeting,
-    template: str,
-    extra: dict[str, object],
-) -> int:
-    """Render ``template`` about ``meeting`` once and queue it for everyone invited."""
-    people = audience(uow, meeting)
-    if not people:
-        return 0
-    local = meeting.starts_at.astimezone(tools.policy.tz)
-    context: dict[str, object] = {
-        "meeting": meeting,
-        "when": f"{local:%d.%m.%Y um %H:%M} Uhr",
-        **extra,
-    }
-    subject, body = render(deps, tools, template, context)
-    now = deps.clock()
-    for person in people:
-        outbox.enqueue(uow, compose(tools.sender, person.email, subject, body, now))
-    return len(people)
 
 
 def render(

@@ -39,6 +39,7 @@ Progress = Callable[[int, int], None]
 INVITATION = "invitation/meeting"
 CANCELLATION = "invitation/cancellation"
 PROMOTION = "invitation/waitlist_promoted"
+REMINDER = "invitation/reminder"
 
 
 @dataclass(frozen=True)
@@ -408,6 +409,25 @@ def _invitation(
         "answer": answer_links(mailing, meeting, person),
     }
     return personal_message(deps, mailing, person, INVITATION, context, entry)
+
+
+def remind(
+    uow: UnitOfWork, deps: Dependencies, mailing: Mailing, meeting: Meeting, days: int
+) -> int:
+    """Queue a reminder ``days`` before the meeting for everyone invited who has not declined,
+    in their language (in ``uow``); returns how many."""
+    messages = [
+        personal_message(
+            deps,
+            mailing,
+            person,
+            REMINDER,
+            {"meeting": meeting, "days": days, "answer": answer_links(mailing, meeting, person)},
+        )
+        for person in _recipients(uow, meeting)
+    ]
+    outbox.enqueue_all(uow, messages)
+    return len(messages)
 
 
 def _tell_promoted(

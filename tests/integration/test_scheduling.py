@@ -309,3 +309,56 @@ def test_a_failing_item_is_retried_later_and_does_not_block_the_others(
 
     [stored] = _items(planned, key=invitation.key)
     assert (stored.status, stored.attempts) == (DueStatus.FAILED, tools.policy.max_attempts)
+
+
+def test_reminders_go_to_those_invited_who_did_not_decline_in_their_language(
+    planned: Application, tools, clock
+) -> None:
+    invitation = _first_invitation(planned, "kommission")
+    meeting_id = invitation.subject_id
+    with planned.deps.unit_of_work() as uow:
+        turkish = uow.repo.participant("m1.kommission@example.org")
+        assert turkish is not None
+        turkish.language = "tr"
+        uow.commit()
+    clock.now = invitation.due_at
+    due_work.tick(planned.deps, tools)
+    with planned.deps.unit_of_work() as uow:
+        invited = uow.repo.invitations(meeting_id=meeting_id)
+        assert len(invited) == MEMBERS
+        declining = uow.repo.participant("m2.kommission@example.org")
+        assert declining is not None
+        [answer] = [i for i in invited if i.participant_id == declining.id]
+        answer.response = "no"
+        uow.commit()
+
+    [last] = [
+        i for i in _items(planned, subject_id=meeting_id, subject_kind="meeting")
+        if i.key.endswith(":reminder:1")
+    ]
+    clock.now = last.due_at
+    report = due_work.tick(planned.deps, tools)
+
+    assert any(v.key == last.key and v.note == "2 Erinnerung(en)" for v in report.items)
+    with planned.deps.unit_of_work() as uow:
+        reminders = {
+            m.recipient: m.subject for m in uow.repo.outbox_messages()
+            if m.subject.startswith(("Erinnerung:", "Hatırlatma:"))
+            and m.recipient.endswith(".kommission@example.org")
+        }
+    assert set(reminders) == {KOMMISSION_MEMBER, "m1.kommission@example.org"}
+    assert reminders["m1.kommission@example.org"].startswith("Hatırlatma: ")
+    assert reminders[KOMMISSION_MEMBER].endswith(" morgen")
+
+
+def test_the_first_planning_runs_at_once_even_just_after_midnight_on_the_first(
+    app: Application, tools, clock
+) -> None:
+    clock.now = datetime(2026, 11, 30, 23, 10, tzinfo=UTC)  # 00:10 on 1 December in Berlin
+    assert due_work.start(app.deps, tools)
+    report = due_work.tick(app.deps, tools)
+
+    assert [v.key for v in report.items][:1] == ["plan:2026-12"]
+    assert _count(app, "meetings") > 0
+    [following] = [i for i in _items(app, kind=DueKind.PLAN) if i.status == DueStatus.PENDING]
+    assert following.local_time == "2027-01-01 00:30"
