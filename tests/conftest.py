@@ -16,12 +16,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from deliberation.adapters import orm
 from deliberation.bootstrap import Application, bootstrap, initialise_database
 from deliberation.service_layer import cycles, groups, needs, recommendations
 from deliberation.service_layer.ports import Dependencies
+
+# In CI the property tests draw the same examples on every run, so a red build can be
+# reproduced and is never a matter of luck; locally they explore new examples each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG = REPO_ROOT / "config.toml"
