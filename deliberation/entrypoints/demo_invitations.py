@@ -7,9 +7,10 @@ that the web page (``deliberation serve``) calls.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from deliberation.adapters.calendar_niedersachsen import LowerSaxonyCalendar
 from deliberation.domain.invitations import Response
 from deliberation.service_layer import consent, meetings
 from deliberation.service_layer.messages import CONFIRM, RSVP, answer_token, person_token
@@ -64,10 +65,11 @@ def schedule_meetings(
 ) -> int:
     """A workshop evening per municipality and the conference day; returns the conference's."""
     zone = ZoneInfo(deps.timezone)
-    first = deps.today() + timedelta(days=21)
+    calendar = LowerSaxonyCalendar()
     domain = mailing.sender.rpartition("@")[2]
-    for offset, (cycle_id, municipality) in enumerate(workshops):
-        day = first + timedelta(days=2 * offset)
+    day = deps.today() + timedelta(days=21)
+    for cycle_id, municipality in workshops:
+        day = _working_day(day, calendar)  # workshop evenings: weekdays that are no holiday
         plan = meetings.MeetingPlan(
             f"Zukunftswerkstatt {municipality}",
             datetime.combine(day, time(18, 0), zone),
@@ -76,7 +78,8 @@ def schedule_meetings(
             cycle_id=cycle_id,
         )
         meetings.schedule(deps, plan, domain)
-    conference_day = first + timedelta(days=42)
+        day += timedelta(days=1)
+    conference_day = _working_day(day + timedelta(days=28), calendar)
     plan = meetings.MeetingPlan(
         "Integrationskonferenz",
         datetime.combine(conference_day, time(10, 0), zone),
@@ -86,6 +89,13 @@ def schedule_meetings(
         capacity=CONFERENCE_SEATS,
     )
     return meetings.schedule(deps, plan, domain)
+
+
+def _working_day(day: date, calendar: LowerSaxonyCalendar) -> date:
+    """``day`` or the next weekday that is no public holiday in Lower Saxony."""
+    while day.weekday() >= 5 or calendar.public_holiday(day) is not None:
+        day += timedelta(days=1)
+    return day
 
 
 def answer_conference(deps: Dependencies, mailing: Mailing, meeting_id: int) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-from deliberation.service_layer import groups, needs, recommendations
+from deliberation.domain.scheduling import MEETING_STATUS_TITLES
+from deliberation.service_layer import groups, meetings, needs, recommendations
 from deliberation.service_layer.cycles import list_cycles
 from deliberation.service_layer.ports import Dependencies
 from deliberation.service_layer.views import (
@@ -26,6 +28,7 @@ COUNTY_SCOPE = "county"
 LOCAL_SCOPE = "local"
 FORWARDED = "forwarded"
 NO_STEPS = "—"
+UPCOMING = 8  # meetings shown in the overview; deliberation meeting list shows all
 WIDE = 100  # from this terminal width on, the cycles table has its own round column
 NARROW = 22  # columns that wrap early so that titles keep their room
 
@@ -68,6 +71,34 @@ def print_overview(deps: Dependencies, console: Console, round_label: str | None
     _print(console, group_table(group_views), "Keine Arbeitsgruppen.")
     recommendation_list = recommendation_table(recommendation_views, narrow=not wide)
     _print(console, recommendation_list, "Keine Empfehlungen.")
+    _print(console, upcoming_table(deps), "Keine kommenden Termine.")
+
+
+def upcoming_table(deps: Dependencies) -> Table:
+    """The next meetings with their state and the scheduler's next step for each."""
+    zone = ZoneInfo(deps.timezone)
+    upcoming = meetings.list_meetings(deps, starts_from=deps.clock())
+    table = _table(
+        f"Nächste Termine ({min(len(upcoming), UPCOMING)} von {len(upcoming)}; "
+        "alle: deliberation meeting list)",
+        _fixed("Nr."),
+        _fixed("Beginn"),
+        _text("Titel"),
+        _fixed("Stand"),
+        _number("Eingeladen"),
+        _text("Nächster Schritt", max_width=NARROW),
+    )
+    for meeting in upcoming[:UPCOMING]:
+        _add_row(
+            table,
+            str(meeting.id),
+            f"{meeting.starts_at.astimezone(zone):%d.%m.%Y %H:%M}",
+            meeting.title,
+            MEETING_STATUS_TITLES.get(meeting.status, meeting.status),
+            str(meeting.invited),
+            meeting.next_work or NO_STEPS,
+        )
+    return table
 
 
 def _groups(

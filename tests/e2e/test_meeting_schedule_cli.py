@@ -66,3 +66,11 @@ def test_meeting_errors_are_german_one_liners(
         run(capsys, "meeting", "move", str(meeting), "--at", "01.01.2030 25:00")
     assert exit_.value.code == 2
     assert "'01.01.2030 25:00' ist kein Zeitpunkt" in capsys.readouterr().err
+
+
+def test_status_shows_the_next_meetings_with_the_schedulers_next_step(
+    planned: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = ok(capsys, "status")
+    assert re.search(r"Nächste Termine \(8 von \d+; alle: deliberation meeting list\)", out)
+    assert "vorgeschlagen" in out and "Einladung" in out
