@@ -11,10 +11,15 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import SMTP, compat32
+from email.utils import format_datetime, parseaddr
 from enum import StrEnum
+from typing import cast
 
 
 class OutboxStatus(StrEnum):
@@ -63,8 +68,8 @@ class OutboxMessage:
 
 
 def new_message_id(sender: str) -> str:
-    """A globally unique Message-ID in the sender's domain."""
-    domain = sender.rpartition("@")[2] or "localhost"
+    """A globally unique Message-ID in the sender's domain ("Name <a@b.de>" works too)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
@@ -153,34 +158,71 @@ def compose_mail(
 
     The calendar part's MIME ``method`` parameter equals the METHOD inside it,
     as RFC 6047 requires (Outlook ignores invitations where they differ).
+
+    Built with the email package's compat32 classes (``MIMEMultipart``,
+    ``MIMEText``): the same structure as ``EmailMessage`` gives, at about a
+    third of the cost, which matters when every recipient gets a message of
+    their own. Parts are UTF-8, quoted-printable, so an ``.eml`` file stays
+    readable; non-ASCII header values are RFC 2047 encoded.
     """
-    email = EmailMessage(policy=SMTP)
+    parts = [_text_part(content.text, "plain")]
+    if content.html is not None:
+        parts.append(_text_part(content.html, "html"))
+    if content.calendar is not None:
+        calendar = _text_part(content.calendar, "calendar")
+        calendar.set_param("method", content.calendar_method)
+        parts.append(calendar)
+    email: Message
+    if len(parts) == 1:
+        email = parts[0]
+    else:
+        email = MIMEMultipart("alternative")
+        for part in parts:
+            del part["MIME-Version"]  # once, at the top
+            email.attach(part)
     message_id = new_message_id(sender)
-    email["From"] = sender
-    email["To"] = recipient
-    email["Subject"] = content.subject
+    email["From"] = _header("From", sender)
+    email["To"] = _header("To", recipient)
+    email["Subject"] = _header("Subject", content.subject)
     email["Date"] = format_datetime(now)
     email["Message-ID"] = message_id
     for name, value in content.headers.items():
-        email[name] = value
-    email.set_content(content.text)
-    if content.html is not None:
-        email.add_alternative(content.html, subtype="html")
-    if content.calendar is not None:
-        email.add_alternative(
-            content.calendar, subtype="calendar", params={"method": content.calendar_method}
-        )
-    # After the parts: setting content moves Content-* fields into the first part.
+        email[name] = _header(name, value)
     email["Content-Language"] = content.language
     return OutboxMessage(
         message_id=message_id,
         recipient=recipient,
         sender=sender,
         subject=content.subject,
-        body=email.as_bytes(),
+        body=email.as_bytes(policy=WIRE),
         created_at=now,
         next_attempt_at=now,
     )
+
+
+#: UTF-8 parts, quoted-printable: 8-bit-clean for any relay, readable in a text editor
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP
+#: the compat32 generator with CRLF line ends, as SMTP sends them; plain ASCII headers are
+#: not folded (a folded List-Unsubscribe would start with a space), encoded ones fold at 76
+WIRE = compat32.clone(linesep="\r\n", max_line_length=None)
+
+
+def _text_part(text: str, subtype: str) -> Message:
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(text, UTF8_QP)
+    return part
+
+
+def _header(name: str, value: str) -> str:
+    """``value`` as it is if plain ASCII, else RFC 2047 encoded (and folded) as UTF-8.
+
+    compat32 messages take a ``Header`` wherever a string goes (see
+    ``email.message.Message.__setitem__``); the type stubs only know strings.
+    """
+    if value.isascii():
+        return value
+    return cast(str, Header(value, "utf-8", header_name=name))
 
 
 @dataclass(frozen=True)
