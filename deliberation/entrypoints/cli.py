@@ -12,10 +12,9 @@ import getpass
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
@@ -31,9 +30,9 @@ from deliberation.entrypoints import (
     route_commands,
     scheduler_commands,
     simulate_command,
+    subcommands,
 )
-
-Handler = Callable[[argparse.Namespace, Console], int]
+from deliberation.entrypoints.subcommands import Handler, Subparsers
 
 DESCRIPTION = (
     "deliberation führt wiederkehrende Beteiligungsprozesse: Zukunftswerkstätten in den "
@@ -117,30 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-if TYPE_CHECKING:
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    Subparsers = argparse._SubParsersAction
 
 
-def _command(
-    group: Subparsers, name: str, help_text: str, handler: Handler
-) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=handler)
-    return parser
-
-
-def _family(group: Subparsers, name: str, help_text: str) -> Subparsers:
-    parser = group.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=lambda args, console: _print_usage(parser))
-    sub: Subparsers = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
-    return sub
-
-
-def _print_usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
+_command = subcommands.command
+_family = subcommands.family
 
 
 def _who(parser: argparse.ArgumentParser) -> None:

@@ -4,25 +4,18 @@ publish``, ``deliberation report monitoring``."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import Progress
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.adapters.oparl import OparlTree, write_tree
+from deliberation.entrypoints import subcommands
 from deliberation.entrypoints.commands import opened
 from deliberation.entrypoints.monitoring_output import monitoring_html, monitoring_table
+from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.service_layer import monitoring, participants, publication
-
-if TYPE_CHECKING:
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    Subparsers = argparse._SubParsersAction
-
-Handler = Callable[[argparse.Namespace, Console], int]
 
 
 def export_oparl(args: argparse.Namespace, console: Console) -> int:
@@ -76,24 +69,8 @@ def report_attendance(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _command(
-    group: Subparsers, name: str, help_text: str, handler: Handler
-) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=handler)
-    return parser
-
-
-def _family(group: Subparsers, name: str, help_text: str) -> Subparsers:
-    parser = group.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=lambda args, console: _usage(parser))
-    sub: Subparsers = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
-    return sub
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
+_command = subcommands.command
+_family = subcommands.family
 
 
 def register(group: Subparsers) -> None:

@@ -8,21 +8,17 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
+from deliberation.entrypoints import subcommands
 from deliberation.entrypoints.commands import opened, parse_moment, print_step, zone
+from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.entrypoints.tables import local_time
 from deliberation.service_layer import body_meetings, consultations, documents, implementation
 from deliberation.service_layer.views import LogView
-
-if TYPE_CHECKING:
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    Subparsers = argparse._SubParsersAction
 
 ACTOR_HELP = (
     'wer den Schritt ausführt, für das Protokoll (Standard: DELIBERATION_ACTOR oder '
@@ -30,7 +26,6 @@ ACTOR_HELP = (
 )
 RESOLUTION_TEMPLATE = "recommendation/beschlussvorlage"
 DateType = Callable[[str], date]
-Handler = Callable[[argparse.Namespace, Console], int]
 
 
 def meeting_add(args: argparse.Namespace, console: Console) -> int:
@@ -129,12 +124,7 @@ def _actor(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _command(
-    group: Subparsers, name: str, help_text: str, handler: Handler
-) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=handler)
-    return parser
+_command = subcommands.command
 
 
 def register_meeting_add(family: Subparsers) -> None:
