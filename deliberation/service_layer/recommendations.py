@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TypedDict
+
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Recommendation
 from deliberation.service_layer import body_meetings, groups, stepping
@@ -104,18 +107,13 @@ def list_recommendations(
     if state is not None:
         _known_state(deps, state)
     with deps.unit_of_work() as uow:
-        key = municipality_key(uow, municipality) if municipality is not None else None
-        body_key = body_meetings.get_body(uow, body).key if body is not None else None
         today = deps.today()
         found = uow.repo.recommendations(
             state,
             group_id,
             round_label=round_label,
             conference_id=conference_id,
-            municipality_key=key,
-            body_key=body_key,
-            office=office,
-            overdue_on=today if overdue else None,
+            **_filters(uow, municipality, body, office, today if overdue else None),
         )
         return [recommendation_view(deps.engine, r, today=today) for r in found]
 
@@ -136,20 +134,38 @@ def tracker(
     if state is not None:
         _known_state(deps, state)
     with deps.unit_of_work() as uow:
-        key = municipality_key(uow, municipality) if municipality is not None else None
-        body_key = body_meetings.get_body(uow, body).key if body is not None else None
         today = deps.today()
         rows = uow.repo.tracker_rows(
             state,
             group_id,
             round_label=round_label,
             conference_id=conference_id,
-            municipality_key=key,
-            body_key=body_key,
-            office=office,
-            overdue_on=today if overdue else None,
+            **_filters(uow, municipality, body, office, today if overdue else None),
         )
     return tracker_views(deps.engine, rows, today)
+
+
+class _TrackerFilters(TypedDict):
+    municipality_key: str | None
+    body_key: str | None
+    office: str | None
+    overdue_on: date | None
+
+
+def _filters(
+    uow: UnitOfWork,
+    municipality: str | None,
+    body: str | None,
+    office: str | None,
+    overdue_on: date | None,
+) -> _TrackerFilters:
+    """The filters both tracker queries take, with municipality and body resolved to keys."""
+    return _TrackerFilters(
+        municipality_key=municipality_key(uow, municipality) if municipality is not None else None,
+        body_key=body_meetings.get_body(uow, body).key if body is not None else None,
+        office=office,
+        overdue_on=overdue_on,
+    )
 
 
 def _known_state(deps: Dependencies, state: str) -> None:
