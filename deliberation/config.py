@@ -1,8 +1,31 @@
-"""The county's configuration (``config.toml``), validated on load.
+"""The county's configuration (``config.toml``), declared once and validated on load.
 
-A wrong or missing key stops the program with one message that names the
-file and the key, before any data is touched. Secrets may come from the
-environment instead of the file.
+Every key of the file is declared exactly once below, as a field of the
+dataclass of its table: its type (the annotation), its default and its help
+text (``setting(...)``). The loader (``deliberation.setting_fields``) derives
+from these declarations which keys are allowed, which are required, the type
+checks and the defaults; a wrong or missing key stops the program with one
+German message that names the file and the dotted key, before any data is
+touched. Secrets may come from the environment instead of the file.
+
+Adding a setting is one edit:
+
+* a key in an existing table: add a field to that table's class, e.g. in
+  ``SchedulerConfig``::
+
+      digest_hour: int = setting(7, help="Stunde der täglichen Übersicht", maximum=23)
+
+  and, if it is new to staff, a commented line in ``config.toml``;
+* a new table ``[web]``: a frozen dataclass whose fields are all declared
+  with ``setting()``, and a field ``web: WebConfig = setting(WebConfig(), help=...)``
+  in ``Settings``.
+
+Rules that span several keys of one table go into that class's
+``checked(section, reading)`` method (see ``SmtpConfig``); a key whose value
+needs more than the built-in types (``str``, ``int``, ``bool``, times, dates,
+paths, lists, sub-tables) gets ``read=``. Cadence rules are checked in one
+place, ``domain.cadence.CadenceRule``; the loader only points its complaint at
+the key.
 """
 
 from __future__ import annotations
@@ -11,150 +34,463 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, time
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from deliberation.adapters._toml import Section, display_name, read_toml
 from deliberation.domain.cadence import (
     WEEKDAY_NAMES,
     CadenceError,
     CadenceRule,
     SchoolHoliday,
-    allowed_intervals,
 )
 from deliberation.domain.consultations import RouteStep
 from deliberation.domain.errors import ConfigError
-from deliberation.oparl_config import DEFAULT_BASE_URL, oparl_base_url
-from deliberation.route_config import consultation_route
+from deliberation.oparl_config import OparlConfig
+from deliberation.route_config import RouteEntry, consultation_route
+from deliberation.setting_fields import Reading, derived, read_table, setting
+from deliberation.toml_files import Section, display_name, read_toml
 
 BODY_KINDS = ("council", "executive", "committee", "commission", "coordination", "team", "advisory")
 SMTP_SECURITY = ("none", "starttls", "tls")
 DEFAULT_DATABASE_URL = "sqlite:///data/deliberation.sqlite3"
+#: The German federal states, by the codes of ISO 3166-2:DE (and of the ``holidays`` package).
+FEDERAL_STATES = (
+    "BB",
+    "BE",
+    "BW",
+    "BY",
+    "HB",
+    "HE",
+    "HH",
+    "MV",
+    "NI",
+    "NW",
+    "RP",
+    "SH",
+    "SL",
+    "SN",
+    "ST",
+    "TH",
+)
+
+
+def _slug(value: str) -> str | None:
+    if all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
+        return None
+    return f'"{value}" darf nur a-z, 0-9, "-" und "_" enthalten.'
+
+
+def _email(value: str) -> str | None:
+    return None if not value or "@" in value else f'"{value}" ist keine E-Mail-Adresse.'
+
+
+def _timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f'"{value}" ist keine Zeitzone (z. B. Europe/Berlin).'
+    return None
+
+
+def _web_address(value: str) -> str | None:
+    if re.match(r"https?://[^/\s]+", value.rstrip("/")):
+        return None
+    return f'"{value.rstrip("/")}" ist keine Web-Adresse (z. B. https://beteiligung.example.de).'
+
+
+def _port(value: int) -> str | None:
+    return None if value <= 65535 else f"{value} ist kein gültiger Port (1 bis 65535)."
+
+
+def _weekday(value: str) -> str | None:
+    if value.strip().casefold() in (w.casefold() for w in WEEKDAY_NAMES):
+        return None
+    return f'"{value}" ist kein Wochentag (erlaubt: {", ".join(WEEKDAY_NAMES)}).'
 
 
 @dataclass(frozen=True)
 class County:
-    name: str
-    organiser: str
-    language: str
-    timezone: str
+    """``[county]``: who runs the process, in which language and time zone."""
+
+    name: str = setting(help="Name des Landkreises oder der Stadt")
+    organiser: str = setting(help="die veranstaltende Stelle, z. B. das Referat")
+    language: str = setting("de", help="Sprache der Verwaltung (Standard für Teilnehmende)")
+    timezone: str = setting("Europe/Berlin", help="Zeitzone aller Termine", check=_timezone)
+    holiday_state: str = setting(
+        "NI",
+        help="Bundesland der gesetzlichen Feiertage (Kürzel, z. B. NI)",
+        choices=FEDERAL_STATES,
+    )
 
 
 @dataclass(frozen=True)
 class MunicipalityConfig:
-    key: str
-    name: str
+    """``[[municipalities]]``: one municipality of the county."""
+
+    key: str = setting(help="kurzer Schlüssel (a-z, 0-9, - und _)", check=_slug)
+    name: str = setting(help="Name der Gemeinde, wie Teilnehmende ihn kennen")
+
+
+@dataclass(frozen=True)
+class CadenceConfig:
+    """``cadence`` of a body or a cycle type: when its meetings lie (Europe/Berlin wall clock)."""
+
+    months: tuple[int, ...] = setting(
+        (),
+        help="bevorzugte Monate im Abstand von every_months (Standard: ab Januar)",
+        expected="eine Liste von Monatszahlen",
+        normalise=lambda months: tuple(sorted(months)),
+    )
+    weekday: str = setting("Dienstag", help="Wochentag (Montag … Sonntag)", check=_weekday)
+    week: int = setting(2, help="Woche im Monat: 1 bis 4, oder -1 für die letzte")
+    time: time = setting(time(17, 0), help="Uhrzeit HH:MM, bleibt über die Zeitumstellung gleich")
+    allow_weekend: bool = setting(False, help="Sitzungen am Wochenende erlaubt")
+    duration_minutes: int = setting(120, help="Dauer einer Sitzung in Minuten", minimum=1)
+    anchor_year: int | None = setting(
+        None, help="bei every_months über 12: ein Jahr mit Sitzung", minimum=1900
+    )
+    avoid_school_holidays: bool = setting(True, help="Schulferien meiden")
+
+    def rule(self, every_months: int) -> CadenceRule:
+        """The domain's rule; ``CadenceRule`` checks it (the one place for cadence rules)."""
+        weekday = [w.casefold() for w in WEEKDAY_NAMES].index(self.weekday.strip().casefold())
+        return CadenceRule(
+            interval_months=every_months,
+            months=self.months,
+            weekday=weekday,
+            week_of_month=self.week,
+            time=self.time,
+            allow_weekend=self.allow_weekend,
+            duration_minutes=self.duration_minutes,
+            anchor_year=self.anchor_year,
+        )
+
+
+#: Where a complaint of ``CadenceRule`` about one of its fields points in the file.
+_CADENCE_KEYS = {"interval_months": "every_months", "week_of_month": "week"}
+
+
+def _checked_cadence(owner: Section, every_months: int, schedule: CadenceConfig) -> None:
+    try:
+        schedule.rule(every_months)
+    except CadenceError as exc:
+        key = _CADENCE_KEYS.get(exc.setting, exc.setting or "months")
+        section = owner if key == "every_months" else owner.table("cadence", default_empty=True)
+        raise section.fail(key, str(exc)) from None
 
 
 @dataclass(frozen=True)
 class BodyConfig:
-    key: str
-    name: str
-    kind: str
-    every_months: int
-    notice_days: int
-    public: bool
-    cadence: CadenceRule | None = None
-    avoid_school_holidays: bool = True
+    """``[[bodies]]``: a standing body with its cadence and notice period."""
+
+    key: str = setting(help="kurzer Schlüssel (a-z, 0-9, - und _)", check=_slug)
+    name: str = setting(help="Name des Gremiums")
+    kind: str = setting(help="Art des Gremiums", choices=BODY_KINDS)
+    every_months: int = setting(
+        help="Sitzungsrhythmus in Monaten (1, 2, 3, 4, 6, 12 oder ein Vielfaches von 12)",
+        minimum=1,
+    )
+    notice_days: int = setting(help="Ladungsfrist laut Geschäftsordnung in Tagen", minimum=0)
+    public: bool = setting(True, help="öffentliche Sitzungen (false: nicht öffentlich)")
+    schedule: CadenceConfig = setting(
+        CadenceConfig(), key="cadence", help="wann die Sitzungen liegen"
+    )
+
+    @cached_property
+    def cadence(self) -> CadenceRule:
+        return self.schedule.rule(self.every_months)
+
+    @property
+    def avoid_school_holidays(self) -> bool:
+        return self.schedule.avoid_school_holidays
+
+    def checked(self, section: Section, reading: Reading) -> BodyConfig:
+        _checked_cadence(section, self.every_months, self.schedule)
+        return self
+
+
+@dataclass(frozen=True, kw_only=True)
+class CycleConfig:
+    """``[cycles.NAME]``: a recurring cycle type (e.g. the integration conference)."""
+
+    key: str = derived("", help="der Name der Tabelle, z. B. integration_conference")
+    name: str = setting(help="Titel des Zyklus")
+    every_months: int = setting(help="Rhythmus in Monaten, z. B. 24 für alle zwei Jahre", minimum=1)
+    schedule: CadenceConfig = setting(CadenceConfig(), key="cadence", help="wann er stattfindet")
+
+    @cached_property
+    def cadence(self) -> CadenceRule:
+        return self.schedule.rule(self.every_months)
+
+    @property
+    def avoid_school_holidays(self) -> bool:
+        return self.schedule.avoid_school_holidays
+
+    def checked(self, section: Section, reading: Reading) -> CycleConfig:
+        _checked_cadence(section, self.every_months, self.schedule)
+        return self
+
+
+def _cycles(section: Section, key: str, reading: Reading) -> tuple[CycleConfig, ...]:
+    cycles = section.table(key, default_empty=True)
+    result = []
+    for name in cycles.data:
+        complaint = _slug(name)
+        if complaint:
+            raise cycles.fail(name, 'der Name darf nur a-z, 0-9, "-" und "_" enthalten.')
+        result.append(read_table(CycleConfig, cycles.table(name), reading.inside(), {"key": name}))
+    return tuple(result)
 
 
 @dataclass(frozen=True)
-class CycleConfig:
-    """A recurring cycle type (e.g. the integration conference) and when it takes place."""
+class SchoolHolidayConfig(SchoolHoliday):
+    """``[[school_holidays]]``: a period without meetings, first and last day inclusive."""
 
-    key: str
-    name: str
-    every_months: int
-    cadence: CadenceRule
-    avoid_school_holidays: bool = True
+    name: str = setting(help="Name, z. B. Sommerferien 2026")
+    first: date = setting(help="erster Ferientag")
+    last: date = setting(help="letzter Ferientag")
+
+
+@dataclass(frozen=True)
+class ProcessConfig:
+    """``[process]``: the standing topic fields of the integration conference."""
+
+    topic_fields: tuple[str, ...] = setting(help="ständige Themenfelder (Handlungsfelder)")
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """``[database]``: where the data live; the URL may come from the environment."""
+
+    url: str = setting(DEFAULT_DATABASE_URL, help="Datenbank-URL (SQLite-Datei oder PostgreSQL)")
+    url_env: str = setting(
+        "DELIBERATION_DATABASE_URL", help="Umgebungsvariable, die url ersetzt, wenn sie gesetzt ist"
+    )
+
+    def checked(self, section: Section, reading: Reading) -> DatabaseConfig:
+        url = reading.environ.get(self.url_env) or self.url
+        if "://" not in url:
+            raise section.fail(
+                "url", f'"{url}" ist keine Datenbank-URL (z. B. {DEFAULT_DATABASE_URL}).'
+            )
+        return replace(self, url=resolve_sqlite_path(url, reading.base))
 
 
 @dataclass(frozen=True)
 class SmtpConfig:
-    host: str
-    port: int
-    security: str
-    username: str
-    password: str
-    sender: str
-    connections: int = 4
-    rate_per_minute: int = 600
-    timeout_seconds: int = 30
-    max_attempts: int = 8
-    retry_base_seconds: int = 60
-    retry_max_seconds: int = 7200
-    claim_timeout_minutes: int = 15
+    """``[smtp]``: the mail relay and the limits of delivery from the outbox."""
+
+    host: str = setting(help="Mail-Server (Relay)")
+    port: int = setting(help="Port des Mail-Servers", minimum=1, check=_port)
+    sender: str = setting(help="Absenderadresse", check=_email)
+    security: str = setting("none", help="Verschlüsselung", choices=SMTP_SECURITY)
+    username: str = setting("", help="Benutzername (leer: ohne Anmeldung)")
+    password: str = derived("", help="Passwort, aus der Umgebungsvariablen password_env")
+    password_env: str = setting(
+        "DELIBERATION_SMTP_PASSWORD", help="Umgebungsvariable mit dem SMTP-Passwort"
+    )
+    connections: int = setting(4, help="gleichzeitige SMTP-Verbindungen", minimum=1, maximum=50)
+    rate_per_minute: int = setting(
+        600, help="höchstens so viele Nachrichten je Minute", minimum=1, maximum=100_000
+    )
+    timeout_seconds: int = setting(30, help="Zeitlimit je SMTP-Schritt", minimum=1, maximum=600)
+    max_attempts: int = setting(
+        8, help="Versuche, bevor eine Nachricht als gescheitert gilt", minimum=1, maximum=100
+    )
+    retry_base_seconds: int = setting(
+        60, help="Wartezeit vor dem 2. Versuch (verdoppelt sich)", minimum=1, maximum=86_400
+    )
+    retry_max_seconds: int = setting(
+        7200, help="längste Wartezeit zwischen Versuchen", minimum=1, maximum=604_800
+    )
+    claim_timeout_minutes: int = setting(
+        15,
+        help="so lange darf ein Versand hängen, bevor ein anderer übernimmt",
+        minimum=1,
+        maximum=1440,
+    )
+
+    def checked(self, section: Section, reading: Reading) -> SmtpConfig:
+        if self.retry_max_seconds < self.retry_base_seconds:
+            raise section.fail(
+                "retry_max_seconds",
+                f"{self.retry_max_seconds} ist kleiner als retry_base_seconds "
+                f"({self.retry_base_seconds}).",
+            )
+        return replace(self, password=reading.environ.get(self.password_env, ""))
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    """``[paths]``: folders, relative to the config file."""
+
+    workflows: Path = setting(Path("workflows"), help="Ordner der Workflow-Definitionen")
+    templates: Path = setting(Path("templates"), help="Ordner der Vorlagen")
 
 
 @dataclass(frozen=True)
 class InvitationsConfig:
-    """Links in emails and the consent periods (``[invitations]``)."""
+    """``[invitations]``: links in emails and the consent periods."""
 
-    base_url: str = "http://localhost:8080"
-    secret_env: str = "DELIBERATION_LINK_SECRET"
-    secret_file: Path = Path("data/link-secret")
-    confirm_valid_days: int = 7
-    remove_unconfirmed_after_days: int = 30
-    answer_valid_days: int = 365
+    base_url: str = setting(
+        "http://localhost:8080",
+        help="Web-Adresse der Links in E-Mails",
+        check=_web_address,
+        normalise=lambda url: url.rstrip("/"),
+    )
+    secret_env: str = setting(
+        "DELIBERATION_LINK_SECRET", help="Umgebungsvariable mit dem Schlüssel der Links"
+    )
+    secret_file: Path = setting(
+        Path("data/link-secret"), help="Datei mit dem Schlüssel, wenn die Variable fehlt"
+    )
+    confirm_valid_days: int = setting(7, help="so lange gilt der Bestätigungslink", minimum=1)
+    remove_unconfirmed_after_days: int = setting(
+        30, help="unbestätigte Adressen danach löschen", minimum=1
+    )
+    answer_valid_days: int = setting(365, help="so lange gelten Zu-/Absage-Links", minimum=1)
 
 
 @dataclass(frozen=True)
 class WorkshopScheduleConfig:
     """``[scheduler.workshops]``: where a round's workshops lie before its conference."""
 
-    weeks_before_conference: int = 12
-    time: time = time(18, 0)
-    notice_days: int = 21
-    launch_weeks_before_conference: int = 30
-    conference_launch_weeks_before: int = 16
-    allow_weekend: bool = False
-    duration_minutes: int = 180
+    weeks_before_conference: int = setting(
+        12, help="Zukunftswerkstätten so viele Wochen vor der Konferenz", minimum=1
+    )
+    time: time = setting(time(18, 0), help="Uhrzeit der Werkstätten")
+    notice_days: int = setting(21, help="Ladungsfrist der Werkstätten", minimum=0)
+    launch_weeks_before_conference: int = setting(
+        30, help="Durchgang so viele Wochen vor der Konferenz starten", minimum=1
+    )
+    conference_launch_weeks_before: int = setting(
+        16, help="die Konferenz so viele Wochen vorher starten", minimum=1
+    )
+    allow_weekend: bool = setting(False, help="Werkstätten am Wochenende erlaubt")
+    duration_minutes: int = setting(180, help="Dauer einer Werkstatt in Minuten", minimum=1)
+
+    def checked(self, section: Section, reading: Reading) -> WorkshopScheduleConfig:
+        weeks, notice = self.weeks_before_conference, self.notice_days
+        if self.launch_weeks_before_conference * 7 <= weeks * 7 + notice:
+            raise section.fail(
+                "launch_weeks_before_conference",
+                f"{self.launch_weeks_before_conference} Wochen sind zu knapp: die Werkstätten "
+                f"liegen {weeks} Wochen vor der Konferenz und brauchen {notice} Tage "
+                "Ladungsfrist.",
+            )
+        return self
 
 
 @dataclass(frozen=True)
 class SchedulerConfig:
     """``[scheduler]``: the periodic tick and the due work it does."""
 
-    tick_seconds: int = 60
-    reminder_days: tuple[int, ...] = (7, 1)
-    send_time: time = time(8, 0)
-    horizon_months: int = 12
-    late_after_minutes: int = 15
-    max_attempts: int = 5
-    retry_minutes: int = 30
-    escalation_to: str = ""
-    decision_due_days: int = 270
-    decided_states: tuple[str, ...] = (
-        "adopted", "adopted_amended", "rejected", "withdrawn",
-        "in_implementation", "reported_back", "done",
+    tick_seconds: int = setting(60, help="so oft schaut der Terminplaner nach Arbeit", minimum=1)
+    reminder_days: tuple[int, ...] = setting(
+        (7, 1),
+        help="Erinnerungen so viele Tage vor der Sitzung",
+        minimum=1,
+        expected="eine Liste ganzer Tage ab 1 (z. B. [7, 1])",
+        normalise=lambda days: tuple(sorted(set(days), reverse=True)),
     )
-    conference_notice_days: int = 42
-    location: str = ""
-    workshops: WorkshopScheduleConfig = WorkshopScheduleConfig()
+    send_time: time = setting(time(8, 0), help="Uhrzeit für Einladungen, Erinnerungen, Mahnungen")
+    horizon_months: int = setting(12, help="so weit im Voraus Sitzungen vorschlagen", minimum=1)
+    late_after_minutes: int = setting(
+        15, help="später erledigte Arbeit gilt als verspätet", minimum=0
+    )
+    max_attempts: int = setting(5, help="Versuche einer scheiternden Aufgabe", minimum=1)
+    retry_minutes: int = setting(30, help="Wartezeit vor dem nächsten Versuch", minimum=1)
+    escalation_to: str = setting("", help="Empfänger der Mahnungen", check=_email)
+    decision_due_days: int = setting(
+        270, help="Beschluss spätestens so viele Tage nach dem Entwurf", minimum=1
+    )
+    decided_states: tuple[str, ...] = setting(
+        (
+            "adopted",
+            "adopted_amended",
+            "rejected",
+            "withdrawn",
+            "in_implementation",
+            "reported_back",
+            "done",
+        ),
+        help="Zustände einer Empfehlung, in denen entschieden ist (keine Mahnung mehr)",
+    )
+    conference_notice_days: int = setting(
+        42, help="Ladungsfrist der Integrationskonferenz", minimum=0
+    )
+    location: str = setting("", help="Ort der Sitzungen, die der Terminplaner vorschlägt")
+    workshops: WorkshopScheduleConfig = setting(
+        WorkshopScheduleConfig(), help="die Zukunftswerkstätten eines Durchgangs"
+    )
+
+    def checked(self, section: Section, reading: Reading) -> SchedulerConfig:
+        launch = self.workshops.launch_weeks_before_conference
+        if launch * 7 > self.horizon_months * 28:
+            raise section.fail(
+                "horizon_months",
+                f"{self.horizon_months} Monate reichen nicht: die Werkstätten werden "
+                f"{launch} Wochen vor der Konferenz gestartet.",
+            )
+        return self
 
 
-@dataclass(frozen=True)
+def _route(section: Section, key: str, reading: Reading) -> tuple[RouteStep, ...]:
+    bodies: tuple[BodyConfig, ...] = reading.values["bodies"]
+    return consultation_route(section, [b.key for b in bodies], reading)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
-    county: County
-    municipalities: tuple[MunicipalityConfig, ...]
-    bodies: tuple[BodyConfig, ...]
-    topic_fields: tuple[str, ...]
-    database_url: str
-    smtp: SmtpConfig
-    workflows_dir: Path
-    templates_dir: Path
-    source: str
-    school_holidays: tuple[SchoolHoliday, ...] = ()
-    cycles: tuple[CycleConfig, ...] = ()
-    invitations: InvitationsConfig = InvitationsConfig()
-    consultation_route: tuple[RouteStep, ...] = ()
-    oparl_base_url: str = DEFAULT_BASE_URL
-    scheduler: SchedulerConfig = SchedulerConfig()
+    """The whole ``config.toml``: one field per table."""
+
+    county: County = setting(help="der Landkreis")
+    process: ProcessConfig = setting(help="der Prozess")
+    municipalities: tuple[MunicipalityConfig, ...] = setting(help="die Gemeinden")
+    bodies: tuple[BodyConfig, ...] = setting(help="die Gremien")
+    database: DatabaseConfig = setting(DatabaseConfig(), help="die Datenbank")
+    smtp: SmtpConfig = setting(help="der Mail-Versand")
+    paths: PathsConfig = setting(PathsConfig(), help="Ordner")
+    school_holidays: tuple[SchoolHolidayConfig, ...] = setting(
+        (),
+        help="Schulferien ohne Sitzungen",
+        normalise=lambda holidays: tuple(sorted(holidays, key=lambda h: h.first)),
+    )
+    cycles: tuple[CycleConfig, ...] = setting(
+        (), help="wiederkehrende Zyklen", read=_cycles, entries=CycleConfig
+    )
+    invitations: InvitationsConfig = setting(InvitationsConfig(), help="Links und Einwilligung")
+    consultation_route: tuple[RouteStep, ...] = setting(
+        (), help="die Beratungsfolge einer Empfehlung", read=_route, entries=RouteEntry
+    )
+    oparl: OparlConfig = setting(OparlConfig(), help="der OParl-Export")
+    scheduler: SchedulerConfig = setting(SchedulerConfig(), help="der Terminplaner")
+    source: str = derived("", help="die Datei, als ordner/name (für Meldungen)")
+
+    @property
+    def topic_fields(self) -> tuple[str, ...]:
+        return self.process.topic_fields
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url
+
+    @property
+    def workflows_dir(self) -> Path:
+        return self.paths.workflows
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.paths.templates
+
+    @property
+    def oparl_base_url(self) -> str:
+        return self.oparl.base_url
 
     def with_database(self, url: str) -> Settings:
-        return replace(self, database_url=url)
+        return replace(self, database=replace(self.database, url=url))
 
     def municipality(self, key_or_name: str) -> MunicipalityConfig:
         wanted = key_or_name.casefold()
@@ -167,238 +503,10 @@ class Settings:
 
 def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate ``path``; raise ``ConfigError`` naming file and key on any problem."""
-    environ = os.environ if environ is None else environ
     where = display_name(path)
     root = Section(read_toml(path, ConfigError), where, "", ConfigError)
-    root.only(
-        (
-            "county",
-            "process",
-            "municipalities",
-            "bodies",
-            "database",
-            "smtp",
-            "paths",
-            "school_holidays",
-            "cycles",
-            "invitations",
-            "consultation_route",
-            "oparl",
-            "scheduler",
-        )
-    )
-    base = path.resolve().parent
-    paths = root.table("paths", default_empty=True)
-    paths.only(("workflows", "templates"))
-    process = root.table("process")
-    process.only(("topic_fields",))
-    settings = Settings(
-        county=_county(root.table("county")),
-        municipalities=_municipalities(root),
-        bodies=_bodies(root),
-        topic_fields=process.texts("topic_fields"),
-        database_url=_database_url(root.table("database", default_empty=True), base, environ),
-        smtp=_smtp(root.table("smtp"), environ),
-        workflows_dir=base / paths.text("workflows", "workflows"),
-        templates_dir=base / paths.text("templates", "templates"),
-        source=where,
-        school_holidays=_school_holidays(root),
-        cycles=_cycles(root.table("cycles", default_empty=True)),
-        invitations=_invitations(root.table("invitations", default_empty=True), base),
-        scheduler=_scheduler(root.table("scheduler", default_empty=True)),
-    )
-    _check_unique(root, "municipalities", [m.key for m in settings.municipalities])
-    _check_unique(root, "bodies", [b.key for b in settings.bodies])
-    route = consultation_route(root, [b.key for b in settings.bodies])
-    return replace(settings, consultation_route=route, oparl_base_url=oparl_base_url(root))
-
-
-def _county(county: Section) -> County:
-    county.only(("name", "organiser", "language", "timezone"))
-    timezone = county.text("timezone", "Europe/Berlin")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise county.fail(
-            "timezone", f'"{timezone}" ist keine Zeitzone (z. B. Europe/Berlin).'
-        ) from None
-    return County(
-        name=county.text("name"),
-        organiser=county.text("organiser"),
-        language=county.text("language", "de"),
-        timezone=timezone,
-    )
-
-
-def _municipalities(root: Section) -> tuple[MunicipalityConfig, ...]:
-    result = []
-    for m in root.tables("municipalities"):
-        m.only(("key", "name"))
-        result.append(MunicipalityConfig(key=_slug(m, "key"), name=m.text("name")))
-    return tuple(result)
-
-
-def _bodies(root: Section) -> tuple[BodyConfig, ...]:
-    result = []
-    for b in root.tables("bodies"):
-        b.only(("key", "name", "kind", "every_months", "notice_days", "public", "cadence"))
-        kind = b.text("kind")
-        if kind not in BODY_KINDS:
-            raise b.fail("kind", f'"{kind}" ist unbekannt (erlaubt: {", ".join(BODY_KINDS)}).')
-        every_months = b.integer("every_months", minimum=1)
-        cadence = b.table("cadence", default_empty=True)
-        result.append(
-            BodyConfig(
-                key=_slug(b, "key"),
-                name=b.text("name"),
-                kind=kind,
-                every_months=every_months,
-                notice_days=b.integer("notice_days", minimum=0),
-                public=b.flag("public", True),
-                cadence=_cadence(b, every_months, cadence),
-                avoid_school_holidays=cadence.flag("avoid_school_holidays", True),
-            )
-        )
-    return tuple(result)
-
-
-CADENCE_KEYS = (
-    "months",
-    "weekday",
-    "week",
-    "time",
-    "allow_weekend",
-    "duration_minutes",
-    "anchor_year",
-    "avoid_school_holidays",
-)
-
-
-def _cadence(owner: Section, every_months: int, cadence: Section) -> CadenceRule:
-    """The cadence rule of a body or cycle type; ``every_months`` is the interval."""
-    cadence.only(CADENCE_KEYS)
-    if (
-        every_months < 1
-        or (every_months > 12 and every_months % 12)
-        or (every_months < 12 and 12 % every_months)
-    ):
-        raise owner.fail(
-            "every_months",
-            f"{every_months} Monate ergeben keinen Sitzungsrhythmus "
-            f"(erlaubt: {allowed_intervals()}).",
-        )
-    months = _months(cadence)
-    week = cadence.integer("week", 2)
-    if week not in (1, 2, 3, 4, -1):
-        raise cadence.fail(
-            "week", f"{week} ist nicht möglich (1 bis 4, oder -1 für die letzte Woche)."
-        )
-    anchor_year: int | None = None
-    if "anchor_year" in cadence.data:
-        anchor_year = cadence.integer("anchor_year", minimum=1900)
-    elif every_months > 12:
-        raise cadence.fail(
-            "anchor_year",
-            f"fehlt; bei every_months = {every_months} ist es ein Jahr mit Sitzung.",
-        )
-    fields: dict[str, Any] = {
-        "interval_months": every_months,
-        "months": months,
-        "weekday": _weekday(cadence),
-        "week_of_month": week,
-        "time": _time(cadence),
-        "allow_weekend": cadence.flag("allow_weekend", False),
-        "duration_minutes": cadence.integer("duration_minutes", 120, minimum=1),
-        "anchor_year": anchor_year,
-    }
-    try:
-        return CadenceRule(**fields)
-    except CadenceError as exc:
-        raise cadence.fail("months", str(exc)) from None
-
-
-def _months(cadence: Section) -> tuple[int, ...]:
-    value = cadence.data.get("months", [])
-    if not isinstance(value, list) or not all(
-        isinstance(m, int) and not isinstance(m, bool) for m in value
-    ):
-        raise cadence.fail("months", f"muss eine Liste von Monatszahlen sein, nicht {value!r}.")
-    for month in value:
-        if not 1 <= month <= 12:
-            raise cadence.fail("months", f"Monat {month} gibt es nicht (1 bis 12).")
-    return tuple(sorted(value))
-
-
-def _weekday(cadence: Section) -> int:
-    name = cadence.text("weekday", "Dienstag")
-    for index, known in enumerate(WEEKDAY_NAMES):
-        if name.strip().casefold() == known.casefold():
-            return index
-    raise cadence.fail(
-        "weekday", f'"{name}" ist kein Wochentag (erlaubt: {", ".join(WEEKDAY_NAMES)}).'
-    )
-
-
-def _time(cadence: Section) -> time:
-    text = cadence.text("time", "17:00")
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise cadence.fail("time", f'"{text}" ist keine Uhrzeit (Format HH:MM, z. B. "17:00").')
-    if int(match[1]) == 2:
-        raise cadence.fail("time", f'"{text}" liegt in der Stunde der Zeitumstellung.')
-    return time(int(match[1]), int(match[2]))
-
-
-def _school_holidays(root: Section) -> tuple[SchoolHoliday, ...]:
-    if "school_holidays" not in root.data:
-        return ()
-    result = []
-    for h in root.tables("school_holidays"):
-        h.only(("name", "first", "last"))
-        name, first, last = h.text("name"), _date(h, "first"), _date(h, "last")
-        if last < first:
-            raise h.fail("last", f"{last:%d.%m.%Y} liegt vor dem ersten Tag {first:%d.%m.%Y}.")
-        result.append(SchoolHoliday(name=name, first=first, last=last))
-    return tuple(sorted(result, key=lambda h: h.first))
-
-
-def _date(section: Section, key: str) -> date:
-    value = section.data.get(key)
-    if key not in section.data:
-        raise section.fail(key, "fehlt (Pflichtangabe).")
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise section.fail(key, f"muss ein Datum sein (z. B. 2026-07-02), nicht {value!r}.")
-    return value
-
-
-def _cycles(cycles: Section) -> tuple[CycleConfig, ...]:
-    result = []
-    for key in cycles.data:
-        c = cycles.table(key)
-        c.only(("name", "every_months", "cadence"))
-        if not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in key):
-            raise cycles.fail(key, 'der Name darf nur a-z, 0-9, "-" und "_" enthalten.')
-        every_months = c.integer("every_months", minimum=1)
-        cadence = c.table("cadence", default_empty=True)
-        result.append(
-            CycleConfig(
-                key=key,
-                name=c.text("name"),
-                every_months=every_months,
-                cadence=_cadence(c, every_months, cadence),
-                avoid_school_holidays=cadence.flag("avoid_school_holidays", True),
-            )
-        )
-    return tuple(result)
-
-
-def _database_url(db: Section, base: Path, environ: Mapping[str, str]) -> str:
-    db.only(("url", "url_env"))
-    env_name = db.text("url_env", "DELIBERATION_DATABASE_URL")
-    url = environ.get(env_name) or db.text("url", DEFAULT_DATABASE_URL)
-    if "://" not in url:
-        raise db.fail("url", f'"{url}" ist keine Datenbank-URL (z. B. {DEFAULT_DATABASE_URL}).')
-    return resolve_sqlite_path(url, base)
+    reading = Reading(path.resolve().parent, os.environ if environ is None else environ)
+    return read_table(Settings, root, reading, {"source": where})
 
 
 def resolve_sqlite_path(url: str, base: Path) -> str:
@@ -410,177 +518,3 @@ def resolve_sqlite_path(url: str, base: Path) -> str:
     if file_part in ("", ":memory:") or file_part.startswith("/"):
         return url
     return prefix + str(base / file_part)
-
-
-def _smtp(smtp: Section, environ: Mapping[str, str]) -> SmtpConfig:
-    smtp.only(("host", "port", "security", "username", "password_env", "sender", *SMTP_LIMITS))
-    security = smtp.text("security", "none")
-    if security not in SMTP_SECURITY:
-        allowed = ", ".join(SMTP_SECURITY)
-        raise smtp.fail("security", f'"{security}" ist unbekannt (erlaubt: {allowed}).')
-    port = smtp.integer("port", minimum=1)
-    if port > 65535:
-        raise smtp.fail("port", f"{port} ist kein gültiger Port (1 bis 65535).")
-    sender = smtp.text("sender")
-    if "@" not in sender:
-        raise smtp.fail("sender", f'"{sender}" ist keine E-Mail-Adresse.')
-    return SmtpConfig(
-        host=smtp.text("host"),
-        port=port,
-        security=security,
-        username=smtp.optional_text("username"),
-        password=environ.get(smtp.text("password_env", "DELIBERATION_SMTP_PASSWORD"), ""),
-        sender=sender,
-        **_smtp_limits(smtp),
-    )
-
-
-#: Delivery limits in ``[smtp]``: default and allowed range.
-SMTP_LIMITS = {
-    "connections": (4, 1, 50),
-    "rate_per_minute": (600, 1, 100_000),
-    "timeout_seconds": (30, 1, 600),
-    "max_attempts": (8, 1, 100),
-    "retry_base_seconds": (60, 1, 86_400),
-    "retry_max_seconds": (7200, 1, 604_800),
-    "claim_timeout_minutes": (15, 1, 1440),
-}
-
-
-def _smtp_limits(smtp: Section) -> dict[str, int]:
-    limits = {}
-    for key, (default, minimum, maximum) in SMTP_LIMITS.items():
-        value = smtp.integer(key, default, minimum=minimum)
-        if value > maximum:
-            raise smtp.fail(key, f"darf höchstens {maximum} sein, nicht {value}.")
-        limits[key] = value
-    if limits["retry_max_seconds"] < limits["retry_base_seconds"]:
-        raise smtp.fail(
-            "retry_max_seconds",
-            f"{limits['retry_max_seconds']} ist kleiner als retry_base_seconds "
-            f"({limits['retry_base_seconds']}).",
-        )
-    return limits
-
-
-def _slug(section: Section, key: str) -> str:
-    value = section.text(key)
-    if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
-        raise section.fail(key, f'"{value}" darf nur a-z, 0-9, "-" und "_" enthalten.')
-    return value
-
-
-def _check_unique(root: Section, key: str, keys: list[str]) -> None:
-    seen = set()
-    for value in keys:
-        if value in seen:
-            raise root.fail(key, f'der Schlüssel "{value}" kommt doppelt vor.')
-        seen.add(value)
-
-
-def _invitations(section: Section, base: Path) -> InvitationsConfig:
-    section.only(
-        (
-            "base_url",
-            "secret_env",
-            "secret_file",
-            "confirm_valid_days",
-            "remove_unconfirmed_after_days",
-            "answer_valid_days",
-        )
-    )
-    defaults = InvitationsConfig()
-    base_url = section.text("base_url", defaults.base_url).rstrip("/")
-    if not re.match(r"https?://[^/\s]+", base_url):
-        raise section.fail(
-            "base_url", f'"{base_url}" ist keine Web-Adresse (z. B. https://beteiligung.example.de).'
-        )
-    return InvitationsConfig(
-        base_url=base_url,
-        secret_env=section.text("secret_env", defaults.secret_env),
-        secret_file=base / section.text("secret_file", str(defaults.secret_file)),
-        confirm_valid_days=section.integer("confirm_valid_days", 7, minimum=1),
-        remove_unconfirmed_after_days=section.integer(
-            "remove_unconfirmed_after_days", 30, minimum=1
-        ),
-        answer_valid_days=section.integer("answer_valid_days", 365, minimum=1),
-    )
-SCHEDULER_KEYS = (
-    "tick_seconds", "reminder_days", "send_time", "horizon_months", "late_after_minutes",
-    "max_attempts", "retry_minutes", "escalation_to", "decision_due_days", "decided_states",
-    "conference_notice_days", "location", "workshops",
-)
-
-
-def _scheduler(section: Section) -> SchedulerConfig:
-    section.only(SCHEDULER_KEYS)
-    default = SchedulerConfig()
-    reminder_days = section.data.get("reminder_days", list(default.reminder_days))
-    if not isinstance(reminder_days, list) or not all(
-        isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in reminder_days
-    ):
-        raise section.fail(
-            "reminder_days", f"muss eine Liste ganzer Tage ab 1 sein (z. B. [7, 1]), nicht "
-            f"{reminder_days!r}."
-        )
-    escalation_to = section.optional_text("escalation_to")
-    if escalation_to and "@" not in escalation_to:
-        raise section.fail("escalation_to", f'"{escalation_to}" ist keine E-Mail-Adresse.')
-    workshops = _workshop_schedule(section.table("workshops", default_empty=True))
-    horizon = section.integer("horizon_months", default.horizon_months, minimum=1)
-    if workshops.launch_weeks_before_conference * 7 > horizon * 28:
-        raise section.fail(
-            "horizon_months",
-            f"{horizon} Monate reichen nicht: die Werkstätten werden "
-            f"{workshops.launch_weeks_before_conference} Wochen vor der Konferenz gestartet.",
-        )
-    return SchedulerConfig(
-        tick_seconds=section.integer("tick_seconds", default.tick_seconds, minimum=1),
-        reminder_days=tuple(sorted(set(reminder_days), reverse=True)),
-        send_time=_time_key(section, "send_time", "08:00"),
-        horizon_months=horizon,
-        late_after_minutes=section.integer("late_after_minutes", 15, minimum=0),
-        max_attempts=section.integer("max_attempts", default.max_attempts, minimum=1),
-        retry_minutes=section.integer("retry_minutes", default.retry_minutes, minimum=1),
-        escalation_to=escalation_to,
-        decision_due_days=section.integer("decision_due_days", 270, minimum=1),
-        decided_states=section.texts("decided_states", default.decided_states),
-        conference_notice_days=section.integer("conference_notice_days", 42, minimum=0),
-        location=section.optional_text("location"),
-        workshops=workshops,
-    )
-
-
-def _workshop_schedule(section: Section) -> WorkshopScheduleConfig:
-    section.only((
-        "weeks_before_conference", "time", "notice_days", "launch_weeks_before_conference",
-        "conference_launch_weeks_before", "allow_weekend", "duration_minutes",
-    ))
-    weeks = section.integer("weeks_before_conference", 12, minimum=1)
-    notice = section.integer("notice_days", 21, minimum=0)
-    launch = section.integer("launch_weeks_before_conference", 30, minimum=1)
-    if launch * 7 <= weeks * 7 + notice:
-        raise section.fail(
-            "launch_weeks_before_conference",
-            f"{launch} Wochen sind zu knapp: die Werkstätten liegen {weeks} Wochen vor der "
-            f"Konferenz und brauchen {notice} Tage Ladungsfrist.",
-        )
-    return WorkshopScheduleConfig(
-        weeks_before_conference=weeks,
-        time=_time_key(section, "time", "18:00"),
-        notice_days=notice,
-        launch_weeks_before_conference=launch,
-        conference_launch_weeks_before=section.integer(
-            "conference_launch_weeks_before", 16, minimum=1
-        ),
-        allow_weekend=section.flag("allow_weekend", False),
-        duration_minutes=section.integer("duration_minutes", 180, minimum=1),
-    )
-
-
-def _time_key(section: Section, key: str, default: str) -> time:
-    text = section.text(key, default)
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise section.fail(key, f'"{text}" ist keine Uhrzeit (Format HH:MM, z. B. "08:00").')
-    return time(int(match[1]), int(match[2]))

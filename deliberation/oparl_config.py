@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from deliberation.adapters._toml import Section
+from dataclasses import dataclass
+
+from deliberation.setting_fields import setting
 
 DEFAULT_BASE_URL = "http://localhost:8000/oparl"
 
 
-def oparl_base_url(root: Section) -> str:
-    section = root.table("oparl", default_empty=True)
-    section.only(("base_url",))
-    url = section.text("base_url", DEFAULT_BASE_URL).strip()
-    if not url.startswith(("https://", "http://")):
-        raise section.fail("base_url", f'"{url}" ist keine Web-Adresse (https://…).')
-    return url.rstrip("/")
+def _web_address(url: str) -> str | None:
+    if url.strip().startswith(("https://", "http://")):
+        return None
+    return f'"{url.strip()}" ist keine Web-Adresse (https://…).'
+
+
+@dataclass(frozen=True)
+class OparlConfig:
+    """``[oparl]``: the OParl export (``deliberation export oparl``)."""
+
+    base_url: str = setting(
+        DEFAULT_BASE_URL,
+        help="Web-Adresse, unter der der exportierte Ordner veröffentlicht wird",
+        check=_web_address,
+        normalise=lambda url: url.strip().rstrip("/"),
+    )

@@ -8,34 +8,49 @@ that body's meetings takes. Exactly the last entry decides ("Entscheidung").
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
-from deliberation.adapters._toml import Section
 from deliberation.domain.consultations import ConsultationRole, RouteStep
+from deliberation.setting_fields import Reading, read_table, setting
+from deliberation.toml_files import Section
 
-ROLES = ", ".join(f'"{r.value}"' for r in ConsultationRole)
+ROLES = tuple(f'"{r.value}"' for r in ConsultationRole)
 
 
-def consultation_route(root: Section, body_keys: Collection[str]) -> tuple[RouteStep, ...]:
+def _role(text: str) -> str | None:
+    if text in (r.value for r in ConsultationRole):
+        return None
+    return f'"{text}" ist unbekannt (erlaubt: {", ".join(ROLES)}).'
+
+
+@dataclass(frozen=True)
+class RouteEntry:
+    """``[[consultation_route]]``: one body on the route."""
+
+    body: str = setting(help="Schlüssel eines Gremiums aus [[bodies]]")
+    role: str = setting(help="Anhörung, Vorberatung, Entscheidung oder Kenntnisnahme", check=_role)
+    placement_trigger: str = setting(
+        "", help="Schritt der Empfehlung, den das Setzen auf eine Sitzung auslöst"
+    )
+
+
+def consultation_route(
+    root: Section, body_keys: Collection[str], reading: Reading
+) -> tuple[RouteStep, ...]:
     """The route, validated: known bodies, each once, known roles, the decision last."""
     if "consultation_route" not in root.data:
         return ()
     steps: list[RouteStep] = []
     sections = root.tables("consultation_route")
-    for entry in sections:
-        entry.only(("body", "role", "placement_trigger"))
-        body = entry.text("body")
-        if body not in body_keys:
-            raise entry.fail(
-                "body", f'"{body}" ist kein Gremium aus [[bodies]] ({", ".join(body_keys)}).'
+    for section in sections:
+        entry = read_table(RouteEntry, section, reading.inside())
+        if entry.body not in body_keys:
+            raise section.fail(
+                "body", f'"{entry.body}" ist kein Gremium aus [[bodies]] ({", ".join(body_keys)}).'
             )
-        if body in (s.body_key for s in steps):
-            raise entry.fail("body", f'"{body}" kommt in der Beratungsfolge doppelt vor.')
-        role_text = entry.text("role")
-        try:
-            role = ConsultationRole(role_text)
-        except ValueError:
-            raise entry.fail("role", f'"{role_text}" ist unbekannt (erlaubt: {ROLES}).') from None
-        steps.append(RouteStep(body, role, entry.optional_text("placement_trigger")))
+        if entry.body in (s.body_key for s in steps):
+            raise section.fail("body", f'"{entry.body}" kommt in der Beratungsfolge doppelt vor.')
+        steps.append(RouteStep(entry.body, ConsultationRole(entry.role), entry.placement_trigger))
     deciding = [i for i, s in enumerate(steps) if s.authoritative]
     if deciding != [len(steps) - 1]:
         raise sections[-1].fail(

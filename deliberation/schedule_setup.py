@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from deliberation.adapters.calendar_niedersachsen import LowerSaxonyCalendar
+from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.bootstrap import Application
 from deliberation.config import Settings
 from deliberation.domain.scheduling import SchedulePolicy, Series, WorkshopPlan
@@ -15,8 +15,9 @@ CONFERENCE = "integration_conference"
 
 def schedule_policy(settings: Settings) -> SchedulePolicy:
     """Every body with a cadence and the conference, with the county's closed days."""
-    with_holidays = LowerSaxonyCalendar(settings.school_holidays)
-    without = LowerSaxonyCalendar()
+    state = settings.county.holiday_state
+    with_holidays = HolidayCalendar(settings.school_holidays, state)
+    without = HolidayCalendar(state=state)
     config = settings.scheduler
     series = [
         Series(

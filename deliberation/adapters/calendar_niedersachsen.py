@@ -1,5 +1,6 @@
-"""Closed days in Lower Saxony: public holidays (``holidays`` package) and the
-school-holiday periods the county configures."""
+"""Closed days: the public holidays of a German federal state (``holidays`` package,
+``[county] holiday_state``, Lower Saxony by default) and the school-holiday periods
+the county configures."""
 
 from __future__ import annotations
 
@@ -11,16 +12,17 @@ import holidays
 from deliberation.domain.cadence import SchoolHoliday
 
 
-class LowerSaxonyCalendar:
-    """``ClosedDays`` for Lower Saxony (DE-NI), with German holiday names.
+class HolidayCalendar:
+    """``ClosedDays`` for one German federal state (``"NI"``: Lower Saxony), with German
+    holiday names.
 
     Weekends are not closed here: whether a body may meet on a weekend is part
     of its cadence rule.
     """
 
-    def __init__(self, school_holidays: Iterable[SchoolHoliday] = ()) -> None:
+    def __init__(self, school_holidays: Iterable[SchoolHoliday] = (), state: str = "NI") -> None:
         self.school_holidays = tuple(school_holidays)
-        self._public = holidays.country_holidays("DE", subdiv="NI", language="de")
+        self._public = holidays.country_holidays("DE", subdiv=state, language="de")
 
     def public_holiday(self, day: date) -> str | None:
         name = self._public.get(day)
@@ -34,3 +36,7 @@ class LowerSaxonyCalendar:
             if day in period:
                 return f"Schulferien: {period.name}"
         return None
+
+
+#: The name of the calendar before the federal state became a setting; same class.
+LowerSaxonyCalendar = HolidayCalendar

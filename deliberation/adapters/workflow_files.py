@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from deliberation.adapters._toml import Section, display_name, read_toml
 from deliberation.domain.errors import WorkflowDefinitionError
 from deliberation.domain.model import SubjectKind
 from deliberation.domain.rules import RULES, RuleBook
@@ -16,6 +15,7 @@ from deliberation.domain.workflow import (
     WorkflowDefinition,
     validate_definition,
 )
+from deliberation.toml_files import Section, display_name, read_toml
 
 _TRANSITION_KEYS = ("trigger", "title", "from", "to", "guards", "actions", "send", "requires")
 

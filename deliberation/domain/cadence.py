@@ -37,7 +37,15 @@ LAST_WEEK = -1
 
 
 class CadenceError(DeliberationError):
-    """A cadence rule is inconsistent, or a period has no open day."""
+    """A cadence rule is inconsistent, or a period has no open day.
+
+    ``setting`` names the field of the rule (or school holiday) that is wrong, so a
+    loader can point its message at the key in the file.
+    """
+
+    def __init__(self, message: str, setting: str = "") -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class ClosedDays(Protocol):
@@ -59,8 +67,9 @@ class SchoolHoliday:
     def __post_init__(self) -> None:
         if self.last < self.first:
             raise CadenceError(
-                f"{self.name}: der letzte Tag ({self.last:%d.%m.%Y}) liegt vor dem ersten "
-                f"({self.first:%d.%m.%Y})."
+                f"{self.name}: der letzte Tag {self.last:%d.%m.%Y} liegt vor dem ersten Tag "
+                f"{self.first:%d.%m.%Y}.",
+                "last",
             )
 
     def __contains__(self, day: object) -> bool:
@@ -99,32 +108,38 @@ class CadenceRule:
         interval = self.interval_months
         if interval < 1 or (interval > 12 and interval % 12) or (interval < 12 and 12 % interval):
             raise CadenceError(
-                f"Ein Rhythmus von {interval} Monaten ist nicht möglich "
-                f"(erlaubt: {allowed_intervals()})."
+                f"Ein Rhythmus von {interval} Monaten ist nicht möglich: {interval} Monate "
+                f"ergeben keinen Sitzungsrhythmus, der sich jedes Jahr gleich wiederholt "
+                f"(erlaubt: {allowed_intervals()}).",
+                "interval_months",
             )
         if not 0 <= self.weekday <= 6:
             raise CadenceError(
-                f"Wochentag {self.weekday} gibt es nicht (0 = Montag … 6 = Sonntag)."
+                f"Wochentag {self.weekday} gibt es nicht (0 = Montag … 6 = Sonntag).", "weekday"
             )
         if self.week_of_month not in (1, 2, 3, 4, LAST_WEEK):
             raise CadenceError(
-                f"Woche {self.week_of_month} ist nicht möglich (1 bis 4 oder -1 für die letzte)."
+                f"Woche {self.week_of_month} ist nicht möglich (1 bis 4 oder -1 für die letzte).",
+                "week_of_month",
             )
         if self.time.tzinfo is not None:
-            raise CadenceError("Die Uhrzeit ist eine Ortszeit ohne Zeitzone.")
+            raise CadenceError("Die Uhrzeit ist eine Ortszeit ohne Zeitzone.", "time")
         if self.time.hour == 2:
             raise CadenceError(
                 f"{self.time:%H:%M} Uhr liegt in der Stunde der Zeitumstellung; "
-                "bitte eine andere Uhrzeit wählen."
+                "bitte eine andere Uhrzeit wählen.",
+                "time",
             )
         if self.duration_minutes < 1:
             raise CadenceError(
-                f"Die Dauer muss mindestens 1 Minute sein, nicht {self.duration_minutes}."
+                f"Die Dauer muss mindestens 1 Minute sein, nicht {self.duration_minutes}.",
+                "duration_minutes",
             )
         self._check_months()
         if interval > 12 and self.anchor_year is None:
             raise CadenceError(
-                f"Bei einem Rhythmus von {interval} Monaten fehlt das Bezugsjahr (anchor_year)."
+                f"Bei einem Rhythmus von {interval} Monaten fehlt das Bezugsjahr (anchor_year).",
+                "anchor_year",
             )
 
     def _check_months(self) -> None:

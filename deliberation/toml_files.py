@@ -28,9 +28,7 @@ def read_toml(path: Path, error: type[DeliberationError]) -> dict[str, Any]:
 class Section:
     """A table of a TOML file with typed, named access for clear errors."""
 
-    def __init__(
-        self, data: Any, where: str, path: str, error: type[DeliberationError]
-    ) -> None:
+    def __init__(self, data: Any, where: str, path: str, error: type[DeliberationError]) -> None:
         if not isinstance(data, dict):
             raise error(f'{where}: "{path}" muss eine Tabelle sein.')
         self.data: dict[str, Any] = data
@@ -84,8 +82,12 @@ class Section:
         return value
 
     def texts(self, key: str, default: Any = None) -> tuple[str, ...]:
-        value = self._get(key, (list, str), "ein Text oder eine Liste von Texten",
-                          _REQUIRED if default is None else default)
+        value = self._get(
+            key,
+            (list, str),
+            "ein Text oder eine Liste von Texten",
+            _REQUIRED if default is None else default,
+        )
         values = [value] if isinstance(value, str) else value
         for item in values:
             if not isinstance(item, str) or not item.strip():
