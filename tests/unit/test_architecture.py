@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 from domain_builders import ROOT
 
@@ -24,3 +28,19 @@ def test_every_module_of_the_package_belongs_to_a_layer() -> None:
         or (path.is_dir() and (path / "__init__.py").exists())
     }
     assert modules - set(_layers()) == set()
+
+
+def test_plain_pytest_collects_what_python_m_pytest_collects() -> None:
+    # `python -m pytest` puts the working folder on sys.path, the `pytest` script does not.
+    pytest_script = Path(sys.executable).with_name("pytest")
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [str(pytest_script), "--collect-only", "-q", "-p", "no:cacheprovider", "tests/integration"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "tests collected" in done.stdout
