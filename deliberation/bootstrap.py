@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from deliberation.adapters import database, orm
 from deliberation.adapters.calendar_entries import write_calendar
+from deliberation.adapters.calendar_niedersachsen import LowerSaxonyCalendar
 from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.unit_of_work import SqlUnitOfWork
@@ -96,6 +97,7 @@ def bootstrap(
         county_name=settings.county.name,
         organiser=settings.county.organiser,
         consultation_route=settings.consultation_route,
+        public_holidays=LowerSaxonyCalendar(),
     )
     return Application(settings, deps, db, templates)
 
@@ -107,7 +109,10 @@ def initialise_database(app: Application) -> tuple[str | None, str]:
         app.deps,
         [Municipality(m.key, m.name) for m in app.settings.municipalities],
         [
-            Body(b.key, b.name, b.kind, b.notice_days, b.every_months, b.public)
+            Body(
+                b.key, b.name, b.kind, b.notice_days, b.every_months, b.public,
+                b.notice_counting,
+            )
             for b in app.settings.bodies
         ],
     )

@@ -47,6 +47,7 @@ from deliberation.domain.cadence import (
 )
 from deliberation.domain.consultations import RouteStep
 from deliberation.domain.errors import ConfigError
+from deliberation.domain.notice import NoticeCounting
 from deliberation.oparl_config import OparlConfig
 from deliberation.route_config import RouteEntry, consultation_route
 from deliberation.setting_fields import Reading, derived, read_table, setting
@@ -193,6 +194,13 @@ class BodyConfig:
         minimum=1,
     )
     notice_days: int = setting(help="Ladungsfrist laut Geschäftsordnung in Tagen", minimum=0)
+    notice_counting: str = setting(
+        NoticeCounting.CALENDAR_DAYS.value,
+        help="wie die Geschäftsordnung die Ladungsfrist zählt: calendar_days (Kalendertage), "
+        "working_days (Werktage ohne Sonn- und Feiertage), business_days (Arbeitstage "
+        "Montag bis Freitag ohne Feiertage)",
+        choices=tuple(c.value for c in NoticeCounting),
+    )
     public: bool = setting(True, help="öffentliche Sitzungen (false: nicht öffentlich)")
     schedule: CadenceConfig = setting(
         CadenceConfig(), key="cadence", help="wann die Sitzungen liegen"

@@ -116,6 +116,7 @@ bodies = Table(
     Column("notice_days", Integer, nullable=False),
     Column("interval_months", Integer, nullable=False),
     Column("public", Boolean, nullable=False),
+    Column("notice_counting", String(20), nullable=False, server_default="calendar_days"),
 )
 
 rounds = Table(
@@ -203,6 +204,7 @@ recommendations = Table(
     *_workflow_columns(),
     Column("responsible_office", String(300), nullable=False, server_default=""),
     Column("due_date", Date, nullable=True, index=True),
+    Column("not_feasible_since", UTCDateTime, nullable=True),
     Index("ix_recommendations_workflow_state", "workflow", "state"),
 )
 

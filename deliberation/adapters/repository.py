@@ -6,7 +6,17 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, distinct, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    distinct,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -30,7 +40,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
-from deliberation.service_layer.ports import TrackerRow
+from deliberation.service_layer.ports import TrackerFilters, TrackerOrder, TrackerRow, TrackerSort
 
 
 class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore):
@@ -203,37 +213,32 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore):
         No domain objects: the list of possibly tens of thousands of recommendations
         needs only a few columns of each.
         """
-        recs, groups, cycles, rounds = (
-            orm.recommendations, orm.working_groups, orm.cycles, orm.rounds
-        )
         conditions = _recommendation_conditions(
             state, group_id, round_label, conference_id, municipality_key, body_key, office,
             overdue_on,
         )
-        query = (
-            select(
-                recs.c.id,
-                recs.c.title,
-                groups.c.name.label("group_name"),
-                cycles.c.title.label("conference_title"),
-                rounds.c.label.label("round"),
-                recs.c.workflow,
-                recs.c.workflow_version,
-                recs.c.state,
-                recs.c.responsible_office,
-                recs.c.due_date,
-            )
-            .select_from(
-                recs.join(groups, groups.c.id == recs.c.working_group_id)
-                .join(cycles, cycles.c.id == groups.c.conference_id)
-                .join(rounds, rounds.c.id == cycles.c.round_id)
-            )
-            .where(*conditions)
-            .order_by(recs.c.id)
-        )
+        query = _tracker_select().where(*conditions).order_by(orm.recommendations.c.id)
         # Core rows straight from the connection, in TrackerRow's column order: no copies
         rows = self.session.connection().execute(query).all()
         return cast("list[TrackerRow]", rows)
+
+    def tracker_slice(self, filters: TrackerFilters, order: TrackerOrder) -> list[TrackerRow]:
+        """One page of tracker lines: sorted by a known column, then by number."""
+        query = _tracker_select().where(*_filter_conditions(filters))
+        query = query.order_by(*_order(order)).limit(order.limit).offset(order.offset)
+        rows = self.session.connection().execute(query).all()
+        return cast("list[TrackerRow]", rows)
+
+    def tracker_count(self, filters: TrackerFilters) -> int:
+        recs = orm.recommendations
+        query = select(func.count()).select_from(recs).where(*_filter_conditions(filters))
+        return int(self.session.connection().execute(query).scalar_one())
+
+    def responsible_offices(self) -> list[str]:
+        """Every responsible office named so far, alphabetically."""
+        column = orm.recommendations.c.responsible_office
+        query = select(distinct(column)).where(column != "").order_by(column)
+        return [str(office) for office in self.session.scalars(query)]
 
     def municipality(self, key: str) -> Municipality | None:
         return self.session.get(Municipality, key)
@@ -282,6 +287,62 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore):
         if lock:
             query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(filter_by(query, orm.notifications.c.status, status)))
+
+
+def _tracker_select() -> Select[Any]:
+    """The tracker line's columns (``TrackerRow``) over its joins, without filter or order."""
+    recs, groups, cycles, rounds = orm.recommendations, orm.working_groups, orm.cycles, orm.rounds
+    return select(
+        recs.c.id,
+        recs.c.title,
+        groups.c.name.label("group_name"),
+        cycles.c.title.label("conference_title"),
+        rounds.c.label.label("round"),
+        recs.c.workflow,
+        recs.c.workflow_version,
+        recs.c.state,
+        recs.c.responsible_office,
+        recs.c.due_date,
+    ).select_from(
+        recs.join(groups, groups.c.id == recs.c.working_group_id)
+        .join(cycles, cycles.c.id == groups.c.conference_id)
+        .join(rounds, rounds.c.id == cycles.c.round_id)
+    )
+
+
+def _filter_conditions(f: TrackerFilters) -> list[ColumnElement[bool]]:
+    return _recommendation_conditions(
+        f.state, f.group_id, f.round_label, f.conference_id, f.municipality_key, f.body_key,
+        f.office, f.overdue_on,
+    )
+
+
+def _order(order: TrackerOrder) -> list[ColumnElement[Any]]:
+    """ORDER BY for a whitelisted column, empty values last; ties by number."""
+    recs = orm.recommendations
+    empty_last: dict[TrackerSort, ColumnElement[bool]] = {
+        TrackerSort.OFFICE: recs.c.responsible_office == "",
+        TrackerSort.DUE: recs.c.due_date.is_(None),
+    }
+    columns: dict[TrackerSort, ColumnElement[Any]] = {
+        TrackerSort.TITLE: recs.c.title,
+        TrackerSort.GROUP: orm.working_groups.c.name,
+        TrackerSort.ROUND: orm.rounds.c.label,
+        TrackerSort.STATE: case(
+            {s: i for i, s in enumerate(order.state_order)},
+            value=recs.c.state,
+            else_=len(order.state_order),
+        ),
+        TrackerSort.OFFICE: recs.c.responsible_office,
+        TrackerSort.DUE: recs.c.due_date,
+    }
+    clauses: list[ColumnElement[Any]] = []
+    if order.sort in empty_last:
+        clauses.append(empty_last[order.sort].asc())
+    for column in (columns.get(order.sort), recs.c.id):
+        if column is not None:
+            clauses.append(column.desc() if order.descending else column.asc())
+    return clauses
 
 
 def _recommendation_conditions(

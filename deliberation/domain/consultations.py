@@ -10,11 +10,13 @@ takes is decided here, so the recommendation workflow and the route agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.errors import DeliberationError
+from deliberation.domain.notice import NoPublicHolidays, NoticeCounting, NoticePeriod
 
 if TYPE_CHECKING:
     from deliberation.domain.model import Body, Meeting, Recommendation
@@ -165,32 +167,47 @@ def result_trigger(step: RouteStep, result: ConsultationResult) -> str:
     return ""
 
 
-def earliest_allowed_date(body: Body, today: date) -> date:
+def notice_period(body: Body) -> NoticePeriod:
+    """The body's notice period (Ladungsfrist), counted as its rules of procedure say."""
+    return NoticePeriod(body.notice_days, NoticeCounting(body.notice_counting))
+
+
+def earliest_allowed_date(body: Body, today: date, holidays: ClosedDays) -> date:
     """The first meeting day that still respects the body's notice period (Ladungsfrist)."""
-    return today + timedelta(days=body.notice_days)
+    return notice_period(body).earliest_meeting_day(today, holidays)
+
+
+def earliest_possible_meeting(
+    body: Body, today: date, candidates: list[Meeting], day_of: dict[int, date],
+    holidays: ClosedDays,
+) -> Meeting | None:
+    """The first of ``candidates`` (with local days ``day_of``) the notice period allows."""
+    earliest = earliest_allowed_date(body, today, holidays)
+    possible = sorted(
+        (m for m in candidates if m.id is not None and day_of[m.id] >= earliest),
+        key=lambda m: m.starts_at,
+    )
+    return possible[0] if possible else None
 
 
 def notice_refusal(
     body: Body, meeting: Meeting, meeting_day: date, today: date, candidates: list[Meeting],
-    day_of: dict[int, date],
+    day_of: dict[int, date], holidays: ClosedDays | None = None,
 ) -> str | None:
     """Why ``meeting`` is too close for the notice period, naming the earliest possible one.
 
     ``candidates`` are the body's other planned meetings, ``day_of`` their local dates.
     """
-    earliest = earliest_allowed_date(body, today)
+    holidays = holidays or NoPublicHolidays()
+    earliest = earliest_allowed_date(body, today, holidays)
     if meeting_day >= earliest:
         return None
-    possible = sorted(
-        (m for m in candidates if m.id is not None and day_of[m.id] >= earliest),
-        key=lambda m: m.starts_at,
-    )
+    first = earliest_possible_meeting(body, today, candidates, day_of, holidays)
     message = (
         f"Die Sitzung {meeting.id} ({body.name}) am {meeting_day:%d.%m.%Y} liegt innerhalb "
-        f"der Ladungsfrist von {body.notice_days} Tagen."
+        f"der Ladungsfrist von {notice_period(body).describe_dative()}."
     )
-    if possible:
-        first = possible[0]
+    if first is not None:
         return (
             f"{message} Frühestmöglich ist die Sitzung {first.id} am "
             f"{day_of[first.id or 0]:%d.%m.%Y} ({first.title})."

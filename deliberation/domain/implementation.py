@@ -7,6 +7,7 @@ while it is still being implemented; nothing has to run for that to be true.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,6 +15,28 @@ if TYPE_CHECKING:
 
 #: States in which an adopted recommendation is being implemented (and can be overdue).
 IMPLEMENTATION_STATES = ("adopted", "adopted_amended", "in_implementation")
+#: Implemented and reported back, not yet closed as done.
+REPORTED_STATE = "reported_back"
+
+
+class TrafficLight(StrEnum):
+    """How the implementation of an adopted recommendation is going."""
+
+    ON_TRACK = "on_track"
+    LATE = "late"
+    NOT_FEASIBLE = "not_feasible"
+
+
+TRAFFIC_LIGHT_TITLES = {
+    TrafficLight.ON_TRACK: "im Plan",
+    TrafficLight.LATE: "verspätet",
+    TrafficLight.NOT_FEASIBLE: "nicht umsetzbar",
+}
+TRAFFIC_LIGHT_COLOURS = {
+    TrafficLight.ON_TRACK: "grün",
+    TrafficLight.LATE: "gelb",
+    TrafficLight.NOT_FEASIBLE: "rot",
+}
 
 
 class ProgressNote:
@@ -49,4 +72,26 @@ def is_overdue(recommendation: Recommendation, today: date) -> bool:
     due = recommendation.due_date
     return (
         due is not None and due < today and recommendation.state in IMPLEMENTATION_STATES
+    )
+
+
+def traffic_light(recommendation: Recommendation, today: date) -> TrafficLight | None:
+    """Red when reported not feasible, yellow when overdue, else green; None before the
+    Kreistag adopted it and once it is done."""
+    if recommendation.state not in (*IMPLEMENTATION_STATES, REPORTED_STATE):
+        return None
+    if recommendation.not_feasible_since is not None:
+        return TrafficLight.NOT_FEASIBLE
+    if is_overdue(recommendation, today):
+        return TrafficLight.LATE
+    return TrafficLight.ON_TRACK
+
+
+def belongs_on_report(recommendation: Recommendation, light: TrafficLight | None) -> bool:
+    """On the implementation report: everything being implemented; after the report back,
+    what is late or not feasible stays on it until it is done."""
+    if recommendation.state in IMPLEMENTATION_STATES:
+        return True
+    return recommendation.state == REPORTED_STATE and light in (
+        TrafficLight.LATE, TrafficLight.NOT_FEASIBLE,
     )

@@ -66,6 +66,7 @@ class Body:
         notice_days: int,
         interval_months: int,
         public: bool = True,
+        notice_counting: str = "calendar_days",
     ) -> None:
         self.key = key
         self.name = name
@@ -73,6 +74,8 @@ class Body:
         self.notice_days = notice_days
         self.interval_months = interval_months
         self.public = public
+        #: which days count towards the notice period (``domain.notice.NoticeCounting``)
+        self.notice_counting = notice_counting
 
 
 class Round:
@@ -260,6 +263,8 @@ class Recommendation(Stateful):
         self.due_date: date | None = None
         self.consultations = []
         self.progress_notes = []
+        #: when the implementation was reported not feasible (None: feasible as far as known)
+        self.not_feasible_since: datetime | None = None
 
 
 class Meeting:

@@ -23,7 +23,7 @@ from deliberation.bootstrap import (
 )
 from deliberation.config import load_settings
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints import tables, trace_output
+from deliberation.entrypoints import tables, trace_output, tracker_files
 from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.entrypoints.tracker_output import tracker_table
@@ -202,7 +202,7 @@ def rec_list(args: argparse.Namespace, console: Console) -> int:
             views = recommendations.list_recommendations(
                 app.deps, args.state, args.group, **filters
             )
-            count = trace_output.write_tracker_csv(args.csv, views, zone(app))
+            count = tracker_files.write_tracker_csv(args.csv, views, zone(app))
             console.print(f"{count} Empfehlungen nach {args.csv} geschrieben.", highlight=False)
             return 0
         lines = recommendations.tracker(app.deps, args.state, args.group, **filters)

@@ -13,11 +13,18 @@ from rich.console import Console
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
-from deliberation.entrypoints import subcommands
+from deliberation.entrypoints import plan_output, subcommands, tracker_files
 from deliberation.entrypoints.commands import opened, parse_moment, print_step, zone
 from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.entrypoints.tables import local_time
-from deliberation.service_layer import body_meetings, consultations, documents, implementation
+from deliberation.service_layer import (
+    body_meetings,
+    consultations,
+    documents,
+    implementation,
+    implementation_report,
+    route_overview,
+)
 from deliberation.service_layer.views import LogView
 
 ACTOR_HELP = (
@@ -25,6 +32,7 @@ ACTOR_HELP = (
     '"Sitzungsdienst")'
 )
 RESOLUTION_TEMPLATE = "recommendation/beschlussvorlage"
+IMPLEMENTATION_OVERVIEW_TEMPLATE = "recommendation/implementation_overview"
 DateType = Callable[[str], date]
 
 
@@ -65,8 +73,40 @@ def rec_assign(args: argparse.Namespace, console: Console) -> int:
 
 def rec_progress(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        count = implementation.note_progress(app.deps, args.id, args.note, args.actor)
+        count = implementation.note_progress(
+            app.deps, args.id, args.note, args.actor, feasible=args.feasible
+        )
     console.print(f"Empfehlung {args.id}: Vermerk {count} zum Umsetzungsstand gespeichert.")
+    if args.feasible is False:
+        console.print("Die Umsetzung ist als nicht umsetzbar gemeldet (Ampel rot).")
+    elif args.feasible:
+        console.print("Die Meldung \"nicht umsetzbar\" ist zurückgenommen.")
+    return 0
+
+
+def rec_plan(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        view = route_overview.backward_plan(app.deps, args.id, args.meeting)
+    console.print(plan_output.plan_table(view), soft_wrap=True)
+    for line in plan_output.plan_summary(view):
+        console.print(line, highlight=False, markup=False)
+    return 0 if view.plan.feasible else 1
+
+
+def rec_implementation_report(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        report = implementation_report.implementation_report(app.deps, args.committee)
+        if args.html is not None:
+            html = HtmlDocuments(app.settings.templates_dir).render(
+                IMPLEMENTATION_OVERVIEW_TEMPLATE, {"report": report}
+            )
+            args.html.write_text(html, encoding="utf-8")
+    if args.xlsx is not None:
+        args.xlsx.write_bytes(tracker_files.report_xlsx(report))
+    console.print(plan_output.report_table(report))
+    for target in (args.html, args.xlsx):
+        if target is not None:
+            console.print(f"Gespeichert: {target}", highlight=False, markup=False)
     return 0
 
 
@@ -179,7 +219,42 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     progress = _command(family, "progress", "den Stand der Umsetzung vermerken", rec_progress)
     progress.add_argument("id", type=int, help="Nummer der Empfehlung")
     progress.add_argument("--note", required=True, help="Vermerk zum Stand")
+    feasibility = progress.add_mutually_exclusive_group()
+    feasibility.add_argument(
+        "--not-feasible", dest="feasible", action="store_false", default=None,
+        help="die Umsetzung als nicht umsetzbar melden (Ampel rot; der Vermerk sagt warum)",
+    )
+    feasibility.add_argument(
+        "--feasible", dest="feasible", action="store_true", default=None,
+        help='die Meldung "nicht umsetzbar" zurücknehmen',
+    )
     _actor(progress)
+    plan = _command(
+        family, "plan",
+        "Rückwärtsterminierung: welche Sitzungen die Empfehlung bis zu einer Kreistagssitzung "
+        "durchlaufen muss und bis wann die Arbeitsgruppe sie beschließen muss (Ladungsfristen "
+        "und Feiertage wie in der Geschäftsordnung)",
+        rec_plan,
+    )
+    plan.add_argument("id", type=int, help="Nummer der Empfehlung")
+    plan.add_argument(
+        "--kreistag", dest="meeting", type=int, required=True, metavar="SITZUNG",
+        help="Nummer der Sitzung des entscheidenden Gremiums (deliberation meeting list "
+        "--body kreistag)",
+    )
+    overview = _command(
+        family, "implementation-report",
+        "Umsetzungsbericht für einen Ausschuss (z. B. vierteljährlich für den Kreisausschuss): "
+        "jede beschlossene Empfehlung mit Ampel, Stelle, Frist und letztem Vermerk",
+        rec_implementation_report,
+    )
+    overview.add_argument(
+        "--committee", required=True, help="Gremium (Schlüssel oder Name), z. B. kreisausschuss"
+    )
+    overview.add_argument("--xlsx", type=Path, metavar="DATEI", help="auch als XLSX speichern")
+    overview.add_argument(
+        "--html", type=Path, metavar="DATEI", help="auch als druckbare HTML-Datei speichern"
+    )
     report = _command(
         family, "report",
         "Umsetzungsbericht aus der Vorlage erzeugen und dem nächsten Durchgang als "

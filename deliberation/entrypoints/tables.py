@@ -203,6 +203,8 @@ def print_recommendation(console: Console, view: RecommendationView, zone: ZoneI
         due = f" bis {view.due_date:%d.%m.%Y}" if view.due_date else ""
         late = " – überfällig" if view.overdue else ""
         console.print(f"Umsetzung: {view.responsible_office}{due}{late}", highlight=False)
+    if view.traffic_light:
+        console.print(f"Ampel: {view.traffic_light}", highlight=False)
     for line in status_lines(view.status, zone):
         console.print(line, highlight=False)
     console.print(log_table(view.log, zone))

@@ -1,10 +1,7 @@
-"""Output of the traceability and tracker commands: a readable tree, and the tracker CSV."""
+"""Output of the traceability commands: a readable tree."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.markup import escape
@@ -16,25 +13,6 @@ from deliberation.service_layer.trace import (
     NeedRef,
     NeedTrace,
     RecommendationTrace,
-)
-from deliberation.service_layer.views import RecommendationView
-
-CSV_HEADER = (
-    "Nr.",
-    "Titel",
-    "Arbeitsgruppe",
-    "Konferenz",
-    "Durchgang",
-    "Zustand",
-    "Gemeinden",
-    "Bedarfe",
-    "Stellungnahme der Kommission",
-    "Beschlusstext",
-    "zuletzt geändert",
-    "Beratungsstand",
-    "Zuständige Stelle",
-    "umzusetzen bis",
-    "überfällig",
 )
 
 
@@ -135,38 +113,3 @@ def _route_and_implementation(tree: Tree, trace: RecommendationTrace, zone: Zone
         work = tree.add(f"Umsetzung: {escape(trace.responsible_office)}{due}{late}")
         for note in trace.progress:
             work.add(f"{local_time(note.at, zone)} {escape(note.author)}: {escape(note.text)}")
-
-
-def _stage(view: RecommendationView) -> str:
-    if not view.consultations:
-        return ""
-    last = view.consultations[-1]
-    return f"{last.meeting_title} ({last.role}): {last.result_title}"
-
-
-def write_tracker_csv(path: Path, views: Sequence[RecommendationView], zone: ZoneInfo) -> int:
-    """Semicolon-separated, UTF-8 with BOM: Excel in a German locale opens it as it is."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(CSV_HEADER)
-        for v in views:
-            writer.writerow(
-                (
-                    v.status.id,
-                    v.title,
-                    v.group_name,
-                    v.conference_title,
-                    v.round,
-                    v.status.state_title,
-                    ", ".join(v.municipalities),
-                    ", ".join(map(str, v.need_ids)),
-                    v.commission_statement,
-                    v.resolution_text,
-                    local_time(v.status.updated_at, zone),
-                    _stage(v),
-                    v.responsible_office,
-                    f"{v.due_date:%d.%m.%Y}" if v.due_date else "",
-                    "ja" if v.overdue else "",
-                )
-            )
-    return len(views)

@@ -40,7 +40,11 @@ def check_route(engine: WorkflowEngine, route: tuple[RouteStep, ...], source: st
 
 
 def place(
-    deps: Dependencies, recommendation_id: int, meeting_id: int, actor: str
+    deps: Dependencies,
+    recommendation_id: int,
+    meeting_id: int,
+    actor: str,
+    seen_version: int | None = None,
 ) -> LogView | None:
     """Put a recommendation on a meeting of the next body of its route.
 
@@ -50,6 +54,7 @@ def place(
     """
     with deps.unit_of_work() as uow:
         rec = get(uow, recommendation_id)
+        stepping.require_version(rec, seen_version)
         step, position = _next_step(deps, rec)
         meeting = body_meetings.get(uow, meeting_id)
         _check_body(uow, rec, step, meeting)
@@ -74,10 +79,12 @@ def record_result(
     result: ConsultationResult,
     actor: str,
     text: str = "",
+    seen_version: int | None = None,
 ) -> LogView | None:
     """Record what the meeting the recommendation lies on decided, and take the matching step."""
     with deps.unit_of_work() as uow:
         rec = get(uow, recommendation_id)
+        stepping.require_version(rec, seen_version)
         consultation = pending_consultation(rec.consultations)
         if consultation is None:
             raise DeliberationError(
@@ -171,6 +178,7 @@ def _check_notice(deps: Dependencies, uow: UnitOfWork, meeting: Meeting) -> None
         deps.today(),
         candidates,
         day_of,
+        deps.public_holidays,
     )
     if refusal is not None:
         raise DeliberationError(refusal)

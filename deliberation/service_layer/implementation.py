@@ -21,6 +21,8 @@ from deliberation.service_layer.views import LogView, log_view, recommendation_v
 START_TRIGGER = "start_implementation"
 REPORT_TRIGGER = "report_back"
 REPORT_TEMPLATE = "recommendation/implementation_report"
+NOT_FEASIBLE_PREFIX = "Nicht umsetzbar"
+FEASIBLE_AGAIN_PREFIX = "Wieder umsetzbar"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ def assign(
     office: str,
     due: date,
     actor: str,
+    seen_version: int | None = None,
 ) -> LogView | None:
     """Give an adopted recommendation its responsible office and due date; implementation
     starts with it (if it has not already)."""
@@ -45,6 +48,7 @@ def assign(
         raise DeliberationError("Die zuständige Stelle fehlt (--office).")
     with deps.unit_of_work() as uow:
         rec = _being_implemented(deps, uow, recommendation_id, "Zuständigkeit festlegen")
+        stepping.require_version(rec, seen_version)
         rec.responsible_office = office.strip()
         rec.due_date = due
         reason = f"zuständig: {rec.responsible_office}, bis {due:%d.%m.%Y}"
@@ -56,14 +60,31 @@ def assign(
         return None
 
 
-def note_progress(deps: Dependencies, recommendation_id: int, text: str, actor: str) -> int:
-    """Add a dated progress note; returns how many notes the recommendation has."""
+def note_progress(
+    deps: Dependencies,
+    recommendation_id: int,
+    text: str,
+    actor: str,
+    feasible: bool | None = None,
+    seen_version: int | None = None,
+) -> int:
+    """Add a dated progress note; returns how many notes the recommendation has.
+
+    ``feasible=False`` reports the implementation not feasible (the traffic light turns
+    red, the note says why), ``True`` withdraws that report; ``None`` leaves it as it is.
+    """
     if not text.strip():
         raise DeliberationError("Der Vermerk zum Stand der Umsetzung ist leer.")
     with deps.unit_of_work() as uow:
         rec = _being_implemented(deps, uow, recommendation_id, "Umsetzungsstand vermerken")
+        stepping.require_version(rec, seen_version)
         now = deps.clock()
-        rec.progress_notes.append(ProgressNote(text.strip(), actor, now))
+        prefix = ""
+        if feasible is False and rec.not_feasible_since is None:
+            rec.not_feasible_since, prefix = now, f"{NOT_FEASIBLE_PREFIX}: "
+        elif feasible is True and rec.not_feasible_since is not None:
+            rec.not_feasible_since, prefix = None, f"{FEASIBLE_AGAIN_PREFIX}: "
+        rec.progress_notes.append(ProgressNote(prefix + text.strip(), actor, now))
         stepping.touch(rec, now)
         count = len(rec.progress_notes)
         uow.commit()

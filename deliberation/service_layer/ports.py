@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
+from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.consultations import RouteStep
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.implementation import FeedbackReport
@@ -26,6 +28,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.domain.notice import NoPublicHolidays
 from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
 from deliberation.domain.scheduling import DueWork
@@ -34,6 +37,44 @@ from deliberation.domain.scheduling import DueWork
 #: id, title, group name, conference title, round label, workflow, workflow version, state,
 #: responsible office, due date. A plain row: no domain objects, no copies.
 TrackerRow = tuple[int, str, str, str, str, str, int, str, str, date | None]
+
+
+@dataclass(frozen=True)
+class TrackerFilters:
+    """The tracker's filters, resolved: technical state, keys of municipality and body."""
+
+    state: str | None = None
+    group_id: int | None = None
+    round_label: str | None = None
+    conference_id: int | None = None
+    municipality_key: str | None = None
+    body_key: str | None = None
+    office: str | None = None
+    overdue_on: date | None = None
+
+
+class TrackerSort(StrEnum):
+    """The columns the tracker can be sorted by (nothing else reaches ORDER BY)."""
+
+    NUMBER = "nr"
+    TITLE = "titel"
+    GROUP = "arbeitsgruppe"
+    ROUND = "durchgang"
+    STATE = "zustand"
+    OFFICE = "stelle"
+    DUE = "frist"
+
+
+@dataclass(frozen=True)
+class TrackerOrder:
+    """Sorting and the slice of one page; ``state_order`` ranks states as the workflow
+    lists them, so "Zustand" sorts along the route rather than alphabetically."""
+
+    sort: TrackerSort = TrackerSort.NUMBER
+    descending: bool = False
+    limit: int = 50
+    offset: int = 0
+    state_order: tuple[str, ...] = ()
 
 
 class Repository(Protocol):
@@ -174,6 +215,13 @@ class Repository(Protocol):
         office: str | None = None,
         overdue_on: date | None = None,
     ) -> list[TrackerRow]: ...
+
+    def tracker_slice(self, filters: TrackerFilters, order: TrackerOrder) -> list[TrackerRow]: ...
+
+    def tracker_count(self, filters: TrackerFilters) -> int: ...
+
+    def responsible_offices(self) -> list[str]: ...
+
     def planned_periods(self, series: str, first: date, last: date) -> set[date]: ...
 
     def meeting_in_period(self, series: str, period_start: date) -> Meeting | None: ...
@@ -286,6 +334,8 @@ class Dependencies:
     county_name: str = ""
     organiser: str = ""
     consultation_route: tuple[RouteStep, ...] = ()
+    #: public holidays (no school holidays): they do not count towards notice periods
+    public_holidays: ClosedDays = field(default_factory=NoPublicHolidays)
 
     def today(self) -> date:
         """Today's date where the county is (not in UTC)."""

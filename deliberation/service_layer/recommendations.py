@@ -113,7 +113,7 @@ def list_recommendations(
             group_id,
             round_label=round_label,
             conference_id=conference_id,
-            **_filters(uow, municipality, body, office, today if overdue else None),
+            **resolved_filters(uow, municipality, body, office, today if overdue else None),
         )
         return [recommendation_view(deps.engine, r, today=today) for r in found]
 
@@ -140,27 +140,27 @@ def tracker(
             group_id,
             round_label=round_label,
             conference_id=conference_id,
-            **_filters(uow, municipality, body, office, today if overdue else None),
+            **resolved_filters(uow, municipality, body, office, today if overdue else None),
         )
     return tracker_views(deps.engine, rows, today)
 
 
-class _TrackerFilters(TypedDict):
+class NamedFilters(TypedDict):
     municipality_key: str | None
     body_key: str | None
     office: str | None
     overdue_on: date | None
 
 
-def _filters(
+def resolved_filters(
     uow: UnitOfWork,
     municipality: str | None,
     body: str | None,
     office: str | None,
     overdue_on: date | None,
-) -> _TrackerFilters:
-    """The filters both tracker queries take, with municipality and body resolved to keys."""
-    return _TrackerFilters(
+) -> NamedFilters:
+    """The filters every tracker query takes, with municipality and body resolved to keys."""
+    return NamedFilters(
         municipality_key=municipality_key(uow, municipality) if municipality is not None else None,
         body_key=body_meetings.get_body(uow, body).key if body is not None else None,
         office=office,

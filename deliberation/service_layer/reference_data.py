@@ -28,6 +28,6 @@ def synchronise(
             else:
                 existing.name, existing.kind = b.name, b.kind
                 existing.notice_days, existing.interval_months = b.notice_days, b.interval_months
-                existing.public = b.public
+                existing.public, existing.notice_counting = b.public, b.notice_counting
         uow.commit()
     return len(municipalities), len(bodies)

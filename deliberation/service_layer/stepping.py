@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from deliberation.domain.engine import log_record
-from deliberation.domain.errors import NotAllowedInState
+from deliberation.domain.errors import ConcurrencyConflict, NotAllowedInState
 from deliberation.domain.model import Notification, Stateful, TransitionRecord
 from deliberation.domain.rules import TransitionContext
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -105,3 +105,15 @@ def touch(subject: Stateful, now: datetime) -> None:
     conflict instead of leaving a need in a phase that no longer takes any.
     """
     subject.updated_at = now
+
+
+def require_version(subject: Stateful, seen: int | None) -> None:
+    """Refuse a change made on a stale page: ``seen`` is the version the person looked at
+    (None: the caller does not know one, as on the command line)."""
+    if seen is None or seen == subject.version:
+        return
+    raise ConcurrencyConflict(
+        f"{subject.subject_label()} wurde inzwischen von jemand anderem geändert; Ihre "
+        "Änderung wurde nicht gespeichert. Bitte den aktuellen Stand ansehen und die "
+        "Eingabe erneut absenden."
+    )

@@ -9,7 +9,13 @@ from typing import NamedTuple
 
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.engine import WorkflowEngine
-from deliberation.domain.implementation import IMPLEMENTATION_STATES, is_overdue
+from deliberation.domain.implementation import (
+    IMPLEMENTATION_STATES,
+    TRAFFIC_LIGHT_COLOURS,
+    TRAFFIC_LIGHT_TITLES,
+    is_overdue,
+    traffic_light,
+)
 from deliberation.domain.model import (
     Cycle,
     Need,
@@ -126,6 +132,8 @@ class RecommendationView:
     overdue: bool = False
     consultations: tuple[ConsultationView, ...] = ()
     progress: tuple[ProgressView, ...] = ()
+    #: the implementation's traffic light in German, e.g. "gelb – verspätet" ("" if none)
+    traffic_light: str = ""
 
 
 @dataclass(frozen=True)
@@ -344,4 +352,10 @@ def recommendation_view(
         overdue=today is not None and is_overdue(rec, today),
         consultations=tuple(consultation_view(c) for c in rec.consultations),
         progress=tuple(ProgressView(n.at, n.author, n.text) for n in rec.progress_notes),
+        traffic_light=_light_title(rec, today),
     )
+
+
+def _light_title(rec: Recommendation, today: date | None) -> str:
+    light = traffic_light(rec, today) if today is not None else None
+    return f"{TRAFFIC_LIGHT_COLOURS[light]} – {TRAFFIC_LIGHT_TITLES[light]}" if light else ""

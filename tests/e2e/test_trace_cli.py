@@ -50,8 +50,11 @@ def test_trace_and_tracker_on_the_demo(
     assert len(rows) == 6
     assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", rows[1][10])
-    assert rows[0][-4:] == ["Beratungsstand", "Zuständige Stelle", "umzusetzen bis", "überfällig"]
+    assert rows[0][-5:] == [
+        "Beratungsstand", "Zuständige Stelle", "umzusetzen bis", "überfällig", "Ampel"
+    ]
     assert rows[5][12] == "Fachdienst Soziales und Integration"
+    assert rows[5][15] == "grün – im Plan" and rows[3][15] == ""  # implemented; rejected
 
     code, _, err = run(capsys, "recommendation", "list", "--municipality", "Atlantis")
     assert code == 1 and "Atlantis" in err

@@ -24,7 +24,7 @@ from deliberation.domain.model import (
     Round,
     WorkingGroup,
 )
-from deliberation.entrypoints.trace_output import CSV_HEADER, write_tracker_csv
+from deliberation.entrypoints.tracker_files import CSV_HEADER, write_tracker_csv
 from deliberation.service_layer import recommendations, trace
 from deliberation.service_layer.ports import Dependencies
 from deliberation.service_layer.views import RecommendationView

@@ -1,0 +1,149 @@
+"""The secretaries' tracker page: filters, sorting by a known column, one page at a time.
+
+The same filters as ``deliberation recommendation list``; a page reads only its
+own lines and the number of matches, so 100,000 recommendations stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from deliberation.domain.errors import DeliberationError
+from deliberation.service_layer import recommendations
+from deliberation.service_layer.ports import (
+    Dependencies,
+    TrackerFilters,
+    TrackerOrder,
+    TrackerSort,
+    UnitOfWork,
+)
+from deliberation.service_layer.views import TrackerView, tracker_views
+
+SORT_TITLES = {
+    TrackerSort.NUMBER: "Nr.",
+    TrackerSort.TITLE: "Titel",
+    TrackerSort.GROUP: "Arbeitsgruppe",
+    TrackerSort.ROUND: "Durchgang",
+    TrackerSort.STATE: "Zustand",
+    TrackerSort.OFFICE: "Zuständige Stelle",
+    TrackerSort.DUE: "umzusetzen bis",
+}
+DEFAULT_PAGE_SIZE = 50
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+@dataclass(frozen=True)
+class TrackerQuery:
+    """What a person asked for; every filter optional, as on the command line."""
+
+    state: str | None = None
+    group_id: int | None = None
+    round_label: str | None = None
+    conference_id: int | None = None
+    municipality: str | None = None
+    body: str | None = None
+    office: str | None = None
+    overdue: bool = False
+    sort: TrackerSort = TrackerSort.NUMBER
+    descending: bool = False
+    page: int = 1
+    per_page: int = DEFAULT_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class TrackerPage:
+    lines: list[TrackerView]
+    total: int
+    page: int
+    per_page: int
+    query: TrackerQuery = field(default_factory=TrackerQuery)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_number(self) -> int:
+        """The position of the page's first line among all matches (1-based; 0 if none)."""
+        return (self.page - 1) * self.per_page + 1 if self.lines else 0
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TrackerChoices:
+    """What the filter form offers, with German titles."""
+
+    states: tuple[Choice, ...]
+    bodies: tuple[Choice, ...]
+    rounds: tuple[Choice, ...]
+    municipalities: tuple[Choice, ...]
+    offices: tuple[str, ...]
+    sorts: tuple[Choice, ...] = tuple(Choice(s.value, t) for s, t in SORT_TITLES.items())
+
+
+def tracker_page(deps: Dependencies, query: TrackerQuery) -> TrackerPage:
+    """One page of the tracker; a page past the end shows the last one."""
+    if query.per_page not in PAGE_SIZES:
+        sizes = ", ".join(map(str, PAGE_SIZES))
+        raise DeliberationError(f"{query.per_page} Zeilen je Seite geht nicht (möglich: {sizes}).")
+    if query.page < 1:
+        raise DeliberationError(f"Seite {query.page} gibt es nicht; die erste ist Seite 1.")
+    definition = deps.engine.latest(recommendations.RECOMMENDATION_WORKFLOW)
+    with deps.unit_of_work() as uow:
+        today = deps.today()
+        filters = resolve(uow, deps, query)
+        total = uow.repo.tracker_count(filters)
+        pages = max(1, -(-total // query.per_page))
+        page = min(query.page, pages)
+        order = TrackerOrder(
+            sort=query.sort,
+            descending=query.descending,
+            limit=query.per_page,
+            offset=(page - 1) * query.per_page,
+            state_order=tuple(definition.states),
+        )
+        rows = uow.repo.tracker_slice(filters, order)
+    return TrackerPage(tracker_views(deps.engine, rows, today), total, page, query.per_page, query)
+
+
+def resolve(uow: UnitOfWork, deps: Dependencies, query: TrackerQuery) -> TrackerFilters:
+    """The query's filters with state, municipality and body checked and turned into keys."""
+    state = _state_key(deps, query.state) if query.state is not None else None
+    named = recommendations.resolved_filters(
+        uow, query.municipality, query.body, query.office, deps.today() if query.overdue else None
+    )
+    return TrackerFilters(
+        state=state,
+        group_id=query.group_id,
+        round_label=query.round_label,
+        conference_id=query.conference_id,
+        **named,
+    )
+
+
+def _state_key(deps: Dependencies, state: str) -> str:
+    """A state given by its technical name or its German title."""
+    states = deps.engine.latest(recommendations.RECOMMENDATION_WORKFLOW).states
+    wanted = state.strip().casefold()
+    for key, spec in states.items():
+        if wanted in (key.casefold(), spec.title.casefold()):
+            return key
+    known = ", ".join(f'"{s.title}"' for s in states.values())
+    raise DeliberationError(f'Zustand "{state}" gibt es für Empfehlungen nicht (bekannt: {known}).')
+
+
+def choices(deps: Dependencies) -> TrackerChoices:
+    definition = deps.engine.latest(recommendations.RECOMMENDATION_WORKFLOW)
+    with deps.unit_of_work() as uow:
+        return TrackerChoices(
+            states=tuple(Choice(key, spec.title) for key, spec in definition.states.items()),
+            bodies=tuple(Choice(b.key, b.name) for b in uow.repo.bodies()),
+            rounds=tuple(Choice(r.label, r.label) for r in uow.repo.rounds()),
+            municipalities=tuple(Choice(m.key, m.name) for m in uow.repo.municipalities()),
+            offices=tuple(uow.repo.responsible_offices()),
+        )
