@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from deliberation.adapters import database, orm
 from deliberation.adapters.calendar_entries import write_calendar
-from deliberation.adapters.calendar_niedersachsen import LowerSaxonyCalendar
+from deliberation.adapters.calendar_niedersachsen import HolidayCalendar, LowerSaxonyCalendar
 from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.unit_of_work import SqlUnitOfWork
@@ -98,6 +98,7 @@ def bootstrap(
         organiser=settings.county.organiser,
         consultation_route=settings.consultation_route,
         public_holidays=LowerSaxonyCalendar(),
+        holidays=HolidayCalendar(settings.school_holidays, settings.county.holiday_state),
     )
     return Application(settings, deps, db, templates)
 

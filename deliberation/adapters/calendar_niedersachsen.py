@@ -28,14 +28,15 @@ class HolidayCalendar:
         name = self._public.get(day)
         return None if name is None else str(name)
 
+    def school_holiday(self, day: date) -> str | None:
+        return next((p.name for p in self.school_holidays if day in p), None)
+
     def is_closed(self, day: date) -> str | None:
         name = self.public_holiday(day)
         if name is not None:
             return f"Feiertag: {name}"
-        for period in self.school_holidays:
-            if day in period:
-                return f"Schulferien: {period.name}"
-        return None
+        school = self.school_holiday(day)
+        return None if school is None else f"Schulferien: {school}"
 
 
 #: The name of the calendar before the federal state became a setting; same class.

@@ -77,7 +77,7 @@ def schedule_meetings(
             duration_minutes=180,
             cycle_id=cycle_id,
         )
-        meetings.schedule(deps, plan, domain)
+        meetings.schedule(deps, plan, domain, confirmed=True)  # may lie in school holidays
         day += timedelta(days=1)
     conference_day = _working_day(day + timedelta(days=28), calendar)
     plan = meetings.MeetingPlan(
@@ -88,7 +88,7 @@ def schedule_meetings(
         cycle_id=conference_id,
         capacity=CONFERENCE_SEATS,
     )
-    return meetings.schedule(deps, plan, domain)
+    return meetings.schedule(deps, plan, domain, confirmed=True)
 
 
 def _working_day(day: date, calendar: LowerSaxonyCalendar) -> date:

@@ -26,11 +26,10 @@ from deliberation.domain.errors import DeliberationError
 from deliberation.domain.invitations import Audience, MeetingStatus
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
-from deliberation.entrypoints import route_commands
+from deliberation.entrypoints import date_confirmation, route_commands
 from deliberation.entrypoints.commands import opened, parse_moment
 from deliberation.entrypoints.tables import table
 from deliberation.entrypoints.web import LinkApp
-from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import consent, meetings
 
 Handler = Callable[[argparse.Namespace, Console], int]
@@ -58,7 +57,8 @@ def meeting_schedule(args: argparse.Namespace, console: Console) -> int:
             args.capacity,
         )
         domain = app.settings.smtp.sender.rpartition("@")[2]
-        meeting_id = meetings.schedule(app.deps, plan, domain)
+        with date_confirmation.hint_on_warnings():
+            meeting_id = meetings.schedule(app.deps, plan, domain, confirmed=args.confirmed)
         when = _when(app, plan.starts_at)
     console.print(
         f"Termin {meeting_id} angelegt: {args.title}, {when}, {args.location}", highlight=False
@@ -182,10 +182,15 @@ def meeting_move(args: argparse.Namespace, console: Console) -> int:
         raise DeliberationError("Bitte --at und/oder --location angeben.")
     with opened(args) as app:
         starts_at = None if args.at is None else _local(app, args.at)
-        policy = scheduler_tools(app).policy
-        report = meetings.move(
-            app.deps, app.mailing(), args.meeting, starts_at, args.location, policy
-        )
+        with date_confirmation.hint_on_warnings():
+            report = meetings.move(
+                app.deps,
+                app.mailing(),
+                args.meeting,
+                starts_at,
+                args.location,
+                confirmed=args.confirmed,
+            )
     if not report.changed:
         console.print("Zeit und Ort sind unverändert; keine Nachricht verschickt.")
         return 0
@@ -195,8 +200,8 @@ def meeting_move(args: argparse.Namespace, console: Console) -> int:
         "mit Kalendereintrag im Postausgang.",
         highlight=False,
     )
-    if report.warning:
-        console.print(f"Achtung: {report.warning}", highlight=False)
+    for warning in report.warnings:
+        console.print(f"Achtung: {warning}", highlight=False)
     return 0
 
 
@@ -324,6 +329,7 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
     scheduled.add_argument(
         "--capacity", type=int, metavar="PLÄTZE", help="Plätze; weitere Zusagen: Warteliste"
     )
+    date_confirmation.add_flag(scheduled)
     route_commands.register_meeting_add(sub)
     listed = command(
         sub,
@@ -379,6 +385,7 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
         "--at", type=parse_moment, metavar="ZEITPUNKT", help="neuer Beginn, TT.MM.JJJJ HH:MM"
     )
     moved.add_argument("--location", metavar="ORT", help="neuer Ort")
+    date_confirmation.add_flag(moved)
     cancelled = command(
         sub, "cancel", "Termin absagen; Eingeladene erhalten die Absage", meeting_cancel
     )

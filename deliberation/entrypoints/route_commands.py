@@ -13,7 +13,7 @@ from rich.console import Console
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
-from deliberation.entrypoints import plan_output, subcommands, tracker_files
+from deliberation.entrypoints import date_confirmation, plan_output, subcommands, tracker_files
 from deliberation.entrypoints.commands import opened, parse_moment, print_step, zone
 from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.entrypoints.tables import local_time
@@ -39,7 +39,15 @@ DateType = Callable[[str], date]
 def meeting_add(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         starts = args.at.replace(tzinfo=zone(app))
-        view = body_meetings.add(app.deps, args.body, starts, args.location, args.title or "")
+        with date_confirmation.hint_on_warnings():
+            view = body_meetings.add(
+                app.deps,
+                args.body,
+                starts,
+                args.location,
+                args.title or "",
+                confirmed=args.confirmed,
+            )
         closed = "" if view.public else " (nicht öffentlich)"
         console.print(
             f"Sitzung {view.id} angelegt: {view.title}, {local_time(view.starts_at, zone(app))}, "
@@ -183,6 +191,7 @@ def register_meeting_add(family: Subparsers) -> None:
     )
     add.add_argument("--location", required=True, help="Ort, z. B. Kreishaus Peine, Saal 1")
     add.add_argument("--title", help="Titel (Standard: Sitzung GREMIUM am DATUM)")
+    date_confirmation.add_flag(add)
 
 def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     """The route and implementation subcommands of ``deliberation recommendation``."""

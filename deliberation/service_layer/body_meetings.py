@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Body, Meeting
+from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 
 
@@ -24,9 +25,19 @@ class MeetingView:
 
 
 def add(
-    deps: Dependencies, body_key: str, starts_at: datetime, location: str, title: str = ""
+    deps: Dependencies,
+    body_key: str,
+    starts_at: datetime,
+    location: str,
+    title: str = "",
+    *,
+    confirmed: bool = False,
 ) -> MeetingView:
-    """Plan a meeting of a body; closed bodies (``public = false``) get non-public meetings."""
+    """Plan a meeting of a body; closed bodies (``public = false``) get non-public meetings.
+
+    A date on a holiday, in school holidays or at the time and place of
+    another meeting is refused with ``NeedsConfirmation`` unless ``confirmed``.
+    """
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be aware")
     if not location.strip():
@@ -42,6 +53,8 @@ def add(
             public=body.public,
             created_at=deps.clock(),
         )
+        slot = Slot(meeting.starts_at, meeting.duration_minutes, meeting.location)
+        require_confirmed(date_warnings(uow, deps, slot), confirmed)
         uow.repo.add(meeting)
         uow.flush()
         view = meeting_view(meeting, body)

@@ -16,7 +16,6 @@ from deliberation.domain.scheduling import (
     KIND_TITLES,
     DueKind,
     DueStatus,
-    SchedulePolicy,
     shift,
 )
 from deliberation.service_layer.ports import UnitOfWork
@@ -57,18 +56,6 @@ def next_work(uow: UnitOfWork, meeting: Meeting) -> str:
         return ""
     first = pending[0]
     return f"{KIND_TITLES[DueKind(first.kind)]} {_german(first.local_time)}"
-
-
-def closed_warning(policy: SchedulePolicy, meeting: Meeting) -> str | None:
-    """A warning if a moved meeting now lies on a weekend or a closed day of its series."""
-    series = policy.series_by_key(meeting.series or "")
-    if series is None or series.closed is None:
-        return None
-    day = meeting.starts_at.astimezone(policy.tz).date()
-    if day.weekday() >= 5 and not series.rule.allow_weekend:
-        return f"Der {day:%d.%m.%Y} ist ein Wochenende."
-    reason = series.closed.is_closed(day)
-    return None if reason is None else f"Der {day:%d.%m.%Y} ist geschlossen ({reason})."
 
 
 def _german(local_time: str) -> str:

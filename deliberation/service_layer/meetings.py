@@ -28,8 +28,8 @@ from deliberation.domain.invitations import (
 from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
-from deliberation.domain.scheduling import SchedulePolicy
 from deliberation.service_layer import body_meetings, meeting_schedule, outbox
+from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
 from deliberation.service_layer.messages import RSVP, answer_token, holds, personal_message
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
@@ -111,8 +111,14 @@ class AnswerView:
     open: bool
 
 
-def schedule(deps: Dependencies, plan: MeetingPlan, uid_domain: str) -> int:
-    """Store a planned meeting with its calendar UID; returns its id."""
+def schedule(
+    deps: Dependencies, plan: MeetingPlan, uid_domain: str, *, confirmed: bool = False
+) -> int:
+    """Store a planned meeting with its calendar UID; returns its id.
+
+    A date on a holiday, in school holidays or at the time and place of
+    another meeting is refused with ``NeedsConfirmation`` unless ``confirmed``.
+    """
     if plan.capacity is not None and plan.capacity < 1:
         raise DeliberationError("Die Zahl der Plätze muss mindestens 1 sein.")
     if plan.duration_minutes < 1:
@@ -127,6 +133,8 @@ def schedule(deps: Dependencies, plan: MeetingPlan, uid_domain: str) -> int:
         if plan.body_key is not None and uow.repo.body(plan.body_key) is None:
             known = ", ".join(b.key for b in uow.repo.bodies())
             raise NotFound(f'Das Gremium "{plan.body_key}" gibt es nicht (bekannt: {known}).')
+        slot = Slot(plan.starts_at, plan.duration_minutes, plan.location)
+        require_confirmed(date_warnings(uow, deps, slot), confirmed)
         meeting = Meeting(
             plan.title,
             plan.starts_at,
@@ -202,7 +210,7 @@ def invite_people(
 class MoveReport:
     changed: bool
     updates: int  # messages queued for those invited
-    warning: str | None = None  # the new day is a weekend or closed for the meeting's series
+    warnings: tuple[str, ...] = ()  # holiday, school holidays, clash: confirmed by the person
 
 
 def move(
@@ -211,13 +219,15 @@ def move(
     meeting_id: int,
     starts_at: datetime | None = None,
     location: str | None = None,
-    policy: SchedulePolicy | None = None,
+    *,
+    confirmed: bool = False,
 ) -> MoveReport:
     """Change time and/or place; every invited person (but those who declined) gets the update,
     and the meeting's pending invitation, reminders and dated steps move with it.
 
-    Nothing changes if neither differs. With ``policy``, a new day that the
-    meeting's cadence series would avoid (weekend, holiday) gives a warning.
+    Nothing changes if neither differs. A new date on a holiday, in school
+    holidays or at the time and place of another meeting is refused with
+    ``NeedsConfirmation`` unless ``confirmed``.
     """
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
@@ -230,6 +240,9 @@ def move(
             meeting.location, changed = location.strip(), True
         if not changed:
             return MoveReport(changed=False, updates=0)
+        slot = Slot(meeting.starts_at, meeting.duration_minutes, meeting.location)
+        warnings = date_warnings(uow, deps, slot, exclude_id=meeting.id)
+        require_confirmed(warnings, confirmed)
         if meeting.starts_at != before:
             # the pending invitation, reminders and dated steps move with it
             meeting_schedule.shift_pending_work(uow, meeting, before, ZoneInfo(deps.timezone))
@@ -241,9 +254,8 @@ def move(
             for person in _recipients(uow, meeting)
         ]
         outbox.enqueue_all(uow, messages)
-        warning = None if policy is None else meeting_schedule.closed_warning(policy, meeting)
         uow.commit()
-        return MoveReport(changed=True, updates=len(messages), warning=warning)
+        return MoveReport(changed=True, updates=len(messages), warnings=warnings)
 
 
 def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int) -> int:

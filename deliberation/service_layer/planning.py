@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from deliberation.domain.cadence import meeting_periods
+from deliberation.domain.cadence import ClosedDays, meeting_periods
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.model import Cycle, Meeting
@@ -23,6 +23,7 @@ from deliberation.domain.scheduling import (
     workshop_days,
 )
 from deliberation.domain.workflow import PhaseStep
+from deliberation.service_layer.meeting_warnings import same_place
 from deliberation.service_layer.ports import UnitOfWork
 
 WORKSHOP_WORKFLOW = "future_workshop"
@@ -62,7 +63,9 @@ def _propose_series(
 ) -> int:
     if series.closed is None:
         raise ValueError(f"series {series.key} has no calendar")
-    periods = meeting_periods(series.rule, start, end, series.closed, policy.tz)
+    others = _others_at(uow, policy, series, start, end)
+    closed = _TakenPlaces(series.closed, series, others, policy)
+    periods = meeting_periods(series.rule, start, end, closed, policy.tz)
     if not periods:
         return 0
     taken = uow.repo.planned_periods(series.key, periods[0][0], periods[-1][0])
@@ -72,12 +75,54 @@ def _propose_series(
     meetings = [_meeting(series, period, when) for period, when in new]
     for meeting in meetings:
         uow.repo.add(meeting)
-    uow.flush()
+    uow.flush()  # the next series sees these, and plans around them
     for meeting in meetings:
         schedule_meeting(uow, meeting, None, policy, now)
         if series.cycle_workflow == CONFERENCE_WORKFLOW:
             uow.repo.add_due_work(launch_items(meeting, policy, now))
     return len(meetings)
+
+
+def _others_at(
+    uow: UnitOfWork, policy: SchedulePolicy, series: Series, start: date, end: date
+) -> list[Meeting]:
+    """Meetings of other series at the series' place that its new meetings could run into."""
+    first = datetime.combine(start - timedelta(days=1), time(0), tzinfo=policy.tz)
+    # a meeting may move into the period after its preferred day's: look one period further
+    last = datetime.combine(add_months(end, series.rule.interval_months), time(0), policy.tz)
+    return [
+        m
+        for m in uow.repo.meetings(starts_from=first, starts_before=last)
+        if m.series != series.key
+        and m.status != MeetingStatus.CANCELLED
+        and same_place(m.location, series.location)
+    ]
+
+
+class _TakenPlaces:
+    """The series' closed days, and the days on which its meeting would clash with another
+    meeting at the same place: the scheduler never plans two meetings at one time and place."""
+
+    def __init__(
+        self, closed: ClosedDays, series: Series, others: list[Meeting], policy: SchedulePolicy
+    ) -> None:
+        self.closed = closed
+        self.series = series
+        self.others = others
+        self.tz = policy.tz
+
+    def is_closed(self, day: date) -> str | None:
+        reason = self.closed.is_closed(day)
+        if reason is not None:
+            return reason
+        rule = self.series.rule
+        slot_start = datetime.combine(day, rule.time, tzinfo=self.tz)
+        slot_end = slot_start + timedelta(minutes=rule.duration_minutes)
+        for other in self.others:
+            other_end = other.starts_at + timedelta(minutes=other.duration_minutes)
+            if other.starts_at < slot_end and other_end > slot_start:
+                return f"belegt: {other.title}, {other.location}"
+        return None
 
 
 def _meeting(series: Series, period: date, when: datetime) -> Meeting:

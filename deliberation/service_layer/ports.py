@@ -301,6 +301,14 @@ class MailRenderer(Protocol):
         """Subject, text and HTML part; ``TemplateRenderError`` if it cannot be rendered."""
 
 
+class HolidayNames(Protocol):
+    """The county's public holidays and configured school holidays, by German name."""
+
+    def public_holiday(self, day: date) -> str | None: ...
+
+    def school_holiday(self, day: date) -> str | None: ...
+
+
 class Links(Protocol):
     """Signed, expiring links for answers from emails (no account needed)."""
 
@@ -336,6 +344,8 @@ class Dependencies:
     consultation_route: tuple[RouteStep, ...] = ()
     #: public holidays (no school holidays): they do not count towards notice periods
     public_holidays: ClosedDays = field(default_factory=NoPublicHolidays)
+    #: Holidays that meetings added by hand are warned about; None: no such warnings.
+    holidays: HolidayNames | None = None
 
     def today(self) -> date:
         """Today's date where the county is (not in UTC)."""

@@ -29,16 +29,16 @@ def test_route_and_reports_on_the_demo(
     rec = ok(capsys, "trace", "recommendation", "2")
     assert "Beratungsfolge (5)" in rec and "vertagt" in rec and "nicht öffentlich" in rec
 
-    added = ok(capsys, "meeting", "add", "kreistag", "--at", "01.01.2030 16:00",
+    added = ok(capsys, "meeting", "add", "kreistag", "--at", "03.01.2030 16:00",
                   "--location", "Kreishaus")
-    assert re.search(r"Sitzung \d+ angelegt: Sitzung Kreistag am 01\.01\.2030", added)
+    assert re.search(r"Sitzung \d+ angelegt: Sitzung Kreistag am 03\.01\.2030", added)
     code, _, err = run(capsys, "recommendation", "place", "5", "1")
     assert code == 1 and "abgeschlossen" not in err and "Beratungsfolge schon ganz" in err
     code, _, err = run(capsys, "recommendation", "result", "5", "--result", "vertagt")
     assert code == 1 and "liegt auf keiner Sitzung" in err
     code, _, err = run(capsys, "recommendation", "result", "5", "--result", "verschoben")
     assert code == 1 and 'Ergebnis "verschoben" ist unbekannt' in err
-    code, _, err = run(capsys, "meeting", "add", "stadtrat", "--at", "01.01.2030 16:00",
+    code, _, err = run(capsys, "meeting", "add", "stadtrat", "--at", "03.01.2030 16:00",
                        "--location", "Rathaus")
     assert code == 1 and 'Gremium "stadtrat" ist unbekannt' in err
     with pytest.raises(SystemExit) as refused:

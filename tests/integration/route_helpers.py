@@ -25,7 +25,8 @@ class Route:
 
     def meeting(self, body: str, days_ahead: int) -> int:
         starts = self.clock.now + timedelta(days=days_ahead)
-        return body_meetings.add(self.deps, body, starts, "Kreishaus Peine").id
+        # the route's tests are not about dates: holidays and clashes are accepted
+        return body_meetings.add(self.deps, body, starts, "Kreishaus Peine", confirmed=True).id
 
     def pass_body(self, body: str, result: R = R.ADOPTED, text: str = "Zustimmung.") -> int:
         """Place on a meeting of ``body`` three weeks ahead, let it happen, record ``result``."""

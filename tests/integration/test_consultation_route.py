@@ -191,7 +191,7 @@ def test_trace_shows_the_route_both_ways(route: Route) -> None:
 def test_closed_bodies_get_non_public_meetings(deps: Dependencies) -> None:
     starts = datetime(2026, 6, 2, 13, 0, tzinfo=UTC)
     closed = body_meetings.add(deps, "Kreisausschuss", starts, "Kreishaus")
-    open_ = body_meetings.add(deps, "kreistag", starts, "Kreishaus")
+    open_ = body_meetings.add(deps, "kreistag", starts, "Kreishaus, Saal 2")
     assert (closed.public, open_.public) == (False, True)
     assert closed.title == "Sitzung Kreisausschuss am 02.06.2026"
     assert [m.id for m in body_meetings.list_meetings(deps, "kreisausschuss")] == [closed.id]

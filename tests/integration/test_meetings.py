@@ -60,7 +60,7 @@ def schedule(app: Application, capacity: int | None = None) -> int:
     plan = meetings.MeetingPlan(
         "Sitzung <Kommission> & Gäste", STARTS, "Kreishaus Peine", 90, capacity=capacity
     )
-    return meetings.schedule(app.deps, plan, "landkreis-peine.de")
+    return meetings.schedule(app.deps, plan, "landkreis-peine.de", confirmed=True)
 
 
 def outbox(app: Application) -> list[OutboxMessage]:

@@ -73,9 +73,9 @@ def test_a_meeting_moved_onto_a_public_holiday_is_reported(
         app.mailing(),
         stab.id,
         datetime(2026, 5, 1, 17, 0, tzinfo=BERLIN),
-        policy=tools.policy,
+        confirmed=True,
     )
-    assert moved.warning is not None and "Feiertag" in moved.warning
+    assert moved.warnings == ("Der 01.05.2026 ist ein Feiertag (Erster Mai).",)
 
     result = simulation.run(app.deps, tools, _set(clock), END)
     simulation.summarise(app.deps, tools, START, END, result)
