@@ -105,11 +105,20 @@ class Participant:
         self.publication_consent_at: datetime | None = None
 
 
+#: A problem with one field of a record: (field name, complete German sentence).
+Problem = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class Rejection:
-    """Why one import record was not taken over (a complete German sentence)."""
+    """Why one record was not taken over: every problem, each at its field."""
 
-    reason: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def reason(self) -> str:
+        """All problems as one text (complete German sentences)."""
+        return " ".join(text for _field, text in self.problems)
 
 
 @dataclass(frozen=True)
@@ -151,30 +160,24 @@ def legal_basis_for(body_kinds: Iterable[str]) -> LegalBasis:
 def participant_from_record(
     record: Mapping[str, str], directory: Directory, now: datetime
 ) -> Participant | Rejection:
-    """Check one import record (name, email, language, municipality, roles, bodies)."""
+    """Check one record (name, email, language, municipality, roles, bodies); a rejection
+    names every problem of the record, not only the first."""
+    problems: list[Problem] = []
     name = " ".join(record.get("name", "").split())
     if not name:
-        return Rejection("Der Name fehlt.")
-    raw_email = record.get("email", "").strip()
-    if not raw_email:
-        return Rejection("Die E-Mail-Adresse fehlt.")
-    try:
-        email = directory.normalise_email(raw_email)
-    except ValueError:
-        return Rejection(f'Die E-Mail-Adresse "{raw_email}" ist ungültig.')
+        problems.append(("name", "Der Name fehlt."))
+    email = _email(record.get("email", ""), directory, problems)
     language = parse_language(record.get("language", ""))
     if language is None:
         known = ", ".join(LANGUAGES)
-        return Rejection(f'Die Sprache "{record["language"]}" ist unbekannt (erlaubt: {known}).')
-    municipality = _municipality(record.get("municipality", ""), directory)
-    if isinstance(municipality, Rejection):
-        return municipality
-    roles = _roles(record.get("roles", ""))
-    if isinstance(roles, Rejection):
-        return roles
-    bodies = _bodies(record.get("bodies", ""), directory)
-    if isinstance(bodies, Rejection):
-        return bodies
+        problems.append(
+            ("language", f'Die Sprache "{record["language"]}" ist unbekannt (erlaubt: {known}).')
+        )
+    municipality = _municipality(record.get("municipality", ""), directory, problems)
+    roles = _roles(record.get("roles", ""), problems)
+    bodies = _bodies(record.get("bodies", ""), directory, problems)
+    if problems or email is None or language is None:
+        return Rejection(tuple(problems))
     return Participant(
         name,
         email,
@@ -187,33 +190,48 @@ def participant_from_record(
     )
 
 
-def _municipality(value: str, directory: Directory) -> str | Rejection | None:
+def _email(value: str, directory: Directory, problems: list[Problem]) -> str | None:
+    if not value.strip():
+        problems.append(("email", "Die E-Mail-Adresse fehlt."))
+        return None
+    try:
+        return directory.normalise_email(value.strip())
+    except ValueError:
+        problems.append(("email", f'Die E-Mail-Adresse "{value.strip()}" ist ungültig.'))
+        return None
+
+
+def _municipality(value: str, directory: Directory, problems: list[Problem]) -> str | None:
     if not value.strip():
         return None
     key = directory.municipalities.get(value.strip().casefold())
     if key is None:
-        return Rejection(f'Die Gemeinde "{value.strip()}" ist unbekannt.')
+        problems.append(("municipality", f'Die Gemeinde "{value.strip()}" ist unbekannt.'))
     return key
 
 
-def _roles(value: str) -> frozenset[str] | Rejection:
+def _roles(value: str, problems: list[Problem]) -> frozenset[str]:
     roles = set()
     for item in split_list(value):
         role = parse_role(item)
         if role is None:
             known = ", ".join(ROLE_TITLES.values())
-            return Rejection(f'Die Rolle "{item}" ist unbekannt (bekannt: {known}).')
-        roles.add(role.value)
+            problems.append(("roles", f'Die Rolle "{item}" ist unbekannt (bekannt: {known}).'))
+        else:
+            roles.add(role.value)
     return frozenset(roles)
 
 
-def _bodies(value: str, directory: Directory) -> list[tuple[str, str]] | Rejection:
+def _bodies(
+    value: str, directory: Directory, problems: list[Problem]
+) -> list[tuple[str, str]]:
     bodies = []
     for item in split_list(value):
         body = directory.bodies.get(item.casefold())
         if body is None:
-            return Rejection(f'Das Gremium "{item}" ist unbekannt.')
-        bodies.append(body)
+            problems.append(("bodies", f'Das Gremium "{item}" ist unbekannt.'))
+        else:
+            bodies.append(body)
     return bodies
 
 

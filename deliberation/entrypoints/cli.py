@@ -352,10 +352,20 @@ def _participant(group: Subparsers) -> None:
         family,
         "import",
         "Personen aus einer CSV- oder Excel-Datei (.xlsx) übernehmen; Spalten: Name, E-Mail, "
-        "Sprache, Gemeinde, Rollen, Gremien",
+        "Sprache, Gemeinde, Rollen, Gremien. Wer schon im Verzeichnis ist (gleiche Adresse), "
+        "wird mit den Spalten der Datei aktualisiert",
         handlers.participant_import,
     )
     importing.add_argument("file", type=Path, metavar="DATEI", help="CSV (; oder ,) oder XLSX")
+    importing.add_argument(
+        "--vorschau",
+        "--dry-run",
+        dest="preview",
+        action="store_true",
+        help="nur zeigen, was jede Zeile ergäbe (neu, aktualisiert, unverändert, Fehler); "
+        "nichts speichern",
+    )
+    participant_commands.register_add_edit(family)
     listing = _command(family, "list", "Personen auflisten", handlers.participant_list)
     listing.add_argument("--municipality", help="nur diese Gemeinde (Schlüssel oder Name)")
     listing.add_argument("--role", help="nur diese Rolle, z. B. Verwaltung oder citizen")

@@ -10,25 +10,116 @@ from rich.console import Console
 from deliberation.adapters.participant_files import read_participant_file
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, Role
+from deliberation.entrypoints import subcommands
 from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.entrypoints.tables import table
 from deliberation.service_layer import participants
-
-LEGAL_BASIS_TITLES = {"duty": "Pflicht (Gremium)", "consent": "Einwilligung"}
+from deliberation.service_layer.participant_rows import (
+    LEGAL_BASIS_TITLES,
+    OUTCOME_TITLES,
+    Change,
+    Outcome,
+)
+from deliberation.service_layer.participants import ImportPreview
 
 
 def participant_import(args: argparse.Namespace, console: Console) -> int:
     rows = read_participant_file(args.file)
     with opened(args) as app:
+        if args.preview:
+            return _preview(console, participants.preview_import(app.deps, rows), args.file.name)
         report = participants.import_participants(app.deps, rows)
+    if report.updated:
+        updated = [(str(line), email, _changes(changes)) for line, email, changes in report.updated]
+        title = f"Aktualisierte Personen ({len(report.updated)})"
+        console.print(table(title, ["Zeile", "E-Mail", "Änderungen"], updated))
     if report.rejected:
         title = f"Abgewiesene Zeilen ({len(report.rejected)})"
         console.print(table(title, ["Zeile", "Grund"], report.rejected))
     console.print(
-        f"{report.imported} Person(en) aus {args.file.name} übernommen, "
+        f"{report.imported} Person(en) aus {args.file.name} neu übernommen, "
+        f"{len(report.updated)} aktualisiert, {report.unchanged} unverändert, "
         f"{len(report.rejected)} Zeile(n) abgewiesen.",
         highlight=False,
     )
+    return 0
+
+
+def _preview(console: Console, preview: ImportPreview, file_name: str) -> int:
+    rows = [
+        (
+            str(row.line),
+            row.name or "—",
+            row.email or "—",
+            OUTCOME_TITLES[row.outcome],
+            " ".join(text for _field, text in row.problems) or _changes(row.changes),
+        )
+        for row in preview.rows
+    ]
+    title = f"Vorschau: {file_name} ({len(rows)} Zeilen; nichts gespeichert)"
+    console.print(table(title, ["Zeile", "Name", "E-Mail", "Ergebnis", "Einzelheiten"], rows))
+    console.print(
+        f"{preview.count(Outcome.NEW)} neu, {preview.count(Outcome.UPDATE)} zu aktualisieren, "
+        f"{preview.count(Outcome.UNCHANGED)} unverändert, "
+        f"{preview.count(Outcome.REJECTED)} abgewiesen. Übernehmen: ohne --vorschau.",
+        highlight=False,
+    )
+    return 0
+
+
+def _changes(changes: tuple[Change, ...]) -> str:
+    return "; ".join(f"{c.field}: {c.before} → {c.after}" for c in changes)
+
+
+def _record(args: argparse.Namespace) -> dict[str, str]:
+    """The fields given on the command line (``None``: not given, stays as it is)."""
+    given = {
+        "name": args.name,
+        "email": args.email,
+        "language": args.language,
+        "municipality": args.municipality,
+        "roles": None if args.role is None else ", ".join(args.role),
+        "bodies": None if args.body is None else ", ".join(args.body),
+    }
+    return {field: value for field, value in given.items() if value is not None}
+
+
+def participant_add(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        view = participants.add(app.deps, _record(args))
+    basis = LEGAL_BASIS_TITLES.get(view.legal_basis, view.legal_basis)
+    console.print(
+        f"{view.name} ({view.email}) ins Verzeichnis aufgenommen; Rechtsgrundlage: {basis}.",
+        highlight=False,
+    )
+    if view.legal_basis == "consent":
+        console.print("Einwilligung erbitten: deliberation consent request", highlight=False)
+    return 0
+
+
+def participant_edit(args: argparse.Namespace, console: Console) -> int:
+    changes = _record(args)
+    del changes["email"]  # the address names the person; --new-email changes it
+    if args.new_email is not None:
+        changes["email"] = args.new_email
+    if not changes:
+        raise DeliberationError(
+            "Bitte angeben, was sich ändert (--name, --new-email, --language, --municipality, "
+            "--role, --body)."
+        )
+    with opened(args) as app:
+        report = participants.edit(app.deps, args.email, changes)
+    if not report.changes:
+        console.print(f"{report.name} ({report.email}): keine Änderung.", highlight=False)
+        return 0
+    rows = [(c.field, c.before, c.after) for c in report.changes]
+    console.print(table(f"{report.name} geändert", ["Feld", "bisher", "neu"], rows))
+    if report.consent_reset:
+        console.print(
+            "Die neue Adresse braucht eine neue Einwilligung: deliberation consent request",
+            highlight=False,
+        )
     return 0
 
 
@@ -78,3 +169,48 @@ def participant_delete(args: argparse.Namespace, console: Console) -> int:
         name = participants.delete(app.deps, args.email)
     console.print(f"{name} ({args.email}) und die gespeicherten Personendaten wurden gelöscht.")
     return 0
+
+
+def register_add_edit(family: Subparsers) -> None:
+    """``participant add`` and ``participant edit``."""
+    added = subcommands.command(
+        family, "add", "eine Person ins Verzeichnis aufnehmen", participant_add
+    )
+    added.add_argument("name", metavar="NAME", help="Vor- und Nachname")
+    added.add_argument("--email", required=True, metavar="ADRESSE", help="E-Mail-Adresse")
+    _person_options(added)
+    edited = subcommands.command(
+        family,
+        "edit",
+        "Angaben einer Person ändern (nur was angegeben ist); zeigt, was sich geändert hat",
+        participant_edit,
+    )
+    edited.add_argument("email", metavar="ADRESSE", help="heutige E-Mail-Adresse der Person")
+    edited.add_argument("--name", metavar="NAME", help="neuer Name")
+    edited.add_argument(
+        "--new-email",
+        metavar="ADRESSE",
+        help="neue E-Mail-Adresse (wer per Einwilligung eingeladen wird, muss neu einwilligen)",
+    )
+    _person_options(edited)
+
+
+def _person_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--language", metavar="SPRACHE", help="de, en, tr, ar oder uk (oder der Name)"
+    )
+    parser.add_argument(
+        "--municipality", metavar="GEMEINDE", help="Gemeinde (Schlüssel oder Name)"
+    )
+    parser.add_argument(
+        "--role",
+        action="append",
+        metavar="ROLLE",
+        help="Rolle, z. B. Bürgerin, Verein, Verwaltung; mehrfach möglich (ersetzt die bisherigen)",
+    )
+    parser.add_argument(
+        "--body",
+        action="append",
+        metavar="GREMIUM",
+        help="Gremium, z. B. Kreistag; mehrfach möglich (ersetzt die bisherigen)",
+    )

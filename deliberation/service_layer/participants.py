@@ -1,4 +1,5 @@
-"""Use cases of the participant registry: import, list, export and delete people."""
+"""Use cases of the participant registry: import (with a preview), add, edit, list, export
+and delete people."""
 
 from __future__ import annotations
 
@@ -7,26 +8,47 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
-from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, NotFound
 from deliberation.domain.participants import (
-    Directory,
+    LegalBasis,
     Participant,
+    Problem,
     Rejection,
     parse_role,
     participant_from_record,
 )
+from deliberation.service_layer.participant_rows import (
+    Change,
+    ImportRow,
+    Outcome,
+    RowCheck,
+    check_rows,
+    differences,
+    directory,
+    names,
+    record_of,
+    take_over,
+)
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
-
-#: One row of an import file: its line number (header = 1) and its cells by field name.
-ImportRow = tuple[int, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
 class ImportReport:
     imported: int
     rejected: tuple[tuple[int, str], ...]
+    #: (line, address, what changed) of every person the file updated
+    updated: tuple[tuple[int, str, tuple[Change, ...]], ...] = ()
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """Every row of a file with what importing it would do; nothing is written."""
+
+    rows: tuple[RowCheck, ...]
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
 
 
 @dataclass(frozen=True)
@@ -38,71 +60,164 @@ class ParticipantView:
     roles: tuple[str, ...]
     bodies: tuple[str, ...]
     legal_basis: str
+    id: int = 0
+    consent_requested_at: datetime | None = None
+    consent_confirmed_at: datetime | None = None
+    consent_withdrawn_at: datetime | None = None
+    publication_consent_at: datetime | None = None
 
 
-def normalise_email(address: str) -> str:
-    """The normalised, lower-case address; ``ValueError`` if it is not one."""
-    try:
-        return validate_email(address.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from None
+@dataclass(frozen=True)
+class EditReport:
+    name: str
+    email: str
+    changes: tuple[Change, ...]
+    consent_reset: bool = False  # a new address: consent must be asked for again
+
+
+class InvalidPerson(DeliberationError):
+    """A person's record has problems; each is at its field (for a form)."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__(_reason(problems))
+        self.problems = problems
+
+
+def _reason(problems: tuple[Problem, ...]) -> str:
+    return " ".join(text for _field, text in problems)
+
+
+def preview_import(deps: Dependencies, rows: Iterable[ImportRow]) -> ImportPreview:
+    """What importing ``rows`` would do, row by row, with every problem; writes nothing."""
+    with deps.unit_of_work() as uow:
+        return ImportPreview(tuple(check_rows(uow, list(rows), deps.clock())))
 
 
 def import_participants(deps: Dependencies, rows: Iterable[ImportRow]) -> ImportReport:
-    """Take over every good row in one transaction; report every other row with its reason."""
-    rows = list(rows)
+    """Take over every good row in one transaction: new people are added, people already in
+    the directory (same address) get the fields the file has; every other row is reported."""
     with deps.unit_of_work() as uow:
-        accepted, rejected = _check_rows(uow, rows, deps.clock())
-        for participant in accepted:
-            uow.repo.add(participant)
+        checked = check_rows(uow, list(rows), deps.clock())
+        updated = []
+        for row in checked:
+            if row.fresh is None:
+                continue
+            if row.outcome == Outcome.NEW:
+                uow.repo.add(row.fresh)
+            elif row.outcome == Outcome.UPDATE:
+                existing = uow.repo.participant(row.email)
+                assert existing is not None
+                take_over(existing, row.fresh, row.fields)
+                updated.append((row.line, row.email, row.changes))
         uow.commit()
-    return ImportReport(len(accepted), tuple(sorted(rejected)))
+    return ImportReport(
+        imported=sum(1 for row in checked if row.outcome == Outcome.NEW),
+        rejected=tuple((row.line, _reason(row.problems)) for row in checked if row.problems),
+        updated=tuple(updated),
+        unchanged=sum(1 for row in checked if row.outcome == Outcome.UNCHANGED),
+    )
 
 
-def _check_rows(
-    uow: UnitOfWork, rows: list[ImportRow], now: datetime
-) -> tuple[list[Participant], list[tuple[int, str]]]:
-    directory = _directory(uow)
-    accepted: list[tuple[int, Participant]] = []
-    rejected: list[tuple[int, str]] = []
-    first_line: dict[str, int] = {}
-    for line, record in rows:
-        result = participant_from_record(record, directory, now)
-        if isinstance(result, Rejection):
-            rejected.append((line, result.reason))
-        elif result.email in first_line:
-            rejected.append(
-                (line, f"{result.email} steht schon in Zeile {first_line[result.email]}.")
+def add(deps: Dependencies, record: Mapping[str, str]) -> ParticipantView:
+    """Add one person (name, email, language, municipality, roles, bodies as texts).
+
+    ``InvalidPerson`` names every problem at its field; an address already in
+    the directory is refused (the person is edited instead).
+    """
+    with deps.unit_of_work() as uow:
+        [row] = check_rows(uow, [(0, record)], deps.clock())
+        if row.problems:
+            raise InvalidPerson(row.problems)
+        if row.outcome != Outcome.NEW or row.fresh is None:
+            raise InvalidPerson(
+                (("email", f"{row.email} ist bereits im Verzeichnis; bitte dort bearbeiten."),)
             )
-        else:
-            first_line[result.email] = line
-            accepted.append((line, result))
-    registered = uow.repo.registered_emails(first_line)
-    for line, participant in accepted:
-        if participant.email in registered:
-            rejected.append((line, f"{participant.email} ist bereits im Verzeichnis."))
-    fresh = [p for _line, p in accepted if p.email not in registered]
-    return fresh, rejected
+        uow.repo.add(row.fresh)
+        uow.flush()
+        view = _view(row.fresh, names(uow).municipalities)
+        uow.commit()
+        return view
 
 
-def _directory(uow: UnitOfWork) -> Directory:
-    municipalities = {}
-    for m in uow.repo.municipalities():
-        municipalities[m.key.casefold()] = municipalities[m.name.casefold()] = m.key
-    bodies = {}
-    for b in uow.repo.bodies():
-        bodies[b.key.casefold()] = bodies[b.name.casefold()] = (b.key, b.kind)
-    return Directory(municipalities, bodies, normalise_email)
+def edit(
+    deps: Dependencies,
+    email: str,
+    changes: Mapping[str, str],
+    expected: Mapping[str, str] | None = None,
+) -> EditReport:
+    """Change the fields in ``changes`` (texts as in a form) of the person with ``email``.
+
+    ``expected`` is the record as the person editing saw it; if someone else
+    changed it meanwhile, ``ConcurrencyConflict``. A new address of someone
+    invited by consent needs their consent again (the proof was for the old one).
+    """
+    with deps.unit_of_work() as uow:
+        person = _get(uow, email)
+        current = record_of(person)
+        if expected is not None and any(current.get(k) != v for k, v in expected.items()):
+            raise ConcurrencyConflict(
+                f"{person.name} wurde inzwischen geändert; bitte die neuen Angaben prüfen."
+            )
+        merged = {**current, **{k: v for k, v in changes.items() if k in current}}
+        fresh = participant_from_record(merged, directory(uow), deps.clock())
+        if isinstance(fresh, Rejection):
+            raise InvalidPerson(fresh.problems)
+        report = _apply_edit(uow, person, fresh, frozenset(changes) & set(current))
+        uow.commit()
+        return report
+
+
+def _apply_edit(
+    uow: UnitOfWork, person: Participant, fresh: Participant, fields: frozenset[str]
+) -> EditReport:
+    found = list(differences(person, fresh, fields - {"email"}, names(uow)))
+    reset = False
+    if "email" in fields and fresh.email != person.email:
+        if uow.repo.participant(fresh.email) is not None:
+            raise InvalidPerson(
+                (("email", f"{fresh.email} gehört schon zu einer anderen Person."),)
+            )
+        found.insert(0, Change("E-Mail", person.email, fresh.email))
+        reset = person.legal_basis == LegalBasis.CONSENT and person.consent_requested_at is not None
+        person.email = fresh.email
+        if reset:
+            person.consent_requested_at = person.consent_confirmed_at = None
+    take_over(person, fresh, fields)
+    return EditReport(person.name, person.email, tuple(found), reset)
 
 
 def list_participants(
-    deps: Dependencies, municipality: str | None = None, role: str | None = None
+    deps: Dependencies,
+    municipality: str | None = None,
+    role: str | None = None,
+    search: str = "",
 ) -> list[ParticipantView]:
+    """People in the directory; ``search`` finds a part of the name or address (any case)."""
     role_code = _role_code(role) if role else None
+    wanted = search.strip().casefold()
     with deps.unit_of_work() as uow:
         key = _municipality_key(uow, municipality) if municipality else None
-        names = {m.key: m.name for m in uow.repo.municipalities()}
-        return [_view(p, names) for p in uow.repo.participants(key, role_code)]
+        municipalities = names(uow).municipalities
+        return [
+            _view(p, municipalities)
+            for p in uow.repo.participants(key, role_code)
+            if wanted in p.name.casefold() or wanted in p.email
+        ]
+
+
+def get(deps: Dependencies, participant_id: int) -> ParticipantView:
+    """One person by id, with the proof of their consent."""
+    with deps.unit_of_work() as uow:
+        person = uow.repo.participant_by_id(participant_id)
+        if person is None:
+            raise NotFound(f"Person {participant_id} gibt es nicht (mehr) im Verzeichnis.")
+        return _view(person, names(uow).municipalities)
+
+
+def editable_record(deps: Dependencies, email: str) -> dict[str, str]:
+    """The person's fields as texts, as a form shows them and ``edit`` compares them."""
+    with deps.unit_of_work() as uow:
+        return record_of(_get(uow, email))
 
 
 def _role_code(name: str) -> str:
@@ -128,6 +243,11 @@ def _view(p: Participant, municipality_names: Mapping[str, str]) -> ParticipantV
         roles=tuple(sorted(p.roles)),
         bodies=tuple(sorted(p.body_keys)),
         legal_basis=str(p.legal_basis),
+        id=p.id or 0,
+        consent_requested_at=p.consent_requested_at,
+        consent_confirmed_at=p.consent_confirmed_at,
+        consent_withdrawn_at=p.consent_withdrawn_at,
+        publication_consent_at=p.publication_consent_at,
     )
 
 

@@ -27,7 +27,10 @@ def test_import_list_export_and_delete_through_the_cli(
     code, out, _ = run(capsys, "participant", "import", "personen.csv")
     assert code == 0
     assert "Abgewiesene Zeilen (1)" in out and "E-Mail-Adresse fehlt" in out
-    assert "2 Person(en) aus personen.csv übernommen, 1 Zeile(n) abgewiesen." in out
+    assert (
+        "2 Person(en) aus personen.csv neu übernommen, 0 aktualisiert, 0 unverändert, "
+        "1 Zeile(n) abgewiesen." in out
+    )
 
     code, out, _ = run(capsys, "participant", "list", "--role", "Verwaltung")
     assert code == 0 and "Petra Groß" in out and "Pflicht" in out and "Jürgen" not in out
@@ -58,3 +61,35 @@ def test_an_unreadable_file_is_refused_with_exit_code_1(
     assert code == 1
     assert err.startswith("Fehler: liste.csv: Spalte(n) E-Mail fehlen")
     assert "Traceback" not in err and out == ""
+
+
+def test_add_edit_preview_and_a_reimport_that_updates(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "init")[0] == 0
+    code, out, _ = run(
+        capsys, "participant", "add", "Murat Çelik", "--email", "murat@example.org",
+        "--language", "tr", "--municipality", "Stadt Peine", "--role", "Bürger",
+    )
+    assert code == 0 and "Murat Çelik (murat@example.org) ins Verzeichnis aufgenommen" in out
+    code, _, err = run(capsys, "participant", "add", "X", "--email", "kaputt", "--role", "Chef")
+    assert code == 1 and 'E-Mail-Adresse "kaputt" ist ungültig' in err and 'Rolle "Chef"' in err
+
+    code, out, _ = run(capsys, "participant", "edit", "murat@example.org", "--body", "Kreistag")
+    assert code == 0 and "Gremien" in out and "Pflicht (Gremium)" in out
+    code, _, err = run(capsys, "participant", "edit", "murat@example.org")
+    assert code == 1 and "Bitte angeben, was sich ändert" in err
+
+    (data_folder / "neu.csv").write_text(
+        "Name;E-Mail;Sprache\nMurat Çelik;murat@example.org;de\nAnna;anna@peine.de;\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "participant", "import", "neu.csv", "--vorschau")
+    assert code == 0 and "nichts gespeichert" in out
+    assert "1 neu, 1 zu aktualisieren, 0 unverändert, 0 abgewiesen" in out
+    assert "anna@peine.de" not in run(capsys, "participant", "list")[1]
+
+    code, out, _ = run(capsys, "participant", "import", "neu.csv")
+    assert code == 0 and "Aktualisierte Personen (1)" in out
+    assert "Sprache: Türkisch → Deutsch" in out
+    assert "1 Person(en) aus neu.csv neu übernommen, 1 aktualisiert" in out

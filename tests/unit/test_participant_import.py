@@ -16,7 +16,7 @@ from deliberation.domain.participants import (
     Rejection,
     participant_from_record,
 )
-from deliberation.service_layer.participants import normalise_email
+from deliberation.service_layer.participant_rows import normalise_email
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GERMAN_HEADER = "Name;E-Mail;Sprache;Gemeinde;Rollen;Gremien"
