@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
 from deliberation.domain.outbox import OutboxMessage, OutboxStatus
+from deliberation.service_layer.ports import OutboxLine
 
 
 class OutboxStore:
@@ -124,6 +125,38 @@ class OutboxStore:
             update(orm.outbox)
             .where(outbox.recipient == recipient, outbox.status.in_(waiting))
             .values(status=OutboxStatus.WITHDRAWN.value, last_error=reason)
+        )
+        result = self.session.execute(statement.execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def outbox_lines(
+        self, statuses: Collection[str], limit: int, offset: int
+    ) -> tuple[list[OutboxLine], int]:
+        """A page of messages with these statuses, newest first, without their bodies; and
+        how many there are in all."""
+        c = orm.outbox.c
+        where = c.status.in_(list(statuses))
+        total = self.session.execute(select(func.count()).where(where)).scalar_one()
+        query = (
+            select(
+                c.id, c.recipient, c.subject, c.status, c.attempts, c.created_at,
+                c.next_attempt_at, c.sent_at, c.last_error,
+            )
+            .where(where)
+            .order_by(c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [tuple(row) for row in self.session.execute(query)], int(total)
+
+    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> int:
+        """Give finally failed messages (all, or those of ``ids``) a fresh set of attempts,
+        due now; they keep their Message-ID and the server's last answer."""
+        statement = update(orm.outbox).where(orm.outbox.c.status == OutboxStatus.FAILED.value)
+        if ids is not None:
+            statement = statement.where(orm.outbox.c.id.in_(list(ids)))
+        statement = statement.values(
+            status=OutboxStatus.QUEUED.value, attempts=0, next_attempt_at=now, claimed_at=None
         )
         result = self.session.execute(statement.execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)

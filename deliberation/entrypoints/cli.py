@@ -411,6 +411,21 @@ def _outbox(group: Subparsers) -> None:
         "Nachrichten je Status und endgültig gescheiterte mit der Antwort des Servers",
         outbox_commands.outbox_status,
     )
+    retry = _command(
+        family,
+        "retry",
+        "endgültig gescheiterte Nachrichten erneut in den Versand geben (mit derselben "
+        "Message-ID); versendet werden sie mit outbox send",
+        outbox_commands.outbox_retry,
+    )
+    retry.add_argument(
+        "--id",
+        type=int,
+        action="append",
+        dest="ids",
+        metavar="NR",
+        help="nur diese Nachricht (Nummer aus outbox status); mehrfach möglich",
+    )
     sink = _command(
         group,
         "mailsink",

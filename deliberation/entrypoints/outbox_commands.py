@@ -96,11 +96,27 @@ def outbox_status(args: argparse.Namespace, console: Console) -> int:
             console.print(f"… und {len(view.waiting) - WAITING_ROWS} weitere.")
     if view.failed:
         failed_rows = [
-            (f.recipient, f.subject, str(f.attempts), f.answer or "—") for f in view.failed
+            (str(f.id), f.recipient, f.subject, str(f.attempts), f.answer or "—")
+            for f in view.failed
         ]
         title = f"Endgültig gescheitert ({len(view.failed)})"
-        columns = ["Empfänger", "Betreff", "Versuche", "Antwort des Servers"]
+        columns = ["Nr.", "Empfänger", "Betreff", "Versuche", "Antwort des Servers"]
         console.print(table(title, columns, failed_rows))
+        console.print("Erneut versuchen: deliberation outbox retry [--id NR]", highlight=False)
+    return 0
+
+
+def outbox_retry(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        count = outbox.retry_failed(app.deps, args.ids)
+    if count == 0:
+        which = "mit diesen Nummern " if args.ids else ""
+        console.print(f"Keine endgültig gescheiterte Nachricht {which}gefunden.", highlight=False)
+        return 0
+    console.print(
+        f"{count} Nachricht(en) erneut in den Versand gegeben; senden: deliberation outbox send",
+        highlight=False,
+    )
     return 0
 
 

@@ -198,7 +198,7 @@ def invite_people(
         else:
             assert person.id is not None
             uow.repo.add(Invitation(meeting.id, person.id, deps.clock()))
-            messages.append(_invitation(deps, mailing, meeting, person, changed=False))
+            messages.append(invitation(deps, mailing, meeting, person, changed=False))
             invited += 1
         if progress is not None:
             progress(done, len(people))
@@ -250,8 +250,8 @@ def move(
             meeting.status = MeetingStatus.PLANNED  # a date staff chose is no longer a proposal
         meeting.sequence += 1
         messages = [
-            _invitation(deps, mailing, meeting, person, changed=True)
-            for person in _recipients(uow, meeting)
+            invitation(deps, mailing, meeting, person, changed=True)
+            for person in recipients(uow, meeting)
         ]
         outbox.enqueue_all(uow, messages)
         uow.commit()
@@ -267,15 +267,19 @@ def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int) -> int:
         meeting.sequence += 1
         meeting_schedule.cancel_pending_work(uow, meeting, deps.clock())
         queued = 0
-        for person in _recipients(uow, meeting):
-            entry = calendar_entry(deps, mailing, meeting, person, "CANCEL")
-            message = personal_message(
-                deps, mailing, person, CANCELLATION, {"meeting": meeting}, entry
-            )
-            outbox.enqueue(uow, message)
+        for person in recipients(uow, meeting):
+            outbox.enqueue(uow, cancellation(deps, mailing, meeting, person))
             queued += 1
         uow.commit()
         return queued
+
+
+def cancellation(
+    deps: Dependencies, mailing: Mailing, meeting: Meeting, person: Participant
+) -> OutboxMessage:
+    """The cancellation with its CANCEL calendar entry, for one person."""
+    entry = calendar_entry(deps, mailing, meeting, person, "CANCEL")
+    return personal_message(deps, mailing, person, CANCELLATION, {"meeting": meeting}, entry)
 
 
 def confirm(deps: Dependencies, meeting_id: int) -> MeetingRow:
@@ -313,7 +317,7 @@ def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response
 
 def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
     with deps.unit_of_work() as uow:
-        meeting = _meeting(uow, meeting_id)
+        meeting = get_meeting(uow, meeting_id)
         invitations = uow.repo.invitations(meeting_id=meeting_id)
         people = uow.repo.participants_by_id({i.participant_id for i in invitations})
         counts = {str(r): 0 for r in Response}
@@ -340,6 +344,14 @@ def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
             sum(1 for i in invitations if i.waitlisted),
             tuple(rows),
         )
+
+
+def meeting_row(deps: Dependencies, meeting_id: int) -> MeetingRow:
+    """One meeting as ``list_meetings`` shows it."""
+    with deps.unit_of_work() as uow:
+        meeting = get_meeting(uow, meeting_id)
+        names = {body.key: body.name for body in uow.repo.bodies()}
+        return _row(uow, meeting, names)
 
 
 def list_meetings(
@@ -411,9 +423,10 @@ def answer_links(mailing: Mailing, meeting: Meeting, person: Participant) -> dic
     return {r.value: f"{url}?answer={r.value}" for r in (Response.YES, Response.NO, Response.MAYBE)}
 
 
-def _invitation(
+def invitation(
     deps: Dependencies, mailing: Mailing, meeting: Meeting, person: Participant, changed: bool
 ) -> OutboxMessage:
+    """The invitation (or, ``changed``, its update) with its calendar entry, for one person."""
     entry = calendar_entry(deps, mailing, meeting, person, "REQUEST")
     context = {
         "meeting": meeting,
@@ -436,7 +449,7 @@ def remind(
             REMINDER,
             {"meeting": meeting, "days": days, "answer": answer_links(mailing, meeting, person)},
         )
-        for person in _recipients(uow, meeting)
+        for person in recipients(uow, meeting)
     ]
     outbox.enqueue_all(uow, messages)
     return len(messages)
@@ -452,7 +465,7 @@ def _tell_promoted(
     outbox.enqueue(uow, personal_message(deps, mailing, person, PROMOTION, context))
 
 
-def _recipients(uow: UnitOfWork, meeting: Meeting) -> Sequence[Participant]:
+def recipients(uow: UnitOfWork, meeting: Meeting) -> Sequence[Participant]:
     """Invited people who did not decline and whom we may (still) write to."""
     invitations = [
         i for i in uow.repo.invitations(meeting_id=meeting.id) if i.response != Response.NO
@@ -465,7 +478,7 @@ def _recipients(uow: UnitOfWork, meeting: Meeting) -> Sequence[Participant]:
     ]
 
 
-def _meeting(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
+def get_meeting(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
     meeting = uow.repo.meeting(meeting_id, lock=lock)
     if meeting is None:
         raise NotFound(f"Termin {meeting_id} gibt es nicht.")
@@ -473,7 +486,7 @@ def _meeting(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
 
 
 def _planned(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
-    meeting = _meeting(uow, meeting_id, lock)
+    meeting = get_meeting(uow, meeting_id, lock)
     if meeting.status == MeetingStatus.CANCELLED:
         raise DeliberationError(f'Termin {meeting_id} ("{meeting.title}") ist abgesagt.')
     return meeting

@@ -1,12 +1,20 @@
-"""Use cases of the outbox: queue a message, drain the outbox, show what failed."""
+"""Use cases of the outbox: queue a message, drain the outbox, show what is waiting, sent
+and failed, and try failed messages again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from deliberation.domain.outbox import OutboxMessage, OutboxStatus, Outcome, RetryPolicy
+from deliberation.domain.outbox import (
+    STATUS_TITLES,
+    OutboxMessage,
+    OutboxStatus,
+    Outcome,
+    RetryPolicy,
+)
 from deliberation.service_layer.ports import Dependencies, MailTransport, UnitOfWork
 
 
@@ -24,6 +32,7 @@ class FailedMessageView:
     message_id: str
     attempts: int
     answer: str
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -201,7 +210,9 @@ def overview(deps: Dependencies) -> OutboxOverview:
     with deps.unit_of_work() as uow:
         counts = uow.repo.outbox_counts()
         failed = tuple(
-            FailedMessageView(m.recipient, m.subject, m.message_id, m.attempts, m.last_error)
+            FailedMessageView(
+                m.recipient, m.subject, m.message_id, m.attempts, m.last_error, m.id or 0
+            )
             for m in uow.repo.outbox_messages(OutboxStatus.FAILED)
         )
         waiting = tuple(
@@ -215,3 +226,77 @@ def overview(deps: Dependencies) -> OutboxOverview:
         failed=failed,
         waiting=waiting,
     )
+
+
+class MessageGroup(StrEnum):
+    """What staff look for in the outbox."""
+
+    WAITING = "waiting"
+    SENT = "sent"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+
+
+GROUP_STATUSES = {
+    MessageGroup.WAITING: (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.RETRY),
+    MessageGroup.SENT: (OutboxStatus.SENT,),
+    MessageGroup.FAILED: (OutboxStatus.FAILED,),
+    MessageGroup.WITHDRAWN: (OutboxStatus.WITHDRAWN,),
+}
+GROUP_TITLES = {
+    MessageGroup.WAITING: "wartend",
+    MessageGroup.SENT: "gesendet",
+    MessageGroup.FAILED: "gescheitert",
+    MessageGroup.WITHDRAWN: "nicht gesendet",
+}
+
+
+@dataclass(frozen=True)
+class MessageLine:
+    id: int
+    recipient: str
+    subject: str
+    status: str
+    status_title: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    answer: str  # the server's last answer (or why it was not sent)
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    group: MessageGroup
+    lines: tuple[MessageLine, ...]
+    total: int
+    offset: int
+    limit: int
+
+
+def message_page(
+    deps: Dependencies, group: MessageGroup, offset: int = 0, limit: int = 50
+) -> MessagePage:
+    """Messages of one group, newest first, with the server's answer; bodies stay unread."""
+    offset, limit = max(offset, 0), min(max(limit, 1), 500)
+    with deps.unit_of_work() as uow:
+        rows, total = uow.repo.outbox_lines(
+            [s.value for s in GROUP_STATUSES[group]], limit, offset
+        )
+    lines = tuple(
+        MessageLine(
+            id_, recipient, subject, status, STATUS_TITLES[OutboxStatus(status)], attempts,
+            created, next_at, sent, answer,
+        )
+        for id_, recipient, subject, status, attempts, created, next_at, sent, answer in rows
+    )
+    return MessagePage(group, lines, total, offset, limit)
+
+
+def retry_failed(deps: Dependencies, ids: Collection[int] | None = None) -> int:
+    """Queue finally failed messages (all, or those of ``ids``) again with fresh attempts;
+    the next ``outbox send`` delivers them with their Message-ID. Returns how many."""
+    with deps.unit_of_work() as uow:
+        count = uow.repo.requeue_failed(ids, deps.clock())
+        uow.commit()
+        return count

@@ -38,6 +38,10 @@ from deliberation.domain.scheduling import DueWork
 #: responsible office, due date. A plain row: no domain objects, no copies.
 TrackerRow = tuple[int, str, str, str, str, str, int, str, str, date | None]
 
+#: One outbox message without its body, in this order: id, recipient, subject, status,
+#: attempts, created at, next attempt at, sent at, the server's last answer.
+OutboxLine = tuple[int, str, str, str, int, datetime, datetime, datetime | None, str]
+
 
 @dataclass(frozen=True)
 class TrackerFilters:
@@ -170,6 +174,12 @@ class Repository(Protocol):
     def outbox_messages(self, status: str | None = None) -> list[OutboxMessage]: ...
 
     def withdraw_waiting(self, recipient: str, reason: str) -> int: ...
+
+    def outbox_lines(
+        self, statuses: Collection[str], limit: int, offset: int
+    ) -> tuple[list[OutboxLine], int]: ...
+
+    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> int: ...
 
     def forget_recipient(self, recipient: str) -> int: ...
 

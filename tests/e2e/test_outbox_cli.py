@@ -70,3 +70,6 @@ def test_outbox_send_delivers_to_the_mail_sink_and_status_counts_them(
     status = _cli(capsys, config, "outbox", "status")
     assert "gesendet" in status and "2" in status
     assert "Endgültig gescheitert" not in status
+    assert "Keine endgültig gescheiterte Nachricht gefunden." in _cli(
+        capsys, config, "outbox", "retry"
+    )

@@ -389,3 +389,32 @@ def test_two_senders_claim_disjoint_messages(app: Application, clock: Any) -> No
     assert not first_batch & second_batch
     counts = outbox.overview(app.deps).counts
     assert counts[OutboxStatus.SENDING] == 5
+
+
+def test_staff_retry_a_failed_message_and_it_goes_out_with_its_message_id(
+    app: Application, relay: tuple[FaultyRelay, int]
+) -> None:
+    handler, port = relay
+    handler.data_answers["spam@example.org"] = ["550 5.7.1 Nachricht als Spam abgelehnt"]
+    spam_id, good_id = _queue(app, "spam@example.org", "gut@example.org")
+    assert _send(app, port) == SendSummary(sent=1, failed=1)
+
+    failed = outbox.message_page(app.deps, outbox.MessageGroup.FAILED)
+    [line] = failed.lines
+    assert (failed.total, line.recipient, line.status_title) == (
+        1, "spam@example.org", "endgültig gescheitert"
+    )
+    assert line.answer == "550 5.7.1 Nachricht als Spam abgelehnt"
+    assert outbox.retry_failed(app.deps, [line.id + 1000]) == 0  # no such failed message
+    assert outbox.retry_failed(app.deps, [line.id]) == 1
+    assert outbox.message_page(app.deps, outbox.MessageGroup.FAILED).total == 0
+    [waiting] = outbox.message_page(app.deps, outbox.MessageGroup.WAITING).lines
+    assert (waiting.id, waiting.attempts) == (line.id, 0)
+
+    assert _send(app, port) == SendSummary(sent=1)  # the relay accepts it this time
+    assert handler.message_ids() == [good_id, spam_id]  # the refused one, with its Message-ID
+    sent = outbox.message_page(app.deps, outbox.MessageGroup.SENT)
+    assert sent.total == 2 and {s.recipient for s in sent.lines} == {
+        "spam@example.org", "gut@example.org"
+    }
+    assert outbox.retry_failed(app.deps) == 0
