@@ -842,7 +842,7 @@ def to_html(definition: WorkflowDefinition) -> str:
             "<body>",
             _page_header(definition),
             "<figure>",
-            _svg(definition, _layout(definition)),
+            state_diagram_svg(definition),
             "<figcaption>Der schwarze Punkt zeigt auf den Startzustand, doppelt umrandete "
             "Kästen sind Endzustände. Jeder Pfeil ist mit seinem Auslöser beschriftet; die "
             "Tabelle erklärt die Auslöser.</figcaption>",
@@ -853,6 +853,11 @@ def to_html(definition: WorkflowDefinition) -> str:
             "",
         ]
     )
+
+
+def state_diagram_svg(definition: WorkflowDefinition) -> str:
+    """The state diagram alone, a standalone SVG document (also served as an image)."""
+    return _svg(definition, _layout(definition))
 
 
 def _page_header(definition: WorkflowDefinition) -> str:

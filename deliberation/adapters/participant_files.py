@@ -56,9 +56,14 @@ def read_participant_file(path: Path) -> list[Record]:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"{path} lässt sich nicht lesen ({exc.strerror}).") from None
+    return read_participant_data(data, path.name)
+
+
+def read_participant_data(data: bytes, name: str) -> list[Record]:
+    """Like ``read_participant_file`` for a file's bytes (an upload); ``name`` is its name."""
     if data.startswith(_ZIP_MAGIC):
-        return list(_xlsx_records(data, path.name))
-    return list(_csv_records(data, path.name))
+        return list(_xlsx_records(data, name))
+    return list(_csv_records(data, name))
 
 
 def _csv_records(data: bytes, name: str) -> Iterator[Record]:

@@ -7,7 +7,7 @@ launches and escalations in a lane of their own, a grid line per year.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 from pathlib import Path
 from typing import Protocol
@@ -31,7 +31,14 @@ class Entry(Protocol):
     label: str
 
 
-def timeline_svg(entries: Sequence[Entry], start: datetime, end: datetime, title: str) -> str:
+def timeline_svg(
+    entries: Sequence[Entry],
+    start: datetime,
+    end: datetime,
+    title: str,
+    local: tzinfo | None = None,
+) -> str:
+    """The picture; hovering a mark shows its time in UTC, or in ``local`` time if given."""
     lanes = list(dict.fromkeys(e.lane for e in sorted(entries, key=lambda e: e.lane)))
     height = TOP + LANE_HEIGHT * len(lanes) + 40
     width = LABEL_WIDTH + PLOT_WIDTH + 20
@@ -58,7 +65,9 @@ def timeline_svg(entries: Sequence[Entry], start: datetime, end: datetime, title
         parts.append(f'<text x="10" y="{y + 4:.1f}">{escape(lane)}</text>')
         for entry in (e for e in entries if e.lane == lane and start <= e.at <= end):
             colour = COLOURS.get(entry.kind, "#57606a")
-            tip = escape(f"{entry.at:%d.%m.%Y %H:%M} UTC – {entry.label}")
+            at = entry.at if local is None else entry.at.astimezone(local)
+            zone = " UTC" if local is None else ""
+            tip = escape(f"{at:%d.%m.%Y %H:%M}{zone} – {entry.label}")
             parts.append(
                 f'<circle cx="{x(entry.at):.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
                 f"<title>{tip}</title></circle>"
