@@ -97,7 +97,7 @@ def month_calendar(
 
 
 def _closed(deps: Dependencies, day: date, zone: ZoneInfo) -> list[str]:
-    calendar_ = deps.calendar
+    calendar_ = deps.holidays
     if calendar_ is None:
         return []
     found = []
