@@ -17,6 +17,7 @@ from deliberation.adapters import database, orm
 from deliberation.adapters.calendar_entries import write_calendar
 from deliberation.adapters.calendar_niedersachsen import HolidayCalendar, LowerSaxonyCalendar
 from deliberation.adapters.links import SignedLinks, secret_from
+from deliberation.adapters.passwords import Argon2Passwords
 from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.unit_of_work import SqlUnitOfWork
 from deliberation.adapters.workflow_files import load_workflows
@@ -24,7 +25,7 @@ from deliberation.config import Settings, load_settings
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
 from deliberation.service_layer import consultations, reference_data
-from deliberation.service_layer.ports import Dependencies, Mailing
+from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
 
 
 def utc_now() -> datetime:
@@ -44,6 +45,10 @@ class Application:
     def mailing(self) -> Mailing:
         """Rendering, calendar entries and signed links for messages to participants."""
         return build_mailing(self.settings, self.templates, self.deps.clock)
+
+    def passwords(self) -> PasswordHasher:
+        """Hashing of staff passwords (argon2id)."""
+        return Argon2Passwords()
 
 
 def build_mailing(

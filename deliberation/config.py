@@ -343,8 +343,8 @@ class InvitationsConfig:
     """``[invitations]``: links in emails and the consent periods."""
 
     base_url: str = setting(
-        "http://localhost:8080",
-        help="Web-Adresse der Links in E-Mails",
+        "http://localhost:8000",
+        help="Web-Adresse der Links in E-Mails (die Webanwendung)",
         check=_web_address,
         normalise=lambda url: url.rstrip("/"),
     )
@@ -359,6 +359,27 @@ class InvitationsConfig:
         30, help="unbestätigte Adressen danach löschen", minimum=1
     )
     answer_valid_days: int = setting(365, help="so lange gelten Zu-/Absage-Links", minimum=1)
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """``[web]``: the staff web application: address, sessions, lock-out."""
+
+    base_url: str = setting(
+        "http://localhost:8000",
+        help="öffentliche Adresse der Webanwendung (mit https://: Cookies nur über HTTPS)",
+        check=_web_address,
+        normalise=lambda url: url.rstrip("/"),
+    )
+    session_hours: int = setting(8, help="so lange gilt eine Anmeldung", minimum=1, maximum=720)
+    secret_env: str = setting(
+        "DELIBERATION_WEB_SECRET", help="Umgebungsvariable mit dem Schlüssel der Sitzungs-Cookies"
+    )
+    secret_file: Path = setting(
+        Path("data/web-secret"), help="Datei mit dem Schlüssel, wenn die Variable fehlt"
+    )
+    login_attempts: int = setting(5, help="so viele Fehlversuche in Folge, dann gesperrt", minimum=1)
+    lockout_minutes: int = setting(15, help="so lange bleibt ein Zugang gesperrt", minimum=1)
 
 
 @dataclass(frozen=True)
@@ -475,6 +496,7 @@ class Settings:
     )
     oparl: OparlConfig = setting(OparlConfig(), help="der OParl-Export")
     scheduler: SchedulerConfig = setting(SchedulerConfig(), help="der Terminplaner")
+    web: WebConfig = setting(WebConfig(), help="die Webanwendung")
     source: str = derived("", help="die Datei, als ordner/name (für Meldungen)")
 
     @property

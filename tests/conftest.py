@@ -65,8 +65,10 @@ def _unmap_domain_after_test() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _link_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sign links with a fixed test secret instead of creating data/link-secret in the repo."""
+    """Sign links and session cookies with fixed test secrets instead of creating
+    data/link-secret and data/web-secret in the repo."""
     monkeypatch.setenv("DELIBERATION_LINK_SECRET", "test-secret-for-signed-links-only")
+    monkeypatch.setenv("DELIBERATION_WEB_SECRET", "test-secret-for-session-cookies-only")
 
 
 @pytest.fixture

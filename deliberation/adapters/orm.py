@@ -36,6 +36,7 @@ from sqlalchemy.orm import clear_mappers as sqlalchemy_clear_mappers
 from sqlalchemy.orm import registry, relationship
 
 from deliberation.domain import model
+from deliberation.domain.accounts import Account
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.implementation import FeedbackReport, ProgressNote
 from deliberation.domain.invitations import Invitation
@@ -376,6 +377,22 @@ due_work = Table(
     Index("ix_due_work_subject", "subject_kind", "subject_id"),
 )
 
+#: Staff accounts of the web application (roles referat, geschaeftsstelle, admin).
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("role", String(40), nullable=False),
+    Column("password_hash", String(300), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("last_login_at", UTCDateTime, nullable=True),
+    Column("session_epoch", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 #: APScheduler's job store (SQLAlchemyJobStore), created by our migrations like every table.
 apscheduler_jobs = Table(
     "apscheduler_jobs",
@@ -474,3 +491,4 @@ def start_mappers() -> None:
     m(OutboxMessage, outbox)
     m(Invitation, invitations)
     m(DueWork, due_work)
+    m(Account, accounts)

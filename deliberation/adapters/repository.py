@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
+from deliberation.adapters.account_store import AccountStore
 from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
@@ -43,7 +44,7 @@ from deliberation.domain.model import (
 from deliberation.service_layer.ports import TrackerFilters, TrackerOrder, TrackerRow, TrackerSort
 
 
-class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore):
+class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore):
     """Cycles, needs, groups, recommendations and their log; participants and the
     outbox come from the stores it inherits, all on one session."""
 

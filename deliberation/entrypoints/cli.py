@@ -31,6 +31,7 @@ from deliberation.entrypoints import (
     scheduler_commands,
     simulate_command,
     subcommands,
+    web_commands,
 )
 from deliberation.entrypoints.subcommands import Handler, Subparsers
 
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     _participant(commands_)
     _outbox(commands_)
     invitation_commands.add_commands(commands_, _command, _family)
+    web_commands.register(commands_)
     publication_commands.register(commands_)
     publication_commands.register_reports(commands_)
     _scheduling(commands_)

@@ -1,9 +1,8 @@
-"""CLI of meetings, invitations, consent and the link endpoint.
+"""CLI of meetings, invitations and consent.
 
 ``deliberation meeting …`` (schedule, invite an audience, move, cancel, see
-the answers), ``deliberation consent …`` (ask for confirmation, remove
-unconfirmed addresses) and ``deliberation serve`` (the pages behind the links
-in emails). ``add_commands`` registers them with the main parser.
+the answers) and ``deliberation consent …`` (ask for confirmation, remove
+unconfirmed addresses). ``add_commands`` registers them with the main parser.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import contextlib
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -29,7 +27,6 @@ from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints import date_confirmation, route_commands
 from deliberation.entrypoints.commands import opened, parse_moment
 from deliberation.entrypoints.tables import table
-from deliberation.entrypoints.web import LinkApp
 from deliberation.service_layer import consent, meetings
 
 Handler = Callable[[argparse.Namespace, Console], int]
@@ -266,45 +263,10 @@ def consent_purge(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Log requests without the path: it carries a personal token."""
-        del format, args
-
-
-def serve(args: argparse.Namespace, console: Console) -> int:
-    with opened(args) as app:
-        web = LinkApp(app.deps, app.mailing(), app.settings.county.name)
-        with make_server(args.host, args.port, web, handler_class=_QuietHandler) as server:
-            console.print(
-                f"Seiten für Bestätigen, Abmelden und Zu-/Absagen auf http://{args.host}:"
-                f"{args.port}/ (Links in E-Mails: {app.settings.invitations.base_url}); "
-                "beenden mit Strg+C.",
-                highlight=False,
-            )
-            with contextlib.suppress(KeyboardInterrupt):
-                server.serve_forever()
-    console.print("Beendet.")
-    return 0
-
-
 def add_commands(group: Any, command: Command, family: Family) -> None:
-    """Register ``meeting``, ``consent`` and ``serve`` with the main parser."""
+    """Register ``meeting`` and ``consent`` with the main parser."""
     _meeting(group, command, family)
     _consent(group, command, family)
-    served = command(
-        group,
-        "serve",
-        "Webseiten hinter den Links in E-Mails anbieten (Einwilligung bestätigen, abmelden, "
-        "zu- oder absagen); Adresse für Links: [invitations] base_url",
-        serve,
-    )
-    served.add_argument(
-        "--host", default="127.0.0.1", metavar="ADRESSE", help="Adresse (Standard: 127.0.0.1)"
-    )
-    served.add_argument(
-        "--port", type=int, default=8080, metavar="PORT", help="Port (Standard: 8080)"
-    )
 
 
 def _meeting(group: Any, command: Command, family: Family) -> None:

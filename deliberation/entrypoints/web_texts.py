@@ -1,4 +1,4 @@
-"""The texts of the answer pages (``deliberation serve``) in every invitation language.
+"""The texts of the pages behind links in emails (``web/links.py``) in every invitation language.
 
 German is the fallback. ``{name}`` and ``{place}`` are filled in (and escaped)
 by the page.
@@ -29,6 +29,8 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "no": "Nein, ich komme nicht",
         "maybe": "Vielleicht",
         "pending": "Noch keine Antwort",
+        "choose": "Bitte wählen Sie Ja, Nein oder Vielleicht.",
+        "skip_link": "Zum Inhalt springen",
     },
     "en": {
         "confirm_title": "Confirm your email address",
@@ -52,6 +54,8 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "no": "No, I will not come",
         "maybe": "Maybe",
         "pending": "No reply yet",
+        "choose": "Please choose yes, no or maybe.",
+        "skip_link": "Skip to content",
     },
     "tr": {
         "confirm_title": "E-posta adresinizi onaylayın",
@@ -75,6 +79,8 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "no": "Hayır, gelmiyorum",
         "maybe": "Belki",
         "pending": "Henüz yanıt yok",
+        "choose": "Lütfen evet, hayır veya belki seçin.",
+        "skip_link": "İçeriğe geç",
     },
     "ar": {
         "confirm_title": "تأكيد عنوان البريد الإلكتروني",
@@ -98,6 +104,8 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "no": "لا، لن أحضر",
         "maybe": "ربما",
         "pending": "لا يوجد رد بعد",
+        "choose": "يرجى اختيار نعم أو لا أو ربما.",
+        "skip_link": "انتقل إلى المحتوى",
     },
     "uk": {
         "confirm_title": "Підтвердження адреси електронної пошти",
@@ -121,6 +129,8 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "no": "Ні, я не прийду",
         "maybe": "Можливо",
         "pending": "Відповіді ще немає",
+        "choose": "Будь ласка, виберіть «так», «ні» або «можливо».",
+        "skip_link": "Перейти до змісту",
     },
 }
 

@@ -21,6 +21,7 @@ from deliberation.service_layer.messages import (
     holds,
     person_token,
     personal_message,
+    read_token,
 )
 from deliberation.service_layer.participants import remove_participant
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
@@ -110,10 +111,7 @@ def remove_unconfirmed(deps: Dependencies, after: timedelta) -> list[str]:
 def _holder(uow: UnitOfWork, mailing: Mailing, purpose: str, token: str) -> Participant:
     max_age = mailing.confirm_valid if purpose == CONFIRM else None
     payload = mailing.links.read(purpose, token, max_age)
-    try:
-        person_id, digest = int(payload[0]), str(payload[1])
-    except (IndexError, ValueError):
-        raise LinkInvalid("Der Link ist ungültig.") from None
+    [person_id], digest = read_token(payload, 1)
     person = uow.repo.participant_by_id(person_id)
     if person is None or not holds(person, digest):
         raise LinkInvalid("Diese Adresse ist nicht (mehr) im Verzeichnis.")

@@ -30,7 +30,13 @@ from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
 from deliberation.service_layer import body_meetings, meeting_schedule, outbox
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
-from deliberation.service_layer.messages import RSVP, answer_token, holds, personal_message
+from deliberation.service_layer.messages import (
+    RSVP,
+    answer_token,
+    holds,
+    personal_message,
+    read_token,
+)
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 #: Called with (done, total) while messages are rendered.
@@ -505,10 +511,7 @@ def _from_token(
     uow: UnitOfWork, mailing: Mailing, token: str, lock: bool = False
 ) -> tuple[Meeting, Participant, Invitation]:
     payload = mailing.links.read(RSVP, token, mailing.answer_valid)
-    try:
-        person_id, digest, meeting_id = (int(payload[0]), str(payload[1]), int(payload[2]))
-    except (IndexError, ValueError):
-        raise LinkInvalid("Der Link ist ungültig.") from None
+    [person_id, meeting_id], digest = read_token(payload, 2)
     meeting = uow.repo.meeting(meeting_id, lock=lock)
     person = uow.repo.participant_by_id(person_id)
     if meeting is None or person is None or not holds(person, digest):

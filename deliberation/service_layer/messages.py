@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import replace
 
+from deliberation.domain.errors import LinkInvalid
 from deliberation.domain.invitations import CalendarEntry
 from deliberation.domain.outbox import OutboxMessage, compose_mail
 from deliberation.domain.participants import LegalBasis, Participant
@@ -38,6 +39,20 @@ def person_token(person: Participant) -> list[int | str]:
 
 def answer_token(person: Participant, meeting_id: int) -> list[int | str]:
     return [*person_token(person), meeting_id]
+
+
+def read_token(payload: list[int | str], ids: int) -> tuple[list[int], str]:
+    """The ids and the address digest of a signed payload ``[id, digest, id…]``.
+
+    A payload that is signed correctly but has another shape (from an older
+    version, or crafted with a leaked secret) is ``LinkInvalid``, never a crash.
+    """
+    if len(payload) != ids + 1 or not isinstance(payload[1], str):
+        raise LinkInvalid("Der Link ist ungültig.")
+    numbers = [payload[0], *payload[2:]]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n < 2**31 for n in numbers):
+        raise LinkInvalid("Der Link ist ungültig.")
+    return [int(n) for n in numbers], payload[1]
 
 
 def holds(person: Participant | None, digest: str) -> bool:

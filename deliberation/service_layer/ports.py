@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
+from deliberation.domain.accounts import Account
 from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.consultations import RouteStep
 from deliberation.domain.engine import WorkflowEngine
@@ -254,6 +255,12 @@ class Repository(Protocol):
         self, status: str | None = None, kind: str | None = None, limit: int | None = None
     ) -> list[DueWork]: ...
 
+    def account(self, name: str, lock: bool = False) -> Account | None: ...
+
+    def account_by_id(self, account_id: int) -> Account | None: ...
+
+    def accounts(self) -> list[Account]: ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: commit explicitly, everything else rolls back."""
@@ -317,6 +324,19 @@ class HolidayNames(Protocol):
     def public_holiday(self, day: date) -> str | None: ...
 
     def school_holiday(self, day: date) -> str | None: ...
+
+
+class PasswordHasher(Protocol):
+    """Hashes staff passwords (argon2 in production, something fast in unit tests)."""
+
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, hashed: str, password: str) -> bool: ...
+
+    def verify_nothing(self, password: str) -> None:
+        """Spend the time of one check, for a name that has no account."""
+
+    def needs_rehash(self, hashed: str) -> bool: ...
 
 
 class Links(Protocol):

@@ -1,19 +1,18 @@
-"""The pages behind the links in emails, over real HTTP (``deliberation serve``'s WSGI app)."""
+"""The pages behind the links in emails, over real HTTP (the web application under uvicorn)."""
 
 from __future__ import annotations
 
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+from live_server import PASSWORDS, serving
 
 from deliberation.bootstrap import Application
 from deliberation.domain.invitations import Audience
-from deliberation.entrypoints.web import LinkApp
+from deliberation.entrypoints.web import create_app
 from deliberation.service_layer import consent, meetings, participants
 from deliberation.service_layer.messages import CONFIRM, RSVP, UNSUBSCRIBE, fingerprint
 from deliberation.service_layer.ports import Mailing
@@ -23,11 +22,6 @@ PEOPLE = [
     ("Samira Nasser", "samira.nasser@example.org", "Hohenhameln", "Verein", "", "ar"),
     ("Murat Çelik", "murat.celik@example.org", "Stadt Peine", "Bürger", "", "tr"),
 ]
-
-
-class _Silent(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        del format, args
 
 
 @pytest.fixture
@@ -41,17 +35,8 @@ def site(app: Application) -> Iterator[tuple[str, Mailing]]:
     ]
     participants.import_participants(app.deps, rows)
     mailing = app.mailing()
-    server: WSGIServer = make_server(
-        "127.0.0.1", 0, LinkApp(app.deps, mailing, "Landkreis Peine"), handler_class=_Silent
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", mailing
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(create_app(app, PASSWORDS)) as url:
+        yield url, mailing
 
 
 def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
@@ -164,3 +149,24 @@ def test_broken_links_and_unknown_pages_get_german_errors(
     assert status == 400  # an unsubscribe token does not confirm
     status, page = fetch(base + "/admin")
     assert status == 404 and "Diese Seite gibt es nicht" in page
+
+
+@pytest.mark.parametrize(
+    ("purpose", "payload"),
+    [
+        (UNSUBSCRIBE, ["1"]),
+        (UNSUBSCRIBE, [[1], "abc"]),
+        (CONFIRM, [10**30, "abc"]),
+        (RSVP, [1, "abc"]),
+        (RSVP, [1, 2, 3]),
+        (RSVP, [True, "abc", 1]),
+    ],
+)
+def test_a_correctly_signed_link_with_malformed_content_is_a_400_page(
+    site: tuple[str, Mailing], purpose: str, payload: list[int | str]
+) -> None:
+    base, mailing = site
+    link = base + path(mailing, purpose, payload)
+    for data in (None, b"answer=yes"):
+        status, page = fetch(link, data)
+        assert status == 400 and "Der Link ist ungültig" in page

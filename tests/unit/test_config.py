@@ -40,10 +40,20 @@ def _body(settings: Settings, name_start: str) -> Any:
 
 def test_invitation_links_and_consent_periods_come_from_the_config(settings: Settings) -> None:
     invitations = settings.invitations
-    assert invitations.base_url == "http://localhost:8080"
+    assert invitations.base_url == "http://localhost:8000"
     assert invitations.secret_env == "DELIBERATION_LINK_SECRET"
     assert invitations.secret_file == ROOT / "data" / "link-secret"
     assert (invitations.confirm_valid_days, invitations.remove_unconfirmed_after_days) == (7, 30)
+
+
+def test_the_web_application_takes_address_sessions_and_lockout_from_the_config(
+    settings: Settings,
+) -> None:
+    web = settings.web
+    assert web.base_url == "http://localhost:8000"
+    assert (web.session_hours, web.login_attempts, web.lockout_minutes) == (8, 5, 15)
+    assert web.secret_env == "DELIBERATION_WEB_SECRET"
+    assert web.secret_file == ROOT / "data" / "web-secret"
 
 
 def test_county_is_landkreis_peine_in_german_and_berlin_time(settings: Settings) -> None:
@@ -296,9 +306,27 @@ BROKEN_CONFIGS: list[Any] = [
         id="no-municipalities",
     ),
     pytest.param(
-        broken('base_url = "http://localhost:8080"', 'base_url = "beteiligung.example.de"'),
+        broken(
+            'unter dieser Adresse.\nbase_url = "http://localhost:8000"',
+            'unter dieser Adresse.\nbase_url = "beteiligung.example.de"',
+        ),
         ['"invitations.base_url"', "keine Web-Adresse"],
         id="invitation-links-without-scheme",
+    ),
+    pytest.param(
+        broken('base_url = "http://localhost:8000"   #', 'base_url = "localhost:8000"   #'),
+        ['"web.base_url"', "keine Web-Adresse"],
+        id="web-address-without-scheme",
+    ),
+    pytest.param(
+        broken("session_hours = 8 ", "session_hours = 0 "),
+        ['"web.session_hours"'],
+        id="session-of-no-hours",
+    ),
+    pytest.param(
+        broken("session_hours = 8 ", "session_hours = 9999 "),
+        ['"web.session_hours"', "höchstens 720 Stunden"],
+        id="session-too-long",
     ),
     pytest.param(
         broken("confirm_valid_days = 7", "confirm_valid_days = 0"),

@@ -1,0 +1,83 @@
+"""The app factory: ``create_app(application)`` wires routers, error pages and middleware.
+
+Adding an area is one line in ``STAFF_ROUTERS`` (and, if it has a menu entry,
+one in ``roles.NAVIGATION``). Every staff router gets the CSRF check, so no
+POST can forget it; the pages behind email links are public and need none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from deliberation.adapters.links import secret_from
+from deliberation.bootstrap import Application
+from deliberation.entrypoints.web import auth, errors, links
+from deliberation.entrypoints.web.context import WebContext
+from deliberation.entrypoints.web.forms import verify_csrf
+from deliberation.entrypoints.web.pages import Pages
+from deliberation.entrypoints.web.security import PageGuard
+from deliberation.entrypoints.web.sessions import COOKIE
+from deliberation.entrypoints.web.staff import accounts, home
+from deliberation.service_layer.ports import PasswordHasher
+
+STATIC = Path(__file__).parent / "static"
+
+#: Pages for signed-in staff (each route decides its role); one line per area.
+STAFF_ROUTERS: list[APIRouter] = [
+    auth.router,
+    home.router,
+    accounts.router,
+]
+#: Pages anyone with a signed link may open.
+PUBLIC_ROUTERS: list[APIRouter] = [links.router]
+
+
+def create_app(application: Application, passwords: PasswordHasher | None = None) -> FastAPI:
+    settings = application.settings
+    pages = Pages(settings.templates_dir / "web", settings.county.name, settings.county.timezone)
+    app = FastAPI(
+        title=f"deliberation · {settings.county.name}",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.context = WebContext(
+        application.deps,
+        settings,
+        application.mailing(),
+        passwords or application.passwords(),
+        pages,
+    )
+    for router in STAFF_ROUTERS:
+        app.include_router(router, dependencies=[Depends(verify_csrf)])
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app, pages)
+    web = settings.web
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_from(web.secret_env, web.secret_file)(),
+        session_cookie=COOKIE,
+        max_age=web.session_hours * 3600,
+        same_site="lax",
+        https_only=web.base_url.startswith("https://"),
+    )
+    app.add_middleware(PageGuard, error_page=lambda reference: _error_page(pages, reference))
+    return app
+
+
+def _error_page(pages: Pages, reference: str) -> str:
+    return pages.text(
+        "error.html",
+        {
+            "title": "Interner Fehler",
+            "message": "Auf dem Server ist ein unerwarteter Fehler aufgetreten. Bitte versuchen "
+            "Sie es noch einmal; wenn er bleibt, nennen Sie der IT die Fehlernummer.",
+            "reference": reference,
+        },
+    )

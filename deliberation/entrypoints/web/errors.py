@@ -1,0 +1,104 @@
+"""Refusals and error pages, all in German: 403 (role, CSRF), 404, 405, 400/409, 500.
+
+An unexpected error shows a reference number; the traceback goes to the
+log under the same number, never to the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from deliberation.domain.accounts import Role
+from deliberation.domain.errors import DeliberationError, LinkInvalid, NotFound
+from deliberation.entrypoints.web.pages import Pages
+from deliberation.entrypoints.web.refusals import CsrfRefused, LoginRequired, RoleRefused
+from deliberation.entrypoints.web.roles import ROLE_DUTIES
+
+log = logging.getLogger("deliberation.web")
+
+
+def install(app: FastAPI, pages: Pages) -> None:
+    """Register the German error pages with ``app``."""
+
+    def page(
+        request: Request, status: int, title: str, message: str, **extra: object
+    ) -> HTMLResponse:
+        context = {"title": title, "message": message, **extra}
+        return pages.render(request, "error.html", context, status_code=status)
+
+    async def login_required(request: Request, exc: Exception) -> Response:
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    async def role_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RoleRefused)
+        allowed = [f"„{r.label}“ ({ROLE_DUTIES[r]})" for r in exc.allowed]
+        mine = Role(exc.role).label
+        return page(
+            request,
+            403,
+            "Keine Berechtigung",
+            f"{exc.what} darf nur, wer die Rolle {' oder '.join(allowed)} hat. "
+            f"Sie sind mit der Rolle „{mine}“ angemeldet.",
+        )
+
+    async def csrf_refused(request: Request, exc: Exception) -> Response:
+        return page(
+            request,
+            403,
+            "Formular abgelehnt",
+            "Das Formular war abgelaufen oder kam nicht von dieser Seite. Bitte laden Sie die "
+            "Seite neu und senden Sie es noch einmal.",
+        )
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405:
+            return page(request, 405, "Nicht möglich", "Diese Adresse nimmt so keine Anfrage an.")
+        if exc.status_code == 404:
+            return not_found_page(request)
+        return page(request, exc.status_code, "Anfrage nicht möglich", str(exc.detail))
+
+    def not_found_page(request: Request, detail: str = "") -> HTMLResponse:
+        return page(
+            request,
+            404,
+            "Seite nicht gefunden",
+            detail
+            or "Diese Seite gibt es nicht. Vielleicht ist die Adresse veraltet oder unvollständig.",
+        )
+
+    async def invalid_path(request: Request, exc: Exception) -> Response:
+        return not_found_page(request)  # /cycles/abc: no such record, not a form error
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return not_found_page(request, str(exc))
+
+    async def link_invalid(request: Request, exc: Exception) -> Response:
+        return page(request, 400, "Link ungültig", str(exc))
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        return page(request, 409, "Nicht möglich", str(exc))
+
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(RoleRefused, role_refused)
+    app.add_exception_handler(CsrfRefused, csrf_refused)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_path)
+    app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(LinkInvalid, link_invalid)
+    app.add_exception_handler(DeliberationError, refused)
+
+
+def reference_number() -> str:
+    """A short number staff can quote on the phone and IT can find in the log."""
+    return "-".join(secrets.token_hex(2).upper() for _ in range(2))
