@@ -378,7 +378,9 @@ class WebConfig:
     secret_file: Path = setting(
         Path("data/web-secret"), help="Datei mit dem Schlüssel, wenn die Variable fehlt"
     )
-    login_attempts: int = setting(5, help="so viele Fehlversuche in Folge, dann gesperrt", minimum=1)
+    login_attempts: int = setting(
+        5, help="so viele Fehlversuche in Folge, dann gesperrt", minimum=1
+    )
     lockout_minutes: int = setting(15, help="so lange bleibt ein Zugang gesperrt", minimum=1)
 
 
