@@ -20,7 +20,8 @@ from deliberation.entrypoints.web.context import WebContext
 from deliberation.entrypoints.web.forms import verify_csrf
 from deliberation.entrypoints.web.pages import Pages
 from deliberation.entrypoints.web.security import PageGuard
-from deliberation.entrypoints.web.sessions import COOKIE
+from deliberation.entrypoints.web.session_data import COOKIE
+from deliberation.entrypoints.web.sessions import signed_in_account
 from deliberation.entrypoints.web.staff import accounts, home
 from deliberation.service_layer.ports import PasswordHasher
 
@@ -38,7 +39,12 @@ PUBLIC_ROUTERS: list[APIRouter] = [links.router]
 
 def create_app(application: Application, passwords: PasswordHasher | None = None) -> FastAPI:
     settings = application.settings
-    pages = Pages(settings.templates_dir / "web", settings.county.name, settings.county.timezone)
+    pages = Pages(
+        settings.templates_dir / "web",
+        settings.county.name,
+        settings.county.timezone,
+        signed_in_account,
+    )
     app = FastAPI(
         title=f"deliberation · {settings.county.name}",
         openapi_url=None,

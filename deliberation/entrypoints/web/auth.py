@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from deliberation.domain.accounts import Role
-from deliberation.entrypoints.web import sessions
+from deliberation.entrypoints.web import session_data, sessions
 from deliberation.entrypoints.web.context import Context
 from deliberation.entrypoints.web.forms import Form, FormErrors, values_of
 from deliberation.entrypoints.web.refusals import LoginRequired, RoleRefused
@@ -83,7 +83,7 @@ def log_in(request: Request, ctx: Context, form: Form) -> Response:
         except LoginRefused as exc:
             errors.add("password", str(exc))
         else:
-            sessions.begin(request, account, ctx.deps.clock())
+            session_data.begin(request, account, ctx.deps.clock())
             return RedirectResponse(target, status_code=303)
     values.pop("password", None)  # a password is never sent back
     return ctx.pages.render(
@@ -99,5 +99,5 @@ def log_out(request: Request, ctx: Context) -> Response:
     account = sessions.signed_in_account(request)
     if account is not None:
         accounts.log_out(ctx.deps, account.id)
-    sessions.end(request)
+    session_data.end(request)
     return RedirectResponse("/login?abgemeldet=1", status_code=303)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from deliberation.config import Settings
+from deliberation.entrypoints.web.pages import Pages
 from deliberation.service_layer.accounts import LoginPolicy
 from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
-
-if TYPE_CHECKING:
-    from deliberation.entrypoints.web.pages import Pages
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from deliberation.entrypoints.web.refusals import CsrfRefused
-from deliberation.entrypoints.web.sessions import CSRF_FIELD, csrf_token
+from deliberation.entrypoints.web.session_data import CSRF_FIELD, csrf_token
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_FIELDS = 200

@@ -6,7 +6,7 @@ so a template writes ``{{ csrf_field() }}`` in each form and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,15 @@ from starlette.templating import Jinja2Templates
 from deliberation.adapters.templates import format_when
 from deliberation.entrypoints.web.forms import FormErrors
 from deliberation.entrypoints.web.roles import navigation_for
-from deliberation.entrypoints.web.sessions import csrf_token, signed_in_account
+from deliberation.entrypoints.web.session_data import csrf_token
+from deliberation.service_layer.accounts import AccountView
+
+#: Who is signed in for a request (``sessions.signed_in_account``, given by the app factory).
+AccountOf = Callable[[Request], AccountView | None]
 
 
 class Pages:
-    def __init__(self, folder: Path, county: str, timezone: str) -> None:
+    def __init__(self, folder: Path, county: str, timezone: str, account_of: AccountOf) -> None:
         environment = Environment(
             loader=FileSystemLoader(folder),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -34,6 +38,7 @@ class Pages:
         environment.filters["when"] = lambda moment: format_when(moment, "de", timezone)
         environment.filters["day"] = lambda day: day.strftime("%d.%m.%Y") if day else ""
         self.county = county
+        self._account_of = account_of
         self._environment = environment
         self._templates = Jinja2Templates(env=environment)
 
@@ -58,7 +63,7 @@ class Pages:
         status_code: int = 200,
         language: str = "de",
     ) -> HTMLResponse:
-        account = signed_in_account(request)
+        account = self._account_of(request)
         token = csrf_token(request)
         values: dict[str, Any] = {
             **self._defaults(language),
