@@ -45,6 +45,8 @@ class DueStatus(StrEnum):
     PENDING = "pending"
     DONE = "done"
     SKIPPED = "skipped"  # nothing left to do when it came due (e.g. report already delivered)
+    #: too late to do without harm when it ran (after an outage): listed for staff
+    STALE = "stale"
     CANCELLED = "cancelled"  # its meeting was cancelled
     FAILED = "failed"  # gave up after the configured number of attempts
 
@@ -279,3 +281,17 @@ def _consecutive_open_days(
 
 def is_late(item: DueWork, now: datetime, late_after: timedelta) -> bool:
     return now - item.due_at > late_after
+
+
+def planned_day(item: DueWork) -> date:
+    """The local day the item was meant for (its wall-clock intent)."""
+    return date.fromisoformat(item.local_time[:10])
+
+
+def day_passed(item: DueWork, now: datetime, tz: ZoneInfo) -> bool:
+    """True once the local day the item was meant for is over.
+
+    A reminder "in 7 days" sent a day later says the wrong thing; an
+    invitation sent after its notice day no longer keeps the notice period.
+    """
+    return now.astimezone(tz).date() > planned_day(item)

@@ -30,6 +30,7 @@ TICK_JOB = "deliberation-tick"
 STATUS_WORDS = {
     DueStatus.DONE: "erledigt",
     DueStatus.SKIPPED: "übersprungen",
+    DueStatus.STALE: "übersprungen (veraltet)",
     DueStatus.CANCELLED: "abgesagt",
     DueStatus.FAILED: "gescheitert",
     DueStatus.PENDING: "wird wiederholt",

@@ -25,7 +25,9 @@ from deliberation.domain.scheduling import (
     DueStatus,
     DueWork,
     SchedulePolicy,
+    day_passed,
     is_late,
+    planned_day,
 )
 from deliberation.service_layer import (
     cycles,
@@ -69,6 +71,10 @@ class TickReport:
 
 
 Outcome = tuple[DueStatus, str]
+
+#: a workflow's dated step counted from the start of the notice period (``at = "notice"``)
+NOTICE_ANCHOR = "notice"
+STALE_TEMPLATE = "scheduling/stale_items"
 Handler = Callable[[Dependencies, SchedulerTools, UnitOfWork, DueWork], Outcome]
 
 
@@ -106,6 +112,7 @@ def tick(
         report.items.append(view)
         if on_item is not None:
             on_item(view)
+    _report_stale(deps, tools, [v for v in report.items if v.status == DueStatus.STALE])
     report.messages = notifications.render_pending(deps, tools.mailing)
     return report
 
@@ -155,6 +162,25 @@ def _record_failure(
         return view_of(item)
 
 
+def _report_stale(deps: Dependencies, tools: SchedulerTools, stale: list[DueView]) -> None:
+    """One mail to staff listing what this tick skipped as stale (after an outage)."""
+    recipient = tools.policy.escalation_to
+    if not stale or not recipient:
+        return
+    with deps.unit_of_work() as uow:
+        subject, body = render(deps, tools, STALE_TEMPLATE, {"items": stale})
+        outbox.enqueue(uow, compose(tools.sender, recipient, subject, body, deps.clock()))
+        uow.commit()
+
+
+def stale_items(deps: Dependencies, limit: int = 50) -> list[DueView]:
+    """The latest items skipped as stale, newest first: for the scheduler's status."""
+    with deps.unit_of_work() as uow:
+        items = uow.repo.due_work(status=DueStatus.STALE)
+        items.sort(key=lambda i: (i.finished_at or i.due_at, i.id or 0), reverse=True)
+        return [view_of(i) for i in items[:limit]]
+
+
 def _describe(exc: Exception) -> str:
     return str(exc) if isinstance(exc, DeliberationError) else f"{type(exc).__name__}: {exc}"
 
@@ -186,21 +212,61 @@ def _invitation(
     meeting = _meeting(uow, item)
     if meeting.status == MeetingStatus.CANCELLED:
         return DueStatus.CANCELLED, "Sitzung abgesagt"
+    stale = _stale_invitation(deps, tools, meeting, item)
+    if stale is not None:
+        return DueStatus.STALE, stale
+    report = meetings.invite_people(uow, deps, tools.mailing, meeting, audience(uow, meeting))
     confirmed = ""
     if meeting.status == MeetingStatus.PROPOSED:
+        if report.invited + report.already_invited == 0:
+            # a meeting nobody was invited to is not confirmed by its invitation day
+            return DueStatus.DONE, "niemand einzuladen; Termin bleibt vorgeschlagen"
         meeting.status = MeetingStatus.PLANNED
         confirmed = "; Termin damit bestätigt"
-    report = meetings.invite_people(uow, deps, tools.mailing, meeting, audience(uow, meeting))
     return DueStatus.DONE, f"{report.invited} Einladung(en){confirmed}"
+
+
+def _stale_invitation(
+    deps: Dependencies, tools: SchedulerTools, meeting: Meeting, item: DueWork
+) -> str | None:
+    """Why an invitation must not go out any more (the scheduler was down), or None."""
+    now = deps.clock()
+    kept = "bleibt vorgeschlagen" if meeting.status == MeetingStatus.PROPOSED else "bleibt"
+    if meeting.starts_at <= now:
+        return (
+            f"Sitzung vom {_local(meeting, tools)} hat schon begonnen; keine Einladung verschickt"
+        )
+    if day_passed(item, now, tools.policy.tz):
+        return (
+            f"Ladungsfrist von {meeting.notice_days} Tagen für die Sitzung am "
+            f"{_local(meeting, tools)} nicht mehr einzuhalten (Einladung war am "
+            f"{planned_day(item):%d.%m.%Y} fällig); keine Einladung verschickt, der Termin "
+            f"{kept}. Termin verlegen (meeting move) oder von Hand einladen (meeting invite)."
+        )
+    return None
 
 
 def _reminder(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
     meeting = _meeting(uow, item)
     if meeting.status == MeetingStatus.CANCELLED:
         return DueStatus.CANCELLED, "Sitzung abgesagt"
+    now = deps.clock()
+    if meeting.starts_at <= now:
+        return DueStatus.STALE, (
+            f"Sitzung vom {_local(meeting, tools)} hat schon begonnen; keine Erinnerung verschickt"
+        )
+    if day_passed(item, now, tools.policy.tz):
+        return DueStatus.STALE, (
+            f"Erinnerung {item.argument} Tag(e) vor der Sitzung war am "
+            f"{planned_day(item):%d.%m.%Y} fällig; veraltet, nicht verschickt"
+        )
     # to those invited who have not declined, each in their language
     sent = meetings.remind(uow, deps, tools.mailing, meeting, int(item.argument))
     return DueStatus.DONE, f"{sent} Erinnerung(en)"
+
+
+def _local(meeting: Meeting, tools: SchedulerTools) -> str:
+    return f"{meeting.starts_at.astimezone(tools.policy.tz):%d.%m.%Y %H:%M}"
 
 
 def _phase(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
@@ -211,6 +277,9 @@ def _phase(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Due
     if meeting.status == MeetingStatus.CANCELLED:
         return DueStatus.CANCELLED, "Sitzung abgesagt"
     trigger = item.argument
+    stale = _stale_phase(deps, tools, meeting, item)
+    if stale is not None:
+        return DueStatus.STALE, stale
     if trigger not in deps.engine.allowed_triggers(cycle):
         state = deps.engine.definition_of(cycle).state(cycle.state).title
         return DueStatus.SKIPPED, f'{cycle.subject_label()} steht schon in "{state}".'
@@ -219,7 +288,25 @@ def _phase(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Due
         stepping.apply(deps, uow, cycle, trigger, ctx)
     except GuardRejected as exc:
         return DueStatus.SKIPPED, f"nicht möglich: {exc}"
-    return DueStatus.DONE, f"{cycle.subject_label()}: {trigger}"
+    late = ""
+    if day_passed(item, deps.clock(), tools.policy.tz):
+        late = f" (verspätet: war am {planned_day(item):%d.%m.%Y} fällig)"
+    return DueStatus.DONE, f"{cycle.subject_label()}: {trigger}{late}"
+
+
+def _stale_phase(
+    deps: Dependencies, tools: SchedulerTools, meeting: Meeting, item: DueWork
+) -> str | None:
+    """A step that prepares a meeting (dated from its notice period) is stale once it began."""
+    assert meeting.cycle is not None
+    steps = deps.engine.definition_of(meeting.cycle).schedule
+    step = next((s for s in steps if s.trigger == item.argument), None)
+    if step is None or step.anchor != NOTICE_ANCHOR or meeting.starts_at > deps.clock():
+        return None
+    return (
+        f"Sitzung vom {_local(meeting, tools)} hat schon begonnen; "
+        f'"{item.argument}" (Vorbereitung) nicht mehr ausgelöst'
+    )
 
 
 def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
