@@ -311,6 +311,8 @@ outbox = Table(
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UTCDateTime, nullable=False),
     Column("claimed_at", UTCDateTime, nullable=True),
+    # The sending process (host/boot id/pid/start): a dead owner's claims are taken over at once.
+    Column("claimed_by", String(200), nullable=True),
     Column("last_error", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime, nullable=True),

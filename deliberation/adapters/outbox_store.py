@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
+from deliberation.adapters.process_identity import current_owner, is_gone
 from deliberation.domain.outbox import OutboxMessage, OutboxStatus
 from deliberation.service_layer.ports import OutboxLine
 
@@ -35,7 +36,9 @@ class OutboxStore:
         """Mark up to ``limit`` due messages as being sent by us, and return them.
 
         Due are queued messages, retries whose time has come, and messages a
-        crashed sender claimed before ``stale_before``. The claim is one
+        crashed sender claimed: at once if it ran on this machine and is gone
+        (``process_identity``), otherwise once claimed before ``stale_before``.
+        The claim is one
         ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``: on SQLite the
         statement holds the write lock from choosing the rows to marking
         them, so two senders never claim the same message; on PostgreSQL
@@ -44,7 +47,7 @@ class OutboxStore:
         """
         due = (
             select(orm.outbox.c.id)
-            .where(_due(now, stale_before))
+            .where(_due(now, stale_before, self._gone_owners()))
             .order_by(orm.outbox.c.next_attempt_at, orm.outbox.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -55,6 +58,7 @@ class OutboxStore:
             .values(
                 status=OutboxStatus.SENDING,
                 claimed_at=now,
+                claimed_by=current_owner(),
                 attempts=orm.outbox.c.attempts + 1,
             )
             .returning(OutboxMessage)
@@ -64,8 +68,19 @@ class OutboxStore:
         return sorted(messages, key=lambda m: (m.next_attempt_at, m.id or 0))
 
     def count_due(self, now: datetime, stale_before: datetime) -> int:
-        query = select(func.count()).select_from(orm.outbox).where(_due(now, stale_before))
+        due = _due(now, stale_before, self._gone_owners())
+        query = select(func.count()).select_from(orm.outbox).where(due)
         return int(self.session.execute(query).scalar_one())
+
+    def _gone_owners(self) -> list[str]:
+        """Owners of current claims that are processes of this machine no longer running."""
+        outbox = orm.outbox.c
+        query = (
+            select(outbox.claimed_by)
+            .where(outbox.status == OutboxStatus.SENDING.value, outbox.claimed_by.is_not(None))
+            .distinct()
+        )
+        return [owner for owner in self.session.scalars(query) if owner and is_gone(owner)]
 
     def mark_sent_many(self, deliveries: Sequence[tuple[int, str, datetime]]) -> None:
         """Record many deliveries at once: (outbox id, the server's answer, when) each."""
@@ -172,10 +187,12 @@ class OutboxStore:
         self.session.execute(statement.execution_options(synchronize_session=False))
 
 
-def _due(now: datetime, stale_before: datetime) -> Any:
+def _due(now: datetime, stale_before: datetime, gone_owners: Sequence[str]) -> Any:
     outbox = orm.outbox.c
     waiting = (OutboxStatus.QUEUED.value, OutboxStatus.RETRY.value)
+    sending = outbox.status == OutboxStatus.SENDING.value
+    abandoned = or_(outbox.claimed_at < stale_before, outbox.claimed_by.in_(gone_owners))
     return or_(
         and_(outbox.status.in_(waiting), outbox.next_attempt_at <= now),
-        and_(outbox.status == OutboxStatus.SENDING.value, outbox.claimed_at < stale_before),
+        and_(sending, abandoned),
     )

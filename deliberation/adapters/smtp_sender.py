@@ -96,13 +96,15 @@ async def _worker(
         while (message := await queue.get()) is not None:
             if run.relay_down is not None:
                 # Hand the rest back untried rather than knock on a closed door.
-                run.report(message, Outcome.UNREACHABLE, run.relay_down)
+                await asyncio.to_thread(run.report, message, Outcome.UNREACHABLE, run.relay_down)
                 continue
             await run.limiter.wait()
             outcome, answer = await connection.send(message)
             if outcome == Outcome.UNREACHABLE:
                 run.relay_down = answer
-            run.report(message, outcome, answer)
+            # The next message on this connection waits until this outcome is committed:
+            # a crash repeats at most the one message each connection has in flight.
+            await asyncio.to_thread(run.report, message, outcome, answer)
     finally:
         await connection.close()
 

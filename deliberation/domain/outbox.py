@@ -62,6 +62,7 @@ class OutboxMessage:
     status: str = OutboxStatus.QUEUED
     attempts: int = 0
     claimed_at: datetime | None = None
+    claimed_by: str | None = None  # the sending process, while it is "sending"
     last_error: str = ""
     sent_at: datetime | None = None
     id: int | None = None

@@ -3,6 +3,7 @@ and failed, and try failed messages again."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -91,30 +92,34 @@ def send_due(
     options: SendOptions,
     on_result: Callable[[OutboxStatus], None] | None = None,
 ) -> SendSummary:
-    """Deliver every due message; record the outcomes in small batches.
+    """Deliver every due message; record each outcome as it comes.
 
-    Outcomes are written together with the next claim (one transaction) and
-    at the end. A crash loses at most the outcomes not yet written: those
-    messages stay "sending" and go out again later with the same Message-ID.
-    The transport may call ``claim`` from another thread than ``report``, but
-    never two claims at once.
+    ``report`` returns once the outcome is committed (outcomes that come
+    while another commit runs are written together in the next one), so a
+    connection sends its next message only after the last one is recorded.
+    A crash then repeats at most the message each connection had in flight:
+    it stays "sending" and goes out again with the same Message-ID, at once
+    if the next run finds its sender gone. The transport may call ``claim``
+    and ``report`` from any threads, several ``report`` at once.
     """
     started = deps.clock()
     recorder = _Recorder(deps, options.policy, on_result)
 
     def claim() -> list[OutboxMessage]:
-        now = deps.clock()
-        with deps.unit_of_work() as uow:
-            statuses = recorder.write(uow, now)
-            batch = uow.repo.claim_due(
-                now, options.batch_size, _stale_before(now, started, options)
-            )
-            uow.commit()
-        recorder.written(statuses)
+        with recorder.writing:
+            now = deps.clock()
+            with deps.unit_of_work() as uow:
+                statuses = recorder.write(uow, now)
+                batch = uow.repo.claim_due(
+                    now, options.batch_size, _stale_before(now, started, options)
+                )
+                uow.commit()
+            recorder.written(statuses)
         return batch
 
     def report(message: OutboxMessage, outcome: Outcome, answer: str) -> None:
-        recorder.results.append((message, outcome, answer, deps.clock()))
+        recorder.add(message, outcome, answer)
+        recorder.flush()
 
     try:
         transport.deliver(claim, report)
@@ -130,7 +135,11 @@ def _stale_before(now: datetime, started: datetime, options: SendOptions) -> dat
 
 
 class _Recorder:
-    """The outcomes of one run that are not in the database yet."""
+    """The outcomes of one run that are not in the database yet.
+
+    ``writing`` lets one transaction at a time write them (group commit:
+    whoever gets it writes everything waiting, its own outcome and others').
+    """
 
     def __init__(
         self,
@@ -144,21 +153,29 @@ class _Recorder:
         #: (message, outcome, the server's answer, when it came)
         self.results: list[tuple[OutboxMessage, Outcome, str, datetime]] = []
         self.summary = SendSummary()
+        self.writing = threading.Lock()
+        self._adding = threading.Lock()
+
+    def add(self, message: OutboxMessage, outcome: Outcome, answer: str) -> None:
+        with self._adding:
+            self.results.append((message, outcome, answer, self.deps.clock()))
 
     def flush(self) -> None:
-        if not self.results:
-            return
-        with self.deps.unit_of_work() as uow:
-            statuses = self.write(uow, self.deps.clock())
-            uow.commit()
-        self.written(statuses)
+        with self.writing:
+            if not self.results:
+                return  # another thread's transaction wrote ours too
+            with self.deps.unit_of_work() as uow:
+                statuses = self.write(uow, self.deps.clock())
+                uow.commit()
+            self.written(statuses)
 
     def write(self, uow: UnitOfWork, now: datetime) -> list[OutboxStatus]:
         """Put the waiting outcomes into ``uow``; they count once it commits (``written``).
 
-        Works on a copy: ``report`` may append more meanwhile (from the event loop's thread).
+        Works on a copy: other threads may ``add`` meanwhile. Call with ``writing`` held.
         """
-        results = list(self.results)
+        with self._adding:
+            results = list(self.results)
         sent = [
             (_id(m), answer, at) for m, outcome, answer, at in results if outcome == Outcome.SENT
         ]
@@ -171,7 +188,8 @@ class _Recorder:
         ]
 
     def written(self, statuses: list[OutboxStatus]) -> None:
-        del self.results[: len(statuses)]  # the oldest: later ones were appended behind them
+        with self._adding:
+            del self.results[: len(statuses)]  # the oldest: later ones were added behind them
         for status in statuses:
             self.summary.sent += status == OutboxStatus.SENT
             self.summary.retried += status == OutboxStatus.RETRY

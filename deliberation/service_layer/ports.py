@@ -288,7 +288,8 @@ Clock = Callable[[], datetime]
 
 #: Hands the sender the next claimed messages; an empty batch means the outbox is drained.
 ClaimBatch = Callable[[], Sequence[OutboxMessage]]
-#: Called once per delivery attempt with its outcome and the server's answer (or the error).
+#: Called once per delivery attempt with its outcome and the server's answer (or the error);
+#: returns once the outcome is recorded (a database commit: call it off an event loop).
 ReportOutcome = Callable[[OutboxMessage, Outcome, str], None]
 
 
