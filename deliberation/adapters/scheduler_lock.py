@@ -2,7 +2,8 @@
 
 PostgreSQL: a session-level advisory lock, held on a dedicated connection for
 as long as the scheduler runs; the server frees it when the process dies.
-SQLite: an exclusive ``fcntl`` lock on a file beside the database file; the
+SQLite: an exclusive ``fcntl`` lock on a file beside the database file (its
+real path, so a symlink or another relative path finds the same lock); the
 operating system frees it when the process dies. Either way a crashed
 scheduler never blocks the next one.
 """
@@ -40,7 +41,9 @@ def scheduler_lock(engine: Engine) -> SchedulerLock:
     database = make_url(str(url)).database
     if not database or database == ":memory:":
         return NoLock()
-    return LockFile(Path(f"{database}.scheduler.lock"))
+    # The file itself, however it is reached (symlink, another relative path): one lock.
+    real = Path(database).resolve()
+    return LockFile(real.with_name(f"{real.name}.scheduler.lock"))
 
 
 class AdvisoryLock:

@@ -22,6 +22,7 @@ from deliberation.bootstrap import (
     utc_now,
 )
 from deliberation.config import load_settings
+from deliberation.domain import wall_clock
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import tables, trace_output, tracker_files
 from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
@@ -31,17 +32,35 @@ from deliberation.service_layer import cycles, groups, needs, recommendations, t
 from deliberation.service_layer.ports import Mailing
 from deliberation.service_layer.views import LogView
 
+#: A zone name after the time chooses between the two occurrences of an autumn hour.
+SECOND_OCCURRENCE = {"MEZ": 1, "CET": 1, "MESZ": 0, "CEST": 0}
+
 
 def parse_moment(value: str) -> datetime:
-    """ "TT.MM.JJJJ HH:MM" or "JJJJ-MM-TTTHH:MM" as wall-clock time (zone added later)."""
+    """ "TT.MM.JJJJ HH:MM" or "JJJJ-MM-TTTHH:MM" as wall-clock time (zone added later by
+    ``local_moment``); a trailing "MEZ" picks the second of two equal autumn times."""
+    parts = value.split()
+    fold = 0
+    if len(parts) > 1 and parts[-1].upper() in SECOND_OCCURRENCE:
+        fold = SECOND_OCCURRENCE[parts.pop().upper()]
+    text = " ".join(parts)
     for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
         try:
-            return datetime.strptime(value.strip(), pattern)
+            return datetime.strptime(text, pattern).replace(fold=fold)
         except ValueError:
             continue
     raise argparse.ArgumentTypeError(
         f"{value!r} ist kein Zeitpunkt (TT.MM.JJJJ HH:MM, z. B. 04.03.2027 18:00)"
     )
+
+
+def local_moment(app: Application, moment: datetime, console: Console) -> datetime:
+    """A typed wall-clock time as an instant in the county's zone; a time the clock skips
+    is refused, and for one it shows twice the console says which it took."""
+    instant = wall_clock.exact(moment, zone(app))
+    if instant.note:
+        console.print(instant.note, markup=False, highlight=False)
+    return instant.at
 
 
 @contextmanager

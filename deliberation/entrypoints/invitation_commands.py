@@ -25,17 +25,13 @@ from deliberation.domain.invitations import Audience, MeetingStatus
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints import date_confirmation, route_commands
-from deliberation.entrypoints.commands import opened, parse_moment
+from deliberation.entrypoints.commands import local_moment, opened, parse_moment
 from deliberation.entrypoints.tables import table
 from deliberation.service_layer import consent, meetings
 
 Handler = Callable[[argparse.Namespace, Console], int]
 Command = Callable[..., argparse.ArgumentParser]
 Family = Callable[..., Any]
-
-
-def _local(app: Application, moment: datetime) -> datetime:
-    return moment.replace(tzinfo=ZoneInfo(app.settings.county.timezone))
 
 
 def _when(app: Application, moment: datetime) -> str:
@@ -46,7 +42,7 @@ def meeting_schedule(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         plan = meetings.MeetingPlan(
             args.title,
-            _local(app, args.at),
+            local_moment(app, args.at, console),
             args.location,
             args.minutes,
             args.body,
@@ -178,7 +174,7 @@ def meeting_move(args: argparse.Namespace, console: Console) -> int:
     if args.at is None and args.location is None:
         raise DeliberationError("Bitte --at und/oder --location angeben.")
     with opened(args) as app:
-        starts_at = None if args.at is None else _local(app, args.at)
+        starts_at = None if args.at is None else local_moment(app, args.at, console)
         with date_confirmation.hint_on_warnings():
             report = meetings.move(
                 app.deps,

@@ -14,7 +14,13 @@ from rich.console import Console
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
 from deliberation.entrypoints import date_confirmation, plan_output, subcommands, tracker_files
-from deliberation.entrypoints.commands import opened, parse_moment, print_step, zone
+from deliberation.entrypoints.commands import (
+    local_moment,
+    opened,
+    parse_moment,
+    print_step,
+    zone,
+)
 from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.entrypoints.tables import local_time
 from deliberation.service_layer import (
@@ -38,7 +44,7 @@ DateType = Callable[[str], date]
 
 def meeting_add(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        starts = args.at.replace(tzinfo=zone(app))
+        starts = local_moment(app, args.at, console)
         with date_confirmation.hint_on_warnings():
             view = body_meetings.add(
                 app.deps,
