@@ -12,7 +12,7 @@ def test_a_meeting_in_the_spring_gap_is_refused_and_nothing_is_stored(
     data_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ok(capsys, "init")
-    code, out, err = run(
+    code, _out, err = run(
         capsys, "meeting", "schedule", "Nacht", "--at", "28.03.2027 02:30", "--location", "Peine"
     )
     assert code == 1
