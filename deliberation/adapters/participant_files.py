@@ -1,6 +1,7 @@
 """Reads participant lists as staff export them from Excel: CSV (; or ,) and XLSX.
 
-CSV files may be UTF-8 (with or without BOM) or Windows-1252. Line numbers
+CSV files may be UTF-8 (with or without BOM), Windows-1252 or UTF-16 with a
+byte order mark (Excel's "Unicode-Text", tab-separated). Line numbers
 count from the header line (1); blank lines are skipped but still counted, so
 a reported line is the line staff see in their editor or spreadsheet.
 """
@@ -42,6 +43,7 @@ HEADINGS = {
 }
 REQUIRED = {"name": "Name", "email": "E-Mail"}
 _ZIP_MAGIC = b"PK\x03\x04"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 Record = tuple[int, dict[str, str]]
 
@@ -78,6 +80,17 @@ def _csv_records(data: bytes, name: str) -> Iterator[Record]:
 
 
 def _decode(data: bytes, name: str) -> str:
+    if data.startswith(UTF16_BOMS):
+        # Excel's "Unicode-Text": UTF-16 with a byte order mark, columns split by tabs
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile(f"{name}: die UTF-16-Datei ist beschädigt.") from None
+    if _looks_like_utf16(data):
+        raise UnreadableFile(
+            f"{name}: die Datei ist wohl UTF-16 ohne Kennung (jedes zweite Byte ist null); "
+            'bitte aus Excel "CSV UTF-8" oder "Unicode-Text" speichern.'
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -87,6 +100,15 @@ def _decode(data: bytes, name: str) -> str:
         f"{name}: die Zeichenkodierung ist weder UTF-8 noch Windows-1252; bitte aus Excel "
         '"CSV UTF-8" speichern.'
     )
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Mostly text with every other byte zero: UTF-16 without a byte order mark.
+
+    A stray NUL in a UTF-8 file is not this; its row is refused on its own.
+    """
+    head = data[:400]
+    return bool(head) and head.count(0) * 3 >= len(head)
 
 
 def _delimiter(header: str) -> str:

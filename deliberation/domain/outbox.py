@@ -7,6 +7,7 @@ after a crash is recognisable at the receiving end.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,9 +85,9 @@ def compose(
     """
     email = EmailMessage(policy=SMTP)
     message_id = new_message_id(sender)
-    email["From"] = sender
-    email["To"] = recipient
-    email["Subject"] = subject
+    email["From"] = header_text(sender)
+    email["To"] = header_text(recipient)
+    email["Subject"] = header_text(subject)
     email["Date"] = format_datetime(now)
     email["Message-ID"] = message_id
     email.set_content(text)
@@ -94,7 +95,7 @@ def compose(
         message_id=message_id,
         recipient=recipient,
         sender=sender,
-        subject=subject,
+        subject=stored_subject(subject),
         body=email.as_bytes(),
         created_at=now,
         next_attempt_at=now,
@@ -113,8 +114,8 @@ def compose_for_each(
     that are not plain ASCII get a message composed on its own.
     """
     shared = EmailMessage(policy=SMTP)
-    shared["From"] = sender
-    shared["Subject"] = subject
+    shared["From"] = header_text(sender)
+    shared["Subject"] = header_text(subject)
     shared["Date"] = format_datetime(now)
     shared.set_content(text)
     tail = shared.as_bytes()
@@ -126,7 +127,9 @@ def compose_for_each(
         message_id = new_message_id(sender)
         head = f"To: {recipient}\r\nMessage-ID: {message_id}\r\n".encode("ascii")
         messages.append(
-            OutboxMessage(message_id, recipient, sender, subject, head + tail, now, now)
+            OutboxMessage(
+                message_id, recipient, sender, stored_subject(subject), head + tail, now, now
+            )
         )
     return messages
 
@@ -194,7 +197,7 @@ def compose_mail(
         message_id=message_id,
         recipient=recipient,
         sender=sender,
-        subject=content.subject,
+        subject=stored_subject(content.subject),
         body=email.as_bytes(policy=WIRE),
         created_at=now,
         next_attempt_at=now,
@@ -215,12 +218,32 @@ def _text_part(text: str, subtype: str) -> Message:
     return part
 
 
+def header_text(value: str) -> str:
+    """``value`` on one line: line breaks and other control characters become one space.
+
+    A title or name with a bare CR or LF must never start a header of its own
+    or end the header block (header injection), nor make the message fail.
+    """
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def stored_subject(subject: str) -> str:
+    """The subject as the outbox lists it: one line, at most the column's length."""
+    return header_text(subject)[:SUBJECT_LENGTH]
+
+
+#: the outbox's subject column (RFC 5322's line limit)
+SUBJECT_LENGTH = 998
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _header(name: str, value: str) -> str:
-    """``value`` as it is if plain ASCII, else RFC 2047 encoded (and folded) as UTF-8.
+    """``value`` on one line, as it is if plain ASCII, else RFC 2047 encoded (and folded).
 
     compat32 messages take a ``Header`` wherever a string goes (see
     ``email.message.Message.__setitem__``); the type stubs only know strings.
     """
+    value = header_text(value)
     if value.isascii():
         return value
     return cast(str, Header(value, "utf-8", header_name=name))

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from deliberation.domain import text_rules
+
 DEFAULT_LANGUAGE = "de"
+#: the import file's columns as staff know them
+COLUMN_TITLES = {
+    "name": "Name",
+    "email": "E-Mail",
+    "language": "Sprache",
+    "municipality": "Gemeinde",
+    "roles": "Rollen",
+    "bodies": "Gremien",
+}
 #: Languages invitations can be written in, with their German names.
 LANGUAGES = {
     "de": "Deutsch",
@@ -162,10 +173,19 @@ def participant_from_record(
 ) -> Participant | Rejection:
     """Check one record (name, email, language, municipality, roles, bodies); a rejection
     names every problem of the record, not only the first."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        (field, f'Die Spalte "{COLUMN_TITLES.get(field, field)}" {found}.')
+        for field, value in record.items()
+        if (found := text_rules.problem(value, allowed=frozenset("\t\r\n"))) is not None
+    ]
+    if problems:
+        return Rejection(tuple(problems))  # NUL and the like: no further checks on such text
     name = " ".join(record.get("name", "").split())
     if not name:
         problems.append(("name", "Der Name fehlt."))
+    elif len(name) > text_rules.TITLE_LENGTH:
+        limit = text_rules.TITLE_LENGTH
+        problems.append(("name", f"Der Name ist zu lang: {len(name)} Zeichen, höchstens {limit}."))
     email = _email(record.get("email", ""), directory, problems)
     language = parse_language(record.get("language", ""))
     if language is None:

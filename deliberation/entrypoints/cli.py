@@ -54,8 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argparse_de.install()
     parser = build_parser()
     args = parser.parse_args(argv)
-    console = Console()
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    # User text is data: no rich markup or emoji codes are read from any text printed.
+    console = Console(markup=False, emoji=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
+from rich.text import Text
 
 from deliberation.adapters.diagram import to_html, to_mermaid
 from deliberation.bootstrap import (
@@ -98,8 +99,9 @@ def init(args: argparse.Namespace, console: Console) -> int:
 
 def print_step(console: Console, what: str, step: LogView) -> None:
     console.print(
-        f"{what}: {step.from_state} → [bold]{step.to_state}[/bold] ({step.trigger})",
-        highlight=False,
+        Text.assemble(
+            f"{what}: {step.from_state} → ", (step.to_state, "bold"), f" ({step.trigger})"
+        )
     )
 
 
@@ -269,7 +271,9 @@ def workflows_diagram(args: argparse.Namespace, console: Console) -> int:
     output: Path = args.output or Path(f"{definition.name}.html")
     output.write_text(to_html(definition), encoding="utf-8")
     print(to_mermaid(definition))
-    Console(stderr=True).print(f"Bild gespeichert: {output} (im Browser öffnen)", highlight=False)
+    Console(stderr=True, markup=False).print(
+        f"Bild gespeichert: {output} (im Browser öffnen)", highlight=False
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
+from rich.text import Text
 
 from deliberation.adapters.database import use_as_scratch
 from deliberation.adapters.file_transport import FileTransport
@@ -157,6 +158,6 @@ def _print(result: SimulationResult, console: Console) -> None:
     console.print(table("Simulierter Kalender je Jahr", ["Jahr", *(t for _, t in COLUMNS)], rows))
     console.print(LEGEND, highlight=False)
     for check in result.checks:
-        console.print(f"[green]✓[/green] {check}", highlight=False)
+        console.print(Text.assemble(("✓", "green"), f" {check}"))
     for violation in result.violations:
-        console.print(f"[red]✗[/red] {violation}", highlight=False)
+        console.print(Text.assemble(("✗", "red"), f" {violation}"))

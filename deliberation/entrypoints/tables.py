@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from deliberation.domain.workflow import WorkflowDefinition
 from deliberation.service_layer.views import (
@@ -24,6 +25,11 @@ from deliberation.service_layer.views import (
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+
+
+def heading(title: str, rest: str = "") -> Text:
+    """A record's title in bold, then ``rest``: both literal (the console reads no markup)."""
+    return Text.assemble((title, "bold"), rest)
 
 
 def _ids(ids: tuple[int, ...]) -> str:
@@ -115,7 +121,7 @@ def needs_table(views: Iterable[NeedView], title: str = "Bedarfe") -> Table:
 
 
 def print_cycle(console: Console, view: CycleView, zone: ZoneInfo) -> None:
-    console.print(f"[bold]{view.title}[/bold] (Zyklus {view.status.id}, Durchgang {view.round})")
+    console.print(heading(view.title, f" (Zyklus {view.status.id}, Durchgang {view.round})"))
     for line in status_lines(view.status, zone):
         console.print(line, highlight=False)
     if view.needs:
@@ -155,7 +161,7 @@ def groups_table(views: list[GroupView]) -> Table:
 
 
 def print_group(console: Console, view: GroupView, zone: ZoneInfo) -> None:
-    console.print(f"[bold]{view.name}[/bold] (Arbeitsgruppe {view.status.id})")
+    console.print(heading(view.name, f" (Arbeitsgruppe {view.status.id})"))
     console.print(f"Konferenz: Zyklus {view.conference_id}, Thema: {view.topic}", highlight=False)
     console.print(f"Auftrag:   {view.mandate}", highlight=False)
     console.print(f"Frist:     {view.due_date:%d.%m.%Y}", highlight=False)
@@ -179,7 +185,7 @@ def recommendations_table(views: list[RecommendationView]) -> Table:
 
 
 def print_recommendation(console: Console, view: RecommendationView, zone: ZoneInfo) -> None:
-    console.print(f"[bold]{view.title}[/bold] (Empfehlung {view.status.id})")
+    console.print(heading(view.title, f" (Empfehlung {view.status.id})"))
     console.print(f"Arbeitsgruppe: {view.group_name} ({view.group_id})", highlight=False)
     console.print(f"Text: {view.text}", highlight=False)
     texts = [

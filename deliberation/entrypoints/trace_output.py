@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich.console import RenderableType
 from rich.markup import escape
+from rich.text import Text
 from rich.tree import Tree
 
 from deliberation.entrypoints.tables import local_time
@@ -16,11 +19,27 @@ from deliberation.service_layer.trace import (
 )
 
 
+class MarkupTree(Tree):
+    """A tree whose labels are rich markup with every user text ``escape``d in them.
+
+    The command line's console reads no markup (user text is data), so the
+    labels are parsed here, where the texts are escaped.
+    """
+
+    def __init__(self, label: RenderableType) -> None:
+        super().__init__(Text.from_markup(label, emoji=False) if isinstance(label, str) else label)
+
+    def add(self, label: RenderableType, **_options: Any) -> MarkupTree:
+        node = MarkupTree(label)
+        self.children.append(node)
+        return node
+
+
 def _need_label(need: NeedRef) -> str:
     return f"[bold]Bedarf {need.id}[/bold]: {escape(need.text)}"
 
 
-def _need_details(node: Tree, need: NeedRef) -> None:
+def _need_details(node: MarkupTree, need: NeedRef) -> None:
     w = need.workshop
     node.add(
         f"Werkstatt: {escape(w.title)} (Zyklus {w.cycle_id}, Gemeinde {escape(w.municipality)}, "
@@ -41,7 +60,7 @@ def _conference_label(conference: ConferenceRef) -> str:
 
 
 def need_tree(trace: NeedTrace) -> Tree:
-    tree = Tree(_need_label(trace.need))
+    tree = MarkupTree(_need_label(trace.need))
     _need_details(tree, trace.need)
     if not trace.topics:
         tree.add("Tagesordnung: von keiner Konferenz aufgenommen")
@@ -73,7 +92,7 @@ def need_tree(trace: NeedTrace) -> Tree:
 
 def recommendation_tree(trace: RecommendationTrace, zone: ZoneInfo) -> Tree:
     rec = trace.recommendation
-    tree = Tree(f"[bold]Empfehlung {rec.id}[/bold]: {escape(rec.title)}")
+    tree = MarkupTree(f"[bold]Empfehlung {rec.id}[/bold]: {escape(rec.title)}")
     state = f"Zustand: {rec.state_title} ({rec.state})"
     if rec.decision and rec.decision != rec.state_title:
         state += f" · Kreistag: {rec.decision}"
@@ -97,7 +116,7 @@ def recommendation_tree(trace: RecommendationTrace, zone: ZoneInfo) -> Tree:
     return tree
 
 
-def _route_and_implementation(tree: Tree, trace: RecommendationTrace, zone: ZoneInfo) -> None:
+def _route_and_implementation(tree: MarkupTree, trace: RecommendationTrace, zone: ZoneInfo) -> None:
     if trace.consultations:
         route = tree.add(f"Beratungsfolge ({len(trace.consultations)})")
         for c in trace.consultations:

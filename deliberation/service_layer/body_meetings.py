@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Body, Meeting
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
@@ -42,6 +43,8 @@ def add(
         raise ValueError("starts_at must be aware")
     if not location.strip():
         raise DeliberationError("Eine Sitzung braucht einen Ort (--location).")
+    location = text_rules.single_line(location, "Der Ort (--location)")
+    title = text_rules.single_line(title, "Der Titel (--title)", required=False)
     with deps.unit_of_work() as uow:
         body = get_body(uow, body_key)
         local = starts_at.astimezone(ZoneInfo(deps.timezone))

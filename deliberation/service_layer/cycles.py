@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
 from deliberation.domain.workflow import WorkflowDefinition
@@ -45,6 +46,9 @@ def start_cycles(
     reason: str = "",
 ) -> list[Cycle]:
     """``launch`` in the caller's unit of work, without the commit; the cycles have ids."""
+    round_label = text_rules.single_line(
+        round_label, "Der Durchgang (--round)", text_rules.ROUND_LENGTH
+    )
     definition = deps.engine.latest(workflow)
     if definition.subject != SubjectKind.CYCLE:
         raise DeliberationError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, GuardRejected, NotFound
 from deliberation.domain.model import AgendaTopic, GroupMember, WorkingGroup
 from deliberation.domain.rules import has_agenda
@@ -27,6 +28,11 @@ def form(
     """Form a working group on one agenda topic of a held conference; returns its id."""
     if not name.strip() or not mandate.strip():
         raise DeliberationError("Eine Arbeitsgruppe braucht einen Namen und einen Auftrag.")
+    name = text_rules.single_line(name, "Der Name der Arbeitsgruppe (--name)")
+    mandate = text_rules.multi_line(mandate, "Der Auftrag (--mandate)")
+    members = [
+        text_rules.single_line(m, "Ein Mitglied (--member)", required=False) for m in members
+    ]
     definition = deps.engine.latest(GROUP_WORKFLOW)
     with deps.unit_of_work() as uow:
         conference = cycles.get(uow, conference_id, lock=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, LinkInvalid, NotFound
 from deliberation.domain.invitations import (
     RESPONSE_TITLES,
@@ -125,6 +126,11 @@ def schedule(
     A date on a holiday, in school holidays or at the time and place of
     another meeting is refused with ``NeedsConfirmation`` unless ``confirmed``.
     """
+    plan = replace(
+        plan,
+        title=text_rules.single_line(plan.title, "Der Titel der Sitzung"),
+        location=text_rules.single_line(plan.location, "Der Ort (--location)"),
+    )
     if plan.capacity is not None and plan.capacity < 1:
         raise DeliberationError("Die Zahl der Plätze muss mindestens 1 sein.")
     if plan.duration_minutes < 1:
@@ -242,6 +248,8 @@ def move(
         if starts_at is not None and starts_at != meeting.starts_at:
             _require_future(deps, starts_at)
             meeting.starts_at, changed = starts_at, True
+        if location is not None and location.strip():
+            location = text_rules.single_line(location, "Der Ort (--location)")
         if location is not None and location.strip() and location.strip() != meeting.location:
             meeting.location, changed = location.strip(), True
         if not changed:

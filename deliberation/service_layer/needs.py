@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Need, NeedScope
 from deliberation.service_layer import cycles, stepping
@@ -31,6 +32,7 @@ def add(
     """Record a need in a workshop that is collecting needs; returns its id."""
     if not text.strip():
         raise DeliberationError("Der Bedarf braucht einen Text.")
+    text = text_rules.multi_line(text, "Der Text des Bedarfs (--text)")
     field = _known_topic_field(deps, topic_field)
     parsed_scope = parse_scope(scope)
     with deps.unit_of_work() as uow:

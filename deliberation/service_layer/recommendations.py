@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TypedDict
 
+from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Recommendation
 from deliberation.service_layer import body_meetings, groups, stepping
@@ -31,6 +32,8 @@ def draft(
     """Draft a recommendation in a working group, linked to the needs it answers."""
     if not title.strip() or not text.strip():
         raise DeliberationError("Eine Empfehlung braucht einen Titel und einen Text.")
+    title = text_rules.single_line(title, "Der Titel der Empfehlung (--title)")
+    text = text_rules.multi_line(text, "Der Text der Empfehlung (--text)")
     definition = deps.engine.latest(RECOMMENDATION_WORKFLOW)
     with deps.unit_of_work() as uow:
         group = groups.get(uow, group_id, lock=True)

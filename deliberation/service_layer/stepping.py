@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from deliberation.domain import text_rules
 from deliberation.domain.engine import log_record
 from deliberation.domain.errors import ConcurrencyConflict, NotAllowedInState
 from deliberation.domain.model import Notification, Stateful, TransitionRecord
@@ -11,14 +12,18 @@ from deliberation.domain.rules import TransitionContext
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import LogView, log_view
 
+#: how the person acting is named in messages (the command line option in brackets)
+ACTOR_LABEL = "Wer handelt (--actor)"
+
 
 def context(deps: Dependencies, actor: str, reason: str = "", text: str = "") -> TransitionContext:
+    """What a step records: who (one line, required), why and the text, checked as typed."""
     return TransitionContext(
-        actor=actor,
-        reason=reason,
+        actor=text_rules.single_line(actor, ACTOR_LABEL, text_rules.ACTOR_LENGTH),
+        reason=text_rules.multi_line(reason, "Die Begründung (--reason)"),
         now=deps.clock(),
         facts=deps.engine,
-        text=text,
+        text=text_rules.multi_line(text, "Der Text (--text)"),
         standing_topic_fields=deps.topic_fields,
     )
 
