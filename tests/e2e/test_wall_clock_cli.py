@@ -29,10 +29,10 @@ def test_a_meeting_in_the_autumn_fold_says_which_hour_it_took(
 ) -> None:
     ok(capsys, "init")
     out = ok(capsys, "meeting", "schedule", "Erste", "--at", "31.10.2027 02:30",
-             "--location", "Peine")
+             "--location", "Peine", "--trotzdem")  # Reformationstag
     assert "genommen: 02:30 MESZ (UTC+2)" in out
     out = ok(capsys, "meeting", "schedule", "Zweite", "--at", "31.10.2027 02:30 MEZ",
-             "--location", "Peine")
+             "--location", "Peine", "--trotzdem")
     assert "genommen: 02:30 MEZ (UTC+1)" in out
     listed = ok(capsys, "meeting", "answers", "2")
     assert "02:30" in listed
