@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from deliberation.adapters import database, orm
 from deliberation.adapters.calendar_entries import write_calendar
-from deliberation.adapters.calendar_niedersachsen import HolidayCalendar, LowerSaxonyCalendar
+from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.passwords import Argon2Passwords
 from deliberation.adapters.templates import TemplateCatalog
@@ -102,7 +102,6 @@ def bootstrap(
         county_name=settings.county.name,
         organiser=settings.county.organiser,
         consultation_route=settings.consultation_route,
-        public_holidays=LowerSaxonyCalendar(),
         holidays=HolidayCalendar(settings.school_holidays, settings.county.holiday_state),
     )
     return Application(settings, deps, db, templates)

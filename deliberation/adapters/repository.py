@@ -11,7 +11,6 @@ from sqlalchemy import (
     Select,
     case,
     distinct,
-    exists,
     func,
     insert,
     select,
@@ -41,7 +40,14 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
-from deliberation.service_layer.ports import TrackerFilters, TrackerOrder, TrackerRow, TrackerSort
+from deliberation.service_layer.ports import (
+    ExportRow,
+    TrackerExportRows,
+    TrackerFilters,
+    TrackerOrder,
+    TrackerRow,
+    TrackerSort,
+)
 
 
 class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore):
@@ -224,9 +230,25 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, 
         return cast("list[TrackerRow]", rows)
 
     def tracker_slice(self, filters: TrackerFilters, order: TrackerOrder) -> list[TrackerRow]:
-        """One page of tracker lines: sorted by a known column, then by number."""
-        query = _tracker_select().where(*_filter_conditions(filters))
-        query = query.order_by(*_order(order)).limit(order.limit).offset(order.offset)
+        """One page of tracker lines: sorted by a known column, then by number.
+
+        The page's numbers are chosen first, joining groups and rounds only when sorting
+        by them, so the database sorts narrow rows (and can walk an index) instead of
+        joined ones; only those few lines are then joined.
+        """
+        recs = orm.recommendations
+        source: Any = recs
+        if order.sort in (TrackerSort.GROUP, TrackerSort.ROUND):
+            source = _tracker_joins()
+        page = (
+            select(recs.c.id)
+            .select_from(source)
+            .where(*_filter_conditions(filters))
+            .order_by(*_order(order))
+            .limit(order.limit)
+            .offset(order.offset)
+        )
+        query = _tracker_select().where(recs.c.id.in_(page)).order_by(*_order(order))
         rows = self.session.connection().execute(query).all()
         return cast("list[TrackerRow]", rows)
 
@@ -234,6 +256,38 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, 
         recs = orm.recommendations
         query = select(func.count()).select_from(recs).where(*_filter_conditions(filters))
         return int(self.session.connection().execute(query).scalar_one())
+
+    def tracker_export(self, filters: TrackerFilters) -> TrackerExportRows:
+        """The lines of every match with what the files show beyond the page's columns."""
+        recs = orm.recommendations
+        conditions = _filter_conditions(filters)
+        matching = select(recs.c.id).where(*conditions)
+        lines = _tracker_select().add_columns(
+            recs.c.commission_statement,
+            recs.c.resolution_text,
+            recs.c.updated_at,
+            recs.c.not_feasible_since,
+        ).where(*conditions).order_by(recs.c.id)
+        links, needs, places = orm.recommendation_needs, orm.needs, orm.municipalities
+        answered = (
+            select(links.c.recommendation_id, links.c.need_id, places.c.name)
+            .join(needs, needs.c.id == links.c.need_id)
+            .join(places, places.c.key == needs.c.municipality_key)
+            .where(links.c.recommendation_id.in_(matching))
+        )
+        placed, meetings = orm.consultations, orm.meetings
+        stages = (
+            select(placed.c.recommendation_id, meetings.c.title, placed.c.role, placed.c.result)
+            .join(meetings, meetings.c.id == placed.c.meeting_id)
+            .where(placed.c.recommendation_id.in_(matching))
+            .order_by(placed.c.id)
+        )
+        connection = self.session.connection()
+        return TrackerExportRows(
+            cast("list[ExportRow]", connection.execute(lines).all()),
+            cast("list[tuple[int, int, str]]", connection.execute(answered).all()),
+            cast("list[tuple[int, str, str, str]]", connection.execute(stages).all()),
+        )
 
     def responsible_offices(self) -> list[str]:
         """Every responsible office named so far, alphabetically."""
@@ -304,7 +358,12 @@ def _tracker_select() -> Select[Any]:
         recs.c.state,
         recs.c.responsible_office,
         recs.c.due_date,
-    ).select_from(
+    ).select_from(_tracker_joins())
+
+
+def _tracker_joins() -> Any:
+    recs, groups, cycles, rounds = orm.recommendations, orm.working_groups, orm.cycles, orm.rounds
+    return (
         recs.join(groups, groups.c.id == recs.c.working_group_id)
         .join(cycles, cycles.c.id == groups.c.conference_id)
         .join(rounds, rounds.c.id == cycles.c.round_id)
@@ -374,20 +433,22 @@ def _recommendation_conditions(
             .where(orm.rounds.c.label == round_label)
         )
         conditions.append(recs.c.working_group_id.in_(in_round))
+    # IN (one set), not a correlated EXISTS per recommendation: on 100,000 of them SQLite
+    # takes 0.06 s instead of 0.6 s for a municipality, 0.16 s instead of 1 s for a body
     if municipality_key is not None:
         links, needs = orm.recommendation_needs, orm.needs
-        conditions.append(
-            exists()
-            .where(links.c.recommendation_id == recs.c.id)
-            .where(needs.c.id == links.c.need_id)
+        answering = (
+            select(links.c.recommendation_id)
+            .join(needs, needs.c.id == links.c.need_id)
             .where(needs.c.municipality_key == municipality_key)
         )
+        conditions.append(recs.c.id.in_(answering))
     if body_key is not None:
         placed = orm.consultations
         conditions.append(
-            exists()
-            .where(placed.c.recommendation_id == recs.c.id)
-            .where(placed.c.body_key == body_key)
+            recs.c.id.in_(
+                select(placed.c.recommendation_id).where(placed.c.body_key == body_key)
+            )
         )
     if office is not None:
         conditions.append(func.lower(recs.c.responsible_office) == office.strip().lower())

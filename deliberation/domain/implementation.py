@@ -78,11 +78,19 @@ def is_overdue(recommendation: Recommendation, today: date) -> bool:
 def traffic_light(recommendation: Recommendation, today: date) -> TrafficLight | None:
     """Red when reported not feasible, yellow when overdue, else green; None before the
     Kreistag adopted it and once it is done."""
-    if recommendation.state not in (*IMPLEMENTATION_STATES, REPORTED_STATE):
+    rec = recommendation
+    return light_of(rec.state, rec.due_date, rec.not_feasible_since is not None, today)
+
+
+def light_of(
+    state: str, due: date | None, not_feasible: bool, today: date
+) -> TrafficLight | None:
+    """``traffic_light`` from the plain facts (for lists read without domain objects)."""
+    if state not in (*IMPLEMENTATION_STATES, REPORTED_STATE):
         return None
-    if recommendation.not_feasible_since is not None:
+    if not_feasible:
         return TrafficLight.NOT_FEASIBLE
-    if is_overdue(recommendation, today):
+    if due is not None and due < today and state in IMPLEMENTATION_STATES:
         return TrafficLight.LATE
     return TrafficLight.ON_TRACK
 

@@ -29,7 +29,7 @@ from deliberation.entrypoints import tables, trace_output, tracker_files
 from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.entrypoints.tracker_output import tracker_table
-from deliberation.service_layer import cycles, groups, needs, recommendations, trace
+from deliberation.service_layer import cycles, groups, needs, recommendations, trace, tracker
 from deliberation.service_layer.ports import Mailing
 from deliberation.service_layer.views import LogView
 
@@ -220,10 +220,10 @@ def rec_list(args: argparse.Namespace, console: Console) -> int:
     }
     with opened(args) as app:
         if args.csv is not None:
-            views = recommendations.list_recommendations(
-                app.deps, args.state, args.group, **filters
+            exported = tracker.export(
+                app.deps, tracker.TrackerQuery(state=args.state, group_id=args.group, **filters)
             )
-            count = tracker_files.write_tracker_csv(args.csv, views, zone(app))
+            count = tracker_files.write_tracker_csv(args.csv, exported, zone(app))
             console.print(f"{count} Empfehlungen nach {args.csv} geschrieben.", highlight=False)
             return 0
         lines = recommendations.tracker(app.deps, args.state, args.group, **filters)

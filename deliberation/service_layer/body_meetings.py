@@ -7,10 +7,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from deliberation.domain import text_rules
+from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Body, Meeting
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
-from deliberation.service_layer.ports import Dependencies, UnitOfWork
+from deliberation.service_layer.ports import Dependencies, HolidayNames, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,19 @@ def meeting_view(meeting: Meeting, body: Body) -> MeetingView:
         public=meeting.public,
         status=meeting.status,
     )
+
+
+class _PublicHolidays:
+    """The county's public holidays as closed days (school holidays do not count)."""
+
+    def __init__(self, names: HolidayNames | None) -> None:
+        self.names = names
+
+    def is_closed(self, day: date) -> str | None:
+        name = self.names.public_holiday(day) if self.names is not None else None
+        return None if name is None else f"Feiertag: {name}"
+
+
+def public_holidays(deps: Dependencies) -> ClosedDays:
+    """What notice periods skip as the rules of procedure say: the public holidays."""
+    return _PublicHolidays(deps.holidays)

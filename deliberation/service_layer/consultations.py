@@ -178,7 +178,7 @@ def _check_notice(deps: Dependencies, uow: UnitOfWork, meeting: Meeting) -> None
         deps.today(),
         candidates,
         day_of,
-        deps.public_holidays,
+        body_meetings.public_holidays(deps),
     )
     if refusal is not None:
         raise DeliberationError(refusal)

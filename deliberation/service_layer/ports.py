@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
@@ -11,7 +11,6 @@ from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.accounts import Account
-from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.consultations import RouteStep
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.implementation import FeedbackReport
@@ -29,7 +28,6 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
-from deliberation.domain.notice import NoPublicHolidays
 from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
 from deliberation.domain.scheduling import DueWork
@@ -56,6 +54,24 @@ class TrackerFilters:
     body_key: str | None = None
     office: str | None = None
     overdue_on: date | None = None
+
+
+#: A tracker line for the files: ``TrackerRow`` and then commission statement, resolution
+#: text, last change, reported not feasible since.
+ExportRow = tuple[
+    int, str, str, str, str, str, int, str, str, date | None, str, str, datetime, datetime | None
+]
+
+
+@dataclass(frozen=True)
+class TrackerExportRows:
+    """Everything the tracker files show, in three set-wise reads: the lines, the needs each
+    answers (recommendation, need, municipality name) and the consultations in the order
+    they were placed (recommendation, meeting title, role, result)."""
+
+    lines: list[ExportRow]
+    needs: list[tuple[int, int, str]]
+    stages: list[tuple[int, str, str, str]]
 
 
 class TrackerSort(StrEnum):
@@ -231,6 +247,8 @@ class Repository(Protocol):
 
     def tracker_count(self, filters: TrackerFilters) -> int: ...
 
+    def tracker_export(self, filters: TrackerFilters) -> TrackerExportRows: ...
+
     def responsible_offices(self) -> list[str]: ...
 
     def planned_periods(self, series: str, first: date, last: date) -> set[date]: ...
@@ -373,8 +391,6 @@ class Dependencies:
     county_name: str = ""
     organiser: str = ""
     consultation_route: tuple[RouteStep, ...] = ()
-    #: public holidays (no school holidays): they do not count towards notice periods
-    public_holidays: ClosedDays = field(default_factory=NoPublicHolidays)
     #: Holidays that meetings added by hand are warned about; None: no such warnings.
     holidays: HolidayNames | None = None
 

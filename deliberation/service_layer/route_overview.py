@@ -185,7 +185,7 @@ def _stop_view(
 
 def _placement(deps: Dependencies, uow: UnitOfWork, body: Body, step: RouteStep) -> Placement:
     today = deps.today()
-    earliest_day = earliest_allowed_date(body, today, deps.public_holidays)
+    earliest_day = earliest_allowed_date(body, today, body_meetings.public_holidays(deps))
     options = tuple(
         MeetingOption(
             m.id or 0, m.title, m.starts_at, day, m.location, too_close=day < earliest_day
@@ -267,14 +267,14 @@ def backward_plan(
         stops = _remaining_stops(deps, uow, rec)
         today = deps.today()
         decision = _slot(deps, meeting)
-        plan = plan_backward(stops, decision, today, deps.public_holidays)
+        plan = plan_backward(stops, decision, today, body_meetings.public_holidays(deps))
         reachable = next(
             (
                 option
                 for option in _deciding_meetings(deps, uow, route)
                 if plan_backward(
                     stops, MeetingSlot(option.id, option.title, option.day), today,
-                    deps.public_holidays,
+                    body_meetings.public_holidays(deps),
                 ).feasible
             ),
             None,

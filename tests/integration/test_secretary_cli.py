@@ -35,7 +35,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def _meeting(route: Route, body: str, day: date) -> int:
     at = datetime(day.year, day.month, day.day, 17, tzinfo=BERLIN)
-    return body_meetings.add(route.deps, body, at, "Kreishaus Peine").id
+    return body_meetings.add(route.deps, body, at, "Kreishaus Peine", confirmed=True).id
 
 
 def test_plan_names_every_meeting_and_the_day_the_group_must_adopt(

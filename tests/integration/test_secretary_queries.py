@@ -85,10 +85,14 @@ def _at(day: date, hour: int = 17) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=BERLIN)
 
 
+def _add(deps: Any, body: str, day: date, hour: int = 17) -> int:
+    return body_meetings.add(deps, body, _at(day, hour), "Kreishaus", confirmed=True).id
+
+
 def test_the_page_offers_the_earliest_meeting_the_notice_period_allows(route: Route) -> None:
     deps = route.deps
-    too_close = body_meetings.add(deps, "kommission", _at(date(2026, 3, 10)), "Kreishaus").id
-    possible = body_meetings.add(deps, "kommission", _at(date(2026, 3, 24)), "Kreishaus").id
+    too_close = _add(deps, "kommission", date(2026, 3, 10))
+    possible = _add(deps, "kommission", date(2026, 3, 24))
     detail = route_overview.detail(deps, route.rec)
     assert [s.status for s in detail.route] == ["next", "later", "later", "later"]
     assert detail.route[0].notice == "14 Kalendertage"
@@ -112,15 +116,14 @@ def test_the_page_offers_the_earliest_meeting_the_notice_period_allows(route: Ro
 
 def test_the_backward_plan_counts_easter_as_the_holiday_calendar_says(route: Route) -> None:
     deps = route.deps
-    add = body_meetings.add
-    add(deps, "kommission", _at(date(2026, 3, 10)), "Kreishaus")
-    add(deps, "kommission", _at(date(2026, 4, 14)), "Kreishaus")
-    commission = add(deps, "kommission", _at(date(2026, 4, 20)), "Kreishaus").id
-    committee = add(deps, "ausschuss-soziales", _at(date(2026, 5, 11)), "Kreishaus").id
-    executive = add(deps, "kreisausschuss", _at(date(2026, 6, 2), 15), "Kreishaus").id
-    add(deps, "kreisausschuss", _at(date(2026, 7, 7), 15), "Kreishaus")
-    early = add(deps, "kreistag", _at(date(2026, 3, 18), 16), "Kreishaus").id
-    kreistag = add(deps, "kreistag", _at(date(2026, 6, 17), 16), "Kreishaus").id
+    _add(deps, "kommission", date(2026, 3, 10))
+    _add(deps, "kommission", date(2026, 4, 14))
+    commission = _add(deps, "kommission", date(2026, 4, 20))
+    committee = _add(deps, "ausschuss-soziales", date(2026, 5, 11))
+    executive = _add(deps, "kreisausschuss", date(2026, 6, 2), 15)
+    _add(deps, "kreisausschuss", date(2026, 7, 7), 15)
+    early = _add(deps, "kreistag", date(2026, 3, 18), 16)
+    kreistag = _add(deps, "kreistag", date(2026, 6, 17), 16)
 
     view = route_overview.backward_plan(deps, route.rec, kreistag)
     stops = [(s.meeting.id if s.meeting else 0, s.agenda_deadline) for s in view.plan.stops]

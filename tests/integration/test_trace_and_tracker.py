@@ -25,8 +25,9 @@ from deliberation.domain.model import (
     WorkingGroup,
 )
 from deliberation.entrypoints.tracker_files import CSV_HEADER, write_tracker_csv
-from deliberation.service_layer import recommendations, trace
+from deliberation.service_layer import recommendations, trace, tracker
 from deliberation.service_layer.ports import Dependencies
+from deliberation.service_layer.tracker import TrackerQuery
 from deliberation.service_layer.views import RecommendationView
 
 # needs the walker collects (tests/conftest.py, NEEDS)
@@ -285,8 +286,19 @@ def test_tracker_rejects_unknown_filters(deps: Dependencies) -> None:
 def test_tracker_csv_opens_in_excel(deps: Dependencies, tmp_path: Path) -> None:
     data = generate(deps, per_round=60)
     views = recommendations.list_recommendations(deps, round_label="2027")
+    lines = tracker.export(deps, TrackerQuery(round_label="2027"))
+    # the files' lean set-wise read says what the full views say
+    assert [
+        (v.status.id, v.status.state_title, v.municipalities, tuple(sorted(v.need_ids)),
+         v.commission_statement, v.status.updated_at, v.responsible_office, v.traffic_light)
+        for v in views
+    ] == [
+        (x.id, x.state_title, x.municipalities, x.need_ids, x.commission_statement,
+         x.updated_at, x.responsible_office, x.traffic_light)
+        for x in lines
+    ]
     target = tmp_path / "empfehlungen.csv"
-    assert write_tracker_csv(target, views, ZoneInfo("Europe/Berlin")) == len(views) == 60
+    assert write_tracker_csv(target, lines, ZoneInfo("Europe/Berlin")) == len(views) == 60
 
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
