@@ -26,6 +26,7 @@ from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
 from deliberation.adapters.schedule_store import ScheduleStore
+from deliberation.adapters.step_store import StepStore
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.implementation import IMPLEMENTATION_STATES, FeedbackReport
 from deliberation.domain.model import (
@@ -50,9 +51,11 @@ from deliberation.service_layer.ports import (
 )
 
 
-class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore):
-    """Cycles, needs, groups, recommendations and their log; participants and the
-    outbox come from the stores it inherits, all on one session."""
+class SqlRepository(
+    ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore, StepStore
+):
+    """Cycles, needs, groups, recommendations and their log; participants, the outbox,
+    accounts and the step fast path come from the stores it inherits, all on one session."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -96,6 +99,17 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, 
         query = filter_by(query, orm.cycles.c.state, state)
         return list(self.session.scalars(query))
 
+    def cycle_ids_without_groups(self, workflow: str, state: str) -> list[int]:
+        """Ids of the cycles of ``workflow`` in ``state`` that have formed no working group."""
+        c, groups = orm.cycles.c, orm.working_groups.c
+        query = (
+            select(c.id)
+            .where(c.workflow == workflow, c.state == state)
+            .where(~exists().where(groups.conference_id == c.id))
+            .order_by(c.id)
+        )
+        return [int(i) for i in self.session.scalars(query)]
+
     def need(self, need_id: int) -> Need | None:
         return self.session.get(Need, need_id)
 
@@ -121,9 +135,9 @@ class SqlRepository(ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, 
             .values(votes=orm.needs.c.votes + dots)
             .returning(orm.needs.c.votes)
         ).scalar_one()
-        need = self.session.get(Need, need_id)
+        need = self.session.identity_map.get(self.session.identity_key(Need, need_id))
         if need is not None:
-            # keep the loaded object in step without another SELECT
+            # keep a loaded object in step without another SELECT
             set_committed_value(need, "votes", total)
         return int(total)
 

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Text,
+    and_,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
@@ -15,8 +27,52 @@ from deliberation.domain.participants import Participant
 from deliberation.domain.scheduling import DueStatus, DueWork
 
 
+def _open(table: Table, closed: Mapping[tuple[str, int], Collection[str]]) -> ColumnElement[bool]:
+    """Rows of ``table`` whose state is not one of the closed states of their workflow version."""
+    c = table.c
+    in_closed = [
+        and_(c.workflow == name, c.workflow_version == version, c.state.in_(sorted(states)))
+        for (name, version), states in closed.items()
+        if states
+    ]
+    return not_(or_(false(), *in_closed))
+
+
+def _without_due_work(table: Table, subject_kind: str, due_kind: str) -> ColumnElement[bool]:
+    due = orm.due_work.c
+    return ~exists().where(
+        due.subject_kind == subject_kind, due.subject_id == table.c.id, due.kind == due_kind
+    )
+
+
 class ScheduleStore:
     session: Session
+
+    def open_groups_without(
+        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
+    ) -> list[tuple[int, date]]:
+        """Id and due date of every working group not in a closed state that has no due
+        work of ``due_kind`` yet; one query."""
+        groups = orm.working_groups
+        query = (
+            select(groups.c.id, groups.c.due_date)
+            .where(_open(groups, closed), _without_due_work(groups, "working_group", due_kind))
+            .order_by(groups.c.id)
+        )
+        return [(int(i), day) for i, day in self.session.execute(query)]
+
+    def open_recommendations_without(
+        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
+    ) -> list[tuple[int, datetime]]:
+        """Id and creation time of every recommendation not in a closed state that has no
+        due work of ``due_kind`` yet; one query."""
+        recs = orm.recommendations
+        query = (
+            select(recs.c.id, recs.c.created_at)
+            .where(_open(recs, closed), _without_due_work(recs, "recommendation", due_kind))
+            .order_by(recs.c.id)
+        )
+        return [(int(i), at) for i, at in self.session.execute(query)]
 
     def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None:
         lock_row = {"of": orm.meetings} if lock else None

@@ -8,12 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from deliberation.adapters.repository import SqlRepository
+from deliberation.adapters.step_store import CONFLICT_MESSAGE
 from deliberation.domain.errors import ConcurrencyConflict
-
-CONFLICT_MESSAGE = (
-    "Der Datensatz wurde inzwischen von jemand anderem geändert; Ihre Änderung wurde nicht "
-    "gespeichert. Bitte den aktuellen Stand ansehen und den Schritt erneut ausführen."
-)
 
 
 class SqlUnitOfWork:

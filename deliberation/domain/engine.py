@@ -48,6 +48,7 @@ class WorkflowEngine:
         self._definitions: dict[tuple[str, int], WorkflowDefinition] = {}
         self._latest: dict[str, WorkflowDefinition] = {}
         self._machines: dict[tuple[str, int], Machine] = {}
+        self._reads: dict[tuple[str, int, str, str], frozenset[str] | None] = {}
         for definition in definitions:
             key = (definition.name, definition.version)
             self._definitions[key] = definition
@@ -69,6 +70,10 @@ class WorkflowEngine:
 
     def definitions(self) -> list[WorkflowDefinition]:
         return sorted(self._latest.values(), key=lambda d: d.name)
+
+    def all_definitions(self) -> list[WorkflowDefinition]:
+        """Every loaded definition, older versions included (records may still follow them)."""
+        return list(self._definitions.values())
 
     def definition(self, name: str, version: int) -> WorkflowDefinition:
         """A loaded definition by name and version (for records read without their objects)."""
@@ -108,6 +113,33 @@ class WorkflowEngine:
 
     def allows(self, subject: Stateful, capability: str) -> bool:
         return self._checked_definition(subject).allows(subject.state, capability)
+
+    def reads(self, subject: Stateful, trigger: str) -> frozenset[str] | None:
+        """The relationships of ``subject`` that the guards and actions of ``trigger`` walk.
+
+        Empty: the step needs only the record's own columns (and ``ctx``), so it can
+        run on a record loaded without its relationships. ``None``: a rule did not
+        declare what it reads.
+        """
+        key = (subject.workflow, subject.workflow_version, subject.state, trigger)
+        if key not in self._reads:
+            self._reads[key] = self._rule_reads(self._checked_definition(subject), key[2], trigger)
+        return self._reads[key]
+
+    def _rule_reads(
+        self, definition: WorkflowDefinition, state: str, trigger: str
+    ) -> frozenset[str] | None:
+        names: set[str] = set()
+        for spec in definition.transitions_from(state):
+            if spec.trigger != trigger:
+                continue
+            rules = [self._rules.guards[g] for g in spec.guards]
+            rules += [self._rules.actions[a] for a in spec.actions]
+            for rule in rules:
+                if rule.reads is None:
+                    return None
+                names |= rule.reads
+        return frozenset(names)
 
     def fire(self, subject: Stateful, trigger: str, ctx: TransitionContext) -> TransitionOutcome:
         """Run ``trigger`` on ``subject``; raise a clear error if it is not possible now."""

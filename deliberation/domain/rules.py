@@ -35,6 +35,41 @@ class WorkflowFacts(Protocol):
     def is_initial(self, subject: Stateful) -> bool: ...
 
 
+class ChildFacts(Protocol):
+    """Whether a record has children of a kind: what guards ask instead of walking collections.
+
+    The service layer answers each with one query (an EXISTS), so a guard costs the
+    same with one need as with a thousand and the record need not be loaded with them.
+    """
+
+    def any_need(self, cycle: Cycle, voted: bool = False) -> bool: ...
+
+    def any_agenda_topic(self, conference: Cycle) -> bool: ...
+
+    def any_working_group(self, conference: Cycle) -> bool: ...
+
+    def any_recommendation(self, conference: Cycle) -> bool: ...
+
+
+class GraphFacts:
+    """``ChildFacts`` read from the records' collections in memory (domain use and tests)."""
+
+    def any_need(self, cycle: Cycle, voted: bool = False) -> bool:
+        return any(not voted or need.votes > 0 for need in cycle.needs)
+
+    def any_agenda_topic(self, conference: Cycle) -> bool:
+        return bool(conference.agenda_topics)
+
+    def any_working_group(self, conference: Cycle) -> bool:
+        return bool(conference.working_groups)
+
+    def any_recommendation(self, conference: Cycle) -> bool:
+        return any(group.recommendations for group in conference.working_groups)
+
+
+IN_MEMORY = GraphFacts()
+
+
 @dataclass
 class TransitionContext:
     """Everything a guard or action may look at besides the record itself."""
@@ -46,6 +81,7 @@ class TransitionContext:
     text: str = ""
     standing_topic_fields: tuple[str, ...] = ()
     refusals: list[str] = field(default_factory=list)
+    children: ChildFacts = IN_MEMORY
 
 
 Guard = Callable[[Any, TransitionContext], str | None]
@@ -54,9 +90,17 @@ Action = Callable[[Any, TransitionContext], None]
 
 @dataclass(frozen=True)
 class Rule:
+    """A guard or action; ``reads`` names the relationships of the record it walks.
+
+    Empty: the rule reads nothing but the record's own columns and ``ctx``, so it can
+    run on a record loaded without its relationships (the step fast path). ``None``
+    (not declared): it may walk anything, and the record is loaded whole.
+    """
+
     function: Callable[[Any, TransitionContext], Any]
     kinds: frozenset[SubjectKind]
     description: str
+    reads: frozenset[str] | None = None
 
 
 @dataclass
@@ -66,16 +110,24 @@ class RuleBook:
     guards: dict[str, Rule] = field(default_factory=dict)
     actions: dict[str, Rule] = field(default_factory=dict)
 
-    def guard(self, kinds: set[SubjectKind], description: str) -> Callable[[Guard], Guard]:
+    def guard(
+        self, kinds: set[SubjectKind], description: str, reads: tuple[str, ...] | None = None
+    ) -> Callable[[Guard], Guard]:
         def register(function: Guard) -> Guard:
-            self.guards[function.__name__] = Rule(function, frozenset(kinds), description)
+            walks = None if reads is None else frozenset(reads)
+            rule = Rule(function, frozenset(kinds), description, walks)
+            self.guards[function.__name__] = rule
             return function
 
         return register
 
-    def action(self, kinds: set[SubjectKind], description: str) -> Callable[[Action], Action]:
+    def action(
+        self, kinds: set[SubjectKind], description: str, reads: tuple[str, ...] | None = None
+    ) -> Callable[[Action], Action]:
         def register(function: Action) -> Action:
-            self.actions[function.__name__] = Rule(function, frozenset(kinds), description)
+            walks = None if reads is None else frozenset(reads)
+            rule = Rule(function, frozenset(kinds), description, walks)
+            self.actions[function.__name__] = rule
             return function
 
         return register
@@ -93,21 +145,25 @@ GROUP = {SubjectKind.WORKING_GROUP}
 RECOMMENDATION = {SubjectKind.RECOMMENDATION}
 
 
-@RULES.guard(CYCLE, "Die Werkstatt hat mindestens einen Bedarf gesammelt.")
+@RULES.guard(CYCLE, "Die Werkstatt hat mindestens einen Bedarf gesammelt.", reads=())
 def has_needs(cycle: Cycle, ctx: TransitionContext) -> str | None:
-    if cycle.needs:
+    if ctx.children.any_need(cycle):
         return None
     return "Es wurden noch keine Bedarfe gesammelt (deliberation need add)."
 
 
-@RULES.guard(CYCLE, "Mindestens ein Bedarf hat Punkte aus der Priorisierung erhalten.")
+@RULES.guard(CYCLE, "Mindestens ein Bedarf hat Punkte aus der Priorisierung erhalten.", reads=())
 def needs_prioritised(cycle: Cycle, ctx: TransitionContext) -> str | None:
-    if any(need.votes > 0 for need in cycle.needs):
+    if ctx.children.any_need(cycle, voted=True):
         return None
     return "Die Bedarfe wurden noch nicht mit Punkten priorisiert (deliberation need vote)."
 
 
-@RULES.guard(CYCLE, "Es gibt weitergeleitete kreisweite Bedarfe oder ständige Themenfelder.")
+@RULES.guard(
+    CYCLE,
+    "Es gibt weitergeleitete kreisweite Bedarfe oder ständige Themenfelder.",
+    reads=("round",),
+)
 def agenda_sources_available(cycle: Cycle, ctx: TransitionContext) -> str | None:
     if _forwarded_needs(cycle) or ctx.standing_topic_fields:
         return None
@@ -117,26 +173,28 @@ def agenda_sources_available(cycle: Cycle, ctx: TransitionContext) -> str | None
     )
 
 
-@RULES.guard(CYCLE, "Die Konferenz hat eine Tagesordnung.")
+@RULES.guard(CYCLE, "Die Konferenz hat eine Tagesordnung.", reads=())
 def has_agenda(cycle: Cycle, ctx: TransitionContext) -> str | None:
-    return None if cycle.agenda_topics else "Die Konferenz hat noch keine Tagesordnung."
+    if ctx.children.any_agenda_topic(cycle):
+        return None
+    return "Die Konferenz hat noch keine Tagesordnung."
 
 
-@RULES.guard(CYCLE, "Die Konferenz hat mindestens eine Arbeitsgruppe gebildet.")
+@RULES.guard(CYCLE, "Die Konferenz hat mindestens eine Arbeitsgruppe gebildet.", reads=())
 def has_working_groups(cycle: Cycle, ctx: TransitionContext) -> str | None:
-    if cycle.working_groups:
+    if ctx.children.any_working_group(cycle):
         return None
     return "Es wurde noch keine Arbeitsgruppe gebildet (deliberation group form)."
 
 
-@RULES.guard(CYCLE, "Mindestens eine Arbeitsgruppe hat eine Empfehlung vorgelegt.")
+@RULES.guard(CYCLE, "Mindestens eine Arbeitsgruppe hat eine Empfehlung vorgelegt.", reads=())
 def has_recommendations(cycle: Cycle, ctx: TransitionContext) -> str | None:
-    if any(group.recommendations for group in cycle.working_groups):
+    if ctx.children.any_recommendation(cycle):
         return None
     return "Keine Arbeitsgruppe hat bisher eine Empfehlung vorgelegt."
 
 
-@RULES.guard(CYCLE, "Keine Arbeitsgruppe der Konferenz arbeitet noch.")
+@RULES.guard(CYCLE, "Keine Arbeitsgruppe der Konferenz arbeitet noch.", reads=("working_groups",))
 def no_group_working(cycle: Cycle, ctx: TransitionContext) -> str | None:
     working = [g.name for g in cycle.working_groups if not ctx.facts.is_final(g)]
     if not working:
@@ -144,7 +202,10 @@ def no_group_working(cycle: Cycle, ctx: TransitionContext) -> str | None:
     return "Diese Arbeitsgruppen arbeiten noch: " + ", ".join(working) + "."
 
 
-@RULES.guard(GROUP, "Die Gruppe hat Empfehlungen, und keine ist mehr ein Entwurf.")
+@RULES.guard(
+    GROUP, "Die Gruppe hat Empfehlungen, und keine ist mehr ein Entwurf.",
+    reads=("recommendations",),
+)
 def recommendations_adopted(group: WorkingGroup, ctx: TransitionContext) -> str | None:
     if not group.recommendations:
         return "Die Arbeitsgruppe hat noch keine Empfehlung entworfen."
@@ -154,21 +215,26 @@ def recommendations_adopted(group: WorkingGroup, ctx: TransitionContext) -> str 
     return None
 
 
-@RULES.guard(RECOMMENDATION, "Die Arbeitsgruppe der Empfehlung ist noch aktiv.")
+@RULES.guard(
+    RECOMMENDATION, "Die Arbeitsgruppe der Empfehlung ist noch aktiv.", reads=("working_group",)
+)
 def group_active(recommendation: Recommendation, ctx: TransitionContext) -> str | None:
     if not ctx.facts.is_final(recommendation.working_group):
         return None
     return f'Die Arbeitsgruppe "{recommendation.working_group.name}" ist bereits abgeschlossen.'
 
 
-@RULES.guard(RECOMMENDATION, "Die Stellungnahme der Kommission liegt vor.")
+@RULES.guard(RECOMMENDATION, "Die Stellungnahme der Kommission liegt vor.", reads=())
 def has_commission_statement(recommendation: Recommendation, ctx: TransitionContext) -> str | None:
     if recommendation.commission_statement.strip():
         return None
     return "Die Stellungnahme der Kommission fehlt; ohne sie geht keine Empfehlung in den Kreistag."
 
 
-@RULES.action(CYCLE, "Kreisweite Bedarfe an die Konferenz weiterleiten, lokale bleiben vor Ort.")
+@RULES.action(
+    CYCLE, "Kreisweite Bedarfe an die Konferenz weiterleiten, lokale bleiben vor Ort.",
+    reads=("needs",),
+)
 def forward_county_needs(cycle: Cycle, ctx: TransitionContext) -> None:
     for need in cycle.needs:
         if need.scope == NeedScope.COUNTY:
@@ -177,7 +243,11 @@ def forward_county_needs(cycle: Cycle, ctx: TransitionContext) -> None:
             need.status = NeedStatus.HANDLED_LOCALLY
 
 
-@RULES.action(CYCLE, "Tagesordnung aus weitergeleiteten Bedarfen und Themenfeldern bilden.")
+@RULES.action(
+    CYCLE,
+    "Tagesordnung aus weitergeleiteten Bedarfen und Themenfeldern bilden.",
+    reads=("round", "agenda_topics"),
+)
 def build_agenda(cycle: Cycle, ctx: TransitionContext) -> None:
     by_field: dict[str, list[Any]] = defaultdict(list)
     for need in _forwarded_needs(cycle):
@@ -191,17 +261,19 @@ def build_agenda(cycle: Cycle, ctx: TransitionContext) -> None:
         cycle.agenda_topics.append(topic)
 
 
-@RULES.action(RECOMMENDATION, "Stellungnahme der Kommission festhalten (Text).")
+@RULES.action(RECOMMENDATION, "Stellungnahme der Kommission festhalten (Text).", reads=())
 def record_statement(recommendation: Recommendation, ctx: TransitionContext) -> None:
     recommendation.commission_statement = ctx.text
 
 
-@RULES.action(RECOMMENDATION, "Beschlusstext festhalten (Text, sonst der Empfehlungstext).")
+@RULES.action(
+    RECOMMENDATION, "Beschlusstext festhalten (Text, sonst der Empfehlungstext).", reads=()
+)
 def record_resolution(recommendation: Recommendation, ctx: TransitionContext) -> None:
     recommendation.resolution_text = ctx.text or recommendation.text
 
 
-@RULES.action(RECOMMENDATION, "Umsetzungsbericht festhalten (Text).")
+@RULES.action(RECOMMENDATION, "Umsetzungsbericht festhalten (Text).", reads=())
 def record_implementation_report(recommendation: Recommendation, ctx: TransitionContext) -> None:
     recommendation.implementation_report = ctx.text
 

@@ -84,6 +84,9 @@ class WorkflowDefinition:
     def is_final(self, state: str) -> bool:
         return self.states[state].final
 
+    def final_states(self) -> frozenset[str]:
+        return frozenset(name for name, state in self.states.items() if state.final)
+
     def allows(self, state: str, capability: str) -> bool:
         return capability in self.states[state].allows
 

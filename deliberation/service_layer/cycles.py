@@ -10,7 +10,13 @@ from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
 from deliberation.domain.workflow import WorkflowDefinition
 from deliberation.service_layer import stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
-from deliberation.service_layer.views import CycleView, LogView, cycle_detail, cycle_summary
+from deliberation.service_layer.views import (
+    CycleView,
+    LogView,
+    cycle_detail,
+    cycle_summary,
+    log_view,
+)
 
 
 class DuplicateCycle(DeliberationError):
@@ -112,17 +118,34 @@ def _new_cycle(
 def advance(
     deps: Dependencies, cycle_id: int, trigger: str, actor: str, reason: str = "", text: str = ""
 ) -> LogView:
+    """Fire ``trigger`` on the cycle; the fast path unless the step's rules walk more
+    of the cycle's relationships than its needs (a conference's agenda, its groups)."""
     with deps.unit_of_work() as uow:
-        cycle = get(uow, cycle_id)
-        return stepping.step(deps, uow, cycle, trigger, actor, reason, text)
+        detached = get_detached(uow, cycle_id)
+        ctx = stepping.context(deps, actor, reason, text)  # the clock is read after loading
+        if stepping.fast_path_fits(deps, detached, trigger):
+            return log_view(stepping.fire_detached(deps, uow, detached, trigger, ctx))
+        return log_view(stepping.fire(deps, uow, get(uow, cycle_id), trigger, ctx))
 
 
 def get(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
     """The cycle; ``lock`` holds its row until commit where the database can (PostgreSQL)."""
     cycle = uow.repo.cycle(cycle_id, lock)
     if cycle is None:
-        raise NotFound(f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list zeigt alle).")
+        raise NotFound(_missing(cycle_id))
     return cycle
+
+
+def get_detached(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
+    """The cycle's row alone (``repo.detached_cycle``), for steps that need nothing more."""
+    cycle = uow.repo.detached_cycle(cycle_id, lock)
+    if cycle is None:
+        raise NotFound(_missing(cycle_id))
+    return cycle
+
+
+def _missing(cycle_id: int) -> str:
+    return f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list zeigt alle)."
 
 
 def list_cycles(

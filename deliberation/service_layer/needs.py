@@ -36,20 +36,20 @@ def add(
     field = _known_topic_field(deps, topic_field)
     parsed_scope = parse_scope(scope)
     with deps.unit_of_work() as uow:
-        cycle = cycles.get(uow, cycle_id, lock=True)
+        cycle = cycles.get_detached(uow, cycle_id, lock=True)
         stepping.require_capability(deps, cycle, "add_needs", "Bedarfe erfassen")
-        stepping.touch(cycle, deps.clock())
+        now = deps.clock()
+        stepping.touch(cycle, now)
         if cycle.municipality is None:
             raise DeliberationError(
                 f"{cycle.subject_label()} gehört zu keiner Gemeinde; Bedarfe werden in den "
                 "Zukunftswerkstätten der Gemeinden erfasst."
             )
-        need = Need(text.strip(), cycle.municipality, field, parsed_scope, deps.clock())
-        need.cycle = cycle  # not cycle.needs.append: that would load every card first
-        uow.repo.add(need)
-        uow.flush()
+        need = Need(text.strip(), cycle.municipality, field, parsed_scope, now)
+        uow.repo.save_detached(cycle)  # the version check covers the new card
+        need_id = uow.repo.add_need_row(need, cycle)
         uow.commit()
-        return need.id or 0
+        return need_id
 
 
 def _known_topic_field(deps: Dependencies, name: str) -> str:
@@ -66,10 +66,10 @@ def vote(deps: Dependencies, need_id: int, dots: int = 1) -> int:
     if not 1 <= dots <= 10:
         raise DeliberationError(f"Punkte je Abgabe: 1 bis 10, nicht {dots}.")
     with deps.unit_of_work() as uow:
-        need = uow.repo.need(need_id)
-        if need is None:
+        cycle = uow.repo.detached_cycle_of_need(need_id)
+        if cycle is None:
             raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
-        stepping.require_capability(deps, need.cycle, "vote_needs", "Punkte vergeben")
+        stepping.require_capability(deps, cycle, "vote_needs", "Punkte vergeben")
         total = uow.repo.add_votes(need_id, dots)
         uow.commit()
         return total

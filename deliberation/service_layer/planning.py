@@ -222,27 +222,30 @@ def workshop_meetings(
 def escalation_items(
     uow: UnitOfWork, engine: WorkflowEngine, policy: SchedulePolicy, now: datetime
 ) -> int:
-    """Plan a reminder to staff for every open working group and undecided recommendation."""
+    """Plan a reminder to staff for every open working group and undecided recommendation.
+
+    One filtered query per kind finds those still open and not yet reminded of, so a
+    scheduler tick costs the same however many closed records the years have left.
+    """
     tz = policy.tz
-    items: list[DueWork] = []
-    for group in uow.repo.working_groups():
-        if engine.is_final(group):
-            continue
-        items.append(
-            due_item(
-                f"working_group:{group.id}:overdue", DueKind.GROUP_OVERDUE,
-                ("working_group", group.id or 0), group.due_date + timedelta(days=1),
-                policy.send_time, tz, now,
-            )
+    final = {(d.name, d.version): d.final_states() for d in engine.all_definitions()}
+    undecided = {key: states | policy.decided_states for key, states in final.items()}
+    items = [
+        due_item(
+            f"working_group:{group_id}:overdue", DueKind.GROUP_OVERDUE,
+            ("working_group", group_id), due_date + timedelta(days=1),
+            policy.send_time, tz, now,
         )
-    for rec in uow.repo.recommendations():
-        if rec.state in policy.decided_states or engine.is_final(rec):
-            continue
-        due = rec.created_at.astimezone(tz).date() + timedelta(days=policy.decision_due_days)
+        for group_id, due_date in uow.repo.open_groups_without(DueKind.GROUP_OVERDUE, final)
+    ]
+    for rec_id, created_at in uow.repo.open_recommendations_without(
+        DueKind.DECISION_OVERDUE, undecided
+    ):
+        due = created_at.astimezone(tz).date() + timedelta(days=policy.decision_due_days)
         items.append(
             due_item(
-                f"recommendation:{rec.id}:overdue", DueKind.DECISION_OVERDUE,
-                ("recommendation", rec.id or 0), due, policy.send_time, tz, now,
+                f"recommendation:{rec_id}:overdue", DueKind.DECISION_OVERDUE,
+                ("recommendation", rec_id), due, policy.send_time, tz, now,
             )
         )
     if not items:

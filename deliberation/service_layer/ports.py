@@ -30,6 +30,7 @@ from deliberation.domain.model import (
 )
 from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
+from deliberation.domain.rules import ChildFacts
 from deliberation.domain.scheduling import DueWork
 
 #: One line of the secretaries' tracker as the database hands it out, in this order:
@@ -98,10 +99,29 @@ class TrackerOrder:
     state_order: tuple[str, ...] = ()
 
 
-class Repository(Protocol):
+class Repository(ChildFacts, Protocol):
+    """Loads and stores records; also answers guards' questions about children (``ChildFacts``)."""
+
     def add(self, item: object) -> None: ...
 
     def append_to_log(self, record: TransitionRecord) -> None: ...
+
+    # the step fast path: records read without the ORM's unit of work, written back by
+    # one version-checked UPDATE (``ConcurrencyConflict`` when the version moved)
+    def detached_cycle(self, cycle_id: int, lock: bool = False) -> Cycle | None: ...
+
+    def detached_cycle_of_need(self, need_id: int) -> Cycle | None: ...
+
+    def load_needs(self, cycle: Cycle) -> None: ...
+
+    def save_detached(
+        self,
+        subject: Cycle,
+        record: TransitionRecord | None = None,
+        notifications: Sequence[Notification] = (),
+    ) -> None: ...
+
+    def add_need_row(self, need: Need, cycle: Cycle) -> int: ...
 
     def round(self, label: str) -> Round | None: ...
 
@@ -110,6 +130,8 @@ class Repository(Protocol):
     def cycles(
         self, round_label: str | None = None, workflow: str | None = None, state: str | None = None
     ) -> list[Cycle]: ...
+
+    def cycle_ids_without_groups(self, workflow: str, state: str) -> list[int]: ...
 
     def need(self, need_id: int) -> Need | None: ...
 
@@ -252,6 +274,14 @@ class Repository(Protocol):
     def responsible_offices(self) -> list[str]: ...
 
     def planned_periods(self, series: str, first: date, last: date) -> set[date]: ...
+
+    def open_groups_without(
+        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
+    ) -> list[tuple[int, date]]: ...
+
+    def open_recommendations_without(
+        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
+    ) -> list[tuple[int, datetime]]: ...
 
     def meeting_in_period(self, series: str, period_start: date) -> Meeting | None: ...
 

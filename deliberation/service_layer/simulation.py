@@ -24,7 +24,7 @@ from deliberation.domain.scheduling import (
     DueWork,
     Series,
 )
-from deliberation.service_layer import cycles, due_work, groups, planning, recommendations
+from deliberation.service_layer import due_work, groups, planning, recommendations
 from deliberation.service_layer.due_work import SchedulerTools
 from deliberation.service_layer.outbox import SendOptions, send_due
 from deliberation.service_layer.ports import Dependencies, MailTransport
@@ -122,10 +122,9 @@ def run(
 
 def _simulated_staff(deps: Dependencies) -> None:
     """After a conference is held: form a working group that never reports."""
-    for cycle_view in cycles.list_cycles(deps, workflow="integration_conference", state="held"):
-        conference = cycle_view.status.id
-        if groups.list_groups(deps, conference):
-            continue
+    with deps.unit_of_work() as uow:  # asked by one query, not by building views
+        conferences = uow.repo.cycle_ids_without_groups("integration_conference", "held")
+    for conference in conferences:
         group = groups.form(
             deps, conference, "1", name="AG Sprachkurse (Simulation)",
             mandate="Konzept für Sprachkurse mit Kinderbetreuung",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from deliberation.domain import text_rules
-from deliberation.domain.engine import log_record
+from deliberation.domain.engine import TransitionOutcome, log_record
 from deliberation.domain.errors import ConcurrencyConflict, NotAllowedInState
-from deliberation.domain.model import Notification, Stateful, TransitionRecord
+from deliberation.domain.model import Cycle, Notification, Stateful, TransitionRecord
 from deliberation.domain.rules import TransitionContext
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import LogView, log_view
@@ -48,19 +48,56 @@ def apply(
     trigger: str,
     ctx: TransitionContext,
 ) -> TransitionRecord:
-    """``fire`` without the commit: for callers that commit more in the same transaction."""
+    """``fire`` without the commit: for callers that commit more in the same transaction.
+
+    The record is loaded whole, so guards read its collections in memory (``ctx.children``
+    stays ``IN_MEMORY``): a query here would flush the change half made by the step.
+    """
     outcome = deps.engine.fire(subject, trigger, ctx)
     uow.repo.append_to_log(outcome.record)
-    for message in outcome.messages:
-        uow.repo.add(
-            Notification(
-                template=message.template,
-                subject_kind=subject.kind.value,
-                subject_id=subject.id or 0,
-                created_at=ctx.now,
-            )
-        )
+    for notification in _notifications(outcome, ctx):
+        uow.repo.add(notification)
     return outcome.record
+
+
+#: relationships the fast path reads with a query of their own when a step's rules walk them
+FAST_PATH_READS = frozenset({"needs"})
+
+
+def fire_detached(
+    deps: Dependencies, uow: UnitOfWork, cycle: Cycle, trigger: str, ctx: TransitionContext
+) -> TransitionRecord:
+    """``fire`` on a cycle read by ``repo.detached_cycle``: the fast path of a single step.
+
+    The same engine and rules; the needs are read by one query if the step's rules
+    walk them; the change, the log row and the messages are written by one
+    version-checked UPDATE and plain INSERTs, committed together.
+    """
+    if deps.engine.reads(cycle, trigger):  # FAST_PATH_READS: the needs
+        uow.repo.load_needs(cycle)
+    ctx.children = uow.repo
+    outcome = deps.engine.fire(cycle, trigger, ctx)
+    uow.repo.save_detached(cycle, outcome.record, _notifications(outcome, ctx))
+    uow.commit()
+    return outcome.record
+
+
+def fast_path_fits(deps: Dependencies, subject: Stateful, trigger: str) -> bool:
+    """Whether ``trigger`` can run on a detached record (its rules read only what it loads)."""
+    reads = deps.engine.reads(subject, trigger)
+    return reads is not None and reads <= FAST_PATH_READS
+
+
+def _notifications(outcome: TransitionOutcome, ctx: TransitionContext) -> list[Notification]:
+    return [
+        Notification(
+            template=message.template,
+            subject_kind=message.subject.kind.value,
+            subject_id=message.subject.id or 0,
+            created_at=ctx.now,
+        )
+        for message in outcome.messages
+    ]
 
 
 def step(
