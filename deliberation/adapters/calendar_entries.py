@@ -7,11 +7,13 @@ between summer and winter time.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar.parser import Contentline
 
 from deliberation.domain.invitations import CalendarEntry
 
@@ -19,7 +21,34 @@ PRODUCT_ID = "-//deliberation//Einladungen//DE"
 
 
 def write_calendar(entry: CalendarEntry) -> str:
-    """The iCalendar text (CRLF line ends) of ``entry`` with METHOD and VTIMEZONE."""
+    """The iCalendar text (CRLF line ends) of ``entry`` with METHOD and VTIMEZONE.
+
+    The invitations to one meeting differ only in their ATTENDEE line: the rest is
+    serialised once (``_shared_calendar``) and each call writes the one line.
+    """
+    before, after = _shared_calendar(replace(entry, attendee_name="", attendee_email=""))
+    return before + _attendee_line(entry) + after
+
+
+def _attendee_line(entry: CalendarEntry) -> str:
+    attendee = _attendee(entry)
+    line = Contentline.from_parts("ATTENDEE", attendee.params, attendee, sorted=True)
+    return str(line.to_ical().decode("utf-8")) + "\r\n"
+
+
+@lru_cache(maxsize=64)
+def _shared_calendar(entry: CalendarEntry) -> tuple[str, str]:
+    """The calendar of ``entry`` (which has no attendee) before and after its ATTENDEE line."""
+    text = _calendar_text(replace(entry, attendee_name=_MARK, attendee_email=_MARK))
+    start = text.index("ATTENDEE")
+    end = text.index("\r\n", text.index(f"mailto:{_MARK}", start)) + 2
+    return text[:start], text[end:]
+
+
+_MARK = "attendee-placeholder"
+
+
+def _calendar_text(entry: CalendarEntry) -> str:
     zone = ZoneInfo(entry.timezone)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -57,10 +86,14 @@ def _event(entry: CalendarEntry, zone: ZoneInfo) -> Event:
     organiser = vCalAddress(f"mailto:{entry.organiser_email}")
     organiser.params["cn"] = vText(entry.organiser_name)
     event.add("organizer", organiser)
+    event.add("attendee", _attendee(entry))
+    return event
+
+
+def _attendee(entry: CalendarEntry) -> vCalAddress:
     attendee = vCalAddress(f"mailto:{entry.attendee_email}")
     attendee.params["cn"] = vText(entry.attendee_name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("NEEDS-ACTION")
     attendee.params["rsvp"] = vText("FALSE")
-    event.add("attendee", attendee)
-    return event
+    return attendee

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -85,7 +86,7 @@ class TemplateCatalog:
         full = {
             **context,
             "language": language,
-            "direction": Locale.parse(language).text_direction,
+            "direction": _locale(language).text_direction,
             "timezone": self.timezone,
         }
         subject, text = split_subject(self._render(self.text_file(name, language), full), name)
@@ -117,6 +118,12 @@ def split_subject(text: str, template: str) -> tuple[str, str]:
     return subject, rest.lstrip("\n")
 
 
+@lru_cache(maxsize=64)
+def _locale(language: str) -> Locale:
+    """Babel's ``Locale`` of a language, parsed once (parsing reads its data file)."""
+    return Locale.parse(language)
+
+
 def _local(context: Context, moment: datetime) -> tuple[datetime, str]:
     zone = ZoneInfo(str(context["timezone"]))
     return moment.astimezone(zone), str(context["language"])
@@ -125,13 +132,13 @@ def _local(context: Context, moment: datetime) -> tuple[datetime, str]:
 @pass_context
 def _date_long(context: Context, moment: datetime) -> str:
     local, language = _local(context, moment)
-    return str(format_date(local.date(), "full", locale=language))
+    return str(format_date(local.date(), "full", locale=_locale(language)))
 
 
 @pass_context
 def _time_short(context: Context, moment: datetime) -> str:
     local, language = _local(context, moment)
-    return str(format_time(local, "short", tzinfo=local.tzinfo, locale=language))
+    return str(format_time(local, "short", tzinfo=local.tzinfo, locale=_locale(language)))
 
 
 def format_when(moment: datetime, language: str, timezone: str) -> str:
