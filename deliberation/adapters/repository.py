@@ -14,10 +14,8 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
@@ -122,24 +120,6 @@ class SqlRepository(
         query = filter_by(query, orm.needs.c.cycle_id, cycle_id)
         query = filter_by(query, orm.needs.c.scope, scope)
         return list(self.session.scalars(query))
-
-    def add_votes(self, need_id: int, dots: int) -> int:
-        """Add ``dots`` in one UPDATE and return the new total.
-
-        An expression, not read-then-write: concurrent voters add up instead of
-        overwriting each other.
-        """
-        total = self.session.execute(
-            update(orm.needs)
-            .where(orm.needs.c.id == need_id)
-            .values(votes=orm.needs.c.votes + dots)
-            .returning(orm.needs.c.votes)
-        ).scalar_one()
-        need = self.session.identity_map.get(self.session.identity_key(Need, need_id))
-        if need is not None:
-            # keep a loaded object in step without another SELECT
-            set_committed_value(need, "votes", total)
-        return int(total)
 
     def working_group(self, group_id: int, lock: bool = False) -> WorkingGroup | None:
         lock_row = {"of": orm.working_groups} if lock else None

@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import manager_of_class
+from sqlalchemy.orm.attributes import manager_of_class, set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.domain.errors import ConcurrencyConflict
@@ -101,6 +101,12 @@ _ANY_RECOMMENDATION = select(
 _INSERT_LOG = insert(orm.transition_log)
 _INSERT_NOTIFICATION = insert(orm.notifications)
 _INSERT_NEED = insert(orm.needs)
+_ADD_VOTES = (
+    update(orm.needs)
+    .where(orm.needs.c.id == bindparam("need_id"))
+    .values(votes=orm.needs.c.votes + bindparam("dots"))
+    .returning(orm.needs.c.votes)
+)
 _SET_NEED_STATUS = (
     update(orm.needs)
     .where(orm.needs.c.id == bindparam("need_id"))
@@ -174,8 +180,8 @@ class StepStore:
         return self._fact(_ANY_RECOMMENDATION, conference)
 
     def _fact(self, query: Select[Any], cycle: Cycle) -> bool:
-        # through the session: pending ORM changes are flushed first (autoflush)
-        return bool(self.session.execute(query, {"cycle_id": cycle.id}).scalar())
+        # Core on the session's connection: the fast path has nothing pending to flush
+        return bool(self._connection().execute(query, {"cycle_id": cycle.id}).scalar())
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -233,10 +239,10 @@ class StepStore:
         self._update_need_status(connection, subject)
         if record is not None:
             values = {name: getattr(record, name) for name in _LOG_COLUMNS}
-            connection.execute(_INSERT_LOG, [values])
-        if notifications:
-            rows = [{n: getattr(note, n) for n in _NOTIFICATION_COLUMNS} for note in notifications]
-            connection.execute(_INSERT_NOTIFICATION, rows)
+            connection.execute(_INSERT_LOG, values)  # a dict, not a list: no executemany
+        for note in notifications:
+            row = {name: getattr(note, name) for name in _NOTIFICATION_COLUMNS}
+            connection.execute(_INSERT_NOTIFICATION, row)
 
     def _update_checked(self, connection: Connection, table: Table, subject: Stateful) -> None:
         changed = _changed_columns(subject, table)
@@ -260,6 +266,20 @@ class StepStore:
         ]
         if changes:
             connection.execute(_SET_NEED_STATUS, changes)
+
+    def add_votes(self, need_id: int, dots: int) -> int:
+        """Add ``dots`` in one UPDATE and return the new total.
+
+        An expression, not read-then-write: concurrent voters add up instead of
+        overwriting each other.
+        """
+        values = {"need_id": need_id, "dots": dots}
+        total = int(self._connection().execute(_ADD_VOTES, values).scalar_one())
+        need = self.session.identity_map.get(self.session.identity_key(Need, need_id))
+        if need is not None:
+            # keep a loaded object in step without another SELECT
+            set_committed_value(need, "votes", total)
+        return total
 
     def add_need_row(self, need: Need, cycle: Cycle) -> int:
         """INSERT a new need of a detached cycle; returns its id."""
