@@ -11,6 +11,7 @@ from sqlalchemy import (
     Select,
     case,
     distinct,
+    exists,
     func,
     insert,
     select,
