@@ -122,3 +122,9 @@ def _fate(need: Need, answered_by: list[Recommendation]) -> str:
     if need.status == NeedStatus.FORWARDED:
         return "forwarded"
     return "open"
+
+
+def round_labels(deps: Dependencies) -> list[str]:
+    """The labels of every round, oldest first (for choosing one)."""
+    with deps.unit_of_work() as uow:
+        return sorted(r.label for r in uow.repo.rounds())

@@ -22,7 +22,16 @@ from deliberation.entrypoints.web.pages import Pages
 from deliberation.entrypoints.web.security import PageGuard
 from deliberation.entrypoints.web.session_data import COOKIE
 from deliberation.entrypoints.web.sessions import signed_in_account
-from deliberation.entrypoints.web.staff import accounts, home
+from deliberation.entrypoints.web.staff import (
+    accounts,
+    home,
+    meeting_actions,
+    meetings,
+    outbox,
+    participant_import,
+    participants,
+    pictures,
+)
 from deliberation.service_layer.ports import PasswordHasher
 
 STATIC = Path(__file__).parent / "static"
@@ -32,6 +41,12 @@ STAFF_ROUTERS: list[APIRouter] = [
     auth.router,
     home.router,
     accounts.router,
+    meetings.router,
+    meeting_actions.router,
+    participant_import.router,  # before participants: /participants/import is no person's id
+    participants.router,
+    outbox.router,
+    pictures.router,
 ]
 #: Pages anyone with a signed link may open.
 PUBLIC_ROUTERS: list[APIRouter] = [links.router]

@@ -28,6 +28,12 @@ class NavItem:
 #: The main navigation, in order. A new area adds one line here.
 NAVIGATION: list[NavItem] = [
     NavItem("/", "Start"),
+    NavItem("/meetings", "Termine"),
+    NavItem("/participants", "Personen", REFERAT),
+    NavItem("/outbox", "Postausgang"),
+    NavItem("/monitoring", "Monitoring"),
+    NavItem("/workflows", "Abläufe"),
+    NavItem("/timeline", "Zeitleiste"),
     NavItem("/accounts", "Zugänge", ADMIN),
 ]
 
