@@ -287,7 +287,7 @@ class SqlRepository(
     def responsible_offices(self) -> list[str]:
         """Every responsible office named so far, alphabetically."""
         column = orm.recommendations.c.responsible_office
-        query = select(distinct(column)).where(column != "").order_by(column)
+        query = select(column).distinct().where(column != "").order_by(column)
         return [str(office) for office in self.session.scalars(query)]
 
     def municipality(self, key: str) -> Municipality | None:

@@ -32,6 +32,9 @@ from deliberation.entrypoints.web.staff import (
     participants,
     pictures,
 )
+from deliberation.entrypoints.web.staff import implementation as implementation_pages
+from deliberation.entrypoints.web.staff import recommendations as recommendation_pages
+from deliberation.entrypoints.web.staff import tracker as tracker_pages
 from deliberation.service_layer.ports import PasswordHasher
 
 STATIC = Path(__file__).parent / "static"
@@ -47,6 +50,9 @@ STAFF_ROUTERS: list[APIRouter] = [
     participants.router,
     outbox.router,
     pictures.router,
+    tracker_pages.router,
+    recommendation_pages.router,
+    implementation_pages.router,
 ]
 #: Pages anyone with a signed link may open.
 PUBLIC_ROUTERS: list[APIRouter] = [links.router]
