@@ -10,7 +10,7 @@ import httpx
 import pytest
 from live_server import Site, StaffClient, csrf_of
 
-from deliberation.domain.invitations import Audience
+from deliberation.domain.invitations import Audience, MeetingStatus
 from deliberation.service_layer import body_meetings, meetings, participants
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -207,3 +207,49 @@ def test_a_time_the_clock_skips_is_refused_at_the_time_field(staff: StaffClient)
     assert refused.status_code == 400
     assert "Den Zeitpunkt 28.03.2027 02:30 gibt es in Europe/Berlin nicht" in refused.text
     assert 'href="#clock"' in refused.text and 'value="02:30"' in refused.text
+
+
+def test_a_proposed_meeting_is_confirmed_after_seeing_that_no_mail_goes_out_yet(
+    site: Site, staff: StaffClient
+) -> None:
+    meeting_id = _meeting(site)
+    with site.app.deps.unit_of_work() as uow:
+        proposed = uow.repo.meeting(meeting_id)
+        assert proposed is not None
+        proposed.status = MeetingStatus.PROPOSED
+        uow.commit()
+    referat = staff("referat")
+    detail = referat.get(f"/meetings/{meeting_id}")
+    assert f'href="/meetings/{meeting_id}/confirm"' in detail.text
+    assert "vorgeschlagen" in detail.text
+
+    page = referat.get(f"/meetings/{meeting_id}/confirm")
+    assert "Mit dem Bestätigen geht noch keine E-Mail hinaus" in page.text
+    assert "es gibt noch keine Empfänger" in page.text
+    done = referat.post(f"/meetings/{meeting_id}/confirm", data={"csrf_token": csrf_of(page.text)})
+    assert done.status_code == 303 and done.headers["location"].endswith("erledigt=bestaetigt")
+    assert meetings.meeting_row(site.app.deps, meeting_id).status == MeetingStatus.PLANNED
+    assert _outbox(site) == 0
+    assert "Der Termin ist bestätigt." in referat.get(done.headers["location"]).text
+
+
+def test_a_secretary_posting_a_change_is_refused_and_nothing_changes(
+    site: Site, staff: StaffClient
+) -> None:
+    _people(site)
+    meeting_id = _meeting(site)
+    secretary = staff("geschaeftsstelle")
+    token = csrf_of(secretary.get("/meetings").text)
+    for path, data in (
+        (f"/meetings/{meeting_id}/cancel", {}),
+        (f"/meetings/{meeting_id}/invite", {"bodies": "kreistag"}),
+        (f"/meetings/{meeting_id}/move", {"day": "17.04.2026", "clock": "17:00",
+                                          "location": "Rathaus"}),
+        ("/meetings/new", {"body": "kreistag", "day": "17.04.2026", "clock": "17:00",
+                           "location": "Rathaus"}),
+    ):
+        refused = secretary.post(path, data={**data, "csrf_token": token})
+        assert refused.status_code == 403 and "Sie sind mit der Rolle" in refused.text, path
+    row = meetings.meeting_row(site.app.deps, meeting_id)
+    assert (row.status, row.location, row.invited) == ("planned", "Kreishaus", 0)
+    assert len(meetings.list_meetings(site.app.deps)) == 1 and _outbox(site) == 0
