@@ -26,7 +26,7 @@ from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import LANGUAGES, LegalBasis, Participant, may_write_to
 from deliberation.domain.scheduling import DueKind, DueStatus
 from deliberation.service_layer import body_meetings, meetings
-from deliberation.service_layer.meeting_warnings import Slot, date_warnings
+from deliberation.service_layer.meeting_warnings import Slot, date_warnings, holidays_on
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 
@@ -85,7 +85,7 @@ def month_calendar(
                     day,
                     day.month == month,
                     tuple(by_day.get(day, ())),
-                    tuple(_closed(deps, day, zone)),
+                    tuple(_closed(deps, day)),
                 )
                 for day in week
             )
@@ -96,18 +96,12 @@ def month_calendar(
     )
 
 
-def _closed(deps: Dependencies, day: date, zone: ZoneInfo) -> list[str]:
-    calendar_ = deps.holidays
-    if calendar_ is None:
-        return []
-    found = []
-    holiday = calendar_.public_holiday(day)
-    if holiday is not None:
-        found.append(f"Feiertag: {holiday}")
-    school = calendar_.school_holiday(day)
-    if school is not None:
-        found.append(f"Schulferien: {school}")
-    return found
+def _closed(deps: Dependencies, day: date) -> list[str]:
+    holiday, school = holidays_on(deps.holidays, day)
+    return [
+        *([f"Feiertag: {holiday}"] if holiday else []),
+        *([f"Schulferien: {school}"] if school else []),
+    ]
 
 
 @dataclass(frozen=True)

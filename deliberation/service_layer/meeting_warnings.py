@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.errors import DeliberationError
@@ -74,17 +74,21 @@ def date_warnings(
 def calendar_warnings(
     calendar: HolidayNames | None, slot: Slot, zone: ZoneInfo
 ) -> list[str]:
-    if calendar is None:
-        return []
     day = slot.starts_at.astimezone(zone).date()
+    holiday, school = holidays_on(calendar, day)
     found = []
-    holiday = calendar.public_holiday(day)
     if holiday is not None:
         found.append(f"Der {day:%d.%m.%Y} ist ein Feiertag ({holiday}).")
-    school = calendar.school_holiday(day)
     if school is not None:
         found.append(f"Der {day:%d.%m.%Y} liegt in den Schulferien ({school}).")
     return found
+
+
+def holidays_on(calendar: HolidayNames | None, day: date) -> tuple[str | None, str | None]:
+    """The public holiday and the school holidays ``day`` falls on (their names, or None)."""
+    if calendar is None:
+        return None, None
+    return calendar.public_holiday(day), calendar.school_holiday(day)
 
 
 def clashes(uow: UnitOfWork, slot: Slot, exclude_id: int | None = None) -> list[Meeting]:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from email_validator import EmailNotValidError, validate_email
 
 from deliberation.domain.participants import (
+    COLUMN_TITLES,
     LANGUAGES,
     ROLE_TITLES,
     Directory,
@@ -30,15 +31,7 @@ from deliberation.service_layer.ports import UnitOfWork
 #: One record: its line number in a file (header = 1; 0 for a form) and its cells by field.
 ImportRow = tuple[int, Mapping[str, str]]
 
-FIELD_TITLES = {
-    "name": "Name",
-    "email": "E-Mail",
-    "language": "Sprache",
-    "municipality": "Gemeinde",
-    "roles": "Rollen",
-    "bodies": "Gremien",
-    "legal_basis": "Rechtsgrundlage",
-}
+FIELD_TITLES = {**COLUMN_TITLES, "legal_basis": "Rechtsgrundlage"}
 LEGAL_BASIS_TITLES: dict[str, str] = {
     LegalBasis.DUTY: "Pflicht (Gremium)",
     LegalBasis.CONSENT: "Einwilligung",

@@ -71,12 +71,18 @@ def _preview_page(
     )
 
 
+def _plain_preview(
+    request: Request, ctx: WebContext, meeting_id: int, action: Action
+) -> HTMLResponse:
+    preview = meeting_views.preview(ctx.deps, ctx.mailing, meeting_id, action)
+    return _preview_page(request, ctx, meeting_id, preview, {})
+
+
 @router.get("/meetings/{meeting_id}/confirm", response_class=HTMLResponse)
 def confirm_preview(
     request: Request, meeting_id: int, ctx: Context, account: Referat
 ) -> HTMLResponse:
-    preview = meeting_views.preview(ctx.deps, ctx.mailing, meeting_id, Action.CONFIRM)
-    return _preview_page(request, ctx, meeting_id, preview, {})
+    return _plain_preview(request, ctx, meeting_id, Action.CONFIRM)
 
 
 @router.post("/meetings/{meeting_id}/confirm")
@@ -89,8 +95,7 @@ def confirm(meeting_id: int, ctx: Context, account: Referat) -> Response:
 def cancel_preview(
     request: Request, meeting_id: int, ctx: Context, account: Referat
 ) -> HTMLResponse:
-    preview = meeting_views.preview(ctx.deps, ctx.mailing, meeting_id, Action.CANCEL)
-    return _preview_page(request, ctx, meeting_id, preview, {})
+    return _plain_preview(request, ctx, meeting_id, Action.CANCEL)
 
 
 @router.post("/meetings/{meeting_id}/cancel")
