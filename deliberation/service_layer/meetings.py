@@ -15,7 +15,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import DeliberationError, LinkInvalid, NotFound
+from deliberation.domain.errors import (
+    ConcurrencyConflict,
+    DeliberationError,
+    LinkInvalid,
+    NotFound,
+)
 from deliberation.domain.invitations import (
     RESPONSE_TITLES,
     Audience,
@@ -80,6 +85,7 @@ class MeetingRow:
     public: bool = True
     series: str = ""  # the cadence series of a generated meeting
     next_work: str = ""  # the next pending scheduler item, e.g. "Erinnerung 03.03.2027 08:00"
+    sequence: int = 0  # raised on every change (a form remembers it to notice a later one)
 
 
 @dataclass(frozen=True)
@@ -235,16 +241,24 @@ def move(
     location: str | None = None,
     *,
     confirmed: bool = False,
+    expected_sequence: int | None = None,
 ) -> MoveReport:
     """Change time and/or place; every invited person (but those who declined) gets the update,
     and the meeting's pending invitation, reminders and dated steps move with it.
 
     Nothing changes if neither differs. A new date on a holiday, in school
     holidays or at the time and place of another meeting is refused with
-    ``NeedsConfirmation`` unless ``confirmed``.
+    ``NeedsConfirmation`` unless ``confirmed``. ``expected_sequence`` is the
+    meeting's change count the person saw: if it changed meanwhile, ``ConcurrencyConflict``.
     """
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
+        if expected_sequence is not None and meeting.sequence != expected_sequence:
+            local = meeting.starts_at.astimezone(ZoneInfo(deps.timezone))
+            raise ConcurrencyConflict(
+                f'Termin {meeting_id} („{meeting.title}“) wurde inzwischen geändert; jetzt: '
+                f"{local:%d.%m.%Y %H:%M} Uhr, {meeting.location}."
+            )
         before = meeting.starts_at
         changed = False
         if starts_at is not None and starts_at != meeting.starts_at:
@@ -405,6 +419,7 @@ def _row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str]) -> Meeti
         meeting.public,
         meeting.series or "",
         meeting_schedule.next_work(uow, meeting),
+        meeting.sequence,
     )
 
 

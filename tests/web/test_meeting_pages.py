@@ -253,3 +253,29 @@ def test_a_secretary_posting_a_change_is_refused_and_nothing_changes(
     row = meetings.meeting_row(site.app.deps, meeting_id)
     assert (row.status, row.location, row.invited) == ("planned", "Kreishaus", 0)
     assert len(meetings.list_meetings(site.app.deps)) == 1 and _outbox(site) == 0
+
+
+def test_a_move_on_a_stale_form_says_so_shows_the_fresh_state_and_keeps_the_input(
+    site: Site, staff: StaffClient
+) -> None:
+    meeting_id = _meeting(site)
+    referat = staff("referat")
+    move = f"/meetings/{meeting_id}/move"
+    form_page = referat.get(move).text
+    seen = form_page.split('name="sequence" value="')[1].split('"')[0]
+    meetings.move(site.app.deps, site.app.mailing(), meeting_id, location="Rathaus Peine")
+    typed = {"day": "23.04.2026", "clock": "18:00", "location": "Kreishaus, Saal 3",
+             "sequence": seen, "trotzdem": "ja"}
+
+    preview = referat.post(f"{move}/preview", data={**typed, "csrf_token": csrf_of(form_page)})
+    stale = referat.post(move, data={**typed, "csrf_token": csrf_of(preview.text)})
+
+    assert stale.status_code == 409
+    assert "wurde inzwischen geändert; jetzt: 16.04.2026 17:00 Uhr, Rathaus Peine." in stale.text
+    assert 'value="23.04.2026"' in stale.text and 'value="Kreishaus, Saal 3"' in stale.text
+    assert meetings.meeting_row(site.app.deps, meeting_id).location == "Rathaus Peine"
+    fresh = stale.text.split('name="sequence" value="')[1].split('"')[0]
+    again = referat.post(move, data={**typed, "sequence": fresh,
+                                     "csrf_token": csrf_of(stale.text)})
+    assert again.status_code == 303
+    assert meetings.meeting_row(site.app.deps, meeting_id).location == "Kreishaus, Saal 3"

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from deliberation.domain.errors import ConcurrencyConflict
 from deliberation.domain.invitations import Audience
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES
 from deliberation.entrypoints.web.auth import allowed
@@ -109,7 +110,10 @@ def move_form(request: Request, meeting_id: int, ctx: Context, account: Referat)
     row = meetings.meeting_row(ctx.deps, meeting_id)
     local = row.starts_at.astimezone(ZoneInfo(ctx.deps.timezone))
     values: dict[str, object] = {
-        "day": f"{local:%d.%m.%Y}", "clock": f"{local:%H:%M}", "location": row.location
+        "day": f"{local:%d.%m.%Y}",
+        "clock": f"{local:%H:%M}",
+        "location": row.location,
+        "sequence": str(row.sequence),  # to notice a change by someone else meanwhile
     }
     return _move_page(request, ctx, row, values, FormErrors())
 
@@ -161,8 +165,13 @@ def move(
     try:
         report = meetings.move(
             ctx.deps, ctx.mailing, meeting_id, starts_at, data.location,
-            confirmed=confirmed(values),
+            confirmed=confirmed(values), expected_sequence=_seen(values),
         )
+    except ConcurrencyConflict as exc:
+        row = meetings.meeting_row(ctx.deps, meeting_id)  # the fresh state, the typed values
+        errors.add("", f"{exc} Ihre Eingaben stehen unten; bitte prüfen und erneut senden.")
+        return _move_page(request, ctx, row, {**values, "sequence": str(row.sequence)}, errors,
+                          status_code=409)
     except NeedsConfirmation:
         preview = meeting_views.preview(
             ctx.deps, ctx.mailing, meeting_id, Action.MOVE, starts_at=starts_at,
@@ -174,6 +183,11 @@ def move(
         return _preview_page(request, ctx, meeting_id, preview, values, refused, 409)
     done = "verlegt" if report.changed else "unveraendert"
     return RedirectResponse(f"/meetings/{meeting_id}?erledigt={done}", status_code=303)
+
+
+def _seen(values: dict[str, object]) -> int | None:
+    seen = str(values.get("sequence", ""))
+    return int(seen) if seen.isdigit() else None
 
 
 def _audience_options(ctx: WebContext) -> dict[str, list[tuple[str, str]]]:
