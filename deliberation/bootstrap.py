@@ -101,6 +101,7 @@ def bootstrap(
         timezone=settings.county.timezone,
         county_name=settings.county.name,
         organiser=settings.county.organiser,
+        language=settings.county.language,
         consultation_route=settings.consultation_route,
         holidays=HolidayCalendar(settings.school_holidays, settings.county.holiday_state),
     )

@@ -75,7 +75,6 @@ def schedule_policy(settings: Settings) -> SchedulePolicy:
 def scheduler_tools(app: Application) -> SchedulerTools:
     return SchedulerTools(
         policy=schedule_policy(app.settings),
-        renderer=app.templates,
         sender=app.settings.smtp.sender,
         mailing=app.mailing(),
     )

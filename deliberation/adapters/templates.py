@@ -1,10 +1,17 @@
-"""The message templates in ``templates/``: ``<folder>/<name>.<language>.<txt|html>.j2``.
+"""The message templates in ``templates/``: the one renderer of every mail.
+
+A mail's template is ``<folder>/<name>.<txt|html>.j2``, its texts from the
+message catalogue (``{% trans %}``, see ``template_i18n``), rendered in the
+recipient's language (German for a language without a catalogue, and for any
+text not yet translated). Some older mails still have one file per language,
+``<folder>/<name>.<language>.<txt|html>.j2``; such a file wins for its
+language, and the German one (``.de.``) for a language without its own file.
 
 Text templates are rendered as they are; HTML templates are autoescaped, so
 nothing a participant or a member of staff typed is rendered as markup. Every
-undefined variable is an error (``StrictUndefined``). A message in a language
-without a template falls back to German. Dates and times are formatted for the
-language with Babel: ``{{ meeting.starts_at | date_long }}``, ``| time_short``.
+undefined variable is an error (``StrictUndefined``). Dates and times are
+formatted for the language with Babel: ``{{ meeting.starts_at | date_long }}``,
+``| time_short``.
 """
 
 from __future__ import annotations
@@ -29,8 +36,10 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from deliberation.adapters import template_i18n
 from deliberation.domain.errors import TemplateRenderError, WorkflowDefinitionError
 from deliberation.domain.outbox import MailContent
+from deliberation.translations import supported
 
 FALLBACK_LANGUAGE = "de"
 PARTS = ("txt", "html")
@@ -48,15 +57,23 @@ class TemplateCatalog:
         )
         self.environment.filters["date_long"] = _date_long
         self.environment.filters["time_short"] = _time_short
+        template_i18n.install(self.environment)
 
     def text_file(self, name: str, language: str = FALLBACK_LANGUAGE) -> str:
-        return f"{name}.{language}.txt.j2"
+        """The text template of ``name`` for ``language`` (see ``language_for``)."""
+        return self._file(name, language, "txt")
 
     def html_file(self, name: str, language: str = FALLBACK_LANGUAGE) -> str:
-        return f"{name}.{language}.html.j2"
+        return self._file(name, language, "html")
+
+    def _file(self, name: str, language: str, part: str) -> str:
+        own = f"{name}.{language}.{part}.j2"
+        if (self.folder / own).is_file() or not (self.folder / f"{name}.{part}.j2").is_file():
+            return own
+        return f"{name}.{part}.j2"
 
     def exists(self, name: str) -> bool:
-        """Whether the German text template of ``name`` exists and parses."""
+        """Whether the (German) text template of ``name`` exists and parses."""
         file_name = self.text_file(name)
         if not (self.folder / file_name).is_file():
             return False
@@ -70,12 +87,17 @@ class TemplateCatalog:
 
     def render(self, name: str, language: str, context: Mapping[str, object]) -> str:
         """The text of template ``name`` in ``language`` (the ``TemplateRenderer`` port)."""
-        return self._render(self.text_file(name, language), context)
+        language = self.language_for(name, language)
+        full = {**context, "language": language, "timezone": self.timezone}
+        return self._render(self.text_file(name, language), full)
 
     def language_for(self, name: str, language: str) -> str:
-        """``language`` if ``name`` has a text template in it, else German."""
-        if (self.folder / self.text_file(name, language)).is_file():
+        """``language`` if ``name`` can be written in it (its own file, or the catalogue's
+        template and a catalogue for the language), else German."""
+        if (self.folder / f"{name}.{language}.txt.j2").is_file():
             return language
+        if (self.folder / f"{name}.txt.j2").is_file():
+            return supported(language)
         return FALLBACK_LANGUAGE
 
     def render_mail(
@@ -99,8 +121,8 @@ class TemplateCatalog:
     def _render(self, file_name: str, context: Mapping[str, object]) -> str:
         try:
             return self.environment.get_template(file_name).render(context)
-        except TemplateNotFound:
-            raise TemplateRenderError(f"Die Vorlage templates/{file_name} fehlt.") from None
+        except TemplateNotFound as exc:  # the file itself, or one it includes or extends
+            raise TemplateRenderError(f"Die Vorlage templates/{exc.name} fehlt.") from None
         except TemplateError as exc:
             raise TemplateRenderError(
                 f"Die Vorlage templates/{file_name} lässt sich nicht füllen: {exc}"

@@ -32,6 +32,7 @@ from deliberation.entrypoints.tracker_output import tracker_table
 from deliberation.service_layer import cycles, groups, needs, recommendations, trace, tracker
 from deliberation.service_layer.ports import Mailing
 from deliberation.service_layer.views import LogView
+from deliberation.translations import ngettext
 
 #: A zone name after the time chooses between the two occurrences of an autumn hour.
 SECOND_OCCURRENCE = {"MEZ": 1, "CET": 1, "MESZ": 0, "CEST": 0}
@@ -111,7 +112,7 @@ def cycle_launch(args: argparse.Namespace, console: Console) -> int:
             app.deps, args.workflow, args.round, args.actor, args.municipality, args.reason
         )
         views = [cycles.show(app.deps, cycle_id) for cycle_id in ids]
-    console.print(f"{len(ids)} Zyklus/Zyklen gestartet:")
+    console.print(ngettext("%(num)d Zyklus gestartet:", "%(num)d Zyklen gestartet:", len(ids)))
     console.print(tables.cycles_table(views))
     return 0
 

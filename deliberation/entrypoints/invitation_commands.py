@@ -28,6 +28,7 @@ from deliberation.entrypoints import date_confirmation, route_commands
 from deliberation.entrypoints.commands import local_moment, opened, parse_moment
 from deliberation.entrypoints.tables import table
 from deliberation.service_layer import consent, meetings
+from deliberation.translations import ngettext
 
 Handler = Callable[[argparse.Namespace, Console], int]
 Command = Callable[..., argparse.ArgumentParser]
@@ -112,9 +113,17 @@ def meeting_invite(args: argparse.Namespace, console: Console) -> int:
         with _progress(console, "Einladungen") as progress:
             report = meetings.invite(app.deps, app.mailing(), args.meeting, audience, progress)
     console.print(
-        f"{report.invited} Einladung(en) in den Postausgang gelegt; "
-        f"{report.without_consent} Person(en) ohne bestätigte Einwilligung übergangen, "
-        f"{report.already_invited} bereits eingeladen. Versand: deliberation outbox send",
+        ngettext(
+            "%(num)d Einladung in den Postausgang gelegt; ",
+            "%(num)d Einladungen in den Postausgang gelegt; ",
+            report.invited,
+        )
+        + ngettext(
+            "%(num)d Person ohne bestätigte Einwilligung übergangen, ",
+            "%(num)d Personen ohne bestätigte Einwilligung übergangen, ",
+            report.without_consent,
+        )
+        + f"{report.already_invited} bereits eingeladen. Versand: deliberation outbox send",
         highlight=False,
     )
     return 0
@@ -189,8 +198,12 @@ def meeting_move(args: argparse.Namespace, console: Console) -> int:
         return 0
     moved = "; Einladung und Erinnerungen sind mitgewandert" if starts_at is not None else ""
     console.print(
-        f"Termin {args.meeting} geändert{moved}; {report.updates} Aktualisierung(en) "
-        "mit Kalendereintrag im Postausgang.",
+        f"Termin {args.meeting} geändert{moved}; "
+        + ngettext(
+            "%(num)d Aktualisierung mit Kalendereintrag im Postausgang.",
+            "%(num)d Aktualisierungen mit Kalendereintrag im Postausgang.",
+            report.updates,
+        ),
         highlight=False,
     )
     for warning in report.warnings:

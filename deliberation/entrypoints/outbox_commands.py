@@ -20,6 +20,7 @@ from deliberation.entrypoints.commands import opened
 from deliberation.entrypoints.tables import local_time, table
 from deliberation.service_layer import outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingMessageView
+from deliberation.translations import ngettext
 
 #: Messages claimed at once; fewer if the rate limit could not send them within the claim.
 BATCH_SIZE = 100
@@ -153,5 +154,8 @@ def mailsink(args: argparse.Namespace, console: Console) -> int:
         pass
     finally:
         sink.stop()
-    console.print(f"Mail-Senke beendet; {sink.received} Nachricht(en) gespeichert.")
+    saved = ngettext(
+        "%(num)d Nachricht gespeichert", "%(num)d Nachrichten gespeichert", sink.received
+    )
+    console.print(f"Mail-Senke beendet; {saved}.")
     return 0

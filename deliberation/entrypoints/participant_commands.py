@@ -22,6 +22,7 @@ from deliberation.service_layer.participant_rows import (
     Outcome,
 )
 from deliberation.service_layer.participants import ImportPreview
+from deliberation.translations import ngettext
 
 
 def participant_import(args: argparse.Namespace, console: Console) -> int:
@@ -38,9 +39,10 @@ def participant_import(args: argparse.Namespace, console: Console) -> int:
         title = f"Abgewiesene Zeilen ({len(report.rejected)})"
         console.print(table(title, ["Zeile", "Grund"], report.rejected))
     console.print(
-        f"{report.imported} Person(en) aus {args.file.name} neu übernommen, "
-        f"{len(report.updated)} aktualisiert, {report.unchanged} unverändert, "
-        f"{len(report.rejected)} Zeile(n) abgewiesen.",
+        ngettext("%(num)d Person", "%(num)d Personen", report.imported)
+        + f" aus {args.file.name} neu übernommen, {len(report.updated)} aktualisiert, "
+        + f"{report.unchanged} unverändert, "
+        + ngettext("%(num)d Zeile abgewiesen.", "%(num)d Zeilen abgewiesen.", len(report.rejected)),
         highlight=False,
     )
     return 0

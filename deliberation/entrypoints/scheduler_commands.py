@@ -25,6 +25,7 @@ from deliberation.entrypoints.commands import opened
 from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import due_work
 from deliberation.service_layer.due_work import DueView
+from deliberation.translations import ngettext
 
 TICK_JOB = "deliberation-tick"
 STATUS_WORDS = {
@@ -67,7 +68,11 @@ def scheduler(args: argparse.Namespace, console: Console) -> int:
                     app.deps, tools, on_item=lambda v: console.print(item_line(v), markup=False)
                 )
                 if report.messages:
-                    console.print(f"{report.messages} Nachricht(en) in den Postausgang gelegt.")
+                    console.print(ngettext(
+                        "%(num)d Nachricht in den Postausgang gelegt.",
+                        "%(num)d Nachrichten in den Postausgang gelegt.",
+                        report.messages,
+                    ))
 
             if args.once:
                 tick()

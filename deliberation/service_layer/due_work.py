@@ -17,7 +17,7 @@ from datetime import datetime
 from deliberation.domain.errors import DeliberationError, GuardRejected
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.model import Cycle, Meeting
-from deliberation.domain.outbox import compose
+from deliberation.domain.outbox import OutboxMessage, compose_mail
 from deliberation.domain.participants import Participant, may_write_to
 from deliberation.domain.scheduling import (
     KIND_TITLES,
@@ -37,7 +37,8 @@ from deliberation.service_layer import (
     planning,
     stepping,
 )
-from deliberation.service_layer.ports import Dependencies, Mailing, TemplateRenderer, UnitOfWork
+from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+from deliberation.translations import ngettext
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,8 @@ class SchedulerTools:
     """What the tick needs beside the dependencies: the policy and message rendering."""
 
     policy: SchedulePolicy
-    renderer: TemplateRenderer  # reminders and escalations (German text)
     sender: str
-    mailing: Mailing  # invitations: per person, in their language, with a calendar entry
+    mailing: Mailing  # every message: per recipient, in their language (German fallback)
 
 
 @dataclass(frozen=True)
@@ -168,8 +168,7 @@ def _report_stale(deps: Dependencies, tools: SchedulerTools, stale: list[DueView
     if not stale or not recipient:
         return
     with deps.unit_of_work() as uow:
-        subject, body = render(deps, tools, STALE_TEMPLATE, {"items": stale})
-        outbox.enqueue(uow, compose(tools.sender, recipient, subject, body, deps.clock()))
+        outbox.enqueue(uow, staff_mail(deps, tools, recipient, STALE_TEMPLATE, {"items": stale}))
         uow.commit()
 
 
@@ -223,7 +222,8 @@ def _invitation(
             return DueStatus.DONE, "niemand einzuladen; Termin bleibt vorgeschlagen"
         meeting.status = MeetingStatus.PLANNED
         confirmed = "; Termin damit bestätigt"
-    return DueStatus.DONE, f"{report.invited} Einladung(en){confirmed}"
+    invited = ngettext("%(num)d Einladung", "%(num)d Einladungen", report.invited)
+    return DueStatus.DONE, f"{invited}{confirmed}"
 
 
 def _stale_invitation(
@@ -257,12 +257,15 @@ def _reminder(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: 
         )
     if day_passed(item, now, tools.policy.tz):
         return DueStatus.STALE, (
-            f"Erinnerung {item.argument} Tag(e) vor der Sitzung war am "
-            f"{planned_day(item):%d.%m.%Y} fällig; veraltet, nicht verschickt"
+            ngettext(
+                "Erinnerung %(num)d Tag vor der Sitzung", "Erinnerung %(num)d Tage vor der Sitzung",
+                int(item.argument),
+            )
+            + f" war am {planned_day(item):%d.%m.%Y} fällig; veraltet, nicht verschickt"
         )
     # to those invited who have not declined, each in their language
     sent = meetings.remind(uow, deps, tools.mailing, meeting, int(item.argument))
-    return DueStatus.DONE, f"{sent} Erinnerung(en)"
+    return DueStatus.DONE, ngettext("%(num)d Erinnerung", "%(num)d Erinnerungen", sent)
 
 
 def _local(meeting: Meeting, tools: SchedulerTools) -> str:
@@ -332,7 +335,8 @@ def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Du
         planning.schedule_meeting(uow, conference, phases, policy, now)
     else:
         planning.workshop_meetings(uow, conference, started, policy, phases, now)
-    return DueStatus.DONE, f"Durchgang {label}: {len(started)} Zyklus/Zyklen gestartet"
+    launched = ngettext("%(num)d Zyklus gestartet", "%(num)d Zyklen gestartet", len(started))
+    return DueStatus.DONE, f"Durchgang {label}: {launched}"
 
 
 def _group_overdue(
@@ -368,9 +372,22 @@ def _escalate(
     recipient = tools.policy.escalation_to
     if not recipient:
         return DueStatus.SKIPPED, "kein Empfänger für Mahnungen ([scheduler] escalation_to)"
-    subject, body = render(deps, tools, template, context)
-    outbox.enqueue(uow, compose(tools.sender, recipient, subject, body, deps.clock()))
+    outbox.enqueue(uow, staff_mail(deps, tools, recipient, template, context))
     return DueStatus.DONE, f"Mahnung an {recipient}"
+
+
+def staff_mail(
+    deps: Dependencies,
+    tools: SchedulerTools,
+    recipient: str,
+    template: str,
+    context: dict[str, object],
+) -> OutboxMessage:
+    """A mail to the Referat, by the one renderer, in the county's language."""
+    full = {"county": deps.county_name, "organiser": deps.organiser, "unsubscribe_url": "",
+            **context}
+    content = tools.mailing.renderer.render_mail(template, deps.language, full)
+    return compose_mail(tools.sender, recipient, content, deps.clock())
 
 
 HANDLERS: dict[DueKind, Handler] = {
@@ -410,10 +427,3 @@ def _cycle_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
     select = notifications.AUDIENCES.get(cycle.workflow)
     return [] if select is None else select(uow, cycle)
 
-
-def render(
-    deps: Dependencies, tools: SchedulerTools, template: str, context: dict[str, object]
-) -> tuple[str, str]:
-    full = {"county": deps.county_name, "organiser": deps.organiser, **context}
-    text = tools.renderer.render(template, language="de", context=full)
-    return notifications.split_subject(text, template)

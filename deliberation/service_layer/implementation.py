@@ -112,7 +112,7 @@ def report_back(
         view = recommendation_view(deps.engine, rec, today=deps.today())
         text = renderer.render(
             REPORT_TEMPLATE,
-            "de",
+            deps.language,
             {"recommendation": view, "county": deps.county_name, "organiser": deps.organiser,
              "round": target.label, "today": deps.today()},
         )

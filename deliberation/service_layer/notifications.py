@@ -111,18 +111,3 @@ def _audience(uow: UnitOfWork, notification: Notification, cycle: Cycle) -> list
         )
     return audience(uow, cycle)
 
-
-def split_subject(text: str, template: str) -> tuple[str, str]:
-    """Subject and body of a rendered text template (see ``_split``)."""
-    return _split(text, template)
-
-
-def _split(text: str, template: str) -> tuple[str, str]:
-    """Subject (the first line) and body (the rest, without the blank lines before it)."""
-    first, _, rest = text.lstrip("\n").partition("\n")
-    subject = first.strip()
-    if not subject:
-        raise DeliberationError(
-            f"Die Vorlage {template} ergibt keinen Betreff (die erste Zeile ist leer)."
-        )
-    return subject, rest.lstrip("\n")

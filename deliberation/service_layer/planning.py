@@ -25,6 +25,7 @@ from deliberation.domain.scheduling import (
 from deliberation.domain.workflow import PhaseStep
 from deliberation.service_layer.meeting_warnings import same_place
 from deliberation.service_layer.ports import UnitOfWork
+from deliberation.translations import ngettext
 
 WORKSHOP_WORKFLOW = "future_workshop"
 CONFERENCE_WORKFLOW = "integration_conference"
@@ -54,7 +55,8 @@ def plan_month(uow: UnitOfWork, policy: SchedulePolicy, month: date, now: dateti
     for series in policy.series:
         proposed += _propose_series(uow, policy, series, month, end, now)
     uow.repo.add_due_work([plan_item(add_months(month, 1), policy, now)])
-    return f"{proposed} Sitzung(en) bis {end - timedelta(days=1):%d.%m.%Y} vorgeschlagen"
+    meetings = ngettext("%(num)d Sitzung", "%(num)d Sitzungen", proposed)
+    return f"{meetings} bis {end - timedelta(days=1):%d.%m.%Y} vorgeschlagen"
 
 
 def _propose_series(

@@ -420,6 +420,7 @@ class Dependencies:
     timezone: str = "Europe/Berlin"
     county_name: str = ""
     organiser: str = ""
+    language: str = "de"  # the county's own language: staff mails and reports
     consultation_route: tuple[RouteStep, ...] = ()
     #: Holidays that meetings added by hand are warned about; None: no such warnings.
     holidays: HolidayNames | None = None

@@ -40,7 +40,7 @@ def test_a_workshop_round_through_the_cli(
 ) -> None:
     ok(capsys, "init")
     out = ok(capsys, "cycle", "launch", "future_workshop", "--round", "2027")
-    assert "7 Zyklus/Zyklen gestartet" in out
+    assert "7 Zyklen gestartet" in out
     for name in ("Stadt Peine", "Edemissen", "Hohenhameln", "Ilsede", "Lengede", "Vechelde"):
         assert name in out
     ok(capsys, "cycle", "advance", "1", "send_invitations", "--reason", "Termin steht")

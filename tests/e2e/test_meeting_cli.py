@@ -57,13 +57,13 @@ def test_schedule_invite_move_answers_and_cancel_through_the_cli(
     assert "Termin 1 angelegt: Sitzung der Kommission, Dienstag, 16. April 2030, 18:00" in out
 
     out = ok(capsys, "meeting", "invite", "1", "--body", "Kreistag", "--body", "kommission")
-    assert "2 Einladung(en) in den Postausgang gelegt" in out
+    assert "2 Einladungen in den Postausgang gelegt" in out
     out = ok(capsys, "meeting", "invite", "1")
-    assert "0 Einladung(en)" in out and "1 Person(en) ohne bestätigte Einwilligung" in out
+    assert "0 Einladungen" in out and "1 Person ohne bestätigte Einwilligung" in out
     assert "2 bereits eingeladen" in out
 
     out = ok(capsys, "meeting", "move", "1", "--location", "Rathaus Peine")
-    assert "2 Aktualisierung(en)" in out
+    assert "2 Aktualisierungen" in out
     out = ok(capsys, "meeting", "answers", "1")
     assert "Rathaus Peine" in out and "Änderungsstand 1" in out and "ohne Antwort 2" in out
     out = ok(capsys, "meeting", "list")

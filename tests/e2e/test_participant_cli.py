@@ -28,8 +28,8 @@ def test_import_list_export_and_delete_through_the_cli(
     assert code == 0
     assert "Abgewiesene Zeilen (1)" in out and "E-Mail-Adresse fehlt" in out
     assert (
-        "2 Person(en) aus personen.csv neu übernommen, 0 aktualisiert, 0 unverändert, "
-        "1 Zeile(n) abgewiesen." in out
+        "2 Personen aus personen.csv neu übernommen, 0 aktualisiert, 0 unverändert, "
+        "1 Zeile abgewiesen." in out
     )
 
     code, out, _ = run(capsys, "participant", "list", "--role", "Verwaltung")

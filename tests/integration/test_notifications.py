@@ -110,7 +110,9 @@ def test_pending_invitations_become_one_message_per_eligible_recipient(
     assert mail["Message-ID"] == conference.message_id
     assert mail["Subject"] == "Einladung zur Integrationskonferenz 2026"
     assert mail["From"] == SENDER
-    body = mail.get_content().replace("\r\n", "\n")
+    plain = mail.get_body(preferencelist=("plain",))
+    assert plain is not None and mail.get_body(preferencelist=("html",)) is not None
+    body = plain.get_content().replace("\r\n", "\n")
     assert not body.startswith("Einladung")  # the first line is the subject, not the body
     assert "Guten Tag," in body
     assert "wir laden Sie herzlich zur Integrationskonferenz 2026 ein." in body
@@ -118,7 +120,9 @@ def test_pending_invitations_become_one_message_per_eligible_recipient(
     assert "haben:\n\n  1. Sprache (1 Bedarf aus den Gemeinden)\n  2. Arbeit" in body
     assert body.rstrip().endswith("Referat für Migration und Teilhabe\nLandkreis Peine")
     workshop = next(m for m in messages if m.subject.endswith("Edemissen"))
-    assert "Zukunftswerkstatt in Edemissen" in parsed(workshop).get_content()
+    workshop_text = parsed(workshop).get_body(preferencelist=("plain",))
+    assert workshop_text is not None
+    assert "Zukunftswerkstatt in Edemissen" in workshop_text.get_content()
 
     assert render_pending(app.deps, app.mailing()) == 0
     assert len(outbox(app)) == 7
@@ -131,7 +135,8 @@ def test_a_template_that_cannot_be_rendered_queues_nothing(
     invite(walker)
     # The workshop invitations render (and are queued in the session) before the
     # conference's template fails: all of it must be rolled back.
-    shutil.copytree(repo_root / "templates" / "future_workshop", tmp_path / "future_workshop")
+    for folder in ("future_workshop", "_mail"):
+        shutil.copytree(repo_root / "templates" / folder, tmp_path / folder)
     (tmp_path / "integration_conference").mkdir()
     (tmp_path / "integration_conference" / "invitation.de.txt.j2").write_text(
         "Einladung {{ cycle.round.label }}\n\n{{ cycle.no_such_field.name }}\n",

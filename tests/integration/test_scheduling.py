@@ -341,7 +341,7 @@ def test_reminders_go_to_those_invited_who_did_not_decline_in_their_language(
     clock.now = last.due_at
     report = due_work.tick(planned.deps, tools)
 
-    assert any(v.key == last.key and v.note == "2 Erinnerung(en)" for v in report.items)
+    assert any(v.key == last.key and v.note == "2 Erinnerungen" for v in report.items)
     with planned.deps.unit_of_work() as uow:
         reminders = {
             m.recipient: m.subject for m in uow.repo.outbox_messages()

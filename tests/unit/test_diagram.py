@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from deliberation.adapters.diagram import to_html, to_mermaid
+from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.workflow_files import load_workflows
 from deliberation.domain.model import SubjectKind
 from deliberation.domain.workflow import StateSpec, TransitionSpec, WorkflowDefinition
@@ -22,10 +23,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _load() -> list[WorkflowDefinition]:
-    templates = ROOT / "templates"
-    return load_workflows(
-        ROOT / "workflows", lambda name: (templates / f"{name}.de.txt.j2").exists()
-    )
+    return load_workflows(ROOT / "workflows", TemplateCatalog(ROOT / "templates").exists)
 
 
 REAL = _load()

@@ -14,14 +14,14 @@ from deliberation.service_layer.due_work import DueView
 def _view(late: bool) -> DueView:
     return DueView(
         key="meeting:4:reminder:7", kind="reminder", title="Erinnerung",
-        local_time="2026-03-25 08:00", status="done", late=late, note="3 Erinnerung(en)",
+        local_time="2026-03-25 08:00", status="done", late=late, note="3 Erinnerungen",
         finished_at=datetime(2026, 3, 28, tzinfo=UTC),
     )
 
 
 def test_late_work_is_marked_late_in_the_log() -> None:
     assert item_line(_view(late=True)) == (
-        "2026-03-25 08:00 Erinnerung erledigt (verspätet): 3 Erinnerung(en)"
+        "2026-03-25 08:00 Erinnerung erledigt (verspätet): 3 Erinnerungen"
     )
     assert "verspätet" not in item_line(_view(late=False))
 
