@@ -1,3 +1,3 @@
-from deliberation.entrypoints.cli import main
+from deliberation.entrypoints.launcher import main
 
 raise SystemExit(main())

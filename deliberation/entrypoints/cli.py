@@ -11,7 +11,6 @@ import argparse
 import getpass
 import os
 import sys
-import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import (
     argparse_de,
+    command_index,
     commands,
     invitation_commands,
     outbox_commands,
@@ -34,20 +34,6 @@ from deliberation.entrypoints import (
     web_commands,
 )
 from deliberation.entrypoints.subcommands import Handler, Subparsers
-
-DESCRIPTION = (
-    "deliberation führt wiederkehrende Beteiligungsprozesse: Zukunftswerkstätten in den "
-    "Gemeinden, die Integrationskonferenz, Arbeitsgruppen und ihre Empfehlungen bis zum "
-    "Beschluss des Kreistags."
-)
-EPILOG = (
-    "Beispiele:\n"
-    "  deliberation init\n"
-    "  deliberation cycle launch future_workshop --round 2027\n"
-    "  deliberation cycle advance 3 send_invitations --reason 'Termin steht'\n"
-    "  deliberation demo\n"
-    "Hilfe zu einem Befehl: deliberation cycle advance --help"
-)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,20 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="deliberation",
-        description=textwrap.fill(DESCRIPTION, 78),
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=Path(os.environ.get("DELIBERATION_CONFIG", "config.toml")),
-        metavar="DATEI",
-        help="Konfigurationsdatei (Standard: config.toml im aktuellen Ordner "
-        "oder DELIBERATION_CONFIG)",
-    )
+    parser = command_index.base_parser()
     commands_ = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
     _init(commands_)
     _cycle(commands_)
