@@ -19,7 +19,7 @@ In Jinja2 templates, ``adapters.template_i18n.install(environment)`` provides
 the render context's ``language`` names.
 
 After adding or changing texts: ``pybabel extract -F babel.cfg --ignore-dirs
-".* build" --no-location --sort-output -o deliberation/locale/deliberation.pot .``
+".* build node_modules" --no-location --sort-output -o deliberation/locale/deliberation.pot .``
 then ``pybabel update -i
 deliberation/locale/deliberation.pot -d deliberation/locale -D deliberation``,
 translate, and reinstall (``pip install -e .``) so the ``.mo`` files are current

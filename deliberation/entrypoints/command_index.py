@@ -45,8 +45,10 @@ COMMANDS = {
     ".eml-Datei",
     "meeting": "Termine: anlegen, einladen, verschieben, absagen, Antworten",
     "consent": "Einwilligungen: Bestätigung erbitten, Unbestätigte löschen",
-    "serve": "Webseiten hinter den Links in E-Mails anbieten (Einwilligung bestätigen, "
-    "abmelden, zu- oder absagen); Adresse für Links: [invitations] base_url",
+    "web": "die Webanwendung anbieten: Seiten für Referat, Geschäftsstelle und Verwaltung und "
+    "die Seiten hinter den Links in E-Mails",
+    "serve": "wie 'web' (früherer Name: die Seiten hinter den Links in E-Mails)",
+    "user": "Zugänge zur Webanwendung: anlegen, auflisten, sperren",
     "export": "Daten für andere Systeme exportieren",
     "report": "Berichte: Beteiligungsmonitoring",
     "scheduler": "Terminplaner starten: schlägt Sitzungen vor, lädt fristgerecht ein, "

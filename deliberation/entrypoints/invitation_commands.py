@@ -218,7 +218,7 @@ def meeting_cancel(args: argparse.Namespace, console: Console) -> int:
         queued = meetings.cancel(app.deps, app.mailing(), args.meeting)
     console.print(
         f"Termin {args.meeting} abgesagt; Einladung und Erinnerungen entfallen; "
-        f"{queued} Absage(n) im Postausgang.",
+        + ngettext("%(num)d Absage im Postausgang.", "%(num)d Absagen im Postausgang.", queued),
         highlight=False,
     )
     return 0
@@ -250,8 +250,12 @@ def consent_request(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         asked = consent.request_confirmations(app.deps, app.mailing())
     console.print(
-        f"{asked} Bitte(n) um Bestätigung in den Postausgang gelegt "
-        "(Versand: deliberation outbox send).",
+        ngettext(
+            "%(num)d Bitte um Bestätigung in den Postausgang gelegt",
+            "%(num)d Bitten um Bestätigung in den Postausgang gelegt",
+            asked,
+        )
+        + " (Versand: deliberation outbox send).",
         highlight=False,
     )
     return 0
@@ -266,7 +270,12 @@ def consent_purge(args: argparse.Namespace, console: Console) -> int:
             raise DeliberationError("--days darf nicht negativ sein.")
         removed = consent.remove_unconfirmed(app.deps, timedelta(days=days))
     console.print(
-        f"{len(removed)} unbestätigte Adresse(n) gelöscht (gefragt vor mehr als {days} Tagen).",
+        ngettext(
+            "%(num)d unbestätigte Adresse gelöscht",
+            "%(num)d unbestätigte Adressen gelöscht",
+            len(removed),
+        )
+        + f" (gefragt vor mehr als {days} Tagen).",
         highlight=False,
     )
     return 0

@@ -92,4 +92,4 @@ def test_add_edit_preview_and_a_reimport_that_updates(
     code, out, _ = run(capsys, "participant", "import", "neu.csv")
     assert code == 0 and "Aktualisierte Personen (1)" in out
     assert "Sprache: Türkisch → Deutsch" in out
-    assert "1 Person(en) aus neu.csv neu übernommen, 1 aktualisiert" in out
+    assert "1 Person aus neu.csv neu übernommen, 1 aktualisiert" in out

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
+from deliberation.adapters import template_i18n
 from deliberation.adapters.templates import format_when
 from deliberation.entrypoints.web.forms import FormErrors
 from deliberation.entrypoints.web.roles import navigation_for
@@ -37,6 +38,7 @@ class Pages:
         )
         environment.filters["when"] = lambda moment: format_when(moment, "de", timezone)
         environment.filters["day"] = lambda day: day.strftime("%d.%m.%Y") if day else ""
+        template_i18n.install(environment)  # {% trans %} and _() in the page's language
         self.county = county
         self._account_of = account_of
         self._environment = environment
