@@ -258,7 +258,8 @@ def _reminder(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: 
     if day_passed(item, now, tools.policy.tz):
         return DueStatus.STALE, (
             ngettext(
-                "Erinnerung %(num)d Tag vor der Sitzung", "Erinnerung %(num)d Tage vor der Sitzung",
+                "Erinnerung %(num)d Tag vor der Sitzung",
+                "Erinnerung %(num)d Tage vor der Sitzung",
                 int(item.argument),
             )
             + f" war am {planned_day(item):%d.%m.%Y} fällig; veraltet, nicht verschickt"
@@ -384,8 +385,12 @@ def staff_mail(
     context: dict[str, object],
 ) -> OutboxMessage:
     """A mail to the Referat, by the one renderer, in the county's language."""
-    full = {"county": deps.county_name, "organiser": deps.organiser, "unsubscribe_url": "",
-            **context}
+    full = {
+        "county": deps.county_name,
+        "organiser": deps.organiser,
+        "unsubscribe_url": "",
+        **context,
+    }
     content = tools.mailing.renderer.render_mail(template, deps.language, full)
     return compose_mail(tools.sender, recipient, content, deps.clock())
 
