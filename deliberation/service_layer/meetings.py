@@ -208,7 +208,7 @@ def invite_people(
     assert meeting.id is not None
     invited_ids = {i.participant_id for i in uow.repo.invitations(meeting_id=meeting.id)}
     invited = without_consent = already = 0
-    messages = []
+    messages, records = [], []
     invitations = Invitations(deps, mailing, meeting, changed=False)
     for done, person in enumerate(people, start=1):
         if person.id in invited_ids:
@@ -217,12 +217,13 @@ def invite_people(
             without_consent += 1
         else:
             assert person.id is not None
-            uow.repo.add(Invitation(meeting.id, person.id, deps.clock()))
+            records.append(Invitation(meeting.id, person.id, deps.clock()))
             messages.append(invitations.message(person))
             invited += 1
         if progress is not None:
             progress(done, len(people))
-    outbox.enqueue_all(uow, messages)  # one multi-row INSERT, not one per message
+    uow.repo.add_invitations(records)  # multi-row INSERTs, not one flush per object
+    outbox.enqueue_all(uow, messages)
     return InviteReport(invited, without_consent, already)
 
 
