@@ -36,10 +36,9 @@ for folder in (REPO_ROOT, REPO_ROOT / "tests" / "integration"):
     if str(folder) not in sys.path:  # the package and the shared data generator
         sys.path.insert(0, str(folder))
 
-from tracker_data import generate  # noqa: E402
+from tracker_data import IMPLEMENTATION_STATES, generate  # noqa: E402
 
 from deliberation.bootstrap import Application, bootstrap, initialise_database  # noqa: E402
-from deliberation.domain.implementation import IMPLEMENTATION_STATES  # noqa: E402
 from deliberation.service_layer import consultations, recommendations  # noqa: E402
 
 CONFIG = REPO_ROOT / "config.toml"
@@ -52,7 +51,7 @@ JOIN cycles c ON c.id = g.conference_id
 JOIN rounds ro ON ro.id = c.round_id
 WHERE r.due_date < :today AND r.state IN ({states})
 ORDER BY r.id
-""".format(states=", ".join(f"'{s}'" for s in IMPLEMENTATION_STATES))
+""".format(states=", ".join(f"'{s}'" for s in sorted(IMPLEMENTATION_STATES)))
 
 COUNTS_SQL = """
 SELECT body_key, count(DISTINCT recommendation_id) FROM consultations GROUP BY body_key

@@ -437,18 +437,6 @@ class SchedulerConfig:
     decision_due_days: int = setting(
         270, help="Beschluss spätestens so viele Tage nach dem Entwurf", minimum=1
     )
-    decided_states: tuple[str, ...] = setting(
-        (
-            "adopted",
-            "adopted_amended",
-            "rejected",
-            "withdrawn",
-            "in_implementation",
-            "reported_back",
-            "done",
-        ),
-        help="Zustände einer Empfehlung, in denen entschieden ist (keine Mahnung mehr)",
-    )
     conference_notice_days: int = setting(
         42, help="Ladungsfrist der Integrationskonferenz", minimum=0
     )

@@ -7,14 +7,20 @@ from datetime import timedelta
 from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.bootstrap import Application
 from deliberation.config import Settings
+from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.scheduling import SchedulePolicy, Series, WorkshopPlan
 from deliberation.service_layer.due_work import SchedulerTools
 
-CONFERENCE = "integration_conference"
 
+def schedule_policy(settings: Settings, engine: WorkflowEngine) -> SchedulePolicy:
+    """Every body with a cadence and the conference, with the county's closed days.
 
-def schedule_policy(settings: Settings) -> SchedulePolicy:
-    """Every body with a cadence and the conference, with the county's closed days."""
+    The conference is the workflow declared with ``[round] conference = true``; its
+    cadence is the ``[cycles.NAME]`` entry of the same name, its feeders are launched
+    before it.
+    """
+    conference = engine.conference()
+    conference_name = conference.name if conference else ""
     state = settings.county.holiday_state
     with_holidays = HolidayCalendar(settings.school_holidays, state)
     without = HolidayCalendar(state=state)
@@ -44,7 +50,7 @@ def schedule_policy(settings: Settings) -> SchedulePolicy:
             closed=with_holidays if cycle.avoid_school_holidays else without,
         )
         for cycle in settings.cycles
-        if cycle.key == CONFERENCE
+        if cycle.key == conference_name
     ]
     workshops = config.workshops
     return SchedulePolicy(
@@ -59,7 +65,8 @@ def schedule_policy(settings: Settings) -> SchedulePolicy:
             allow_weekend=workshops.allow_weekend,
             duration_minutes=workshops.duration_minutes,
         ),
-        conference_series=CONFERENCE,
+        conference_series=conference_name,
+        feeder_workflows=tuple(d.name for d in engine.feeders()),
         reminder_days=config.reminder_days,
         send_time=config.send_time,
         horizon_months=config.horizon_months,
@@ -68,13 +75,12 @@ def schedule_policy(settings: Settings) -> SchedulePolicy:
         retry_after=timedelta(minutes=config.retry_minutes),
         escalation_to=config.escalation_to,
         decision_due_days=config.decision_due_days,
-        decided_states=frozenset(config.decided_states),
     )
 
 
 def scheduler_tools(app: Application) -> SchedulerTools:
     return SchedulerTools(
-        policy=schedule_policy(app.settings),
+        policy=schedule_policy(app.settings, app.deps.engine),
         sender=app.settings.smtp.sender,
         mailing=app.mailing(),
     )

@@ -145,7 +145,8 @@ needs = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("cycle_id", ForeignKey("cycles.id"), nullable=False, index=True),
-    Column("municipality_key", ForeignKey("municipalities.key"), nullable=False),
+    # None: collected by a county-wide cycle (a Bürgerforum), not in one municipality
+    Column("municipality_key", ForeignKey("municipalities.key"), nullable=True),
     Column("text", Text, nullable=False),
     Column("topic_field", String(120), nullable=False),
     Column("scope", String(20), nullable=False),
@@ -429,6 +430,9 @@ def start_mappers() -> None:
     m(model.Body, bodies)
     m(model.Round, rounds, properties={
         "cycles": relationship(model.Cycle, back_populates="round", order_by=cycles.c.id),
+        "feedback_reports": relationship(
+            FeedbackReport, back_populates="round", order_by=feedback_reports.c.id
+        ),
     })
     m(model.Cycle, cycles, version_id_col=cycles.c.version, properties={
         "round": relationship(model.Round, back_populates="cycles"),
@@ -486,7 +490,7 @@ def start_mappers() -> None:
         "recommendation": relationship(model.Recommendation, back_populates="progress_notes"),
     })
     m(FeedbackReport, feedback_reports, properties={
-        "round": relationship(model.Round),
+        "round": relationship(model.Round, back_populates="feedback_reports"),
         "recommendation": relationship(model.Recommendation),
     })
     m(model.TransitionRecord, transition_log)

@@ -27,7 +27,7 @@ from deliberation.adapters.participant_store import ParticipantStore
 from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.adapters.step_store import StepStore
 from deliberation.domain.consultations import Consultation
-from deliberation.domain.implementation import IMPLEMENTATION_STATES, FeedbackReport
+from deliberation.domain.implementation import FeedbackReport
 from deliberation.domain.model import (
     AgendaTopic,
     Body,
@@ -171,17 +171,18 @@ class SqlRepository(
         body_key: str | None = None,
         office: str | None = None,
         overdue_on: date | None = None,
+        implementing_states: frozenset[str] = frozenset(),
     ) -> list[Recommendation]:
         """Recommendations matching every given filter, with group, conference and needs loaded.
 
         ``municipality_key`` keeps those answering at least one need of that municipality,
         ``body_key`` those placed on a meeting of that body, ``office`` those of that
         responsible office (case-insensitive), ``overdue_on`` those still being
-        implemented whose due date lies before that day.
+        implemented (in one of ``implementing_states``) whose due date lies before that day.
         """
         conditions = _recommendation_conditions(
             state, group_id, round_label, conference_id, municipality_key, body_key, office,
-            overdue_on,
+            overdue_on, implementing_states,
         )
         query = select(Recommendation).where(*conditions).order_by(orm.recommendations.c.id)
         query = query.options(
@@ -209,6 +210,7 @@ class SqlRepository(
         body_key: str | None = None,
         office: str | None = None,
         overdue_on: date | None = None,
+        implementing_states: frozenset[str] = frozenset(),
     ) -> list[TrackerRow]:
         """The tracker's lines for the same filters as ``recommendations``, in one SELECT.
 
@@ -217,7 +219,7 @@ class SqlRepository(
         """
         conditions = _recommendation_conditions(
             state, group_id, round_label, conference_id, municipality_key, body_key, office,
-            overdue_on,
+            overdue_on, implementing_states,
         )
         query = _tracker_select().where(*conditions).order_by(orm.recommendations.c.id)
         # Core rows straight from the connection, in TrackerRow's column order: no copies
@@ -368,7 +370,7 @@ def _tracker_joins() -> Any:
 def _filter_conditions(f: TrackerFilters) -> list[ColumnElement[bool]]:
     return _recommendation_conditions(
         f.state, f.group_id, f.round_label, f.conference_id, f.municipality_key, f.body_key,
-        f.office, f.overdue_on,
+        f.office, f.overdue_on, f.implementing_states,
     )
 
 
@@ -409,6 +411,7 @@ def _recommendation_conditions(
     body_key: str | None,
     office: str | None,
     overdue_on: date | None,
+    implementing_states: frozenset[str],
 ) -> list[ColumnElement[bool]]:
     """WHERE clauses of the tracker's filters, usable with or without joins."""
     recs, groups = orm.recommendations, orm.working_groups
@@ -449,7 +452,7 @@ def _recommendation_conditions(
         conditions.append(func.lower(recs.c.responsible_office) == office.strip().lower())
     if overdue_on is not None:
         conditions.append(recs.c.due_date < overdue_on)
-        conditions.append(recs.c.state.in_(IMPLEMENTATION_STATES))
+        conditions.append(recs.c.state.in_(sorted(implementing_states)))
     return conditions
 
 

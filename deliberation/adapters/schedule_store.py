@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
-from deliberation.domain.model import Meeting
+from deliberation.domain.model import Meeting, SubjectKind
 from deliberation.domain.participants import Participant
 from deliberation.domain.scheduling import DueStatus, DueWork
 
@@ -56,7 +56,10 @@ class ScheduleStore:
         groups = orm.working_groups
         query = (
             select(groups.c.id, groups.c.due_date)
-            .where(_open(groups, closed), _without_due_work(groups, "working_group", due_kind))
+            .where(
+                _open(groups, closed),
+                _without_due_work(groups, SubjectKind.WORKING_GROUP, due_kind),
+            )
             .order_by(groups.c.id)
         )
         return [(int(i), day) for i, day in self.session.execute(query)]
@@ -69,7 +72,10 @@ class ScheduleStore:
         recs = orm.recommendations
         query = (
             select(recs.c.id, recs.c.created_at)
-            .where(_open(recs, closed), _without_due_work(recs, "recommendation", due_kind))
+            .where(
+                _open(recs, closed),
+                _without_due_work(recs, SubjectKind.RECOMMENDATION, due_kind),
+            )
             .order_by(recs.c.id)
         )
         return [(int(i), at) for i, at in self.session.execute(query)]

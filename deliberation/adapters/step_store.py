@@ -287,7 +287,7 @@ class StepStore:
             _INSERT_NEED,
             {
                 "cycle_id": cycle.id,
-                "municipality_key": need.municipality.key,
+                "municipality_key": need.municipality.key if need.municipality else None,
                 "text": need.text,
                 "topic_field": need.topic_field,
                 "scope": str(need.scope),

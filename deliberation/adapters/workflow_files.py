@@ -10,14 +10,18 @@ from deliberation.domain.model import SubjectKind
 from deliberation.domain.rules import RULES, RuleBook
 from deliberation.domain.workflow import (
     PhaseStep,
+    RoundRole,
     StateSpec,
     TransitionSpec,
     WorkflowDefinition,
     validate_definition,
+    validate_together,
 )
 from deliberation.toml_files import Section, display_name, read_toml
 
-_TRANSITION_KEYS = ("trigger", "title", "from", "to", "guards", "actions", "send", "requires")
+_TRANSITION_KEYS = (
+    "trigger", "title", "from", "to", "guards", "actions", "send", "requires", "role", "audience",
+)
 
 
 def load_workflows(
@@ -31,6 +35,7 @@ def load_workflows(
         )
     definitions = [load_workflow(path, template_exists, rules) for path in files]
     _check_unique(definitions)
+    validate_together(definitions)
     return definitions
 
 
@@ -39,7 +44,7 @@ def load_workflow(
 ) -> WorkflowDefinition:
     where = display_name(path)
     root = Section(read_toml(path, WorkflowDefinitionError), where, "", WorkflowDefinitionError)
-    root.only(("workflow", "states", "transitions", "schedule"))
+    root.only(("workflow", "states", "transitions", "schedule", "round"))
     definition = _parse(root, where)
     validate_definition(definition, rules.names(), template_exists)
     return definition
@@ -65,6 +70,18 @@ def _parse(root: Section, where: str) -> WorkflowDefinition:
         per_municipality=head.flag("per_municipality", False),
         source=where,
         schedule=_parse_schedule(root),
+        round=_parse_round(root),
+    )
+
+
+def _parse_round(root: Section) -> RoundRole:
+    """``[round]``: the round's conference and the workflows that feed it (optional)."""
+    if "round" not in root.data:
+        return RoundRole()
+    section = root.table("round")
+    section.only(("conference", "feeders"))
+    return RoundRole(
+        conference=section.flag("conference", False), feeders=section.texts("feeders", ())
     )
 
 
@@ -91,12 +108,13 @@ def _parse_states(states: Section) -> dict[str, StateSpec]:
     parsed = {}
     for name in states.data:
         spec = states.table(name)
-        spec.only(("title", "final", "allows"))
+        spec.only(("title", "final", "allows", "counts_as"))
         parsed[name] = StateSpec(
             name=name,
             title=spec.text("title"),
             final=spec.flag("final", False),
             allows=frozenset(spec.texts("allows", ())),
+            marks=frozenset(spec.texts("counts_as", ())),
         )
     return parsed
 
@@ -112,6 +130,8 @@ def _parse_transition(t: Section) -> TransitionSpec:
         actions=t.texts("actions", ()),
         send=t.texts("send", ()),
         requires=t.texts("requires", ()),
+        role=t.optional_text("role"),
+        audience=t.optional_text("audience"),
     )
 
 

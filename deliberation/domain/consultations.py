@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.notice import NoPublicHolidays, NoticeCounting, NoticePeriod
+from deliberation.domain.workflow import WorkflowDefinition
 
 if TYPE_CHECKING:
     from deliberation.domain.model import Body, Meeting, Recommendation
@@ -51,19 +52,15 @@ RESULT_TITLES = {
     ConsultationResult.NOTED: "zur Kenntnis genommen",
 }
 
-#: The workflow trigger a deciding body's result fires.
-DECISION_TRIGGERS = {
-    ConsultationResult.ADOPTED: "decide_adopted",
-    ConsultationResult.ADOPTED_AMENDED: "decide_amended",
-    ConsultationResult.REJECTED: "decide_rejected",
-    ConsultationResult.DEFERRED: "defer",
-    ConsultationResult.WITHDRAWN: "withdraw",
+#: The role (``role = "..."`` in the recommendation workflow) of the step a deciding
+#: body's result takes; the workflow file names the trigger.
+DECISION_ROLES = {
+    ConsultationResult.ADOPTED: "decision_adopted",
+    ConsultationResult.ADOPTED_AMENDED: "decision_amended",
+    ConsultationResult.REJECTED: "decision_rejected",
+    ConsultationResult.DEFERRED: "deferral",
+    ConsultationResult.WITHDRAWN: "withdrawal",
 }
-#: A hearing body's result (other than deferral or withdrawal) is its statement.
-STATEMENT_TRIGGER = "give_statement"
-WITHDRAW_TRIGGER = "withdraw"
-#: Back on the agenda of the deciding body after a deferral.
-RESCHEDULE_TRIGGER = "reschedule"
 
 
 def parse_result(text: str) -> ConsultationResult:
@@ -140,31 +137,45 @@ def pending_consultation(consultations: list[Consultation]) -> Consultation | No
     return next((c for c in consultations if c.pending), None)
 
 
-def placement_trigger(step: RouteStep, earlier_at_step: list[Consultation]) -> str:
+def placement_trigger(
+    step: RouteStep, earlier_at_step: list[Consultation], workflow: WorkflowDefinition
+) -> str:
     """The workflow step a placement takes: the step's own on first placement, after a
-    deferral at the deciding body "reschedule", otherwise none ("")."""
+    deferral at the deciding body the workflow's "back_on_agenda" step, otherwise none."""
     if not earlier_at_step:
         return step.placement_trigger
-    return RESCHEDULE_TRIGGER if step.authoritative else ""
+    return workflow.trigger_for("back_on_agenda") if step.authoritative else ""
 
 
-def result_trigger(step: RouteStep, result: ConsultationResult) -> str:
+def result_trigger(
+    step: RouteStep, result: ConsultationResult, workflow: WorkflowDefinition
+) -> str:
     """The workflow step a result takes ("" when the recommendation simply moves on)."""
     if result == ConsultationResult.WITHDRAWN:
-        return WITHDRAW_TRIGGER
+        return workflow.trigger_for(DECISION_ROLES[result])
     if step.authoritative:
-        if result not in DECISION_TRIGGERS:
+        if result not in DECISION_ROLES:
             raise DeliberationError(
                 f'"{RESULT_TITLES[result]}" ist für die Entscheidung nicht möglich; der '
                 "Kreistag beschließt (ungeändert oder geändert), lehnt ab, vertagt, oder "
                 "die Empfehlung wird zurückgezogen."
             )
-        return DECISION_TRIGGERS[result]
+        return _required(workflow, DECISION_ROLES[result])
     if result == ConsultationResult.DEFERRED:
         return ""
     if step.role == ConsultationRole.HEARING:
-        return STATEMENT_TRIGGER
+        return _required(workflow, "statement")
     return ""
+
+
+def _required(workflow: WorkflowDefinition, role: str) -> str:
+    trigger = workflow.trigger_for(role)
+    if not trigger:
+        raise DeliberationError(
+            f'{workflow.source}: kein Übergang hat role = "{role}"; die Beratungsfolge '
+            "braucht ihn für dieses Ergebnis."
+        )
+    return trigger
 
 
 def notice_period(body: Body) -> NoticePeriod:

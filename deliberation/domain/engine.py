@@ -21,7 +21,7 @@ from deliberation.domain.errors import (
     MissingParameter,
     NotFound,
 )
-from deliberation.domain.model import Stateful, TransitionRecord
+from deliberation.domain.model import Stateful, SubjectKind, TransitionRecord
 from deliberation.domain.rules import RULES, RuleBook, TransitionContext
 from deliberation.domain.workflow import TransitionSpec, WorkflowDefinition
 
@@ -74,6 +74,42 @@ class WorkflowEngine:
     def all_definitions(self) -> list[WorkflowDefinition]:
         """Every loaded definition, older versions included (records may still follow them)."""
         return list(self._definitions.values())
+
+    def for_subject(self, kind: SubjectKind) -> WorkflowDefinition:
+        """The latest version of the one workflow that new records of ``kind`` follow."""
+        found = [d for d in self.definitions() if d.subject == kind]
+        if not found:
+            raise NotFound(
+                f'Kein geladener Workflow ist für "{kind.value}" (subject) bestimmt; '
+                "bitte im Ordner workflows/ ergänzen."
+            )
+        return found[0]
+
+    def conference(self) -> WorkflowDefinition | None:
+        """The workflow declared as the conference of a round (``[round] conference``)."""
+        return next((d for d in self.definitions() if d.round.conference), None)
+
+    def feeders(self) -> list[WorkflowDefinition]:
+        """The workflows launched before the conference, one cycle per municipality."""
+        conference = self.conference()
+        return [] if conference is None else [self.latest(n) for n in conference.round.feeders]
+
+    def marks(self, subject: Stateful) -> frozenset[str]:
+        """What the subject's state counts as (``counts_as`` in its workflow)."""
+        return self._checked_definition(subject).state(subject.state).marks
+
+    def marked(self, subject: Stateful, mark: str) -> bool:
+        """Whether the subject's state counts as ``mark`` (``counts_as`` in its workflow)."""
+        return mark in self._checked_definition(subject).state(subject.state).marks
+
+    def marked_states(self, kind: SubjectKind, mark: str) -> frozenset[str]:
+        """Every state of any version of ``kind``'s workflows that counts as ``mark``."""
+        return frozenset(
+            name
+            for d in self._definitions.values()
+            if d.subject == kind
+            for name in d.marked(mark)
+        )
 
     def definition(self, name: str, version: int) -> WorkflowDefinition:
         """A loaded definition by name and version (for records read without their objects)."""

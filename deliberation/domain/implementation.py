@@ -13,11 +13,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from deliberation.domain.model import Recommendation, Round
 
-#: States in which an adopted recommendation is being implemented (and can be overdue).
-IMPLEMENTATION_STATES = ("adopted", "adopted_amended", "in_implementation")
-#: Implemented and reported back, not yet closed as done.
-REPORTED_STATE = "reported_back"
-
 
 class TrafficLight(StrEnum):
     """How the implementation of an adopted recommendation is going."""
@@ -67,39 +62,41 @@ class FeedbackReport:
         self.created_at = created_at
 
 
-def is_overdue(recommendation: Recommendation, today: date) -> bool:
-    """Still being implemented although the due date has passed."""
+def is_overdue(recommendation: Recommendation, today: date, implementing: bool) -> bool:
+    """Still being implemented (``implementing``: its state counts as such in its workflow)
+    although the due date has passed."""
     due = recommendation.due_date
-    return (
-        due is not None and due < today and recommendation.state in IMPLEMENTATION_STATES
-    )
+    return implementing and due is not None and due < today
 
 
-def traffic_light(recommendation: Recommendation, today: date) -> TrafficLight | None:
+def traffic_light(
+    recommendation: Recommendation, today: date, marks: frozenset[str]
+) -> TrafficLight | None:
     """Red when reported not feasible, yellow when overdue, else green; None before the
-    Kreistag adopted it and once it is done."""
+    Kreistag adopted it and once it is done. ``marks``: what its state counts as in its
+    workflow (``counts_as``: "implementing", "reported")."""
     rec = recommendation
-    return light_of(rec.state, rec.due_date, rec.not_feasible_since is not None, today)
+    return light_of(marks, rec.due_date, rec.not_feasible_since is not None, today)
 
 
 def light_of(
-    state: str, due: date | None, not_feasible: bool, today: date
+    marks: frozenset[str], due: date | None, not_feasible: bool, today: date
 ) -> TrafficLight | None:
     """``traffic_light`` from the plain facts (for lists read without domain objects)."""
-    if state not in (*IMPLEMENTATION_STATES, REPORTED_STATE):
+    if not marks & {"implementing", "reported"}:
         return None
     if not_feasible:
         return TrafficLight.NOT_FEASIBLE
-    if due is not None and due < today and state in IMPLEMENTATION_STATES:
+    if due is not None and due < today and "implementing" in marks:
         return TrafficLight.LATE
     return TrafficLight.ON_TRACK
 
 
-def belongs_on_report(recommendation: Recommendation, light: TrafficLight | None) -> bool:
+def belongs_on_report(
+    recommendation: Recommendation, light: TrafficLight | None, marks: frozenset[str]
+) -> bool:
     """On the implementation report: everything being implemented; after the report back,
     what is late or not feasible stays on it until it is done."""
-    if recommendation.state in IMPLEMENTATION_STATES:
+    if "implementing" in marks:
         return True
-    return recommendation.state == REPORTED_STATE and light in (
-        TrafficLight.LATE, TrafficLight.NOT_FEASIBLE,
-    )
+    return "reported" in marks and light in (TrafficLight.LATE, TrafficLight.NOT_FEASIBLE)

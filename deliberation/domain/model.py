@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from deliberation.domain.consultations import Consultation
-    from deliberation.domain.implementation import ProgressNote
+    from deliberation.domain.implementation import FeedbackReport, ProgressNote
 
 
 class SubjectKind(StrEnum):
@@ -82,21 +82,21 @@ class Round:
     """One pass of the whole process (Durchgang), e.g. "2027": workshops, then the conference."""
 
     cycles: list[Cycle]
+    #: implementation reports of earlier rounds mirrored back into this one (Rückspiegelung)
+    feedback_reports: list[FeedbackReport]
 
     def __init__(self, label: str, created_at: datetime) -> None:
         self.label = label
         self.created_at = created_at
         self.cycles = []
-
-    def workshops(self) -> list[Cycle]:
-        return [c for c in self.cycles if c.municipality is not None]
+        self.feedback_reports = []
 
     def county_wide_needs(self) -> list[Need]:
-        """County-wide needs from all of this round's workshops, oldest first."""
+        """County-wide needs from all of this round's cycles that collect needs, oldest first."""
         needs = [
             need
-            for workshop in self.workshops()
-            for need in workshop.needs
+            for cycle in self.cycles
+            for need in cycle.needs
             if need.scope == NeedScope.COUNTY
         ]
         return sorted(needs, key=lambda n: (n.created_at, n.id or 0))
@@ -160,7 +160,10 @@ class Cycle(Stateful):
 
 
 class Need:
-    """One card of a future workshop (Bedarf): what is missing, where, in which field."""
+    """One card of a future workshop or forum (Bedarf): what is missing, where, in which field.
+
+    ``municipality`` is None for a need collected by a county-wide cycle (a Bürgerforum).
+    """
 
     id: int | None
     cycle: Cycle
@@ -168,7 +171,7 @@ class Need:
     def __init__(
         self,
         text: str,
-        municipality: Municipality,
+        municipality: Municipality | None,
         topic_field: str,
         scope: NeedScope,
         created_at: datetime,

@@ -173,6 +173,19 @@ def agenda_sources_available(cycle: Cycle, ctx: TransitionContext) -> str | None
     )
 
 
+@RULES.guard(
+    CYCLE, "Für den Durchgang liegt eine Rückspiegelung (Umsetzungsbericht) vor.", reads=("round",)
+)
+def round_has_feedback(cycle: Cycle, ctx: TransitionContext) -> str | None:
+    if cycle.round.feedback_reports:
+        return None
+    return (
+        f"In den Durchgang {cycle.round.label} wurde noch kein Umsetzungsbericht "
+        "zurückgespiegelt (deliberation recommendation report NR --round "
+        f"{cycle.round.label})."
+    )
+
+
 @RULES.guard(CYCLE, "Die Konferenz hat eine Tagesordnung.", reads=())
 def has_agenda(cycle: Cycle, ctx: TransitionContext) -> str | None:
     if ctx.children.any_agenda_topic(cycle):

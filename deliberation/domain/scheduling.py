@@ -114,7 +114,9 @@ class SchedulePolicy:
     timezone: str
     series: tuple[Series, ...]
     workshops: WorkshopPlan
-    conference_series: str = "integration_conference"
+    #: the conference workflow's name (its series key) and the workflows launched before it
+    conference_series: str = ""
+    feeder_workflows: tuple[str, ...] = ()
     reminder_days: tuple[int, ...] = (7, 1)
     send_time: time = time(8, 0)
     horizon_months: int = 12
@@ -123,7 +125,6 @@ class SchedulePolicy:
     retry_after: timedelta = timedelta(minutes=30)
     escalation_to: str = ""
     decision_due_days: int = 270
-    decided_states: frozenset[str] = frozenset()
     actor: str = "Terminplaner"
 
     @property

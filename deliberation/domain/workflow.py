@@ -20,6 +20,40 @@ CAPABILITIES = frozenset({"add_needs", "vote_needs", "form_groups", "draft_recom
 #: Values a transition can ask for (``requires = [...]``); the CLI offers them as options.
 PARAMETERS = frozenset({"text"})
 
+#: What a state can count as for the engine (``counts_as = [...]``): the Kreistag has
+#: decided (no more reminders, the needs it answers are "decided"), the recommendation
+#: is being implemented (it can be overdue), or it is done.
+MARKS = {
+    "decided": "entschieden",
+    "implementing": "in Umsetzung",
+    "reported": "Umsetzungsbericht liegt vor, noch nicht erledigt",
+    "completed": "erledigt",
+}
+
+#: What a transition means to the engine (``role = "..."``): the use cases look the
+#: trigger up by its role, never by its name. At most one transition per role.
+ROLES = {
+    "statement": "Stellungnahme eines beratenden Gremiums (Anhörung)",
+    "decision_adopted": "Entscheidung: unverändert beschlossen",
+    "decision_amended": "Entscheidung: geändert beschlossen",
+    "decision_rejected": "Entscheidung: abgelehnt",
+    "deferral": "Entscheidung vertagt",
+    "withdrawal": "zurückgezogen",
+    "back_on_agenda": "nach einer Vertagung erneut auf die Tagesordnung",
+    "implementation_start": "Umsetzung beginnt (Zuständigkeit festgelegt)",
+    "implementation_report": "Umsetzungsbericht (Rückspiegelung)",
+    "report_delivery": "Bericht der Arbeitsgruppe abgegeben",
+    "dissolution": "Arbeitsgruppe aufgelöst",
+}
+#: Roles whose destination is a Kreistag decision (the trace names it).
+DECISION_ROLES = ("decision_adopted", "decision_amended", "decision_rejected")
+
+#: Who gets the messages of a transition's ``send`` (``audience = "..."``).
+AUDIENCES = {
+    "municipality": "alle Registrierten der Gemeinde des Zyklus",
+    "county": "alle Registrierten im Landkreis",
+}
+
 
 @dataclass(frozen=True)
 class StateSpec:
@@ -27,6 +61,7 @@ class StateSpec:
     title: str
     final: bool = False
     allows: frozenset[str] = frozenset()
+    marks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -39,6 +74,8 @@ class TransitionSpec:
     actions: tuple[str, ...] = ()
     send: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    role: str = ""
+    audience: str = ""
 
 
 #: What a dated step is relative to: the start of the notice period, or the meeting day.
@@ -59,6 +96,15 @@ class PhaseStep:
 
 
 @dataclass(frozen=True)
+class RoundRole:
+    """A cycle workflow's place in a round (``[round]``): the round's conference, and the
+    workflows the scheduler launches before it, one cycle per municipality (its feeders)."""
+
+    conference: bool = False
+    feeders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkflowDefinition:
     name: str
     version: int
@@ -70,6 +116,7 @@ class WorkflowDefinition:
     per_municipality: bool = False
     source: str = field(default="", compare=False)
     schedule: tuple[PhaseStep, ...] = ()
+    round: RoundRole = RoundRole()
 
     def state(self, name: str) -> StateSpec:
         return self.states[name]
@@ -89,6 +136,31 @@ class WorkflowDefinition:
 
     def allows(self, state: str, capability: str) -> bool:
         return capability in self.states[state].allows
+
+    @property
+    def collects_needs(self) -> bool:
+        """Some state takes needs (``allows = ["add_needs"]``), with or without municipality."""
+        return any("add_needs" in s.allows for s in self.states.values())
+
+    def marked(self, mark: str) -> frozenset[str]:
+        """The states that count as ``mark`` (see ``MARKS``)."""
+        return frozenset(s.name for s in self.states.values() if mark in s.marks)
+
+    def trigger_for(self, role: str) -> str:
+        """The trigger of the transition with ``role``; "" when the workflow has none."""
+        return next((t.trigger for t in self.transitions if t.role == role), "")
+
+    def decision_states(self) -> frozenset[str]:
+        """The states a Kreistag decision leads to."""
+        return frozenset(t.dest for t in self.transitions if t.role in DECISION_ROLES)
+
+    def audience_of(self, template: str) -> str:
+        """Who receives the messages of ``template`` (see ``AUDIENCES``); "" if none sends it."""
+        return next((t.audience for t in self.transitions if template in t.send), "")
+
+    def sending_triggers(self) -> frozenset[str]:
+        """Triggers that send messages (a cycle's invitation is one of them)."""
+        return frozenset(t.trigger for t in self.transitions if t.send)
 
 
 @dataclass(frozen=True)
@@ -127,6 +199,11 @@ def _reference_problems(
                 f'Zustand "{state.name}": unbekannte Erlaubnis "{capability}" '
                 f"(bekannt: {', '.join(sorted(CAPABILITIES))})"
             )
+        for mark in sorted(state.marks - MARKS.keys()):
+            yield (
+                f'Zustand "{state.name}": unbekanntes "counts_as" "{mark}" '
+                f"(bekannt: {', '.join(MARKS)})"
+            )
     for index, t in enumerate(d.transitions, start=1):
         label = f'Übergang {index} ("{t.trigger}")'
         for source in t.sources:
@@ -142,8 +219,29 @@ def _reference_problems(
         for template in t.send:
             if not template_exists(template):
                 yield f'{label}: Vorlage "{template}" fehlt im Ordner templates/'
+        yield from _role_problems(label, d, t)
     yield from _duplicate_trigger_problems(d)
     yield from _schedule_problems(d)
+
+
+def _role_problems(label: str, d: WorkflowDefinition, t: TransitionSpec) -> Iterable[str]:
+    if t.role and t.role not in ROLES:
+        yield f'{label}: unbekannte Rolle "{t.role}" (bekannt: {", ".join(ROLES)})'
+    if t.role and sum(1 for other in d.transitions if other.role == t.role) > 1:
+        first = d.trigger_for(t.role)
+        if first != t.trigger:
+            yield f'{label}: die Rolle "{t.role}" hat schon der Übergang "{first}"'
+    if t.audience and t.audience not in AUDIENCES:
+        yield f'{label}: unbekannte Zielgruppe "{t.audience}" (bekannt: {", ".join(AUDIENCES)})'
+    if t.send and d.subject == SubjectKind.CYCLE and not t.audience:
+        yield f'{label}: "send" ohne "audience": wer soll die Nachricht bekommen?'
+    if t.audience and not t.send:
+        yield f'{label}: "audience" ohne "send": es wird nichts versandt'
+    if t.audience == "municipality" and not d.per_municipality:
+        yield (
+            f'{label}: Zielgruppe "municipality" passt nur zu einem Workflow mit '
+            '"per_municipality = true"'
+        )
 
 
 def _schedule_problems(d: WorkflowDefinition) -> Iterable[str]:
@@ -183,6 +281,51 @@ def _duplicate_trigger_problems(d: WorkflowDefinition) -> Iterable[str]:
                 )
             if not t.guards:
                 unguarded.add((source, t.trigger))
+
+
+#: Records of these kinds are created by their own use cases (group form,
+#: recommendation draft), so each kind has exactly one workflow.
+SINGLE_WORKFLOW_SUBJECTS = (SubjectKind.WORKING_GROUP, SubjectKind.RECOMMENDATION)
+
+
+def validate_together(definitions: list[WorkflowDefinition]) -> None:
+    """Raise ``WorkflowDefinitionError`` for what only the set of definitions can get wrong:
+    feeders that are no per-municipality cycle workflow, two conferences, two workflows for
+    working groups or recommendations."""
+    problems = list(_set_problems(definitions))
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise WorkflowDefinitionError(
+            f"Die Workflow-Definitionen passen nicht zusammen:\n{listing}"
+        )
+
+
+def _set_problems(definitions: list[WorkflowDefinition]) -> Iterable[str]:
+    by_name = {d.name: d for d in definitions}
+    conferences = sorted({d.name for d in definitions if d.round.conference})
+    if len(conferences) > 1:
+        yield f'mehr als ein Workflow ist die Konferenz eines Durchgangs: {", ".join(conferences)}'
+    for d in definitions:
+        if (d.round.conference or d.round.feeders) and d.subject != SubjectKind.CYCLE:
+            yield f'{d.source}: "[round]" passt nur zu einem Zyklus-Workflow (subject = "cycle")'
+        if d.round.feeders and not d.round.conference:
+            yield f'{d.source}: "round.feeders" ohne "round.conference = true"'
+        for feeder in d.round.feeders:
+            fed = by_name.get(feeder)
+            if fed is None:
+                yield f'{d.source}: "round.feeders": Workflow "{feeder}" gibt es nicht'
+            elif fed.subject != SubjectKind.CYCLE or not fed.per_municipality:
+                yield (
+                    f'{d.source}: "round.feeders": "{feeder}" ({fed.source}) ist kein Zyklus je '
+                    'Gemeinde ("per_municipality = true")'
+                )
+    for kind in SINGLE_WORKFLOW_SUBJECTS:
+        names = sorted({d.name for d in definitions if d.subject == kind})
+        if len(names) > 1:
+            yield (
+                f'für "{kind.value}" gibt es mehrere Workflows ({", ".join(names)}); '
+                "erlaubt ist einer"
+            )
 
 
 def _graph_problems(d: WorkflowDefinition) -> Iterable[str]:

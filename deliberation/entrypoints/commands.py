@@ -194,9 +194,8 @@ def group_advance(args: argparse.Namespace, console: Console) -> int:
 
 
 def group_close(args: argparse.Namespace, console: Console) -> int:
-    trigger = "dissolve" if args.dissolve else "deliver_report"
     with opened(args) as app:
-        step = groups.advance(app.deps, args.id, trigger, args.actor, args.reason)
+        step = groups.close(app.deps, args.id, args.dissolve, args.actor, args.reason)
     print_step(console, f"Arbeitsgruppe {args.id}", step)
     return 0
 

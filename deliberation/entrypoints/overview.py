@@ -23,7 +23,6 @@ from deliberation.service_layer.views import (
     StatusView,
 )
 
-CONFERENCE_WORKFLOW = "integration_conference"
 COUNTY_SCOPE = "county"
 LOCAL_SCOPE = "local"
 FORWARDED = "forwarded"
@@ -106,7 +105,9 @@ def _groups(
 ) -> list[GroupView]:
     if round_label is None:
         return groups.list_groups(deps)
-    conference_ids = [c.status.id for c in cycle_views if c.status.workflow == CONFERENCE_WORKFLOW]
+    conference = deps.engine.conference()
+    name = conference.name if conference else None
+    conference_ids = [c.status.id for c in cycle_views if c.status.workflow == name]
     return [g for cid in conference_ids for g in groups.list_groups(deps, conference_id=cid)]
 
 

@@ -41,10 +41,16 @@ def _need_label(need: NeedRef) -> str:
 
 def _need_details(node: MarkupTree, need: NeedRef) -> None:
     w = need.workshop
-    node.add(
-        f"Werkstatt: {escape(w.title)} (Zyklus {w.cycle_id}, Gemeinde {escape(w.municipality)}, "
-        f"Durchgang {escape(w.round)})"
-    )
+    if w.municipality:
+        node.add(
+            f"Werkstatt: {escape(w.title)} (Zyklus {w.cycle_id}, Gemeinde "
+            f"{escape(w.municipality)}, Durchgang {escape(w.round)})"
+        )
+    else:
+        node.add(
+            f"Erfasst in: {escape(w.title)} (Zyklus {w.cycle_id}, kreisweit, "
+            f"Durchgang {escape(w.round)})"
+        )
     node.add(
         f"Gemeinde: {escape(need.municipality)} · Themenfeld: {escape(need.topic_field)} · "
         f"Reichweite: {need.scope_title} · Punkte: {need.votes}"

@@ -20,22 +20,23 @@ from deliberation.domain.consultations import (
 )
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.errors import ConfigError, DeliberationError
-from deliberation.domain.model import Meeting, Recommendation
+from deliberation.domain.model import Meeting, Recommendation, SubjectKind
 from deliberation.service_layer import body_meetings, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
-from deliberation.service_layer.recommendations import RECOMMENDATION_WORKFLOW, get
+from deliberation.service_layer.recommendations import get
 from deliberation.service_layer.views import LogView, log_view
 
 
 def check_route(engine: WorkflowEngine, route: tuple[RouteStep, ...], source: str) -> None:
     """Refuse a route whose placement steps the recommendation workflow does not know."""
-    triggers = {t.trigger for t in engine.latest(RECOMMENDATION_WORKFLOW).transitions}
+    workflow = engine.for_subject(SubjectKind.RECOMMENDATION)
+    triggers = {t.trigger for t in workflow.transitions}
     for number, step in enumerate(route, start=1):
         if step.placement_trigger and step.placement_trigger not in triggers:
             raise ConfigError(
                 f"{source}: consultation_route[{number}].placement_trigger: "
                 f'"{step.placement_trigger}" ist kein Schritt des Workflows '
-                f"{RECOMMENDATION_WORKFLOW} (bekannt: {', '.join(sorted(triggers))})."
+                f"{workflow.name} ({workflow.source}; bekannt: {', '.join(sorted(triggers))})."
             )
 
 
@@ -65,7 +66,7 @@ def place(
             deps, actor, f"auf Sitzung {meeting.id} gesetzt: {meeting.title}"
         )
         rec.consultations.append(Consultation(meeting, step, position, ctx.now))
-        trigger = placement_trigger(step, earlier)
+        trigger = placement_trigger(step, earlier, deps.engine.definition_of(rec))
         if trigger:
             return log_view(stepping.fire(deps, uow, rec, trigger, ctx))
         stepping.touch(rec, ctx.now)
@@ -99,7 +100,7 @@ def record_result(
                 "ein Ergebnis kann erst danach festgehalten werden."
             )
         step = _route(deps)[consultation.position]
-        trigger = result_trigger(step, result)
+        trigger = result_trigger(step, result, deps.engine.definition_of(rec))
         _require_text(step, result, text)
         consultation.result = result.value
         consultation.resolution_text = text.strip() or _default_resolution(rec, result)

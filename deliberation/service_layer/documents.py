@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from deliberation.service_layer import recommendations
 from deliberation.service_layer.ports import Dependencies
-from deliberation.service_layer.views import RecommendationView, recommendation_view
+from deliberation.service_layer.views import RecommendationView, need_place, recommendation_view
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def resolution_draft(deps: Dependencies, recommendation_id: int) -> ResolutionDr
             )
             if not held:
                 rows.append(RouteRow(body.name, step.role.value, body.public))
-        needs = tuple(NeedLine(n.id or 0, n.text, n.municipality.name) for n in rec.needs)
+        needs = tuple(NeedLine(n.id or 0, n.text, need_place(n)) for n in rec.needs)
         return ResolutionDraft(
             county=deps.county_name,
             organiser=deps.organiser,

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.errors import DeliberationError, GuardRejected
 from deliberation.domain.invitations import MeetingStatus
-from deliberation.domain.model import Cycle, Meeting
+from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage, compose_mail
 from deliberation.domain.participants import Participant, may_write_to
 from deliberation.domain.scheduling import (
@@ -214,7 +215,9 @@ def _invitation(
     stale = _stale_invitation(deps, tools, meeting, item)
     if stale is not None:
         return DueStatus.STALE, stale
-    report = meetings.invite_people(uow, deps, tools.mailing, meeting, audience(uow, meeting))
+    report = meetings.invite_people(
+        uow, deps, tools.mailing, meeting, audience(uow, deps.engine, meeting)
+    )
     confirmed = ""
     if meeting.status == MeetingStatus.PROPOSED:
         if report.invited + report.already_invited == 0:
@@ -329,7 +332,7 @@ def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Du
     uow.flush()
     phases = deps.engine.latest(workflow).schedule
     now = deps.clock()
-    if workflow == planning.CONFERENCE_WORKFLOW:
+    if workflow == policy.conference_series:
         [conference_cycle] = started
         conference.cycle = conference_cycle
         conference.title = conference_cycle.title
@@ -355,7 +358,7 @@ def _decision_overdue(
     deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork
 ) -> Outcome:
     rec = uow.repo.recommendation(item.subject_id)
-    if rec is None or rec.state in tools.policy.decided_states or deps.engine.is_final(rec):
+    if rec is None or deps.engine.marked(rec, "decided") or deps.engine.is_final(rec):
         return DueStatus.SKIPPED, "Entscheidung gefallen"
     state = deps.engine.definition_of(rec).state(rec.state).title
     due = item.due_at.astimezone(tools.policy.tz)
@@ -416,19 +419,15 @@ def _meeting(uow: UnitOfWork, item: DueWork) -> Meeting:
     return meeting
 
 
-def audience(uow: UnitOfWork, meeting: Meeting) -> list[Participant]:
+def audience(uow: UnitOfWork, engine: WorkflowEngine, meeting: Meeting) -> list[Participant]:
     """A body's members, or whoever the cycle's workflow invites; only those we may write to."""
     people: list[Participant]
     if meeting.cycle is not None:
-        people = _cycle_audience(uow, meeting.cycle)
+        people = notifications.cycle_audience(uow, engine, meeting.cycle)
     elif meeting.body_key is not None:
         people = uow.repo.body_members(meeting.body_key)
     else:
         people = []
     return [p for p in people if may_write_to(p)]
 
-
-def _cycle_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
-    select = notifications.AUDIENCES.get(cycle.workflow)
-    return [] if select is None else select(uow, cycle)
 

@@ -6,13 +6,11 @@ from datetime import date
 
 from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, GuardRejected, NotFound
-from deliberation.domain.model import AgendaTopic, GroupMember, WorkingGroup
+from deliberation.domain.model import AgendaTopic, GroupMember, SubjectKind, WorkingGroup
 from deliberation.domain.rules import has_agenda
 from deliberation.service_layer import cycles, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import GroupView, LogView, group_view
-
-GROUP_WORKFLOW = "working_group"
 
 
 def form(
@@ -33,7 +31,7 @@ def form(
     members = [
         text_rules.single_line(m, "Ein Mitglied (--member)", required=False) for m in members
     ]
-    definition = deps.engine.latest(GROUP_WORKFLOW)
+    definition = deps.engine.for_subject(SubjectKind.WORKING_GROUP)
     with deps.unit_of_work() as uow:
         conference = cycles.get(uow, conference_id, lock=True)
         stepping.require_capability(deps, conference, "form_groups", "Arbeitsgruppen bilden")
@@ -84,6 +82,23 @@ def advance(
         return stepping.step(deps, uow, group, trigger, actor, reason)
 
 
+def close(
+    deps: Dependencies, group_id: int, dissolve: bool, actor: str, reason: str = ""
+) -> LogView:
+    """Deliver the group's report, or dissolve it (the workflow's steps with these roles)."""
+    role = "dissolution" if dissolve else "report_delivery"
+    with deps.unit_of_work() as uow:
+        group = get(uow, group_id)
+        workflow = deps.engine.definition_of(group)
+        trigger = workflow.trigger_for(role)
+        if not trigger:
+            raise DeliberationError(
+                f'{workflow.source}: kein Übergang hat role = "{role}"; so kann die '
+                "Arbeitsgruppe nicht abgeschlossen werden."
+            )
+        return stepping.step(deps, uow, group, trigger, actor, reason)
+
+
 def get(uow: UnitOfWork, group_id: int, lock: bool = False) -> WorkingGroup:
     group = uow.repo.working_group(group_id, lock)
     if group is None:
@@ -99,4 +114,4 @@ def list_groups(deps: Dependencies, conference_id: int | None = None) -> list[Gr
 def show(deps: Dependencies, group_id: int) -> GroupView:
     with deps.unit_of_work() as uow:
         group = get(uow, group_id)
-        return group_view(deps.engine, group, uow.repo.log("working_group", group_id))
+        return group_view(deps.engine, group, uow.repo.log(SubjectKind.WORKING_GROUP, group_id))

@@ -7,19 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from deliberation.domain.errors import DeliberationError
-from deliberation.domain.implementation import (
-    IMPLEMENTATION_STATES,
-    FeedbackReport,
-    ProgressNote,
-)
+from deliberation.domain.implementation import FeedbackReport, ProgressNote
 from deliberation.domain.model import Recommendation, Round
 from deliberation.service_layer import stepping
 from deliberation.service_layer.ports import Dependencies, TemplateRenderer, UnitOfWork
 from deliberation.service_layer.recommendations import get
 from deliberation.service_layer.views import LogView, log_view, recommendation_view
 
-START_TRIGGER = "start_implementation"
-REPORT_TRIGGER = "report_back"
 REPORT_TEMPLATE = "recommendation/implementation_report"
 NOT_FEASIBLE_PREFIX = "Nicht umsetzbar"
 FEASIBLE_AGAIN_PREFIX = "Wieder umsetzbar"
@@ -53,8 +47,9 @@ def assign(
         rec.due_date = due
         reason = f"zuständig: {rec.responsible_office}, bis {due:%d.%m.%Y}"
         ctx = stepping.context(deps, actor, reason)
-        if START_TRIGGER in deps.engine.allowed_triggers(rec):
-            return log_view(stepping.fire(deps, uow, rec, START_TRIGGER, ctx))
+        start = deps.engine.definition_of(rec).trigger_for("implementation_start")
+        if start and start in deps.engine.allowed_triggers(rec):
+            return log_view(stepping.fire(deps, uow, rec, start, ctx))
         stepping.touch(rec, ctx.now)
         uow.commit()
         return None
@@ -101,7 +96,8 @@ def report_back(
     """Render the implementation report, record it, and attach it to the next round."""
     with deps.unit_of_work() as uow:
         rec = get(uow, recommendation_id)
-        if REPORT_TRIGGER not in deps.engine.allowed_triggers(rec):
+        report_trigger = deps.engine.definition_of(rec).trigger_for("implementation_report")
+        if not report_trigger or report_trigger not in deps.engine.allowed_triggers(rec):
             state = deps.engine.definition_of(rec).state(rec.state).title
             raise DeliberationError(
                 f'Ein Umsetzungsbericht ist für {rec.subject_label()} im Zustand "{state}" '
@@ -119,7 +115,7 @@ def report_back(
         ctx = stepping.context(deps, actor, f"Rückspiegelung in Durchgang {target.label}", text)
         report = FeedbackReport(target, rec, text, ctx.now)
         uow.repo.add(report)
-        stepping.fire(deps, uow, rec, REPORT_TRIGGER, ctx)
+        stepping.fire(deps, uow, rec, report_trigger, ctx)
         return FeedbackView(target.label, rec.id or 0, rec.title, text, ctx.now)
 
 
@@ -140,7 +136,7 @@ def _being_implemented(
     deps: Dependencies, uow: UnitOfWork, recommendation_id: int, what: str
 ) -> Recommendation:
     rec = get(uow, recommendation_id)
-    if rec.state not in IMPLEMENTATION_STATES:
+    if not deps.engine.marked(rec, "implementing"):
         state = deps.engine.definition_of(rec).state(rec.state).title
         raise DeliberationError(
             f'{what} ist bei {rec.subject_label()} im Zustand "{state}" nicht möglich, nur '

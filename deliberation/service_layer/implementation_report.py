@@ -13,15 +13,13 @@ from datetime import date, datetime
 
 from deliberation.domain.consultations import ConsultationResult
 from deliberation.domain.implementation import (
-    IMPLEMENTATION_STATES,
-    REPORTED_STATE,
     TRAFFIC_LIGHT_COLOURS,
     TRAFFIC_LIGHT_TITLES,
     TrafficLight,
     belongs_on_report,
     traffic_light,
 )
-from deliberation.domain.model import Recommendation
+from deliberation.domain.model import Recommendation, SubjectKind
 from deliberation.service_layer import body_meetings
 from deliberation.service_layer.documents import reference
 from deliberation.service_layer.ports import Dependencies
@@ -80,12 +78,16 @@ def implementation_report(deps: Dependencies, committee: str) -> ImplementationR
         body = body_meetings.get_body(uow, committee)
         on_route = body.key in (step.body_key for step in deps.consultation_route)
         found: list[Recommendation] = []
-        for state in (*IMPLEMENTATION_STATES, REPORTED_STATE):
+        kind = SubjectKind.RECOMMENDATION
+        states = deps.engine.marked_states(kind, "implementing")
+        states |= deps.engine.marked_states(kind, "reported")
+        for state in sorted(states):
             found += uow.repo.recommendations(state, body_key=body.key if on_route else None)
         lines = [
             _line(deps, rec, light)
             for rec in found
-            if (light := traffic_light(rec, today)) is not None and belongs_on_report(rec, light)
+            if (light := traffic_light(rec, today, marks := deps.engine.marks(rec))) is not None
+            and belongs_on_report(rec, light, marks)
         ]
         committee_name, committee_key = body.name, body.key
     lines.sort(key=lambda line: (LIGHT_ORDER.index(line.light), line.due_date or date.max,

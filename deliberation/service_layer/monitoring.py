@@ -19,10 +19,6 @@ from deliberation.domain.participants import may_write_to
 from deliberation.service_layer import notifications
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 
-#: states in which the Kreistag has decided (the need is "decided")
-DECIDED_STATES = frozenset(
-    {"adopted", "adopted_amended", "rejected", "in_implementation", "reported_back", "done"}
-)
 #: the fate of a need, from the furthest it got
 FATES = ("handled_locally", "forwarded", "answered", "decided", "open")
 FATE_TITLES = {
@@ -60,7 +56,9 @@ def monitoring(deps: Dependencies, round_label: str | None = None) -> list[Works
             if n.subject_kind == "cycle"
         }
         workshops = [
-            c for c in uow.repo.cycles(round_label=round_label) if c.municipality is not None
+            c
+            for c in uow.repo.cycles(round_label=round_label)
+            if deps.engine.definition_of(c).collects_needs
         ]
         rows = [_figures(deps, uow, c, c.id in rendered) for c in workshops]
         return sorted(rows, key=lambda r: (r.round, r.municipality, r.cycle_id))
@@ -91,16 +89,16 @@ def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -
         invited_count = len({i.participant_id for i in recorded})
         accepted: int | None = sum(1 for i in recorded if i.seated)
     else:  # invited by the cycle's own notification: its audience once it was sent
-        audience = [p for p in notifications.AUDIENCES["future_workshop"](uow, cycle)
+        audience = [p for p in notifications.cycle_audience(uow, deps.engine, cycle)
                     if may_write_to(p)] if invited else []
         invited_count, accepted = len(audience), None
     titles = deps.engine.definition_of
     outcomes = Counter(titles(r).state(r.state).title for r in recs.values())
-    fates = Counter(_fate(n, answering[n.id]) for n in cycle.needs)
+    fates = Counter(_fate(deps, n, answering[n.id]) for n in cycle.needs)
     return WorkshopFigures(
         cycle_id=cycle.id or 0,
         round=cycle.round.label,
-        municipality=cycle.municipality.name if cycle.municipality else "",
+        municipality=cycle.municipality.name if cycle.municipality else deps.county_name,
         title=cycle.title,
         needs=len(cycle.needs),
         fates={fate: fates.get(fate, 0) for fate in FATES},
@@ -112,8 +110,8 @@ def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -
     )
 
 
-def _fate(need: Need, answered_by: list[Recommendation]) -> str:
-    if any(r.state in DECIDED_STATES for r in answered_by):
+def _fate(deps: Dependencies, need: Need, answered_by: list[Recommendation]) -> str:
+    if any(deps.engine.marked(r, "decided") for r in answered_by):
         return "decided"
     if answered_by:
         return "answered"

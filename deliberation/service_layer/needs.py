@@ -40,10 +40,10 @@ def add(
         stepping.require_capability(deps, cycle, "add_needs", "Bedarfe erfassen")
         now = deps.clock()
         stepping.touch(cycle, now)
-        if cycle.municipality is None:
+        if cycle.municipality is None and parsed_scope != NeedScope.COUNTY:
             raise DeliberationError(
-                f"{cycle.subject_label()} gehört zu keiner Gemeinde; Bedarfe werden in den "
-                "Zukunftswerkstätten der Gemeinden erfasst."
+                f"{cycle.subject_label()} ist kreisweit und gehört zu keiner Gemeinde; seine "
+                'Bedarfe sind "kreisweit", nicht "lokal".'
             )
         need = Need(text.strip(), cycle.municipality, field, parsed_scope, now)
         uow.repo.save_detached(cycle)  # the version check covers the new card

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.model import Cycle, Notification, NotificationStatus, SubjectKind
 from deliberation.domain.participants import Participant, may_write_to
@@ -18,23 +19,32 @@ from deliberation.service_layer.messages import personal_message
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 
-def _workshop_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
-    """Everyone registered in the workshop's municipality."""
+def _municipality_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
+    """Everyone registered in the cycle's municipality."""
     if cycle.municipality is None:
         raise DeliberationError(f"{cycle.subject_label()} gehört zu keiner Gemeinde.")
     return uow.repo.participants(municipality_key=cycle.municipality.key)
 
 
-def _conference_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
-    """Everyone in the registry: the conference is county-wide."""
+def _county_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
+    """Everyone in the registry: a county-wide cycle."""
     return uow.repo.participants()
 
 
-#: Who is invited, per cycle workflow.
+#: Who is invited, per ``audience`` a workflow's transition declares.
 AUDIENCES: dict[str, Callable[[UnitOfWork, Cycle], list[Participant]]] = {
-    "future_workshop": _workshop_audience,
-    "integration_conference": _conference_audience,
+    "municipality": _municipality_audience,
+    "county": _county_audience,
 }
+
+
+def cycle_audience(uow: UnitOfWork, engine: WorkflowEngine, cycle: Cycle) -> list[Participant]:
+    """Whoever the cycle's workflow invites (the audience of its sending transition)."""
+    definition = engine.definition_of(cycle)
+    audiences = {t.audience for t in definition.transitions if t.send}
+    if not audiences:
+        return []
+    return AUDIENCES[sorted(audiences)[0]](uow, cycle)
 
 
 def render_pending(deps: Dependencies, mailing: Mailing) -> int:
@@ -55,7 +65,7 @@ def render_pending(deps: Dependencies, mailing: Mailing) -> int:
     with deps.unit_of_work() as uow:
         for notification in uow.repo.notifications(NotificationStatus.PENDING, lock=True):
             cycle = _subject(uow, notification)
-            audience = _audience(uow, notification, cycle)
+            audience = _audience(uow, deps.engine, notification, cycle)
             assert cycle.id is not None
             meeting = uow.repo.meeting_of_cycle(cycle.id)
             if meeting is not None:
@@ -102,12 +112,16 @@ def _subject(uow: UnitOfWork, notification: Notification) -> Cycle:
     return cycle
 
 
-def _audience(uow: UnitOfWork, notification: Notification, cycle: Cycle) -> list[Participant]:
-    audience = AUDIENCES.get(cycle.workflow)
+def _audience(
+    uow: UnitOfWork, engine: WorkflowEngine, notification: Notification, cycle: Cycle
+) -> list[Participant]:
+    definition = engine.definition_of(cycle)
+    audience = AUDIENCES.get(definition.audience_of(notification.template))
     if audience is None:
         raise DeliberationError(
-            f'Benachrichtigung {notification.id} ("{notification.template}"): für den Ablauf '
-            f'"{cycle.workflow}" ist nicht festgelegt, wer eingeladen wird.'
+            f'Benachrichtigung {notification.id} ("{notification.template}"): im Ablauf '
+            f'"{definition.title}" ({definition.source}) ist nicht festgelegt, wer eingeladen '
+            'wird ("audience" beim Übergang mit "send").'
         )
     return audience(uow, cycle)
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from deliberation.domain.cadence import ClosedDays, meeting_periods
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.invitations import MeetingStatus
-from deliberation.domain.model import Cycle, Meeting
+from deliberation.domain.model import Cycle, Meeting, SubjectKind
 from deliberation.domain.scheduling import (
     DueKind,
     DueWork,
@@ -27,8 +27,6 @@ from deliberation.service_layer.meeting_warnings import same_place
 from deliberation.service_layer.ports import UnitOfWork
 from deliberation.translations import ngettext
 
-WORKSHOP_WORKFLOW = "future_workshop"
-CONFERENCE_WORKFLOW = "integration_conference"
 #: Planning runs shortly after midnight, away from the hour the clocks change.
 PLAN_TIME = time(0, 30)
 
@@ -80,7 +78,7 @@ def _propose_series(
     uow.flush()  # the next series sees these, and plans around them
     for meeting in meetings:
         schedule_meeting(uow, meeting, None, policy, now)
-        if series.cycle_workflow == CONFERENCE_WORKFLOW:
+        if series.cycle_workflow == policy.conference_series:
             uow.repo.add_due_work(launch_items(meeting, policy, now))
     return len(meetings)
 
@@ -164,23 +162,23 @@ def round_label(conference: Meeting, policy: SchedulePolicy) -> str:
 
 
 def launch_items(conference: Meeting, policy: SchedulePolicy, now: datetime) -> list[DueWork]:
-    """Launch the round's workshops, later its conference, weeks before the conference."""
+    """Launch the round's workshops (the conference's feeders), later its conference,
+    weeks before the conference."""
     tz = policy.tz
     day = conference.starts_at.astimezone(tz).date()
     label = round_label(conference, policy)
     subject = ("meeting", conference.id or 0)
     plan = policy.workshops
+    launches = [
+        (workflow, plan.launch_weeks_before_conference) for workflow in policy.feeder_workflows
+    ]
+    launches.append((policy.conference_series, plan.conference_launch_weeks_before))
     return [
         due_item(
-            f"launch:{WORKSHOP_WORKFLOW}:{label}", DueKind.LAUNCH, subject,
-            day - timedelta(weeks=plan.launch_weeks_before_conference), policy.send_time, tz,
-            now, argument=WORKSHOP_WORKFLOW,
-        ),
-        due_item(
-            f"launch:{CONFERENCE_WORKFLOW}:{label}", DueKind.LAUNCH, subject,
-            day - timedelta(weeks=plan.conference_launch_weeks_before), policy.send_time, tz,
-            now, argument=CONFERENCE_WORKFLOW,
-        ),
+            f"launch:{workflow}:{label}", DueKind.LAUNCH, subject,
+            day - timedelta(weeks=weeks), policy.send_time, tz, now, argument=workflow,
+        )
+        for workflow, weeks in launches
     ]
 
 
@@ -208,7 +206,7 @@ def workshop_meetings(
             location=workshop.municipality.name if workshop.municipality else "",
             cycle=workshop,
             status=MeetingStatus.PROPOSED,
-            series=f"{WORKSHOP_WORKFLOW}:{key}",
+            series=f"{workshop.workflow}:{key}",
             period_start=conference.period_start,
             notice_days=plan.notice_days,
             duration_minutes=plan.duration_minutes,
@@ -226,16 +224,19 @@ def escalation_items(
 ) -> int:
     """Plan a reminder to staff for every open working group and undecided recommendation.
 
-    One filtered query per kind finds those still open and not yet reminded of, so a
-    scheduler tick costs the same however many closed records the years have left.
+    A recommendation is decided when its state counts as "decided" in its workflow
+    (``counts_as``) or is final. One filtered query per kind finds those still open and
+    not yet reminded of, so a scheduler tick costs the same however many closed records
+    the years have left.
     """
     tz = policy.tz
     final = {(d.name, d.version): d.final_states() for d in engine.all_definitions()}
-    undecided = {key: states | policy.decided_states for key, states in final.items()}
+    decided = {(d.name, d.version): d.marked("decided") for d in engine.all_definitions()}
+    undecided = {key: states | decided[key] for key, states in final.items()}
     items = [
         due_item(
             f"working_group:{group_id}:overdue", DueKind.GROUP_OVERDUE,
-            ("working_group", group_id), due_date + timedelta(days=1),
+            (SubjectKind.WORKING_GROUP, group_id), due_date + timedelta(days=1),
             policy.send_time, tz, now,
         )
         for group_id, due_date in uow.repo.open_groups_without(DueKind.GROUP_OVERDUE, final)
@@ -247,7 +248,7 @@ def escalation_items(
         items.append(
             due_item(
                 f"recommendation:{rec_id}:overdue", DueKind.DECISION_OVERDUE,
-                ("recommendation", rec_id), due, policy.send_time, tz, now,
+                (SubjectKind.RECOMMENDATION, rec_id), due, policy.send_time, tz, now,
             )
         )
     if not items:

@@ -55,6 +55,8 @@ class TrackerFilters:
     body_key: str | None = None
     office: str | None = None
     overdue_on: date | None = None
+    #: the states counted as being implemented (``counts_as``), for ``overdue_on``
+    implementing_states: frozenset[str] = frozenset()
 
 
 #: A tracker line for the files: ``TrackerRow`` and then commission statement, resolution
@@ -164,6 +166,7 @@ class Repository(ChildFacts, Protocol):
         body_key: str | None = None,
         office: str | None = None,
         overdue_on: date | None = None,
+        implementing_states: frozenset[str] = frozenset(),
     ) -> list[Recommendation]: ...
 
     def municipality(self, key: str) -> Municipality | None: ...
@@ -265,6 +268,7 @@ class Repository(ChildFacts, Protocol):
         body_key: str | None = None,
         office: str | None = None,
         overdue_on: date | None = None,
+        implementing_states: frozenset[str] = frozenset(),
     ) -> list[TrackerRow]: ...
 
     def tracker_slice(self, filters: TrackerFilters, order: TrackerOrder) -> list[TrackerRow]: ...

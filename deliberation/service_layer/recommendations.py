@@ -7,7 +7,7 @@ from typing import TypedDict
 
 from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, NotFound
-from deliberation.domain.model import Recommendation
+from deliberation.domain.model import Recommendation, SubjectKind
 from deliberation.service_layer import body_meetings, groups, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import (
@@ -17,8 +17,6 @@ from deliberation.service_layer.views import (
     recommendation_view,
     tracker_views,
 )
-
-RECOMMENDATION_WORKFLOW = "recommendation"
 
 
 def draft(
@@ -34,7 +32,7 @@ def draft(
         raise DeliberationError("Eine Empfehlung braucht einen Titel und einen Text.")
     title = text_rules.single_line(title, "Der Titel der Empfehlung (--title)")
     text = text_rules.multi_line(text, "Der Text der Empfehlung (--text)")
-    definition = deps.engine.latest(RECOMMENDATION_WORKFLOW)
+    definition = deps.engine.for_subject(SubjectKind.RECOMMENDATION)
     with deps.unit_of_work() as uow:
         group = groups.get(uow, group_id, lock=True)
         stepping.require_capability(deps, group, "draft_recommendations", "Empfehlungen entwerfen")
@@ -116,7 +114,7 @@ def list_recommendations(
             group_id,
             round_label=round_label,
             conference_id=conference_id,
-            **resolved_filters(uow, municipality, body, office, today if overdue else None),
+            **resolved_filters(deps, uow, municipality, body, office, today if overdue else None),
         )
         return [recommendation_view(deps.engine, r, today=today) for r in found]
 
@@ -143,7 +141,7 @@ def tracker(
             group_id,
             round_label=round_label,
             conference_id=conference_id,
-            **resolved_filters(uow, municipality, body, office, today if overdue else None),
+            **resolved_filters(deps, uow, municipality, body, office, today if overdue else None),
         )
     return tracker_views(deps.engine, rows, today)
 
@@ -153,9 +151,11 @@ class NamedFilters(TypedDict):
     body_key: str | None
     office: str | None
     overdue_on: date | None
+    implementing_states: frozenset[str]
 
 
 def resolved_filters(
+    deps: Dependencies,
     uow: UnitOfWork,
     municipality: str | None,
     body: str | None,
@@ -168,11 +168,12 @@ def resolved_filters(
         body_key=body_meetings.get_body(uow, body).key if body is not None else None,
         office=office,
         overdue_on=overdue_on,
+        implementing_states=deps.engine.marked_states(SubjectKind.RECOMMENDATION, "implementing"),
     )
 
 
 def _known_state(deps: Dependencies, state: str) -> None:
-    states = deps.engine.latest(RECOMMENDATION_WORKFLOW).states
+    states = deps.engine.for_subject(SubjectKind.RECOMMENDATION).states
     if state not in states:
         raise DeliberationError(
             f'Zustand "{state}" gibt es für Empfehlungen nicht (bekannt: {", ".join(states)}).'
@@ -193,5 +194,5 @@ def municipality_key(uow: UnitOfWork, name: str) -> str:
 def show(deps: Dependencies, recommendation_id: int) -> RecommendationView:
     with deps.unit_of_work() as uow:
         rec = get(uow, recommendation_id)
-        log = uow.repo.log("recommendation", rec.id or 0)
+        log = uow.repo.log(SubjectKind.RECOMMENDATION, rec.id or 0)
         return recommendation_view(deps.engine, rec, log, today=deps.today())

@@ -26,12 +26,11 @@ from deliberation.domain.consultations import (
 )
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.implementation import (
-    IMPLEMENTATION_STATES,
     TRAFFIC_LIGHT_COLOURS,
     TRAFFIC_LIGHT_TITLES,
     traffic_light,
 )
-from deliberation.domain.model import Body, Meeting, Recommendation
+from deliberation.domain.model import Body, Meeting, Recommendation, SubjectKind
 from deliberation.service_layer import body_meetings, recommendations
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import (
@@ -125,7 +124,7 @@ def detail(deps: Dependencies, recommendation_id: int) -> RecommendationDetail:
         rec = recommendations.get(uow, recommendation_id)
         today = deps.today()
         view = recommendation_view(
-            deps.engine, rec, uow.repo.log("recommendation", rec.id or 0), today=today
+            deps.engine, rec, uow.repo.log(SubjectKind.RECOMMENDATION, rec.id or 0), today=today
         )
         route = deps.consultation_route
         bodies = {b.key: b for b in uow.repo.bodies()}
@@ -139,7 +138,7 @@ def detail(deps: Dependencies, recommendation_id: int) -> RecommendationDetail:
         placement = None
         if not final and pending is None and position < len(route):
             placement = _placement(deps, uow, bodies[route[position].body_key], route[position])
-        light = traffic_light(rec, today)
+        light = traffic_light(rec, today, deps.engine.marks(rec))
         return RecommendationDetail(
             recommendation=view,
             route=stops,
@@ -150,7 +149,7 @@ def detail(deps: Dependencies, recommendation_id: int) -> RecommendationDetail:
             traffic_light_title=TRAFFIC_LIGHT_TITLES[light] if light else "",
             traffic_light_colour=TRAFFIC_LIGHT_COLOURS[light] if light else "",
             not_feasible_since=rec.not_feasible_since,
-            implementing=rec.state in IMPLEMENTATION_STATES,
+            implementing=deps.engine.marked(rec, "implementing"),
             deciding_meetings=_deciding_meetings(deps, uow, route) if not final else (),
         )
 

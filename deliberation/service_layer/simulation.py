@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from deliberation.domain.cadence import closed_reason, period_starts, preferred_day
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.invitations import MeetingStatus
-from deliberation.domain.model import Meeting
+from deliberation.domain.model import Meeting, SubjectKind
 from deliberation.domain.participants import LegalBasis, Participant
 from deliberation.domain.scheduling import (
     DueKind,
@@ -24,7 +24,7 @@ from deliberation.domain.scheduling import (
     DueWork,
     Series,
 )
-from deliberation.service_layer import due_work, groups, planning, recommendations
+from deliberation.service_layer import due_work, groups, recommendations
 from deliberation.service_layer.due_work import SchedulerTools
 from deliberation.service_layer.outbox import SendOptions, send_due
 from deliberation.service_layer.ports import Dependencies, MailTransport
@@ -122,19 +122,33 @@ def run(
 
 def _simulated_staff(deps: Dependencies) -> None:
     """After a conference is held: form a working group that never reports."""
+    workflow = deps.engine.conference()
+    forming = [s for s in workflow.states.values() if "form_groups" in s.allows] if workflow else []
+    if workflow is None or not forming:
+        return
     with deps.unit_of_work() as uow:  # asked by one query, not by building views
-        conferences = uow.repo.cycle_ids_without_groups("integration_conference", "held")
+        conferences = uow.repo.cycle_ids_without_groups(workflow.name, forming[0].name)
     for conference in conferences:
         group = groups.form(
             deps, conference, "1", name="AG Sprachkurse (Simulation)",
             mandate="Konzept für Sprachkurse mit Kinderbetreuung",
             due_date=deps.today() + timedelta(days=120), members=["Simulation"], actor=STAFF,
         )
-        groups.advance(deps, group, "start_work", STAFF)
+        groups.advance(deps, group, _work_start(deps), STAFF)
         recommendations.draft(
             deps, group, "Sprachkurse mit Kinderbetreuung (Simulation)",
             "Der Kreis finanziert Sprachkurse mit Kinderbetreuung.", STAFF,
         )
+
+
+def _work_start(deps: Dependencies) -> str:
+    """The working group's first step into a state in which it drafts recommendations."""
+    workflow = deps.engine.for_subject(SubjectKind.WORKING_GROUP)
+    return next(
+        t.trigger
+        for t in workflow.transitions_from(workflow.initial)
+        if "draft_recommendations" in workflow.state(t.dest).allows
+    )
 
 
 # --- what came out ---------------------------------------------------------------------------
@@ -155,7 +169,9 @@ def summarise(
             if row is not None and meeting.status != MeetingStatus.CANCELLED:
                 row.counts[_meeting_column(meeting, tools)] += 1
             result.timeline.append(
-                TimelineEntry(_lane(meeting), meeting.starts_at, "meeting", meeting.title)
+                TimelineEntry(
+                    _lane(deps, meeting, tools), meeting.starts_at, "meeting", meeting.title
+                )
             )
         for item in items:
             row = rows.get(item.due_at.astimezone(tz).year)
@@ -166,7 +182,8 @@ def summarise(
                     TimelineEntry("Durchgänge und Mahnungen", item.due_at, item.kind, item.note)
                 )
         result.years = list(rows.values())
-        _check(tools, start, end, meetings, items, uow.repo.due_work_of, result)
+        sending = frozenset(t for d in deps.engine.definitions() for t in d.sending_triggers())
+        _check(tools, start, end, meetings, items, uow.repo.due_work_of, result, sending)
     return result
 
 
@@ -178,9 +195,16 @@ def _meeting_column(meeting: Meeting, tools: SchedulerTools) -> str:
     return f"body:{meeting.series}"
 
 
-def _lane(meeting: Meeting) -> str:
-    if meeting.series and meeting.series.startswith(planning.WORKSHOP_WORKFLOW):
-        return "Zukunftswerkstätten"
+def _feeder_of(meeting: Meeting, tools: SchedulerTools) -> str:
+    """The feeder workflow whose generated meeting this is ("" for any other)."""
+    series = meeting.series or ""
+    return next((w for w in tools.policy.feeder_workflows if series.startswith(f"{w}:")), "")
+
+
+def _lane(deps: Dependencies, meeting: Meeting, tools: SchedulerTools) -> str:
+    feeder = _feeder_of(meeting, tools)
+    if feeder:
+        return f"{deps.engine.latest(feeder).title} (je Gemeinde)"
     return meeting.title if meeting.cycle is None else meeting.title.rsplit(" ", 1)[0]
 
 
@@ -192,6 +216,7 @@ def _check(
     items: list[DueWork],
     items_of: Callable[[str, int], list[DueWork]],
     result: SimulationResult,
+    sending: frozenset[str],
 ) -> None:
     policy = tools.policy
     live = [m for m in meetings if m.status != MeetingStatus.CANCELLED]
@@ -207,7 +232,8 @@ def _check(
              for m in closed_days])
     late_invitations = [
         problem for m in live
-        if (problem := _invitation_problem(m, items_of("meeting", m.id or 0))) is not None
+        if (problem := _invitation_problem(m, items_of("meeting", m.id or 0), sending))
+        is not None
     ]
     _record(result, not late_invitations,
             "jede Einladung ging vor Beginn der Ladungsfrist hinaus", late_invitations)
@@ -238,7 +264,7 @@ def _expected_count(series: Series, start: datetime, end: datetime) -> int:
 def _closed(tools: SchedulerTools, meeting: Meeting) -> str | None:
     policy = tools.policy
     key = meeting.series or ""
-    if key.startswith(planning.WORKSHOP_WORKFLOW):
+    if _feeder_of(meeting, tools):
         key = policy.conference_series
         allow_weekend = policy.workshops.allow_weekend
     else:
@@ -253,12 +279,14 @@ def _closed(tools: SchedulerTools, meeting: Meeting) -> str | None:
     return closed_reason(rule, day, series.closed)
 
 
-def _invitation_problem(meeting: Meeting, items: list[DueWork]) -> str | None:
+def _invitation_problem(
+    meeting: Meeting, items: list[DueWork], sending: frozenset[str]
+) -> str | None:
     """Why the meeting's invitation did not go out before its notice period, or None."""
     invitations = [
         i for i in items
         if i.kind == DueKind.INVITATION
-        or (i.kind == DueKind.PHASE and i.argument == "send_invitations")
+        or (i.kind == DueKind.PHASE and i.argument in sending)
     ]
     deadline = meeting.starts_at - timedelta(days=meeting.notice_days)
     label = f"{meeting.title} ({meeting.starts_at:%d.%m.%Y})"

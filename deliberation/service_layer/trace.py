@@ -13,7 +13,7 @@ from datetime import date
 
 from deliberation.domain.errors import NotFound
 from deliberation.domain.implementation import is_overdue
-from deliberation.domain.model import Cycle, Need, Recommendation, TransitionRecord
+from deliberation.domain.model import Cycle, Need, Recommendation, SubjectKind, TransitionRecord
 from deliberation.service_layer import recommendations
 from deliberation.service_layer.ports import Dependencies
 from deliberation.service_layer.views import (
@@ -24,11 +24,9 @@ from deliberation.service_layer.views import (
     ProgressView,
     consultation_view,
     log_views,
+    need_place,
     status_view,
 )
-
-#: Kreistag decisions: once a recommendation reached one of these, the needs it answers are decided.
-DECISION_STATES = ("adopted", "adopted_amended", "rejected")
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,7 @@ def trace_need(deps: Dependencies, need_id: int) -> NeedTrace:
             for g in (uow.repo.working_groups(topic_ids=topic_ids) if topic_ids else [])
         )
         recs = tuple(
-            _recommendation_ref(deps, r, uow.repo.log("recommendation", r.id or 0))
+            _recommendation_ref(deps, r, uow.repo.log(SubjectKind.RECOMMENDATION, r.id or 0))
             for r in uow.repo.recommendations_for_need(need_id)
         )
         ref = _need_ref(need)
@@ -146,7 +144,7 @@ def trace_need(deps: Dependencies, need_id: int) -> NeedTrace:
 def trace_recommendation(deps: Dependencies, recommendation_id: int) -> RecommendationTrace:
     with deps.unit_of_work() as uow:
         rec = recommendations.get(uow, recommendation_id)
-        log = uow.repo.log("recommendation", rec.id or 0)
+        log = uow.repo.log(SubjectKind.RECOMMENDATION, rec.id or 0)
         group = rec.working_group
         group_ref = GroupRef(
             group.id or 0,
@@ -164,7 +162,7 @@ def trace_recommendation(deps: Dependencies, recommendation_id: int) -> Recommen
             consultations=tuple(consultation_view(c) for c in rec.consultations),
             responsible_office=rec.responsible_office,
             due_date=rec.due_date,
-            overdue=is_overdue(rec, deps.today()),
+            overdue=is_overdue(rec, deps.today(), deps.engine.marked(rec, "implementing")),
             progress=tuple(ProgressView(n.at, n.author, n.text) for n in rec.progress_notes),
         )
 
@@ -178,7 +176,7 @@ def _need_ref(need: Need) -> NeedRef:
     return NeedRef(
         id=need.id or 0,
         text=need.text,
-        municipality=need.municipality.name,
+        municipality=need_place(need),
         topic_field=need.topic_field,
         scope=str(need.scope),
         scope_title=SCOPE_TITLES.get(str(need.scope), str(need.scope)),
@@ -198,8 +196,9 @@ def _recommendation_ref(
     deps: Dependencies, rec: Recommendation, log: list[TransitionRecord]
 ) -> RecommendationRef:
     definition = deps.engine.definition_of(rec)
-    decided = [r.to_state for r in log if r.to_state in DECISION_STATES]
-    if rec.state in DECISION_STATES:
+    decisions = definition.decision_states()
+    decided = [r.to_state for r in log if r.to_state in decisions]
+    if rec.state in decisions:
         decided.append(rec.state)
     decision = ""
     if decided and decided[-1] in definition.states:

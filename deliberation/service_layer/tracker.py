@@ -18,6 +18,7 @@ from deliberation.domain.implementation import (
     TRAFFIC_LIGHT_TITLES,
     light_of,
 )
+from deliberation.domain.model import SubjectKind
 from deliberation.service_layer import recommendations
 from deliberation.service_layer.ports import (
     Dependencies,
@@ -102,7 +103,7 @@ def tracker_page(deps: Dependencies, query: TrackerQuery) -> TrackerPage:
         raise DeliberationError(f"{query.per_page} Zeilen je Seite geht nicht (möglich: {sizes}).")
     if query.page < 1:
         raise DeliberationError(f"Seite {query.page} gibt es nicht; die erste ist Seite 1.")
-    definition = deps.engine.latest(recommendations.RECOMMENDATION_WORKFLOW)
+    definition = deps.engine.for_subject(SubjectKind.RECOMMENDATION)
     with deps.unit_of_work() as uow:
         today = deps.today()
         filters = resolve(uow, deps, query)
@@ -123,8 +124,9 @@ def tracker_page(deps: Dependencies, query: TrackerQuery) -> TrackerPage:
 def resolve(uow: UnitOfWork, deps: Dependencies, query: TrackerQuery) -> TrackerFilters:
     """The query's filters with state, municipality and body checked and turned into keys."""
     state = _state_key(deps, query.state) if query.state is not None else None
+    overdue_on = deps.today() if query.overdue else None
     named = recommendations.resolved_filters(
-        uow, query.municipality, query.body, query.office, deps.today() if query.overdue else None
+        deps, uow, query.municipality, query.body, query.office, overdue_on
     )
     return TrackerFilters(
         state=state,
@@ -137,7 +139,7 @@ def resolve(uow: UnitOfWork, deps: Dependencies, query: TrackerQuery) -> Tracker
 
 def _state_key(deps: Dependencies, state: str) -> str:
     """A state given by its technical name or its German title."""
-    states = deps.engine.latest(recommendations.RECOMMENDATION_WORKFLOW).states
+    states = deps.engine.for_subject(SubjectKind.RECOMMENDATION).states
     wanted = state.strip().casefold()
     for key, spec in states.items():
         if wanted in (key.casefold(), spec.title.casefold()):
@@ -147,7 +149,7 @@ def _state_key(deps: Dependencies, state: str) -> str:
 
 
 def choices(deps: Dependencies) -> TrackerChoices:
-    definition = deps.engine.latest(recommendations.RECOMMENDATION_WORKFLOW)
+    definition = deps.engine.for_subject(SubjectKind.RECOMMENDATION)
     with deps.unit_of_work() as uow:
         return TrackerChoices(
             states=tuple(Choice(key, spec.title) for key, spec in definition.states.items()),
@@ -195,11 +197,16 @@ def export(deps: Dependencies, query: TrackerQuery) -> list[ExportLine]:
         rec_id: f"{meeting} ({role}): {_result_title(result)}"
         for rec_id, meeting, role, result in rows.stages
     }
+    marked = {
+        mark: deps.engine.marked_states(SubjectKind.RECOMMENDATION, mark)
+        for mark in ("implementing", "reported")
+    }
     lines = []
     for row in rows.lines:
         view = views[row[0]]
         statement, resolution, updated_at, not_feasible_since = row[10:]
-        light = light_of(view.state, view.due_date, not_feasible_since is not None, today)
+        marks = frozenset(m for m, states in marked.items() if view.state in states)
+        light = light_of(marks, view.due_date, not_feasible_since is not None, today)
         answered = needs.get(view.id, [])
         lines.append(ExportLine(
             view.id, view.title, view.group_name, view.conference_title, view.round,

@@ -10,7 +10,6 @@ from typing import NamedTuple
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.implementation import (
-    IMPLEMENTATION_STATES,
     TRAFFIC_LIGHT_COLOURS,
     TRAFFIC_LIGHT_TITLES,
     is_overdue,
@@ -27,6 +26,8 @@ from deliberation.domain.model import (
 from deliberation.service_layer.ports import TrackerRow
 
 SCOPE_TITLES = {"local": "lokal", "county": "kreisweit"}
+#: where a need of a county-wide cycle (no municipality) comes from
+COUNTY_WIDE_PLACE = "Landkreis (kreisweit)"
 NEED_STATUS_TITLES = {
     "open": "offen",
     "forwarded": "an die Konferenz weitergeleitet",
@@ -201,7 +202,7 @@ def tracker_views(
             spec.title,
             tuple(definition.triggers_from(state)),
             spec.final,
-            state in IMPLEMENTATION_STATES,
+            "implementing" in spec.marks,
         )
         return found
 
@@ -268,11 +269,16 @@ def log_views(records: list[TransitionRecord]) -> tuple[LogView, ...]:
     return tuple(log_view(r) for r in records)
 
 
+def need_place(need: Need) -> str:
+    """The municipality a need comes from, or the county for a county-wide cycle's need."""
+    return need.municipality.name if need.municipality else COUNTY_WIDE_PLACE
+
+
 def need_view(need: Need) -> NeedView:
     return NeedView(
         id=need.id or 0,
         cycle_id=need.cycle.id or 0,
-        municipality=need.municipality.name,
+        municipality=need_place(need),
         text=need.text,
         topic_field=need.topic_field,
         scope=str(need.scope),
@@ -346,16 +352,17 @@ def recommendation_view(
         conference_id=conference.id or 0,
         conference_title=conference.title,
         round=conference.round.label,
-        municipalities=tuple(sorted({n.municipality.name for n in rec.needs})),
+        municipalities=tuple(sorted({need_place(n) for n in rec.needs})),
         responsible_office=rec.responsible_office,
         due_date=rec.due_date,
-        overdue=today is not None and is_overdue(rec, today),
+        overdue=today is not None
+        and is_overdue(rec, today, engine.marked(rec, "implementing")),
         consultations=tuple(consultation_view(c) for c in rec.consultations),
         progress=tuple(ProgressView(n.at, n.author, n.text) for n in rec.progress_notes),
-        traffic_light=_light_title(rec, today),
+        traffic_light=_light_title(engine, rec, today),
     )
 
 
-def _light_title(rec: Recommendation, today: date | None) -> str:
-    light = traffic_light(rec, today) if today is not None else None
+def _light_title(engine: WorkflowEngine, rec: Recommendation, today: date | None) -> str:
+    light = traffic_light(rec, today, engine.marks(rec)) if today is not None else None
     return f"{TRAFFIC_LIGHT_COLOURS[light]} – {TRAFFIC_LIGHT_TITLES[light]}" if light else ""

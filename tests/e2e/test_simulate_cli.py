@@ -94,7 +94,8 @@ def test_the_simulation_writes_mails_and_a_timeline(ten_years: tuple[int, str, P
     _code, out, folder = ten_years
 
     page = (folder / "zeitleiste.html").read_text(encoding="utf-8")
-    assert "<svg" in page and "Integrationskonferenz" in page and "Zukunftswerkstätten" in page
+    assert "<svg" in page and "Integrationskonferenz" in page
+    assert "Zukunftswerkstatt (je Gemeinde)" in page
     mails = list((folder / "mails").glob("*.eml"))
     assert mails
     assert any(b"Einladung" in m.read_bytes() for m in mails[:50])

@@ -11,13 +11,18 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from deliberation.adapters import orm
-from deliberation.domain.implementation import IMPLEMENTATION_STATES
+from deliberation.adapters.workflow_files import load_workflow
 from deliberation.domain.model import NeedScope, NeedStatus
+
+WORKFLOW_FILE = Path(__file__).resolve().parents[2] / "workflows" / "recommendation.toml"
+#: the states the recommendation workflow counts as being implemented
+IMPLEMENTATION_STATES = load_workflow(WORKFLOW_FILE, lambda _: True).marked("implementing")
 
 MUNICIPALITIES = ("stadt-peine", "edemissen", "hohenhameln", "ilsede", "lengede", "vechelde")
 ROUTE = ("kommission", "ausschuss-soziales", "kreisausschuss", "kreistag")
@@ -172,7 +177,7 @@ def _recommendations(
             group, label = rng.choice(groups)
             state = rng.choice(states)
             implementing = STATES[state] == 4 and state in (
-                *IMPLEMENTATION_STATES, "reported_back", "done")
+                *sorted(IMPLEMENTATION_STATES), "reported_back", "done")
             office = rng.choice(OFFICES) if implementing else ""
             due = today + timedelta(days=rng.randint(-200, 200)) if implementing else None
             recs.append({"id": rec_id, "working_group_id": group, "title": f"Empfehlung {rec_id}",

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.workflow_files import load_workflows
 from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.implementation import FeedbackReport
 from deliberation.domain.model import (
     AgendaTopic,
     Cycle,
@@ -97,6 +98,19 @@ def workshop(round: Round, state: str = "planned", municipality: Municipality = 
     return cycle
 
 
+def forum(round: Round, state: str = "planned", feedback: bool = True) -> Cycle:
+    """A county-wide Bürgerforum; with ``feedback`` its round has an implementation report
+    mirrored back into it."""
+    spec = definition("buergerforum")
+    cycle = Cycle(round, spec.name, spec.version, state, f"Bürgerforum {round.label}", NOW)
+    cycle.id = next(_ids)
+    round.cycles.append(cycle)
+    if feedback:
+        earlier = ready_recommendation("reported_back")
+        round.feedback_reports.append(FeedbackReport(round, earlier, "Bericht", NOW))
+    return cycle
+
+
 def conference(round: Round, state: str = "planned") -> Cycle:
     spec = definition("integration_conference")
     title = f"Integrationskonferenz {round.label}"
@@ -114,7 +128,6 @@ def need(
     status: NeedStatus = NeedStatus.OPEN,
     text: str = "",
 ) -> Need:
-    assert cycle.municipality is not None
     card = Need(
         text or f"Bedarf zu {topic_field}", cycle.municipality, topic_field, scope, NOW, votes
     )
@@ -215,7 +228,15 @@ def ready_recommendation(state: str) -> Recommendation:
     )
 
 
+def ready_forum(state: str) -> Cycle:
+    """A forum whose round has feedback and whose county-wide needs are weighed."""
+    cycle = forum(new_round(), state)
+    need(cycle, "Sprache", NeedScope.COUNTY, votes=3)
+    return cycle
+
+
 SATISFYING_BUILDERS: dict[str, Callable[[str], Stateful]] = {
+    "buergerforum": ready_forum,
     "future_workshop": ready_workshop,
     "integration_conference": ready_conference,
     "working_group": ready_working_group,

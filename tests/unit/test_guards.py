@@ -17,6 +17,7 @@ from domain_builders import (
     agenda_topic,
     conference,
     context,
+    forum,
     need,
     new_round,
     ready_conference,
@@ -209,6 +210,13 @@ class GuardCase:
 STATEMENT_MISSING = "Die Stellungnahme der Kommission fehlt; ohne sie geht keine Empfehlung"
 
 GUARD_CASES = {
+    "round_has_feedback": GuardCase(
+        "round_has_feedback",
+        "present_feedback",
+        lambda: forum(new_round("2031"), "invitations_sent", feedback=False),
+        lambda: forum(new_round("2031"), "invitations_sent"),
+        "In den Durchgang 2031 wurde noch kein Umsetzungsbericht zurückgespiegelt",
+    ),
     "has_needs": GuardCase(
         "has_needs",
         "start_vision",

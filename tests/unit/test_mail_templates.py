@@ -120,3 +120,16 @@ def test_a_language_without_templates_falls_back_to_german(tmp_path: Path) -> No
 
     assert (mail.subject, mail.text, mail.html) == ("Hinweis", "Guten Tag Elif Şahin\n", None)
     assert mail.language == "de"
+
+
+def test_the_buergerforum_invitation_mirrors_back_the_rounds_reports(
+    catalog: TemplateCatalog,
+) -> None:
+    report = SimpleNamespace(recommendation=SimpleNamespace(title="Sprachkurse mit Kita"))
+    cycle = SimpleNamespace(round=SimpleNamespace(label="2029", feedback_reports=[report]))
+    full = {**context(), "cycle": cycle}
+    text = catalog.render("buergerforum/invitation", "de", full)
+    assert text.startswith("Einladung zum Bürgerforum 2029")
+    assert "(Rückspiegelung)" in text and "  - Sprachkurse mit Kita" in text
+    cycle.round.feedback_reports = []
+    assert "stellen wir im Forum vor" in catalog.render("buergerforum/invitation", "de", full)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from config_text import REAL_TEXT, broken
-from domain_builders import ROOT
+from domain_builders import ROOT, definition
 
 from deliberation.config import load_settings
 from deliberation.domain.consultations import (
@@ -24,6 +24,7 @@ from deliberation.domain.consultations import (
 from deliberation.domain.errors import ConfigError, DeliberationError
 from deliberation.domain.model import Body, Meeting
 
+RECOMMENDATION = definition("recommendation")
 KOMMISSION = 'body = "kommission"\nrole = "Anhörung"'
 KREISTAG = 'body = "kreistag"\nrole = "Entscheidung"'
 HEARING = RouteStep("kommission", ConsultationRole.HEARING)
@@ -81,14 +82,15 @@ def test_results_are_understood_by_code_and_german_title() -> None:
 
 
 def test_each_result_takes_the_workflow_step_its_role_implies() -> None:
-    assert result_trigger(HEARING, ConsultationResult.NOTED) == "give_statement"
-    assert result_trigger(HEARING, ConsultationResult.DEFERRED) == ""
-    assert result_trigger(PRELIMINARY, ConsultationResult.REJECTED) == ""  # only advice
-    assert result_trigger(PRELIMINARY, ConsultationResult.WITHDRAWN) == "withdraw"
-    assert result_trigger(DECISION, ConsultationResult.ADOPTED) == "decide_adopted"
-    assert result_trigger(DECISION, ConsultationResult.DEFERRED) == "defer"
+    assert result_trigger(HEARING, ConsultationResult.NOTED, RECOMMENDATION) == "give_statement"
+    assert result_trigger(HEARING, ConsultationResult.DEFERRED, RECOMMENDATION) == ""
+    only_advice = result_trigger(PRELIMINARY, ConsultationResult.REJECTED, RECOMMENDATION)
+    assert only_advice == ""
+    assert result_trigger(PRELIMINARY, ConsultationResult.WITHDRAWN, RECOMMENDATION) == "withdraw"
+    assert result_trigger(DECISION, ConsultationResult.ADOPTED, RECOMMENDATION) == "decide_adopted"
+    assert result_trigger(DECISION, ConsultationResult.DEFERRED, RECOMMENDATION) == "defer"
     with pytest.raises(DeliberationError, match="für die Entscheidung nicht möglich"):
-        result_trigger(DECISION, ConsultationResult.NOTED)
+        result_trigger(DECISION, ConsultationResult.NOTED, RECOMMENDATION)
 
 
 def _held(step: RouteStep, position: int, result: str) -> Consultation:
@@ -102,9 +104,11 @@ def test_a_deferral_keeps_the_recommendation_with_the_same_body() -> None:
     done = [_held(HEARING, 0, "adopted"), _held(PRELIMINARY, 1, "adopted")]
     deferred = [*done, _held(DECISION, 2, "deferred")]
     assert current_position(ROUTE, deferred) == 2
-    assert placement_trigger(DECISION, []) == "refer_to_kreistag"
-    assert placement_trigger(DECISION, deferred[-1:]) == "reschedule"
-    assert placement_trigger(PRELIMINARY, [_held(PRELIMINARY, 1, "deferred")]) == ""
+    assert placement_trigger(DECISION, [], RECOMMENDATION) == "refer_to_kreistag"
+    assert placement_trigger(DECISION, deferred[-1:], RECOMMENDATION) == "reschedule"
+    assert placement_trigger(
+        PRELIMINARY, [_held(PRELIMINARY, 1, "deferred")], RECOMMENDATION
+    ) == ""
     assert current_position(ROUTE, [*deferred, _held(DECISION, 2, "adopted")]) == 3
 
 

@@ -7,7 +7,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from domain_builders import ROOT
+from domain_builders import ROOT, real_engine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +21,7 @@ from deliberation.schedule_setup import schedule_policy
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SETTINGS = load_settings(ROOT / "config.toml", environ={})
-POLICY = schedule_policy(SETTINGS)
+POLICY = schedule_policy(SETTINGS, real_engine())
 CALENDAR = LowerSaxonyCalendar(SETTINGS.school_holidays)
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from domain_builders import ROOT
+from domain_builders import ROOT, real_engine
 
 from deliberation.config import Settings, load_settings
 from deliberation.domain.errors import ConfigError
@@ -126,10 +126,10 @@ def test_the_scheduler_keeps_meetings_off_the_holidays_of_the_configured_state(
     tmp_path: Path,
 ) -> None:
     corpus_christi = date(2027, 5, 27)  # a public holiday in Bavaria, not in Lower Saxony
-    lower_saxony = schedule_policy(load_settings(ROOT / "config.toml", environ={}))
+    lower_saxony = schedule_policy(load_settings(ROOT / "config.toml", environ={}), real_engine())
     assert lower_saxony.series[0].closed.is_closed(corpus_christi) is None
     path = tmp_path / "config.toml"
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     path.write_text(text.replace('holiday_state = "NI"', 'holiday_state = "BY"'), encoding="utf-8")
-    bavaria = schedule_policy(load_settings(path, environ={}))
+    bavaria = schedule_policy(load_settings(path, environ={}), real_engine())
     assert bavaria.series[0].closed.is_closed(corpus_christi) == "Feiertag: Fronleichnam"

@@ -18,13 +18,14 @@ from domain_builders import (
     definition,
     new_round,
     real_definitions,
+    real_engine,
 )
 
 from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.workflow_files import load_workflow, load_workflows
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.errors import WorkflowDefinitionError
-from deliberation.domain.model import Cycle, Municipality
+from deliberation.domain.model import Cycle, Municipality, SubjectKind
 from deliberation.domain.rules import RULES
 
 VALID = """\
@@ -48,6 +49,7 @@ to = "middle"
 guards = ["has_needs"]
 actions = ["forward_county_needs"]
 send = ["mini/hello"]
+audience = "county"
 
 [[transitions]]
 trigger = "finish"
@@ -232,6 +234,43 @@ BROKEN_DEFINITIONS: list[Any] = [
         ['Schlüssel "transitions[2].title": darf nicht leer sein'],
         id="empty-title",
     ),
+    pytest.param(
+        broken('audience = "county"\n', ""),
+        ['Übergang 1 ("go"): "send" ohne "audience"'],
+        id="send-without-audience",
+    ),
+    pytest.param(
+        broken('audience = "county"', 'audience = "municipality"'),
+        ['Zielgruppe "municipality" passt nur zu einem Workflow mit "per_municipality = true"'],
+        id="municipality-audience-of-a-county-wide-workflow",
+    ),
+    pytest.param(
+        broken('audience = "county"', 'audience = "everyone"'),
+        ['unbekannte Zielgruppe "everyone"', "municipality, county"],
+        id="unknown-audience",
+    ),
+    pytest.param(
+        broken('title = "Fertig"', 'title = "Fertig"\naudience = "county"'),
+        ['Übergang 2 ("finish"): "audience" ohne "send"'],
+        id="audience-without-send",
+    ),
+    pytest.param(
+        broken('title = "Fertig"', 'title = "Fertig"\nrole = "statment"'),
+        ['Übergang 2 ("finish"): unbekannte Rolle "statment"', "statement"],
+        id="unknown-role",
+    ),
+    pytest.param(
+        broken('title = "Los"', 'title = "Los"\nrole = "withdrawal"')
+        .replace('title = "Fertig"', 'title = "Fertig"\nrole = "withdrawal"'),
+        ['Übergang 2 ("finish"): die Rolle "withdrawal" hat schon der Übergang "go"'],
+        id="role-twice",
+    ),
+    pytest.param(
+        broken('end = { title = "Ende", final = true }',
+               'end = { title = "Ende", final = true, counts_as = ["decidet"] }'),
+        ['Zustand "end": unbekanntes "counts_as" "decidet"', "decided, implementing"],
+        id="unknown-mark",
+    ),
 ]
 
 
@@ -301,6 +340,48 @@ def test_a_new_version_of_a_workflow_may_sit_beside_the_old(tmp_path: Path) -> N
     assert sorted(d.version for d in loaded) == [1, 2]
     assert engine.latest("mini").version == 2
     assert engine.machine_count == 2
+
+
+@pytest.mark.parametrize(
+    ("round_table", "expected"),
+    [
+        ('feeders = ["mini"]', ['round.feeders" ohne "round.conference = true"']),
+        ('conference = true\nfeeders = ["workshop"]', ['Workflow "workshop" gibt es nicht']),
+        ('conference = true\nfeeders = ["mini"]', ['"mini" (', "ist kein Zyklus je Gemeinde"]),
+    ],
+)
+def test_a_conference_and_its_feeders_must_fit_together(
+    tmp_path: Path, round_table: str, expected: list[str]
+) -> None:
+    write(tmp_path, VALID + f"\n[round]\n{round_table}\n")
+    with pytest.raises(WorkflowDefinitionError) as caught:
+        load_workflows(tmp_path, template_exists)
+    for part in expected:
+        assert part in str(caught.value)
+
+
+def test_two_conferences_are_refused(tmp_path: Path) -> None:
+    write(tmp_path, VALID + "\n[round]\nconference = true\n", "a.toml")
+    other = broken('name = "mini"', 'name = "maxi"') + "\n[round]\nconference = true\n"
+    write(tmp_path, other, "b.toml")
+    with pytest.raises(WorkflowDefinitionError, match="mehr als ein Workflow ist die Konferenz"):
+        load_workflows(tmp_path, template_exists)
+
+
+def test_the_real_workflows_declare_what_the_engine_needs() -> None:
+    engine = real_engine()
+    conference = engine.conference()
+    assert conference is not None and conference.title == "Integrationskonferenz"
+    assert [d.title for d in engine.feeders()] == ["Zukunftswerkstatt"]
+    recommendation = engine.for_subject(SubjectKind.RECOMMENDATION)
+    assert recommendation.trigger_for("statement") == "give_statement"
+    assert recommendation.marked("implementing") == {
+        "adopted", "adopted_amended", "in_implementation"
+    }
+    assert recommendation.decision_states() == {"adopted", "adopted_amended", "rejected"}
+    forum = engine.latest("buergerforum")
+    assert forum.collects_needs and not forum.per_municipality
+    assert forum.audience_of("buergerforum/invitation") == "county"
 
 
 def test_an_empty_folder_is_refused(tmp_path: Path) -> None:

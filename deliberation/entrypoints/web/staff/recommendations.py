@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, field_validator
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import ConsultationResult
 from deliberation.domain.errors import DeliberationError
+from deliberation.domain.model import SubjectKind
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
 from deliberation.entrypoints.web.forms import Form, FormErrors, validate, values_of
@@ -26,7 +27,6 @@ from deliberation.service_layer import (
     trace,
 )
 from deliberation.service_layer.accounts import AccountView
-from deliberation.service_layer.recommendations import RECOMMENDATION_WORKFLOW
 
 router = APIRouter()
 
@@ -105,7 +105,9 @@ def _page(
             ],
             "state_titles": {
                 key: spec.title
-                for key, spec in ctx.deps.engine.latest(RECOMMENDATION_WORKFLOW).states.items()
+                for key, spec in ctx.deps.engine.for_subject(
+                    SubjectKind.RECOMMENDATION
+                ).states.items()
             },
         },
         status_code=status,

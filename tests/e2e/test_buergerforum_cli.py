@@ -1,0 +1,71 @@
+"""A fourth cycle workflow written as data only: the county-wide Bürgerforum.
+
+``workflows/buergerforum.toml`` and its template are all there is to it (no line
+of the package names it; ``tests/unit/test_workflows_are_data.py`` checks that).
+On the demo's data, whose round 2027 mirrored an implementation report back into
+round 2029, the forum is launched, presents that Rückspiegelung, collects and
+weighs county-wide needs, forwards them, and a need is traced back to it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from cli_helpers import ok, run
+
+
+def _forum_id(listing: str) -> str:
+    match = re.search(r"(\d+)\s*│[^│\n]*│\s*Bürgerforum", listing)
+    assert match, listing
+    return match[1]
+
+
+def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
+    data_folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(capsys, "demo", "--folder", "demo")
+    monkeypatch.setenv(
+        "DELIBERATION_DATABASE_URL", f"sqlite:///{data_folder / 'demo' / 'demo.sqlite3'}"
+    )
+    assert "Bürgerforum" in ok(capsys, "workflows", "check")
+
+    out = ok(capsys, "cycle", "launch", "buergerforum", "--round", "2029")
+    assert "1 Zyklus/Zyklen gestartet" in out and "Bürgerforum 2029" in out
+    forum = _forum_id(ok(capsys, "cycle", "list", "--round", "2029"))
+    code, _, err = run(capsys, "cycle", "launch", "buergerforum", "--round", "2029",
+                       "--municipality", "ilsede")
+    assert code == 1 and "kreisweit" in err
+
+    ok(capsys, "cycle", "advance", forum, "send_invitations")
+    ok(capsys, "cycle", "advance", forum, "present_feedback", "--reason", "Planungsteam")
+    ok(capsys, "cycle", "advance", forum, "collect_needs")
+    code, _, err = run(capsys, "need", "add", forum, "--text", "Beratung vor Ort",
+                       "--topic", "Arbeit", "--scope", "lokal")
+    assert code == 1 and "kreisweit" in err and "Traceback" not in err
+    added = ok(capsys, "need", "add", forum, "--text", "Sprachcafé für Eltern",
+               "--topic", "Sprache", "--scope", "kreisweit")
+    need = re.search(r"Bedarf (\d+)", added)
+    assert need
+    ok(capsys, "cycle", "advance", forum, "prioritise")
+    ok(capsys, "need", "vote", need[1], "--dots", "4")
+    ok(capsys, "cycle", "advance", forum, "document")
+
+    shown = ok(capsys, "cycle", "show", forum)
+    assert "Dokumentiert, Bedarfe an die Konferenz weitergeleitet" in shown
+    assert "Sprachcafé für Eltern" in shown and "Landkreis (kreisweit)" in shown
+    traced = ok(capsys, "trace", "need", need[1])
+    assert "Erfasst in: Bürgerforum 2029" in traced and "kreisweit" in traced
+    assert "an die Konferenz weitergeleitet" in traced
+
+
+def test_the_rueckspiegelung_waits_for_an_implementation_report(
+    data_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok(capsys, "init")
+    ok(capsys, "cycle", "launch", "buergerforum", "--round", "2031")
+    ok(capsys, "cycle", "advance", "1", "send_invitations")
+    code, _, err = run(capsys, "cycle", "advance", "1", "present_feedback")
+    assert code == 1
+    assert "In den Durchgang 2031 wurde noch kein Umsetzungsbericht zurückgespiegelt" in err
