@@ -115,7 +115,7 @@ def outbox_retry(args: argparse.Namespace, console: Console) -> int:
         console.print(f"Keine endgültig gescheiterte Nachricht {which}gefunden.", highlight=False)
         return 0
     console.print(
-        f"{count} Nachricht(en) erneut in den Versand gegeben; senden: deliberation outbox send",
+        f"Erneut in den Versand gegeben: {count}; senden: deliberation outbox send",
         highlight=False,
     )
     return 0

@@ -183,7 +183,7 @@ def _preview(
     warnings: tuple[str, ...] = ()
     if action == Action.INVITE:
         people = _not_yet_invited(uow, meeting, audience or Audience())
-        note = f"{len(people)} Person(en) erhalten je eine eigene Einladung mit Kalendereintrag."
+        note = "Jede Person erhält eine eigene Einladung mit Kalendereintrag."
     elif action == Action.CANCEL:
         people = list(meetings.recipients(uow, meeting))
         note = "Ausstehende Einladung und Erinnerungen entfallen; Eingeladene erhalten die Absage."

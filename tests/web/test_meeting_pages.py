@@ -130,7 +130,8 @@ def test_invite_shows_the_mail_first_and_sends_only_when_confirmed(
     sent = referat.post(form_page, data={"bodies": "kreistag", "csrf_token": token})
     assert sent.status_code == 303 and sent.headers["location"].endswith("eingeladen=2-0-0")
     assert _outbox(site) == 2
-    assert "2 Einladung(en) in den Postausgang gelegt" in referat.get(sent.headers["location"]).text
+    done = referat.get(sent.headers["location"]).text
+    assert "2 Einladungen in den Postausgang gelegt; 0 Personen ohne" in done
 
 
 def test_moving_onto_a_clash_is_previewed_with_the_warning_and_refused_without_trotzdem(

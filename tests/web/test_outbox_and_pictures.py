@@ -47,7 +47,7 @@ def test_the_outbox_shows_failed_messages_with_the_server_answer_and_retries_the
                                                   "csrf_token": csrf_of(page.text)})
     assert retried.status_code == 303
     waiting = referat.get(retried.headers["location"])
-    assert "1 Nachricht(en) erneut in den Versand gegeben" in waiting.text
+    assert "1 Nachricht erneut in den Versand gegeben" in waiting.text
     assert "wartend (1)" in waiting.text and "gescheitert (1)" in waiting.text
     assert referat.get("/outbox", params={"gruppe": "sent"}).status_code == 200
     assert referat.post("/outbox/retry", data={}).status_code == 403  # no token

@@ -109,7 +109,8 @@ def test_import_previews_every_row_then_takes_over_all_valid_rows(
     done = referat.post("/participants/import", data={
         "zeilen": carried, "datei_name": "liste.csv", "csrf_token": csrf_of(preview.text)
     })
-    assert done.status_code == 200 and "1 Person(en) aus liste.csv neu aufgenommen" in done.text
+    assert done.status_code == 200
+    assert "Neu aufgenommen aus liste.csv: 1; aktualisiert: 1" in done.text
     assert len(participants.list_participants(site.app.deps)) == 2
     broken = referat.post("/participants/import", data={
         "zeilen": "kaputt", "csrf_token": csrf_of(preview.text)
