@@ -23,6 +23,20 @@ def read_toml(path: Path, error: type[DeliberationError]) -> dict[str, Any]:
         raise error(f"{display_name(path)}: Datei nicht gefunden.") from None
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{display_name(path)}: kein gültiges TOML: {exc}.") from None
+    except UnicodeDecodeError as exc:
+        found = (
+            "als UTF-16 gespeichert"
+            if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff")
+            else f"nicht in UTF-8 gespeichert (Byte {exc.start + 1} ist "
+            f"0x{exc.object[exc.start]:02X})"
+        )
+        raise error(
+            f"{display_name(path)}: die Datei ist {found}; bitte als UTF-8 speichern."
+        ) from None
+    except IsADirectoryError:
+        raise error(f"{display_name(path)} ist ein Ordner, keine Datei.") from None
+    except OSError as exc:
+        raise error(f"{display_name(path)} lässt sich nicht lesen ({exc.strerror}).") from None
 
 
 class Section:

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deliberation.domain.errors import DeliberationError
@@ -38,6 +38,12 @@ def make_engine(url: str) -> Engine:
             raise DatabaseError(
                 f"Der Datenbanktreiber {exc.name} fehlt; für PostgreSQL: "
                 "pip install 'deliberation[postgres]'."
+            ) from None
+        except NoSuchModuleError:
+            raise DatabaseError(
+                f'Die Datenbank-URL {redact(url)} nennt einen unbekannten Treiber '
+                f'("{parsed.drivername}"); möglich sind sqlite:///Datei und '
+                "postgresql+psycopg://…"
             ) from None
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,14 @@ from deliberation.adapters.repository import SqlRepository
 from deliberation.adapters.step_store import CONFLICT_MESSAGE
 from deliberation.domain.errors import ConcurrencyConflict
 
+#: Transactions this process committed: an error message may only say "nothing was saved"
+#: if none was committed since the command began.
+_commits = 0
+
+
+def commits() -> int:
+    return _commits
+
 
 class SqlUnitOfWork:
     session: Session
@@ -40,8 +48,10 @@ class SqlUnitOfWork:
             raise ConcurrencyConflict(CONFLICT_MESSAGE) from None
 
     def commit(self) -> None:
+        global _commits
         try:
             self.session.commit()
+            _commits += 1
         except StaleDataError:
             self.session.rollback()
             raise ConcurrencyConflict(CONFLICT_MESSAGE) from None

@@ -7,6 +7,7 @@ ships no German catalogue for it; this module supplies one.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 GERMAN = {
     "usage: ": "Aufruf: ",
@@ -46,3 +47,30 @@ def install() -> None:
     """Make argparse speak German; called by the CLI before building its parser."""
     argparse._ = _translate  # type: ignore[attr-defined]
     argparse.ngettext = _ntranslate  # type: ignore[attr-defined]
+
+
+#: The largest whole number a command takes: record numbers and counts are stored as
+#: 32-bit integers on PostgreSQL, so anything larger would only fail in the database.
+LARGEST_NUMBER = 2_147_483_647
+
+
+def whole_number(value: str) -> int:
+    """``type=int`` of every command: a German error for text and for numbers too large."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} ist keine ganze Zahl") from None
+    if abs(number) > LARGEST_NUMBER:
+        raise argparse.ArgumentTypeError(
+            f"{value} ist zu groß (höchstens {LARGEST_NUMBER})"
+        )
+    return number
+
+
+class Parser(argparse.ArgumentParser):
+    """The CLI's parser: ``type=int`` arguments are read by ``whole_number`` (subcommands too,
+    since argparse builds them with the class of their parent)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("type", int, whole_number)

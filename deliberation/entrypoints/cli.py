@@ -8,6 +8,7 @@ a user can make.
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import os
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
+from deliberation.adapters import unit_of_work
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints import (
     argparse_de,
@@ -47,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    commits_before = unit_of_work.commits()
     try:
         return handler(args, console)
     except DeliberationError as exc:
@@ -56,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         detail = " ".join(str(exc.orig).split())
         errors.print(f"Fehler: Datenbankzugriff gescheitert: {detail}", markup=False)
         return 1
+    except OSError as exc:
+        # a path or port the person gave: a file where a folder is wanted, no permission, …
+        errors.print(f"Fehler: {file_problem(exc)}", markup=False)
+        return 1
     except KeyboardInterrupt:
         errors.print("Abgebrochen.")
         return 130
@@ -63,11 +70,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DELIBERATION_DEBUG"):
             raise
         errors.print(
-            f"Interner Fehler ({type(exc).__name__}: {exc}). Es wurde nichts halb gespeichert. "
+            f"Interner Fehler ({type(exc).__name__}: {exc}). "
+            f"{_what_was_saved(commits_before)} "
             "Details mit DELIBERATION_DEBUG=1; bitte dem Referat bzw. der IT melden.",
             markup=False,
         )
         return 70
+
+
+def _what_was_saved(commits_before: int) -> str:
+    """Only a rolled-back transaction may be called "nothing saved"."""
+    if unit_of_work.commits() == commits_before:
+        return "Es wurde nichts gespeichert."
+    return (
+        "Ein Teil wurde schon gespeichert, bevor der Fehler kam; bitte nachsehen "
+        "(z. B. mit deliberation status), bevor der Befehl wiederholt wird."
+    )
+
+
+def file_problem(exc: OSError) -> str:
+    """A German line for a file system error, naming the path."""
+    name = exc.filename if exc.filename is not None else ""
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} ist ein Ordner; hier wird eine Datei erwartet."
+    if isinstance(exc, NotADirectoryError):
+        if Path(name).is_file():
+            return f"{name} ist eine Datei; hier wird ein Ordner erwartet."
+        return f"{name}: ein Teil dieses Pfads ist eine Datei, kein Ordner."
+    if isinstance(exc, FileNotFoundError):
+        return f"{name} gibt es nicht."
+    if isinstance(exc, FileExistsError):
+        return f"{name} gibt es schon."
+    if isinstance(exc, PermissionError):
+        return f"keine Berechtigung für {name}."
+    if exc.errno == errno.EADDRINUSE:
+        return "Der Port ist schon belegt; läuft das Programm schon? Sonst --port ändern."
+    detail = exc.strerror or str(exc)
+    return f"{name}: {detail}" if name else detail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -412,7 +451,9 @@ def _outbox(group: Subparsers) -> None:
         "--folder", type=Path, default=Path("mails"), help="Ordner für die .eml-Dateien "
         "(Standard: mails)"
     )
-    sink.add_argument("--port", type=int, default=8025, help="Port (Standard: 8025)")
+    sink.add_argument(
+        "--port", type=web_commands.port_number, default=8025, help="Port (Standard: 8025)"
+    )
     sink.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
 
 

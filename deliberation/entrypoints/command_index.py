@@ -13,6 +13,8 @@ import os
 import textwrap
 from pathlib import Path
 
+from deliberation.entrypoints import argparse_de
+
 DESCRIPTION = (
     "deliberation führt wiederkehrende Beteiligungsprozesse: Zukunftswerkstätten in den "
     "Gemeinden, die Integrationskonferenz, Arbeitsgruppen und ihre Empfehlungen bis zum "
@@ -60,7 +62,7 @@ COMMANDS = {
 
 def base_parser() -> argparse.ArgumentParser:
     """The top-level parser without its commands (``cli.build_parser`` adds them)."""
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = argparse_de.Parser(
         prog="deliberation",
         description=textwrap.fill(DESCRIPTION, 78),
         epilog=EPILOG,

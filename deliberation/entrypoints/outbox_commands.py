@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from deliberation.adapters.mailsink import MailSink, ReceivedMail
 from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.bootstrap import Application
 from deliberation.config import SmtpConfig
+from deliberation.domain.errors import DeliberationError
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
 from deliberation.entrypoints.commands import opened
 from deliberation.entrypoints.tables import local_time, table
@@ -131,6 +133,19 @@ def _waiting_table(waiting: tuple[WaitingMessageView, ...], zone: ZoneInfo) -> T
     return table(title, columns, rows)
 
 
+def _require_free_port(host: str, port: int) -> None:
+    """Refuse a port in use before the sink's server thread would fail on it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise DeliberationError(
+                f"Port {port} auf {host} ist schon belegt oder nicht verfügbar ({exc.strerror}); "
+                "läuft die Mail-Senke schon? Sonst einen anderen mit --port wählen."
+            ) from None
+
+
 def mailsink(args: argparse.Namespace, console: Console) -> int:
     def received(mail: ReceivedMail) -> None:
         console.print(
@@ -140,6 +155,7 @@ def mailsink(args: argparse.Namespace, console: Console) -> int:
             markup=False,
         )
 
+    _require_free_port(args.host, args.port)  # before the sink builds its event loop
     sink = MailSink(args.folder, host=args.host, port=args.port, on_message=received)
     sink.start()
     console.print(
