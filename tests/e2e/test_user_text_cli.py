@@ -100,7 +100,7 @@ def test_an_import_refuses_control_characters_per_row_and_keeps_the_rest(
     assert code == 0, err
     assert 'Die Spalte "Name" enthält ein Steuerzeichen (U+0000 an Stelle 9)' in out
     assert "U+001B" in out and "Der Name ist zu lang: 301 Zeichen" in out
-    assert "1 Person(en) aus personen.csv neu übernommen" in out and "3 Zeile(n) abgewiesen" in out
+    assert "1 Person aus personen.csv neu übernommen" in out and "3 Zeilen abgewiesen" in out
     assert "Carla Gut" in ok(capsys, "participant", "list")
 
 
@@ -112,7 +112,7 @@ def test_a_utf16_file_from_excel_is_read(
     (data_folder / "ohne-bom.csv").write_bytes(rows.encode("utf-16-le"))
 
     out = ok(capsys, "participant", "import", "unicode.txt")
-    assert "1 Person(en) aus unicode.txt neu übernommen" in out
+    assert "1 Person aus unicode.txt neu übernommen" in out
     assert "Çiğdem Öztürk" in ok(capsys, "participant", "list")
     code, _, err = run(capsys, "participant", "import", "ohne-bom.csv")
     assert code == 1 and "wohl UTF-16" in err
