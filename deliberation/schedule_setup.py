@@ -8,9 +8,7 @@ from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.bootstrap import Application
 from deliberation.config import Settings
 from deliberation.domain.engine import WorkflowEngine
-from deliberation.domain.errors import ConfigError
 from deliberation.domain.scheduling import SchedulePolicy, Series, WorkshopPlan
-from deliberation.domain.workflow import WorkflowDefinition
 from deliberation.service_layer.due_work import SchedulerTools
 
 
@@ -82,23 +80,9 @@ def schedule_policy(settings: Settings, engine: WorkflowEngine) -> SchedulePolic
 
 def scheduler_tools(app: Application) -> SchedulerTools:
     policy = schedule_policy(app.settings, app.deps.engine)
-    _check_decided_states(policy, app.deps.engine.definitions(), app.settings.source)
     return SchedulerTools(
         policy=policy,
         sender=app.settings.smtp.sender,
         mailing=app.mailing(),
     )
 
-
-def _check_decided_states(
-    policy: SchedulePolicy, definitions: list[WorkflowDefinition], source: str
-) -> None:
-    """``decided_states`` must name states some workflow has (a typo would escalate forever)."""
-    known = {state for definition in definitions for state in definition.states}
-    unknown = sorted(policy.decided_states - known)
-    if unknown:
-        names = ", ".join(f'"{name}"' for name in unknown)
-        raise ConfigError(
-            f'{source}: Schlüssel "scheduler.decided_states": {names} ist kein Zustand eines '
-            f"Workflows (bekannt: {', '.join(sorted(known))})."
-        )
