@@ -24,7 +24,7 @@ from deliberation.adapters.workflow_files import load_workflows
 from deliberation.config import Settings, load_settings
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
-from deliberation.service_layer import consultations, reference_data
+from deliberation.service_layer import consultations, reference_data, workflow_versions
 from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
 
 
@@ -78,7 +78,11 @@ def bootstrap(
     database_url: str | None = None,
     clock: Callable[[], datetime] = utc_now,
     require_schema: bool = True,
+    check_published: bool = True,
 ) -> Application:
+    """The application on ``config_path``; with ``require_schema`` the database must be
+    current, with ``check_published`` too no running record's workflow version may have
+    been changed in place (``workflow_versions``)."""
     settings = load_settings(config_path)
     if database_url is not None:
         settings = settings.with_database(database_url)
@@ -105,6 +109,12 @@ def bootstrap(
         consultation_route=settings.consultation_route,
         holidays=HolidayCalendar(settings.school_holidays, settings.county.holiday_state),
     )
+    if require_schema and check_published:
+        try:
+            workflow_versions.require_unchanged(deps)
+        except BaseException:
+            db.dispose()
+            raise
     return Application(settings, deps, db, templates)
 
 
@@ -122,4 +132,5 @@ def initialise_database(app: Application) -> tuple[str | None, str]:
             for b in app.settings.bodies
         ],
     )
+    workflow_versions.stamp_unfingerprinted(app.deps)
     return revisions

@@ -94,6 +94,7 @@ def _workflow_columns() -> list[Column[Any]]:
     return [
         Column("workflow", String(80), nullable=False),
         Column("workflow_version", Integer, nullable=False),
+        Column("workflow_fingerprint", String(64), nullable=True),
         Column("state", String(80), nullable=False),
         Column("version", Integer, nullable=False),
         Column("created_at", UTCDateTime, nullable=False),

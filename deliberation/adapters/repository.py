@@ -26,6 +26,7 @@ from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
 from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.adapters.step_store import StepStore
+from deliberation.adapters.workflow_store import WorkflowStore
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.implementation import FeedbackReport
 from deliberation.domain.model import (
@@ -51,7 +52,8 @@ from deliberation.service_layer.ports import (
 
 
 class SqlRepository(
-    ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore, StepStore
+    ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore, StepStore,
+    WorkflowStore,
 ):
     """Cycles, needs, groups, recommendations and their log; participants, the outbox,
     accounts and the step fast path come from the stores it inherits, all on one session."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from deliberation.domain.errors import WorkflowDefinitionError
 from deliberation.domain.model import SubjectKind
@@ -43,11 +47,18 @@ def load_workflow(
     path: Path, template_exists: Callable[[str], bool], rules: RuleBook = RULES
 ) -> WorkflowDefinition:
     where = display_name(path)
-    root = Section(read_toml(path, WorkflowDefinitionError), where, "", WorkflowDefinitionError)
+    data = read_toml(path, WorkflowDefinitionError)
+    root = Section(data, where, "", WorkflowDefinitionError)
     root.only(("workflow", "states", "transitions", "schedule", "round"))
-    definition = _parse(root, where)
+    definition = replace(_parse(root, where), fingerprint=fingerprint(data))
     validate_definition(definition, rules.names(), template_exists)
     return definition
+
+
+def fingerprint(data: dict[str, Any]) -> str:
+    """SHA-256 of the parsed content: comments, order of keys and layout do not count."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _parse(root: Section, where: str) -> WorkflowDefinition:

@@ -23,7 +23,15 @@ from deliberation.domain.errors import (
 )
 from deliberation.domain.model import Stateful, SubjectKind, TransitionRecord
 from deliberation.domain.rules import RULES, RuleBook, TransitionContext
-from deliberation.domain.workflow import TransitionSpec, WorkflowDefinition
+from deliberation.domain.workflow import TransitionSpec, WorkflowDefinition, comparable
+
+#: Log labels that are no workflow step: how a record came to be, or was moved.
+LOG_LABEL_TITLES = {
+    "launch": "gestartet",
+    "form": "gebildet",
+    "draft": "entworfen",
+    "workflow_migration": "auf eine neue Version des Ablaufs umgestellt",
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,77 @@ class WorkflowEngine:
     def all_definitions(self) -> list[WorkflowDefinition]:
         """Every loaded definition, older versions included (records may still follow them)."""
         return list(self._definitions.values())
+
+    def find_workflow(self, text: str) -> WorkflowDefinition:
+        """The latest version of the workflow ``text`` names, by name or German title."""
+        wanted = comparable(text)
+        for definition in self.definitions():
+            if text == definition.name or wanted == comparable(definition.title):
+                return definition
+        known = ", ".join(f'"{d.title}" ({d.name})' for d in self.definitions())
+        raise NotFound(f'Einen Ablauf "{text}" gibt es nicht (bekannt: {known}).')
+
+    def state_title(self, workflow: str, state: str | None) -> str:
+        """The German title of ``state`` in any loaded version of ``workflow``, newest first;
+        the name itself for a state no loaded version has."""
+        if state is None:
+            return ""
+        for definition in self._versions_newest_first(workflow):
+            if state in definition.states:
+                return definition.states[state].title
+        return state
+
+    def step_title(self, workflow: str, trigger: str) -> str:
+        """The German title of a logged step (or of how the record came to be)."""
+        for definition in self._versions_newest_first(workflow):
+            title = definition.step_title(trigger)
+            if title:
+                return title
+        return LOG_LABEL_TITLES.get(trigger, trigger)
+
+    def _versions_newest_first(self, workflow: str) -> list[WorkflowDefinition]:
+        versions = [d for (name, _), d in self._definitions.items() if name == workflow]
+        return sorted(versions, key=lambda d: -d.version)
+
+    def resolve_trigger(self, subject: Stateful, text: str) -> str:
+        """The trigger a person meant by key or German title (unchanged if none matches:
+        ``fire`` then lists the allowed steps)."""
+        definition = self._checked_definition(subject)
+        return definition.find_trigger(text, subject.state) or text
+
+    def resolve_state(
+        self, kind: SubjectKind, text: str, workflow: str | None = None
+    ) -> str:
+        """The state a person meant by key or German title, among the workflows of ``kind``
+        (or only ``workflow``); a clear error listing the titles if none or several fit."""
+        definitions = [
+            d for d in self.definitions()
+            if d.subject == kind and workflow in (None, d.name)
+        ]
+        wanted = comparable(text)
+        found = {
+            name
+            for d in definitions
+            for name, state in d.states.items()
+            if text == name or wanted == comparable(state.title)
+        }
+        if len(found) == 1:
+            return found.pop()
+        titles = ", ".join(
+            dict.fromkeys(f'"{s.title}"' for d in definitions for s in d.states.values())
+        )
+        if not found:
+            raise NotFound(f'Einen Zustand "{text}" gibt es nicht (möglich: {titles}).')
+        meant = ", ".join(
+            f'"{d.state(name).title}" in "{d.title}"'
+            for d in definitions
+            for name in sorted(found)
+            if name in d.states
+        )
+        raise NotFound(
+            f'Der Zustand "{text}" ist nicht eindeutig ({meant}); bitte den Ablauf mit '
+            "--workflow angeben."
+        )
 
     def for_subject(self, kind: SubjectKind) -> WorkflowDefinition:
         """The latest version of the one workflow that new records of ``kind`` follow."""
@@ -131,11 +210,7 @@ class WorkflowEngine:
         """The subject's definition, refusing a state the definition does not declare."""
         definition = self.definition_of(subject)
         if subject.state not in definition.states:
-            raise NotFound(
-                f'{subject.subject_label()} steht im Zustand "{subject.state}", den Workflow '
-                f'"{definition.name}" Version {definition.version} ({definition.source}) nicht '
-                f"kennt. Bekannt: {', '.join(definition.states)}."
-            )
+            raise vanished_state(subject.subject_label(), subject.state, definition)
         return definition
 
     def allowed_triggers(self, subject: Stateful) -> list[str]:
@@ -189,8 +264,8 @@ class WorkflowEngine:
         if not machine.events[trigger].trigger(subject, ctx=ctx):
             reasons = ctx.refusals or ["Keine Bedingung erfüllt."]
             raise GuardRejected(
-                f'"{trigger}" ist für {subject.subject_label()} jetzt nicht möglich: '
-                + " ".join(reasons),
+                f'"{candidates[0].title}" ist für {subject.subject_label()} jetzt nicht '
+                "möglich: " + " ".join(reasons),
                 reasons,
             )
         subject.updated_at = ctx.now
@@ -202,17 +277,19 @@ class WorkflowEngine:
         self, definition: WorkflowDefinition, subject: Stateful, trigger: str
     ) -> InvalidTrigger:
         allowed = definition.triggers_from(subject.state)
-        state = f'"{subject.state}" ({definition.state(subject.state).title})'
-        if trigger in {t.trigger for t in definition.transitions}:
+        state = f'"{definition.state(subject.state).title}"'
+        title = definition.step_title(trigger)
+        if title:
             label = subject.subject_label()
-            problem = f'"{trigger}" ist für {label} im Zustand {state} nicht möglich'
+            problem = f'"{title}" ist für {label} im Zustand {state} nicht möglich'
         else:
             problem = (
-                f'Den Schritt "{trigger}" gibt es im Workflow "{definition.name}" nicht; '
+                f'Den Schritt "{trigger}" gibt es im Ablauf "{definition.title}" nicht; '
                 f"{subject.subject_label()} steht im Zustand {state}"
             )
         if allowed:
-            return InvalidTrigger(f"{problem}. Erlaubt sind: {', '.join(allowed)}.", allowed)
+            titles = ", ".join(f'"{definition.step_title(t)}"' for t in allowed)
+            return InvalidTrigger(f"{problem}. Möglich sind: {titles}.", allowed)
         return InvalidTrigger(f"{problem}. Das ist ein Endzustand: kein Schritt mehr möglich.", [])
 
     def _build_machine(self, definition: WorkflowDefinition) -> Machine:
@@ -272,9 +349,19 @@ def log_record(
     )
 
 
+def vanished_state(label: str, state: str, definition: WorkflowDefinition) -> NotFound:
+    """The record stands in a state its workflow file no longer has (edited in place)."""
+    return NotFound(
+        f'{label} steht im Zustand "{state}", den {definition.source} (Workflow '
+        f'"{definition.name}" Version {definition.version}) nicht mehr kennt: die '
+        "veröffentlichte Fassung wurde verändert. Bitte die Datei wiederherstellen und die "
+        "Änderung als neue Version anlegen (deliberation workflows check zeigt, welche "
+        "Vorgänge betroffen sind)."
+    )
+
+
 def _check_parameters(spec: TransitionSpec, ctx: TransitionContext) -> None:
     if "text" in spec.requires and not ctx.text.strip():
         raise MissingParameter(
-            f'Der Schritt "{spec.trigger}" ({spec.title}) braucht einen Text: '
-            "bitte mit --text angeben."
+            f'Der Schritt "{spec.title}" braucht einen Text: bitte mit --text angeben.'
         )

@@ -109,6 +109,9 @@ class Stateful:
     id: int | None
     workflow: str
     workflow_version: int
+    #: the content fingerprint of the definition the record runs on (None: recorded before
+    #: fingerprints were kept, until ``deliberation init`` stamps it)
+    workflow_fingerprint: str | None
     state: str
     version: int
     updated_at: datetime
@@ -120,6 +123,7 @@ class Stateful:
         self.id = None
         self.workflow = workflow
         self.workflow_version = workflow_version
+        self.workflow_fingerprint = None
         self.state = state
         self.version = 1
         self.created_at = created_at

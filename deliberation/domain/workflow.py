@@ -117,6 +117,9 @@ class WorkflowDefinition:
     source: str = field(default="", compare=False)
     schedule: tuple[PhaseStep, ...] = ()
     round: RoundRole = RoundRole()
+    #: digest of the file's content (comments and layout aside): a published version
+    #: whose records are running must keep it (see ``workflow_versions``)
+    fingerprint: str = field(default="", compare=False)
 
     def state(self, name: str) -> StateSpec:
         return self.states[name]
@@ -158,9 +161,29 @@ class WorkflowDefinition:
         """Who receives the messages of ``template`` (see ``AUDIENCES``); "" if none sends it."""
         return next((t.audience for t in self.transitions if template in t.send), "")
 
+    def step_title(self, trigger: str) -> str:
+        """The German title of ``trigger`` ("" if the workflow has no such step)."""
+        return next((t.title for t in self.transitions if t.trigger == trigger), "")
+
+    def find_trigger(self, text: str, state: str) -> str | None:
+        """The trigger ``text`` names, by key or by title (case and spacing aside);
+        a step possible in ``state`` wins over one of the same title elsewhere."""
+        if any(t.trigger == text for t in self.transitions):
+            return text
+        wanted = comparable(text)
+        matching = [t for t in self.transitions if comparable(t.title) == wanted]
+        here = [t for t in matching if state in t.sources]
+        found = here or matching
+        return found[0].trigger if found else None
+
     def sending_triggers(self) -> frozenset[str]:
         """Triggers that send messages (a cycle's invitation is one of them)."""
         return frozenset(t.trigger for t in self.transitions if t.send)
+
+
+def comparable(text: str) -> str:
+    """A title as typed: case and runs of spaces do not matter."""
+    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,10 @@ def _cycle(group: Subparsers) -> None:
         "Zyklen starten: eine Werkstatt je Gemeinde (oder die genannten) bzw. eine Konferenz",
         commands.cycle_launch,
     )
-    launch.add_argument("workflow", help="z. B. future_workshop oder integration_conference")
+    launch.add_argument(
+        "workflow",
+        help='der Ablauf: Name oder Titel, z. B. future_workshop oder "Bürgerforum"',
+    )
     launch.add_argument("--round", required=True, help="Durchgang, z. B. 2027")
     launch.add_argument(
         "--municipality",
@@ -188,8 +191,8 @@ def _cycle(group: Subparsers) -> None:
     _why(launch)
     listing = _command(family, "list", "Zyklen auflisten", commands.cycle_list)
     listing.add_argument("--round", help="nur dieser Durchgang")
-    listing.add_argument("--workflow", help="nur dieser Workflow")
-    listing.add_argument("--state", help="nur dieser Zustand (technischer Name)")
+    listing.add_argument("--workflow", help="nur dieser Ablauf (Name oder Titel)")
+    listing.add_argument("--state", help='nur dieser Zustand, z. B. "Geplant"')
     show = _command(
         family, "show", "einen Zyklus mit Bedarfen und Verlauf zeigen", commands.cycle_show
     )
@@ -203,7 +206,8 @@ def _cycle(group: Subparsers) -> None:
 def _advance_arguments(parser: argparse.ArgumentParser, id_help: str) -> None:
     parser.add_argument("id", type=int, help=id_help)
     parser.add_argument(
-        "trigger", help="der Schritt, z. B. send_invitations (show zeigt die möglichen)"
+        "trigger",
+        help='der Schritt, z. B. "Einladungen versenden" (show zeigt die möglichen)',
     )
     parser.add_argument("--text", default="", help="Text, den manche Schritte brauchen")
     _who(parser)
@@ -276,7 +280,7 @@ def _recommendation(group: Subparsers) -> None:
     )
     _who(draft)
     listing = _command(family, "list", "Empfehlungen auflisten", commands.rec_list)
-    listing.add_argument("--state", help="nur dieser Zustand (technischer Name)")
+    listing.add_argument("--state", help='nur dieser Zustand, z. B. "In Umsetzung"')
     listing.add_argument("--group", type=int, help="nur diese Arbeitsgruppe")
     listing.add_argument("--round", help="nur Empfehlungen der Konferenz dieses Durchgangs")
     listing.add_argument("--conference", type=int, help="nur diese Konferenz (Nummer des Zyklus)")
@@ -326,7 +330,21 @@ def _trace(group: Subparsers) -> None:
 
 def _workflows(group: Subparsers) -> None:
     family = _family(group, "workflows", "Workflow-Definitionen prüfen und zeichnen")
-    _command(family, "check", "alle Definitionen in workflows/ prüfen", commands.workflows_check)
+    _command(
+        family,
+        "check",
+        "alle Definitionen in workflows/ prüfen, auch gegen die laufenden Vorgänge",
+        commands.workflows_check,
+    )
+    migrate = _command(
+        family,
+        "migrate",
+        "laufende Vorgänge eines Workflows auf eine neue Version umstellen",
+        commands.workflows_migrate,
+    )
+    migrate.add_argument("name", help="der Workflow, z. B. recommendation")
+    migrate.add_argument("--to", type=int, required=True, help="die neue Version, z. B. 2")
+    _who(migrate)
     diagram = _command(
         family,
         "diagram",

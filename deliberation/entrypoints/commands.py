@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.text import Text
 
+from deliberation.adapters.database import DatabaseError
 from deliberation.adapters.diagram import to_html, to_mermaid
 from deliberation.bootstrap import (
     Application,
@@ -29,7 +30,15 @@ from deliberation.entrypoints import tables, trace_output, tracker_files
 from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.entrypoints.tracker_output import tracker_table
-from deliberation.service_layer import cycles, groups, needs, recommendations, trace, tracker
+from deliberation.service_layer import (
+    cycles,
+    groups,
+    needs,
+    recommendations,
+    trace,
+    tracker,
+    workflow_versions,
+)
 from deliberation.service_layer.ports import Mailing
 from deliberation.service_layer.views import LogView
 from deliberation.translations import ngettext
@@ -101,7 +110,7 @@ def init(args: argparse.Namespace, console: Console) -> int:
 def print_step(console: Console, what: str, step: LogView) -> None:
     console.print(
         Text.assemble(
-            f"{what}: {step.from_state} → ", (step.to_state, "bold"), f" ({step.trigger})"
+            f"{what}: {step.from_title} → ", (step.to_title, "bold"), f" ({step.step_title})"
         )
     )
 
@@ -260,9 +269,47 @@ def rec_advance(args: argparse.Namespace, console: Console) -> int:
 
 
 def workflows_check(args: argparse.Namespace, console: Console) -> int:
+    """The definitions, then whether the running records still match their versions."""
     engine, _ = load_engine(load_settings(args.config))
     console.print(tables.workflows_table(engine.definitions()))
+    try:
+        app = bootstrap(args.config, check_published=False)
+    except DatabaseError as exc:
+        console.print(f"Laufende Vorgänge nicht geprüft: {exc}", highlight=False)
+        return 0
+    try:
+        problems = workflow_versions.published_problems(app.deps)
+    finally:
+        app.close()
+    if problems:
+        raise DeliberationError("\n".join(problems))
+    console.print("Alle laufenden Vorgänge passen zu ihrer Workflow-Fassung.")
     return 0
+
+
+def workflows_migrate(args: argparse.Namespace, console: Console) -> int:
+    app = bootstrap(args.config, check_published=False)
+    try:
+        report = workflow_versions.migrate(app.deps, args.name, args.to, args.actor)
+    finally:
+        app.close()
+    console.print(
+        f"{len(report.moved)} Vorgang/Vorgänge auf Version {report.version} umgestellt.",
+        highlight=False,
+    )
+    for line in report.moved:
+        console.print(f"  {line}", highlight=False, markup=False)
+    if not report.refused:
+        return 0
+    err = Console(stderr=True)
+    err.print(
+        f"{len(report.refused)} Vorgang/Vorgänge nicht umgestellt (Zustand fehlt in Version "
+        f"{report.version}):",
+        highlight=False,
+    )
+    for line in report.refused:
+        err.print(f"  {line}", highlight=False, markup=False)
+    return 1
 
 
 def workflows_diagram(args: argparse.Namespace, console: Console) -> int:

@@ -162,7 +162,7 @@ def _fixed(header: str) -> Column:
 
 def next_steps(status: StatusView) -> str:
     """The triggers possible next, one a line, or a dash for a record in a final state."""
-    return "\n".join(step.trigger for step in status.next_steps) or NO_STEPS
+    return "\n".join(step.title for step in status.next_steps) or NO_STEPS
 
 
 def cycle_table(cycle_views: Iterable[CycleView], with_round: bool = True) -> Table:

@@ -53,7 +53,7 @@ def table(
 def next_steps(status: StatusView) -> str:
     if status.final:
         return "— (abgeschlossen)"
-    return ", ".join(step.trigger for step in status.next_steps)
+    return ", ".join(step.title for step in status.next_steps)
 
 
 def cycles_table(views: list[CycleView]) -> Table:
@@ -69,17 +69,17 @@ def cycles_table(views: list[CycleView]) -> Table:
 
 def status_lines(status: StatusView, zone: ZoneInfo) -> list[str]:
     lines = [
-        f"Workflow:  {status.workflow_title} ({status.workflow})",
-        f"Zustand:   {status.state_title} ({status.state}), Version {status.version}, "
+        f"Ablauf:    {status.workflow_title}",
+        f"Zustand:   {status.state_title}, Version {status.version}, "
         f"geändert {local_time(status.updated_at, zone)}",
     ]
     if status.final:
         lines.append("Nächste Schritte: keine, der Vorgang ist abgeschlossen.")
         return lines
-    lines.append("Nächste Schritte:")
+    lines.append("Nächste Schritte (den Titel in Anführungszeichen bei advance angeben):")
     for step in status.next_steps:
         hint = " (mit --text)" if step.needs_text else ""
-        lines.append(f"  {step.trigger:<26} {step.title}{hint}")
+        lines.append(f'  "{step.title}"{hint}')
     return lines
 
 
@@ -91,7 +91,7 @@ def log_table(entries: tuple[LogView, ...], zone: ZoneInfo) -> Table:
             (
                 local_time(e.at, zone),
                 e.actor,
-                f"{e.trigger}: {e.from_state or '—'} → {e.to_state}",
+                f"{e.step_title}: {e.from_title or '—'} → {e.to_title}",
                 e.reason,
             )
             for e in entries

@@ -99,7 +99,7 @@ def need_tree(trace: NeedTrace) -> Tree:
 def recommendation_tree(trace: RecommendationTrace, zone: ZoneInfo) -> Tree:
     rec = trace.recommendation
     tree = MarkupTree(f"[bold]Empfehlung {rec.id}[/bold]: {escape(rec.title)}")
-    state = f"Zustand: {rec.state_title} ({rec.state})"
+    state = f"Zustand: {rec.state_title}"
     if rec.decision and rec.decision != rec.state_title:
         state += f" · Kreistag: {rec.decision}"
     tree.add(state)
@@ -116,8 +116,8 @@ def recommendation_tree(trace: RecommendationTrace, zone: ZoneInfo) -> Tree:
     for entry in trace.log:
         reason = f" – {escape(entry.reason)}" if entry.reason else ""
         log.add(
-            f"{local_time(entry.at, zone)} {escape(entry.actor)}: {entry.trigger} "
-            f"({entry.from_state or '—'} → {entry.to_state}){reason}"
+            f"{local_time(entry.at, zone)} {escape(entry.actor)}: {escape(entry.step_title)} "
+            f"({escape(entry.from_title or '—')} → {escape(entry.to_title)}){reason}"
         )
     return tree
 

@@ -68,7 +68,7 @@ def place(
         rec.consultations.append(Consultation(meeting, step, position, ctx.now))
         trigger = placement_trigger(step, earlier, deps.engine.definition_of(rec))
         if trigger:
-            return log_view(stepping.fire(deps, uow, rec, trigger, ctx))
+            return log_view(deps.engine, stepping.fire(deps, uow, rec, trigger, ctx))
         stepping.touch(rec, ctx.now)
         uow.commit()
         return None
@@ -108,7 +108,7 @@ def record_result(
         reason = f"Sitzung {consultation.meeting.id}: {consultation.result_title()}"
         ctx = stepping.context(deps, actor, reason, text.strip())
         if trigger:
-            return log_view(stepping.fire(deps, uow, rec, trigger, ctx))
+            return log_view(deps.engine, stepping.fire(deps, uow, rec, trigger, ctx))
         stepping.touch(rec, now)
         uow.commit()
         return None

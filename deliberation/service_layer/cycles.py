@@ -51,11 +51,14 @@ def start_cycles(
     municipality_keys: list[str] | None = None,
     reason: str = "",
 ) -> list[Cycle]:
-    """``launch`` in the caller's unit of work, without the commit; the cycles have ids."""
+    """``launch`` in the caller's unit of work, without the commit; the cycles have ids.
+
+    ``workflow`` is a workflow's name or its German title ("Bürgerforum").
+    """
     round_label = text_rules.single_line(
         round_label, "Der Durchgang (--round)", text_rules.ROUND_LENGTH
     )
-    definition = deps.engine.latest(workflow)
+    definition = deps.engine.find_workflow(workflow)
     if definition.subject != SubjectKind.CYCLE:
         raise DeliberationError(
             f'"{workflow}" ist kein Zyklus-Workflow; Arbeitsgruppen und Empfehlungen entstehen '
@@ -104,7 +107,7 @@ def _new_cycle(
                 f"(Zyklus {existing.id})."
             )
     suffix = f" {place.name}" if place else ""
-    return Cycle(
+    cycle = Cycle(
         round=round_,
         workflow=definition.name,
         workflow_version=definition.version,
@@ -113,19 +116,25 @@ def _new_cycle(
         created_at=now,
         municipality=place,
     )
+    cycle.workflow_fingerprint = definition.fingerprint
+    return cycle
 
 
 def advance(
     deps: Dependencies, cycle_id: int, trigger: str, actor: str, reason: str = "", text: str = ""
 ) -> LogView:
-    """Fire ``trigger`` on the cycle; the fast path unless the step's rules walk more
-    of the cycle's relationships than its needs (a conference's agenda, its groups)."""
+    """Fire ``trigger`` (a step's key or German title) on the cycle; the fast path unless
+    the step's rules walk more of the cycle's relationships than its needs (a
+    conference's agenda, its groups)."""
     with deps.unit_of_work() as uow:
         detached = get_detached(uow, cycle_id)
+        trigger = deps.engine.resolve_trigger(detached, trigger)
         ctx = stepping.context(deps, actor, reason, text)  # the clock is read after loading
         if stepping.fast_path_fits(deps, detached, trigger):
-            return log_view(stepping.fire_detached(deps, uow, detached, trigger, ctx))
-        return log_view(stepping.fire(deps, uow, get(uow, cycle_id), trigger, ctx))
+            record = stepping.fire_detached(deps, uow, detached, trigger, ctx)
+        else:
+            record = stepping.fire(deps, uow, get(uow, cycle_id), trigger, ctx)
+        return log_view(deps.engine, record)
 
 
 def get(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
@@ -154,6 +163,11 @@ def list_cycles(
     workflow: str | None = None,
     state: str | None = None,
 ) -> list[CycleView]:
+    """Cycles, optionally of one round, workflow (name or title) and state (key or title)."""
+    if workflow is not None:
+        workflow = deps.engine.find_workflow(workflow).name
+    if state is not None:
+        state = deps.engine.resolve_state(SubjectKind.CYCLE, state, workflow)
     with deps.unit_of_work() as uow:
         return [
             cycle_summary(deps.engine, c) for c in uow.repo.cycles(round_label, workflow, state)

@@ -298,7 +298,8 @@ def _phase(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Due
     late = ""
     if day_passed(item, deps.clock(), tools.policy.tz):
         late = f" (verspätet: war am {planned_day(item):%d.%m.%Y} fällig)"
-    return DueStatus.DONE, f"{cycle.subject_label()}: {trigger}{late}"
+    title = deps.engine.definition_of(cycle).step_title(trigger)
+    return DueStatus.DONE, f"{cycle.subject_label()}: {title}{late}"
 
 
 def _stale_phase(

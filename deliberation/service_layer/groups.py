@@ -53,6 +53,7 @@ def form(
             state=definition.initial,
             created_at=ctx.now,
         )
+        group.workflow_fingerprint = definition.fingerprint
         group.members.extend(_member(m) for m in members if m.strip())
         conference.working_groups.append(group)
         stepping.record_creation(uow, group, "form", ctx)

@@ -49,7 +49,7 @@ def assign(
         ctx = stepping.context(deps, actor, reason)
         start = deps.engine.definition_of(rec).trigger_for("implementation_start")
         if start and start in deps.engine.allowed_triggers(rec):
-            return log_view(stepping.fire(deps, uow, rec, start, ctx))
+            return log_view(deps.engine, stepping.fire(deps, uow, rec, start, ctx))
         stepping.touch(rec, ctx.now)
         uow.commit()
         return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.accounts import Account
@@ -25,6 +25,8 @@ from deliberation.domain.model import (
     Notification,
     Recommendation,
     Round,
+    Stateful,
+    SubjectKind,
     TransitionRecord,
     WorkingGroup,
 )
@@ -101,10 +103,33 @@ class TrackerOrder:
     state_order: tuple[str, ...] = ()
 
 
+class WorkflowUsage(NamedTuple):
+    """How many records of a kind run on one workflow version and fingerprint, in one state."""
+
+    kind: SubjectKind
+    workflow: str
+    version: int
+    fingerprint: str | None
+    state: str
+    records: int
+
+
 class Repository(ChildFacts, Protocol):
     """Loads and stores records; also answers guards' questions about children (``ChildFacts``)."""
 
     def add(self, item: object) -> None: ...
+
+    def workflow_usage(self) -> list[WorkflowUsage]: ...
+
+    def record_ids(
+        self, kind: SubjectKind, workflow: str, version: int, state: str, limit: int
+    ) -> list[int]: ...
+
+    def records_of_workflow(self, kind: SubjectKind, workflow: str) -> list[Stateful]: ...
+
+    def stamp_fingerprints(
+        self, kind: SubjectKind, workflow: str, version: int, fingerprint: str
+    ) -> int: ...
 
     def append_to_log(self, record: TransitionRecord) -> None: ...
 

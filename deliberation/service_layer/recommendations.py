@@ -46,6 +46,7 @@ def draft(
             state=definition.initial,
             created_at=ctx.now,
         )
+        recommendation.workflow_fingerprint = definition.fingerprint
         round_ = group.conference.round
         for need_id in need_ids or []:
             need = uow.repo.need(need_id)
@@ -99,14 +100,14 @@ def list_recommendations(
 ) -> list[RecommendationView]:
     """The secretaries' tracker: recommendations matching every given filter.
 
-    ``state`` is the technical state name, ``round_label`` the round (Durchgang) of the
+    ``state`` is a state's German title or its key, ``round_label`` the round (Durchgang) of the
     conference, ``municipality`` a key or name: recommendations answering at least one
     need of that municipality, ``body`` a key or name: recommendations placed on a meeting
     of that body; ``office`` the responsible office; ``overdue`` only those still being
     implemented after their due date.
     """
     if state is not None:
-        _known_state(deps, state)
+        state = deps.engine.resolve_state(SubjectKind.RECOMMENDATION, state)
     with deps.unit_of_work() as uow:
         today = deps.today()
         found = uow.repo.recommendations(
@@ -133,7 +134,7 @@ def tracker(
 ) -> list[TrackerView]:
     """The tracker's list: the same filters as ``list_recommendations``, lean lines only."""
     if state is not None:
-        _known_state(deps, state)
+        state = deps.engine.resolve_state(SubjectKind.RECOMMENDATION, state)
     with deps.unit_of_work() as uow:
         today = deps.today()
         rows = uow.repo.tracker_rows(
@@ -170,14 +171,6 @@ def resolved_filters(
         overdue_on=overdue_on,
         implementing_states=deps.engine.marked_states(SubjectKind.RECOMMENDATION, "implementing"),
     )
-
-
-def _known_state(deps: Dependencies, state: str) -> None:
-    states = deps.engine.for_subject(SubjectKind.RECOMMENDATION).states
-    if state not in states:
-        raise DeliberationError(
-            f'Zustand "{state}" gibt es für Empfehlungen nicht (bekannt: {", ".join(states)}).'
-        )
 
 
 def municipality_key(uow: UnitOfWork, name: str) -> str:

@@ -109,8 +109,13 @@ def step(
     reason: str = "",
     text: str = "",
 ) -> LogView:
-    """``fire`` with a fresh context; the log entry as the caller shows it."""
-    return log_view(fire(deps, uow, subject, trigger, context(deps, actor, reason, text)))
+    """``fire`` with a fresh context; the log entry as the caller shows it.
+
+    ``trigger`` is a step's key or its German title ("Einladungen versenden").
+    """
+    trigger = deps.engine.resolve_trigger(subject, trigger)
+    record = fire(deps, uow, subject, trigger, context(deps, actor, reason, text))
+    return log_view(deps.engine, record)
 
 
 def record_creation(

@@ -158,7 +158,7 @@ def trace_recommendation(deps: Dependencies, recommendation_id: int) -> Recommen
             group=group_ref,
             conference=_conference(group.conference),
             needs=tuple(_need_ref(n) for n in rec.needs),
-            log=log_views(log),
+            log=log_views(deps.engine, log),
             consultations=tuple(consultation_view(c) for c in rec.consultations),
             responsible_office=rec.responsible_office,
             due_date=rec.due_date,

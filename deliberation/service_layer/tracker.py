@@ -123,7 +123,11 @@ def tracker_page(deps: Dependencies, query: TrackerQuery) -> TrackerPage:
 
 def resolve(uow: UnitOfWork, deps: Dependencies, query: TrackerQuery) -> TrackerFilters:
     """The query's filters with state, municipality and body checked and turned into keys."""
-    state = _state_key(deps, query.state) if query.state is not None else None
+    state = (
+        deps.engine.resolve_state(SubjectKind.RECOMMENDATION, query.state)
+        if query.state is not None
+        else None
+    )
     overdue_on = deps.today() if query.overdue else None
     named = recommendations.resolved_filters(
         deps, uow, query.municipality, query.body, query.office, overdue_on
@@ -135,17 +139,6 @@ def resolve(uow: UnitOfWork, deps: Dependencies, query: TrackerQuery) -> Tracker
         conference_id=query.conference_id,
         **named,
     )
-
-
-def _state_key(deps: Dependencies, state: str) -> str:
-    """A state given by its technical name or its German title."""
-    states = deps.engine.for_subject(SubjectKind.RECOMMENDATION).states
-    wanted = state.strip().casefold()
-    for key, spec in states.items():
-        if wanted in (key.casefold(), spec.title.casefold()):
-            return key
-    known = ", ".join(f'"{s.title}"' for s in states.values())
-    raise DeliberationError(f'Zustand "{state}" gibt es für Empfehlungen nicht (bekannt: {known}).')
 
 
 def choices(deps: Dependencies) -> TrackerChoices:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from deliberation.domain.consultations import Consultation
-from deliberation.domain.engine import WorkflowEngine
+from deliberation.domain.engine import WorkflowEngine, vanished_state
 from deliberation.domain.implementation import (
     TRAFFIC_LIGHT_COLOURS,
     TRAFFIC_LIGHT_TITLES,
@@ -44,12 +44,17 @@ class StepView:
 
 @dataclass(frozen=True)
 class LogView:
+    """One history line; the keys for programs, the German titles for people."""
+
     at: datetime
     actor: str
     trigger: str
     from_state: str | None
     to_state: str
     reason: str
+    step_title: str = ""
+    from_title: str = ""
+    to_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ class StateFacts:
     """What the tracker shows about a workflow state, looked up once per state."""
 
     title: str
+    #: the German titles of the steps possible next
     next_steps: tuple[str, ...]
     final: bool
     implementing: bool
@@ -195,12 +201,14 @@ def tracker_views(
     """Views of tracker lines; titles and next steps are looked up once per state."""
     facts: dict[tuple[str, int, str], StateFacts] = {}
 
-    def facts_of(workflow: str, version: int, state: str) -> StateFacts:
+    def facts_of(id_: int, workflow: str, version: int, state: str) -> StateFacts:
         definition = engine.definition(workflow, version)
+        if state not in definition.states:
+            raise vanished_state(f"Empfehlung {id_}", state, definition)
         spec = definition.state(state)
         found = facts[workflow, version, state] = StateFacts(
             spec.title,
-            tuple(definition.triggers_from(state)),
+            tuple(definition.step_title(t) for t in definition.triggers_from(state)),
             spec.final,
             "implementing" in spec.marks,
         )
@@ -209,7 +217,7 @@ def tracker_views(
     lines = []
     make = TrackerView._make
     for id_, title, group, conference, round_, workflow, version, state, office, due in rows:
-        known = facts.get((workflow, version, state)) or facts_of(workflow, version, state)
+        known = facts.get((workflow, version, state)) or facts_of(id_, workflow, version, state)
         overdue = known.implementing and due is not None and due < today
         lines.append(make((
             id_, title, group, conference, round_, state, known.title, known.next_steps,
@@ -261,12 +269,22 @@ def _unique_steps(steps: tuple[StepView, ...]) -> tuple[StepView, ...]:
     return tuple(seen.values())
 
 
-def log_view(r: TransitionRecord) -> LogView:
-    return LogView(r.at, r.actor, r.trigger, r.from_state, r.to_state, r.reason)
+def log_view(engine: WorkflowEngine, r: TransitionRecord) -> LogView:
+    return LogView(
+        r.at,
+        r.actor,
+        r.trigger,
+        r.from_state,
+        r.to_state,
+        r.reason,
+        step_title=engine.step_title(r.workflow, r.trigger),
+        from_title=engine.state_title(r.workflow, r.from_state),
+        to_title=engine.state_title(r.workflow, r.to_state),
+    )
 
 
-def log_views(records: list[TransitionRecord]) -> tuple[LogView, ...]:
-    return tuple(log_view(r) for r in records)
+def log_views(engine: WorkflowEngine, records: list[TransitionRecord]) -> tuple[LogView, ...]:
+    return tuple(log_view(engine, r) for r in records)
 
 
 def need_place(need: Need) -> str:
@@ -309,7 +327,7 @@ def cycle_detail(
             for t in cycle.agenda_topics
         ),
         group_ids=tuple(g.id or 0 for g in cycle.working_groups),
-        log=log_views(log),
+        log=log_views(engine, log),
     )
 
 
@@ -327,7 +345,7 @@ def group_view(
             f"{m.name} ({m.organisation})" if m.organisation else m.name for m in group.members
         ),
         recommendation_ids=tuple(r.id or 0 for r in group.recommendations),
-        log=log_views(log or []),
+        log=log_views(engine, log or []),
     )
 
 
@@ -348,7 +366,7 @@ def recommendation_view(
         resolution_text=rec.resolution_text,
         implementation_report=rec.implementation_report,
         need_ids=tuple(n.id or 0 for n in rec.needs),
-        log=log_views(log or []),
+        log=log_views(engine, log or []),
         conference_id=conference.id or 0,
         conference_title=conference.title,
         round=conference.round.label,

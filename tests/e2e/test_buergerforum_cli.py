@@ -31,16 +31,22 @@ def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
     )
     assert "Bürgerforum" in ok(capsys, "workflows", "check")
 
-    out = ok(capsys, "cycle", "launch", "buergerforum", "--round", "2029")
-    assert "1 Zyklus/Zyklen gestartet" in out and "Bürgerforum 2029" in out
-    forum = _forum_id(ok(capsys, "cycle", "list", "--round", "2029"))
+    out = ok(capsys, "cycle", "launch", "Bürgerforum", "--round", "2029")
+    assert "1 Zyklus gestartet" in out and "Bürgerforum 2029" in out
+    listed = ok(capsys, "cycle", "list", "--round", "2029")
+    forum = _forum_id(listed)
+    assert "Einladungen versenden" in listed and "send_invitations" not in listed
     code, _, err = run(capsys, "cycle", "launch", "buergerforum", "--round", "2029",
                        "--municipality", "ilsede")
     assert code == 1 and "kreisweit" in err
 
-    ok(capsys, "cycle", "advance", forum, "send_invitations")
+    step = ok(capsys, "cycle", "advance", forum, "Einladungen versenden")
+    expected = f"Zyklus {forum}: Geplant → Einladungen versendet (Einladungen versenden)"
+    assert step.strip() == expected
     ok(capsys, "cycle", "advance", forum, "present_feedback", "--reason", "Planungsteam")
-    ok(capsys, "cycle", "advance", forum, "collect_needs")
+    presented = ok(capsys, "cycle", "list", "--state", "rückspiegelung VORGESTELLT")
+    assert _forum_id(presented) == forum
+    ok(capsys, "cycle", "advance", forum, "neue bedarfe sammeln")
     code, _, err = run(capsys, "need", "add", forum, "--text", "Beratung vor Ort",
                        "--topic", "Arbeit", "--scope", "lokal")
     assert code == 1 and "kreisweit" in err and "Traceback" not in err
@@ -54,6 +60,9 @@ def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
 
     shown = ok(capsys, "cycle", "show", forum)
     assert "Dokumentiert, Bedarfe an die Konferenz weitergeleitet" in shown
+    assert '"Forum abschließen"' in shown and "Rückspiegelung vorgestellt" in shown
+    for key in ("buergerforum", "present_feedback", "feedback_presented", "invitations_sent"):
+        assert key not in shown
     assert "Sprachcafé für Eltern" in shown and "Landkreis (kreisweit)" in shown
     traced = ok(capsys, "trace", "need", need[1])
     assert "Erfasst in: Bürgerforum 2029" in traced and "kreisweit" in traced
@@ -69,3 +78,6 @@ def test_the_rueckspiegelung_waits_for_an_implementation_report(
     code, _, err = run(capsys, "cycle", "advance", "1", "present_feedback")
     assert code == 1
     assert "In den Durchgang 2031 wurde noch kein Umsetzungsbericht zurückgespiegelt" in err
+    assert '"Rückspiegelung: Ergebnisse der Umsetzung vorstellen" ist für Zyklus 1' in err
+    code, _, err = run(capsys, "cycle", "list", "--state", "Vertagt")
+    assert code == 1 and 'Einen Zustand "Vertagt" gibt es nicht' in err and '"Geplant"' in err

@@ -85,7 +85,8 @@ def test_an_invalid_trigger_lists_the_allowed_ones(
     code, out, err = run(capsys, "cycle", "advance", "1", "fly_to_the_moon")
     assert code == 1
     assert err.startswith("Fehler: ")
-    assert "Erlaubt sind: build_agenda" in err
+    assert 'Möglich sind: "Tagesordnung aus den kreisweiten Bedarfen bilden".' in err
+    assert "build_agenda" not in err
     assert len(err.strip().splitlines()) == 1
     assert out == ""
 

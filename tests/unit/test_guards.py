@@ -353,7 +353,8 @@ def _assert_refused(
     assert subject.state == before
     assert any(reason in r for r in caught.value.reasons), caught.value.reasons
     assert reason in str(caught.value)
-    assert f'"{trigger}" ist für {subject.subject_label()} jetzt nicht möglich' in str(caught.value)
+    title = engine.definition_of(subject).step_title(trigger)
+    assert f'"{title}" ist für {subject.subject_label()} jetzt nicht möglich' in str(caught.value)
     return caught.value
 
 

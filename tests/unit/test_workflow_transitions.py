@@ -6,6 +6,8 @@ to a file under ``workflows/`` is tested here without touching this module.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from domain_builders import (
     ACTOR,
@@ -121,8 +123,10 @@ def test_trigger_not_allowed_in_initial_state_is_refused_listing_allowed_trigger
     assert caught.value.allowed == d.triggers_from(d.initial)
     assert caught.value.allowed  # the initial state of a sound workflow always has a way out
     message = str(caught.value)
-    assert f'"{trigger}"' in message
-    assert "Erlaubt sind: " + ", ".join(caught.value.allowed) + "." in message
+    assert f'"{d.step_title(trigger) or trigger}"' in message
+    titles = ", ".join(f'"{d.step_title(t)}"' for t in caught.value.allowed)
+    assert "Möglich sind: " + titles + "." in message
+    assert all(t not in message for t in caught.value.allowed if t != trigger)
     assert subject.state == d.initial
 
 
@@ -132,7 +136,8 @@ def test_made_up_trigger_is_named_as_unknown_in_the_workflow(
 ) -> None:
     subject = SATISFYING_BUILDERS[workflow](definition(workflow).initial)
 
-    with pytest.raises(InvalidTrigger, match=f'gibt es im Workflow "{workflow}" nicht'):
+    title = definition(workflow).title
+    with pytest.raises(InvalidTrigger, match=f'gibt es im Ablauf "{title}" nicht'):
         engine.fire(subject, "zaubern", context(engine))
 
 
@@ -164,7 +169,7 @@ def test_transition_that_requires_text_refuses_without_text_and_keeps_state(
     subject = SATISFYING_BUILDERS[workflow](source)
     before = vars(subject).copy()
 
-    with pytest.raises(MissingParameter, match=f'"{spec.trigger}".*--text'):
+    with pytest.raises(MissingParameter, match=f'"{re.escape(spec.title)}".*--text'):
         engine.fire(subject, spec.trigger, context(engine, text=text))
 
     assert subject.state == source

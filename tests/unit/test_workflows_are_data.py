@@ -58,6 +58,7 @@ OTHER_VOCABULARIES = {
     ("service_layer/participant_rows.py", "rejected"): "an import row's outcome",
     ("entrypoints/route_commands.py", "draft"): "a template variable of the Beschlussvorlage",
     ("service_layer/recommendations.py", "draft"): "the log's creation label of a draft",
+    ("domain/engine.py", "draft"): "the title of the log's creation label of a draft",
     ("service_layer/due_work.py", "recommendation"): "a template variable of the escalation",
     ("service_layer/implementation.py", "recommendation"): "a template variable of the report",
 }
