@@ -182,6 +182,7 @@ working_groups = Table(
     Column("name", String(300), nullable=False),
     Column("mandate", Text, nullable=False),
     Column("due_date", Date, nullable=False),
+    Column("report", Text, nullable=False, server_default=""),
     *_workflow_columns(),
 )
 
@@ -192,6 +193,7 @@ working_group_members = Table(
     Column("group_id", ForeignKey("working_groups.id"), nullable=False, index=True),
     Column("name", String(300), nullable=False),
     Column("organisation", String(300), nullable=False),
+    Column("participant_id", ForeignKey("participants.id", ondelete="SET NULL"), nullable=True),
 )
 
 recommendations = Table(

@@ -206,11 +206,18 @@ class AgendaTopic:
 
 
 class GroupMember:
-    """A member of a working group (name and, optionally, the organisation they come from)."""
+    """A member of a working group (name and, optionally, the organisation they come from);
+    ``participant_id`` links a member who is a person of the directory."""
 
-    def __init__(self, name: str, organisation: str = "") -> None:
+    def __init__(
+        self, name: str, organisation: str = "", participant_id: int | None = None
+    ) -> None:
         self.name = name
         self.organisation = organisation
+        self.participant_id = participant_id
+
+    def label(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
 
 class WorkingGroup(Stateful):
@@ -237,6 +244,7 @@ class WorkingGroup(Stateful):
         self.topic = topic
         self.mandate = mandate
         self.due_date = due_date
+        self.report = ""
         self.members = []
         self.recommendations = []
 

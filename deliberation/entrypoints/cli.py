@@ -25,6 +25,7 @@ from deliberation.entrypoints import (
     argparse_de,
     command_index,
     commands,
+    correction_commands,
     invitation_commands,
     outbox_commands,
     participant_commands,
@@ -229,6 +230,7 @@ def _need(group: Subparsers) -> None:
     vote = _command(family, "vote", "Punkte für einen Bedarf vergeben", commands.need_vote)
     vote.add_argument("id", type=int, help="Nummer des Bedarfs")
     vote.add_argument("--dots", type=int, default=1, help="Anzahl Punkte (1 bis 10, Standard 1)")
+    correction_commands.register_need(family)
 
 
 def _group(group: Subparsers) -> None:
@@ -265,6 +267,7 @@ def _group(group: Subparsers) -> None:
     close.add_argument("--dissolve", action="store_true", help="ohne Bericht auflösen")
     _who(close)
     _why(close)
+    correction_commands.register_group(family, _german_date)
 
 
 def _recommendation(group: Subparsers) -> None:

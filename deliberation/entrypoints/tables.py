@@ -166,6 +166,8 @@ def print_group(console: Console, view: GroupView, zone: ZoneInfo) -> None:
     console.print(f"Auftrag:   {view.mandate}", highlight=False)
     console.print(f"Frist:     {view.due_date:%d.%m.%Y}", highlight=False)
     console.print("Mitglieder: " + ("; ".join(view.members) or "—"), highlight=False)
+    if view.report:
+        console.print("Bericht:   " + view.report, highlight=False, markup=False)
     for line in status_lines(view.status, zone):
         console.print(line, highlight=False)
     ids = ", ".join(map(str, view.recommendation_ids)) or "—"

@@ -121,13 +121,20 @@ def _new_cycle(
 
 
 def advance(
-    deps: Dependencies, cycle_id: int, trigger: str, actor: str, reason: str = "", text: str = ""
+    deps: Dependencies,
+    cycle_id: int,
+    trigger: str,
+    actor: str,
+    reason: str = "",
+    text: str = "",
+    expected_version: int | None = None,
 ) -> LogView:
     """Fire ``trigger`` (a step's key or German title) on the cycle; the fast path unless
     the step's rules walk more of the cycle's relationships than its needs (a
     conference's agenda, its groups)."""
     with deps.unit_of_work() as uow:
         detached = get_detached(uow, cycle_id)
+        stepping.require_version(detached, expected_version)
         trigger = deps.engine.resolve_trigger(detached, trigger)
         ctx = stepping.context(deps, actor, reason, text)  # the clock is read after loading
         if stepping.fast_path_fits(deps, detached, trigger):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from deliberation.domain import text_rules
@@ -41,8 +42,7 @@ def form(
         if refusal:
             raise GuardRejected(f"Keine Arbeitsgruppe möglich: {refusal}", [refusal])
         chosen = _topic(conference.agenda_topics, topic)
-        if due_date <= deps.today():
-            raise DeliberationError(f"Die Frist {due_date:%d.%m.%Y} liegt nicht in der Zukunft.")
+        _check_due(deps, due_date)
         group = WorkingGroup(
             name=name.strip(),
             topic=chosen,
@@ -54,7 +54,7 @@ def form(
             created_at=ctx.now,
         )
         group.workflow_fingerprint = definition.fingerprint
-        group.members.extend(_member(m) for m in members if m.strip())
+        group.members.extend(members_from(uow, members))
         conference.working_groups.append(group)
         stepping.record_creation(uow, group, "form", ctx)
         uow.commit()
@@ -70,16 +70,123 @@ def _topic(topics: list[AgendaTopic], wanted: str) -> AgendaTopic:
     raise NotFound(f'Thema "{wanted}" steht nicht auf der Tagesordnung ({listing}).')
 
 
-def _member(entry: str) -> GroupMember:
-    name, _, organisation = entry.partition("/")
-    return GroupMember(name.strip(), organisation.strip())
+def _check_due(deps: Dependencies, due_date: date) -> None:
+    if due_date <= deps.today():
+        raise DeliberationError(f"Die Frist {due_date:%d.%m.%Y} liegt nicht in der Zukunft.")
+
+
+def members_from(uow: UnitOfWork, entries: Sequence[str]) -> list[GroupMember]:
+    """Members from entries: an e-mail address of a person in the directory, or free text
+    "Name / Organisation". An address nobody in the directory has is refused."""
+    members = []
+    for entry in (e.strip() for e in entries):
+        if not entry:
+            continue
+        if "@" in entry and "/" not in entry:
+            person = uow.repo.participant(entry)
+            if person is None:
+                raise NotFound(
+                    f'"{entry}" steht nicht im Personenverzeichnis; Mitglieder ohne Eintrag '
+                    'als "Name / Organisation" angeben.'
+                )
+            members.append(GroupMember(person.name, "", person.id))
+            continue
+        name, _, organisation = entry.partition("/")
+        if len(name.strip()) > 300 or len(organisation.strip()) > 300:
+            raise DeliberationError(
+                "Name und Organisation eines Mitglieds: je höchstens 300 Zeichen."
+            )
+        members.append(GroupMember(name.strip(), organisation.strip()))
+    return members
+
+
+def member_entries(deps: Dependencies, group_id: int) -> tuple[str, ...]:
+    """The members as ``change`` takes them back: addresses of directory people, else text."""
+    with deps.unit_of_work() as uow:
+        group = get(uow, group_id)
+        ids = {m.participant_id for m in group.members if m.participant_id is not None}
+        people = uow.repo.participants_by_id(ids)
+        return tuple(
+            people[m.participant_id].email
+            if m.participant_id in people
+            else (f"{m.name} / {m.organisation}" if m.organisation else m.name)
+            for m in group.members
+        )
+
+
+def change(
+    deps: Dependencies,
+    group_id: int,
+    mandate: str,
+    due_date: date,
+    members: Sequence[str],
+    actor: str,
+    expected_version: int | None = None,
+) -> GroupView:
+    """New mandate, due date and members of a group that is still at work."""
+    if not mandate.strip():
+        raise DeliberationError("Eine Arbeitsgruppe braucht einen Auftrag.")
+    with deps.unit_of_work() as uow:
+        group = get(uow, group_id, lock=True)
+        stepping.require_version(group, expected_version)
+        _require_open(deps, group)
+        if due_date != group.due_date:
+            _check_due(deps, due_date)
+        new_members = members_from(uow, members)
+        group.mandate, group.due_date = mandate.strip(), due_date
+        group.members.clear()
+        group.members.extend(new_members)
+        stepping.touch(group, deps.clock())
+        uow.flush()
+        view = group_view(deps.engine, group)
+        uow.commit()
+        del actor
+        return view
+
+
+def write_report(
+    deps: Dependencies,
+    group_id: int,
+    text: str,
+    actor: str,
+    expected_version: int | None = None,
+) -> GroupView:
+    """The group's report text (before or when it delivers its report)."""
+    if len(text) > 200_000:
+        raise DeliberationError("Der Bericht hat höchstens 200.000 Zeichen.")
+    with deps.unit_of_work() as uow:
+        group = get(uow, group_id, lock=True)
+        stepping.require_version(group, expected_version)
+        _require_open(deps, group)
+        group.report = text.strip()
+        stepping.touch(group, deps.clock())
+        uow.flush()
+        view = group_view(deps.engine, group)
+        uow.commit()
+        del actor
+        return view
+
+
+def _require_open(deps: Dependencies, group: WorkingGroup) -> None:
+    if deps.engine.is_final(group):
+        state = deps.engine.definition_of(group).state(group.state).title
+        raise DeliberationError(
+            f'{group.subject_label()} ist abgeschlossen ("{state}") und kann nicht mehr geändert '
+            "werden."
+        )
 
 
 def advance(
-    deps: Dependencies, group_id: int, trigger: str, actor: str, reason: str = ""
+    deps: Dependencies,
+    group_id: int,
+    trigger: str,
+    actor: str,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> LogView:
     with deps.unit_of_work() as uow:
         group = get(uow, group_id)
+        stepping.require_version(group, expected_version)
         return stepping.step(deps, uow, group, trigger, actor, reason)
 
 

@@ -6,7 +6,7 @@ from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Need, NeedScope
 from deliberation.service_layer import cycles, stepping
-from deliberation.service_layer.ports import Dependencies
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import NeedView, need_view
 
 SCOPE_NAMES = {
@@ -26,14 +26,24 @@ def parse_scope(name: str) -> NeedScope:
         ) from None
 
 
+TEXT_MAX = 2000
+
+
+def check_text(text: str) -> str:
+    """The card's text, trimmed; refused when empty or longer than ``TEXT_MAX``."""
+    if not text.strip():
+        raise DeliberationError("Der Bedarf braucht einen Text.")
+    if len(text.strip()) > TEXT_MAX:
+        raise DeliberationError(f"Der Text eines Bedarfs hat höchstens {TEXT_MAX} Zeichen.")
+    return text_rules.multi_line(text.strip(), "Der Text des Bedarfs (--text)", TEXT_MAX)
+
+
 def add(
     deps: Dependencies, cycle_id: int, text: str, topic_field: str, scope: str, actor: str
 ) -> int:
     """Record a need in a workshop that is collecting needs; returns its id."""
-    if not text.strip():
-        raise DeliberationError("Der Bedarf braucht einen Text.")
-    text = text_rules.multi_line(text, "Der Text des Bedarfs (--text)")
-    field = _known_topic_field(deps, topic_field)
+    text = check_text(text)
+    field = known_topic_field(deps, topic_field)
     parsed_scope = parse_scope(scope)
     with deps.unit_of_work() as uow:
         cycle = cycles.get_detached(uow, cycle_id, lock=True)
@@ -45,14 +55,14 @@ def add(
                 f"{cycle.subject_label()} ist kreisweit und gehört zu keiner Gemeinde; seine "
                 'Bedarfe sind "kreisweit", nicht "lokal".'
             )
-        need = Need(text.strip(), cycle.municipality, field, parsed_scope, now)
+        need = Need(text, cycle.municipality, field, parsed_scope, now)
         uow.repo.save_detached(cycle)  # the version check covers the new card
         need_id = uow.repo.add_need_row(need, cycle)
         uow.commit()
         return need_id
 
 
-def _known_topic_field(deps: Dependencies, name: str) -> str:
+def known_topic_field(deps: Dependencies, name: str) -> str:
     for field in deps.topic_fields:
         if field.casefold() == name.strip().casefold():
             return field
@@ -62,7 +72,11 @@ def _known_topic_field(deps: Dependencies, name: str) -> str:
 
 
 def vote(deps: Dependencies, need_id: int, dots: int = 1) -> int:
-    """Add ``dots`` to a need during dot-voting; returns the new total."""
+    """Add ``dots`` to a need during dot-voting; returns the new total.
+
+    The vote changes the workshop like any other change (its version moves on), so
+    a phase change in between and this vote cannot both win.
+    """
     if not 1 <= dots <= 10:
         raise DeliberationError(f"Punkte je Abgabe: 1 bis 10, nicht {dots}.")
     with deps.unit_of_work() as uow:
@@ -70,9 +84,67 @@ def vote(deps: Dependencies, need_id: int, dots: int = 1) -> int:
         if cycle is None:
             raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
         stepping.require_capability(deps, cycle, "vote_needs", "Punkte vergeben")
+        stepping.touch(cycle, deps.clock())
+        uow.repo.save_detached(cycle)  # a vote is a change: the version check covers it
         total = uow.repo.add_votes(need_id, dots)
         uow.commit()
         return total
+
+
+def edit(
+    deps: Dependencies,
+    need_id: int,
+    text: str,
+    topic_field: str,
+    scope: str,
+    actor: str,
+) -> NeedView:
+    """Correct a card while its workshop still collects needs."""
+    del actor  # the workshop's version records that it changed; no log row per card yet
+    text = check_text(text)
+    field = known_topic_field(deps, topic_field)
+    parsed_scope = parse_scope(scope)
+    with deps.unit_of_work() as uow:
+        need = _get(uow, need_id)
+        cycle = cycles.get(uow, need.cycle.id or 0, lock=True)
+        stepping.require_capability(deps, cycle, "add_needs", "Bedarfe ändern")
+        stepping.touch(cycle, deps.clock())
+        need.text, need.topic_field, need.scope = text, field, parsed_scope
+        uow.flush()
+        view = need_view(need)
+        uow.commit()
+        return view
+
+
+def delete(deps: Dependencies, need_id: int, actor: str) -> NeedView:
+    """Remove a card while its workshop still collects needs; returns what it said."""
+    del actor
+    with deps.unit_of_work() as uow:
+        need = _get(uow, need_id)
+        cycle = cycles.get(uow, need.cycle.id or 0, lock=True)
+        stepping.require_capability(deps, cycle, "add_needs", "Bedarfe löschen")
+        if uow.repo.topics_with_need(need_id) or uow.repo.recommendations_for_need(need_id):
+            raise DeliberationError(
+                f"Bedarf {need_id} steht schon auf einer Tagesordnung oder in einer Empfehlung "
+                "und kann nicht mehr gelöscht werden."
+            )
+        view = need_view(need)
+        stepping.touch(cycle, deps.clock())
+        uow.repo.remove(need)
+        uow.commit()
+        return view
+
+
+def show(deps: Dependencies, need_id: int) -> NeedView:
+    with deps.unit_of_work() as uow:
+        return need_view(_get(uow, need_id))
+
+
+def _get(uow: UnitOfWork, need_id: int) -> Need:
+    need = uow.repo.need(need_id)
+    if need is None:
+        raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
+    return need
 
 
 def list_needs(

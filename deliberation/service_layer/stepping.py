@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from deliberation.domain import text_rules
 from deliberation.domain.engine import TransitionOutcome, log_record
@@ -150,8 +150,10 @@ def touch(subject: Stateful, now: datetime) -> None:
     Adding a need to a workshop is only allowed in one phase; bumping the
     workshop's version makes a concurrent phase change and this addition
     conflict instead of leaving a need in a phase that no longer takes any.
+    Two changes within the same instant (a clock that stands still, a coarse one)
+    still each move the version on.
     """
-    subject.updated_at = now
+    subject.updated_at = max(now, subject.updated_at + timedelta(microseconds=1))
 
 
 def require_version(subject: Stateful, seen: int | None) -> None:

@@ -115,6 +115,8 @@ class GroupView:
     members: tuple[str, ...]
     recommendation_ids: tuple[int, ...] = ()
     log: tuple[LogView, ...] = ()
+    report: str = ""
+    topic_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -341,11 +343,11 @@ def group_view(
         topic=group.topic.title,
         mandate=group.mandate,
         due_date=group.due_date,
-        members=tuple(
-            f"{m.name} ({m.organisation})" if m.organisation else m.name for m in group.members
-        ),
+        members=tuple(m.label() for m in group.members),
         recommendation_ids=tuple(r.id or 0 for r in group.recommendations),
         log=log_views(engine, log or []),
+        report=group.report,
+        topic_id=group.topic.id or 0,
     )
 
 

@@ -107,9 +107,7 @@ def test_a_changed_password_or_a_disabled_account_ends_open_sessions(
         assert response.status_code == 400 and "gesperrt" in response.text
 
 
-def test_a_session_expires_after_the_configured_hours(
-    staff: StaffClient, clock: FakeClock
-) -> None:
+def test_a_session_expires_after_the_configured_hours(staff: StaffClient, clock: FakeClock) -> None:
     client = staff("referat")
     clock.advance(timedelta(hours=7, minutes=59))
     assert client.get("/").status_code == 200

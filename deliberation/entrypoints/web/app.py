@@ -24,13 +24,17 @@ from deliberation.entrypoints.web.session_data import COOKIE
 from deliberation.entrypoints.web.sessions import signed_in_account
 from deliberation.entrypoints.web.staff import (
     accounts,
+    cycles,
+    groups,
     home,
     meeting_actions,
     meetings,
+    needs,
     outbox,
     participant_import,
     participants,
     pictures,
+    rounds,
 )
 from deliberation.entrypoints.web.staff import implementation as implementation_pages
 from deliberation.entrypoints.web.staff import recommendations as recommendation_pages
@@ -43,6 +47,10 @@ STATIC = Path(__file__).parent / "static"
 STAFF_ROUTERS: list[APIRouter] = [
     auth.router,
     home.router,
+    rounds.router,
+    cycles.router,
+    needs.router,
+    groups.router,
     accounts.router,
     meetings.router,
     meeting_actions.router,

@@ -62,9 +62,7 @@ def _safe_next(target: str) -> str:
 def login_page(request: Request, ctx: Context, next: str = "/") -> Response:
     if sessions.signed_in_account(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return ctx.pages.render(
-        request, "login.html", {"title": "Anmelden", "next": _safe_next(next)}
-    )
+    return ctx.pages.render(request, "login.html", {"title": "Anmelden", "next": _safe_next(next)})
 
 
 @router.post("/login", response_class=HTMLResponse)

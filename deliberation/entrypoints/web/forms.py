@@ -8,15 +8,16 @@ beside the field, and every value typed goes back into the form.
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.datastructures import FormData
 
 from deliberation.entrypoints.web.refusals import CsrfRefused
-from deliberation.entrypoints.web.session_data import CSRF_FIELD, csrf_token
+from deliberation.entrypoints.web.session_data import CSRF_FIELD
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_FIELDS = 200
@@ -25,49 +26,67 @@ MAX_PART = 1024 * 1024
 Model = TypeVar("Model", bound=BaseModel)
 
 
-async def verify_csrf(request: Request) -> None:
-    """Refuse any changing request without this session's token (a router dependency)."""
+class PageForm(BaseModel):
+    """Base of the forms' models: surrounding blanks do not count as input."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+async def verify_csrf(request: Request) -> AsyncIterator[None]:
+    """Refuse any changing request without this session's token (a router dependency).
+
+    The parsed form (uploaded files included) is closed once the response is sent.
+    """
     if request.method in SAFE_METHODS:
+        yield
         return
     expected = request.session.get("csrf")
-    form = await request.form(max_fields=MAX_FIELDS, max_part_size=MAX_PART)
-    sent = form.get(CSRF_FIELD) or request.headers.get("x-csrf-token", "")
-    if not isinstance(expected, str) or not isinstance(sent, str) or not expected:
-        raise CsrfRefused()
-    if not secrets.compare_digest(expected.encode(), sent.encode()):
-        raise CsrfRefused()
-    csrf_token(request)
+    form = await form_of(request)
+    try:
+        sent = form.get(CSRF_FIELD) or request.headers.get("x-csrf-token", "")
+        if not isinstance(expected, str) or not isinstance(sent, str) or not expected:
+            raise CsrfRefused()
+        if not secrets.compare_digest(expected.encode(), sent.encode()):
+            raise CsrfRefused()
+        yield
+    finally:
+        await form.close()
 
 
-async def form_data(request: Request) -> FormData:
+async def form_of(request: Request) -> FormData:
+    """The posted form, parsed once per request, with bounded size."""
     return await request.form(max_fields=MAX_FIELDS, max_part_size=MAX_PART)
 
 
 #: ``def page(form: Form)``: the posted fields (already CSRF-checked by the router).
-Form = Annotated[FormData, Depends(form_data)]
+Form = Annotated[FormData, Depends(form_of)]
 
 
 @dataclass
 class FormErrors:
-    """Messages per field (``""`` for the form as a whole), in the order they arose."""
+    """Messages per field, and messages about the form as a whole (``add("", …)``)."""
 
     fields: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
 
     def add(self, name: str, message: str, label: str = "") -> None:
+        if not name:
+            self.general.append(message)
+            return
         self.fields.setdefault(name, message)
         if label:
             self.labels[name] = label
 
     def __bool__(self) -> bool:
-        return bool(self.fields)
+        return bool(self.fields or self.general)
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
 
     def summary(self) -> list[tuple[str, str]]:
         """(field id or "", message) for the error summary at the top."""
-        return [
+        return [("", message) for message in self.general] + [
             (name, f"{self.labels[name]}: {message}" if name in self.labels else message)
             for name, message in self.fields.items()
         ]

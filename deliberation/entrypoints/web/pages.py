@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from deliberation.adapters import template_i18n
 from deliberation.adapters.templates import format_when
+from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints.web.forms import FormErrors
 from deliberation.entrypoints.web.roles import navigation_for
 from deliberation.entrypoints.web.session_data import csrf_token
@@ -39,6 +40,7 @@ class Pages:
         environment.filters["when"] = lambda moment: format_when(moment, "de", timezone)
         environment.filters["day"] = lambda day: day.strftime("%d.%m.%Y") if day else ""
         template_i18n.install(environment)  # {% trans %} and _() in the page's language
+        environment.globals["meeting_status_titles"] = MEETING_STATUS_TITLES
         self.county = county
         self._account_of = account_of
         self._environment = environment

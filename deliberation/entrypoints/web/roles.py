@@ -28,6 +28,8 @@ class NavItem:
 #: The main navigation, in order. A new area adds one line here.
 NAVIGATION: list[NavItem] = [
     NavItem("/", "Start"),
+    NavItem("/rounds", "Durchgänge"),
+    NavItem("/groups", "Arbeitsgruppen"),
     NavItem("/tracker", "Tracker", REFERAT | SECRETARY),
     NavItem("/implementation-report", "Umsetzungsbericht", REFERAT | SECRETARY),
     NavItem("/meetings", "Termine"),
