@@ -379,6 +379,22 @@ def _demo(group: Subparsers) -> None:
         help="Ordner für die Demo-Datenbank (Standard: demo-data); "
         "sie wird bei jedem Lauf neu angelegt",
     )
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help="danach die Webanwendung auf der Demo-Datenbank anbieten (beenden mit Strg+C)",
+    )
+    demo.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESSE", help="Adresse für --serve (Standard: "
+        "127.0.0.1)"
+    )
+    demo.add_argument(
+        "--port",
+        type=web_commands.port_number,
+        default=web_commands.DEFAULT_PORT,
+        metavar="PORT",
+        help=f"Port für --serve (Standard: {web_commands.DEFAULT_PORT})",
+    )
 
 
 def _participant(group: Subparsers) -> None:

@@ -31,6 +31,7 @@ from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.entrypoints.tracker_output import tracker_table
 from deliberation.service_layer import (
+    accounts,
     cycles,
     groups,
     needs,
@@ -333,10 +334,16 @@ def status(args: argparse.Namespace, console: Console) -> int:
 DEMO_DATABASE = "demo.sqlite3"
 DEMO_MAILS = "mails"
 DEMO_LINK_SECRET = "link-secret"
+DEMO_WEB_SECRET = "web-secret"
 
 
 def demo(args: argparse.Namespace, console: Console) -> int:
     folder: Path = args.folder
+    serve = getattr(args, "serve", False)
+    if serve:
+        from deliberation.entrypoints.web.serving import check_port_free
+
+        check_port_free(args.host, args.port)  # before the demo, not after it
     database = _fresh_demo_database(folder)
     console.print(f"Demo-Datenbank: {database} (SQLite, wird bei jedem Lauf neu angelegt)")
     url = f"sqlite:///{database.resolve()}"
@@ -346,10 +353,21 @@ def demo(args: argparse.Namespace, console: Console) -> int:
         initialise_database(app)
         mail = DemoMail(_demo_mailing(app, folder), folder / DEMO_MAILS)
         run_demo(app.deps, console, clock, mail=mail, renderer=app.templates)
+        demo_accounts = accounts.add_demo_accounts(app.deps, app.passwords())
     finally:
         app.close()
     console.print(
+        "\nZugänge zur Webanwendung (nur in dieser Demo-Datenbank), Passwort jeweils "
+        f'"{accounts.DEMO_PASSWORD}":',
+        highlight=False,
+    )
+    for view in demo_accounts:
+        console.print(f"  {view.name:<18} {view.role_title}", highlight=False)
+    if serve:
+        return _serve_demo(args, console, folder, url, clock)
+    console.print(
         "\nWeiter erkunden, zum Beispiel:\n"
+        "  deliberation demo --serve          (dasselbe, danach im Browser ansehen)\n"
         f"  DELIBERATION_DATABASE_URL=sqlite:///{database} deliberation status",
         highlight=False,
     )
@@ -357,10 +375,34 @@ def demo(args: argparse.Namespace, console: Console) -> int:
         console.print(
             "Links in den Demo-Mails beantworten (Zusage, Abmelden, …):\n"
             f"  DELIBERATION_DATABASE_URL=sqlite:///{database} "
-            f"DELIBERATION_LINK_SECRET=$(cat {folder / DEMO_LINK_SECRET}) deliberation serve",
+            f"DELIBERATION_LINK_SECRET=$(cat {folder / DEMO_LINK_SECRET}) deliberation web",
             highlight=False,
             soft_wrap=True,
         )
+    return 0
+
+
+def _serve_demo(
+    args: argparse.Namespace, console: Console, folder: Path, url: str, clock: DemoClock
+) -> int:
+    """Serve the web application on the demo database; its clock runs on from the demo's."""
+    from deliberation.entrypoints.web.serving import serve_app
+
+    offset = clock() - utc_now()
+    app = bootstrap(args.config, database_url=url, clock=lambda: utc_now() + offset)
+    links = replace(app.settings.invitations, secret_file=folder / DEMO_LINK_SECRET)
+    web = replace(app.settings.web, secret_file=folder / DEMO_WEB_SECRET)
+    app = replace(app, settings=replace(app.settings, invitations=links, web=web))
+    try:
+        console.print(
+            f"\nDie Demo im Browser: http://{args.host}:{args.port}/ (anmelden z. B. als "
+            f'"referat", Passwort "{accounts.DEMO_PASSWORD}")',
+            highlight=False,
+        )
+        serve_app(app, args.host, args.port, console)
+    finally:
+        app.close()
+    console.print("Beendet.")
     return 0
 
 
@@ -382,6 +424,7 @@ def _fresh_demo_database(folder: Path) -> Path:
         ours = {
             DEMO_DATABASE,
             DEMO_LINK_SECRET,
+            DEMO_WEB_SECRET,
             *(DEMO_DATABASE + s for s in ("-wal", "-shm", "-journal")),
         }
         foreign = sorted(p.name for p in folder.iterdir() if p.name not in ours and p != mails)

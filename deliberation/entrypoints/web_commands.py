@@ -7,17 +7,14 @@ the shell history and the process list).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
-import logging
 import os
-import socket
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import uvicorn
 from rich.console import Console
 
-from deliberation.bootstrap import Application
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints.commands import opened
 from deliberation.entrypoints.subcommands import Subparsers, command, family
@@ -25,6 +22,8 @@ from deliberation.entrypoints.tables import table
 from deliberation.service_layer import accounts
 
 APP_FACTORY = "deliberation.entrypoints.web.serving:app_from_environment"
+#: The port ``web``, ``serve`` and ``demo --serve`` use unless told otherwise.
+DEFAULT_PORT = 8000
 
 
 def port_number(value: str) -> int:
@@ -47,65 +46,12 @@ def workers_count(value: str) -> int:
     return count
 
 
-def check_port_free(host: str, port: int) -> None:
-    """A clear German line instead of uvicorn's traceback when the port cannot be used."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise DeliberationError(f'Die Adresse "{host}" ist unbekannt.') from None
-    family_, kind, proto, _, address = infos[0]
-    with socket.socket(family_, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except PermissionError:
-            raise DeliberationError(
-                f"Port {port} darf nur der Administrator öffnen; bitte einen Port ab 1024 wählen."
-            ) from None
-        except OSError as exc:
-            raise DeliberationError(
-                f"Port {port} auf {host} ist schon belegt oder nicht verfügbar ({exc.strerror}); "
-                "läuft die Anwendung schon? Sonst einen anderen mit --port wählen."
-            ) from None
-
-
-def serve_app(app: Application, host: str, port: int, console: Console) -> None:
-    """Serve the web application of ``app`` in this process until Strg+C."""
-    from deliberation.entrypoints.web import create_app
-
-    _log_setup()
-    asgi = create_app(app)
-    console.print(_started(app, host, port), highlight=False, soft_wrap=True)
-    uvicorn.Server(_config(asgi, host, port)).run()
-
-
-def _config(asgi: Any, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(
-        asgi,
-        host=host,
-        port=port,
-        server_header=False,  # no version for attackers to look up
-        access_log=False,  # the paths of email links carry personal tokens
-        proxy_headers=True,
-        log_level="info",
-    )
-
-
-def _started(app: Application, host: str, port: int) -> str:
-    return (
-        f"Webanwendung läuft auf http://{host}:{port}/ (öffentliche Adresse: "
-        f"{app.settings.web.base_url}, Links in E-Mails: {app.settings.invitations.base_url}); "
-        "beenden mit Strg+C."
-    )
-
-
-def _log_setup() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-
 def web(args: argparse.Namespace, console: Console) -> int:
+    # Imported here: the web stack is not needed (nor loaded) by the other commands.
+    import uvicorn
+
+    from deliberation.entrypoints.web.serving import check_port_free, log_setup, serve_app, started
+
     check_port_free(args.host, args.port)
     if args.workers == 1:
         with opened(args) as app:
@@ -113,19 +59,20 @@ def web(args: argparse.Namespace, console: Console) -> int:
         console.print("Beendet.")
         return 0
     with opened(args) as app:  # check config and schema once, before the workers start
-        console.print(_started(app, args.host, args.port), highlight=False, soft_wrap=True)
+        console.print(started(app, args.host, args.port), highlight=False, soft_wrap=True)
     os.environ["DELIBERATION_CONFIG"] = str(args.config.resolve())
-    _log_setup()
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        server_header=False,
-        access_log=False,
-        proxy_headers=True,
-    )
+    log_setup()
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            server_header=False,
+            access_log=False,
+            proxy_headers=True,
+        )
     console.print("Beendet.")
     return 0
 
@@ -205,7 +152,11 @@ def register(group: Subparsers) -> None:
             "--host", default="127.0.0.1", metavar="ADRESSE", help="Adresse (Standard: 127.0.0.1)"
         )
         served.add_argument(
-            "--port", type=port_number, default=8000, metavar="PORT", help="Port (Standard: 8000)"
+            "--port",
+            type=port_number,
+            default=DEFAULT_PORT,
+            metavar="PORT",
+            help=f"Port (Standard: {DEFAULT_PORT})",
         )
         served.add_argument(
             "--workers",

@@ -160,3 +160,28 @@ def _get(uow: UnitOfWork, name: str) -> Account:
     if account is None:
         raise NotFound(f'Den Zugang "{name}" gibt es nicht (deliberation user list zeigt alle).')
     return account
+
+
+#: The demo's accounts (``deliberation demo``): one per role, all with the password "demo".
+DEMO_ACCOUNTS = (
+    ("referat", "referat"),
+    ("geschaeftsstelle", "geschaeftsstelle"),
+    ("admin", "admin"),
+)
+DEMO_PASSWORD = "demo"
+
+
+def add_demo_accounts(deps: Dependencies, hasher: PasswordHasher) -> list[AccountView]:
+    """The three demo accounts, for the demo's own throwaway database only.
+
+    Their password is shorter than any real one may be; the demo prints it.
+    """
+    views = []
+    with deps.unit_of_work() as uow:
+        for name, role in DEMO_ACCOUNTS:
+            account = Account(name, role, hasher.hash(DEMO_PASSWORD), deps.clock())
+            uow.repo.add(account)
+            uow.flush()
+            views.append(account_view(account))
+        uow.commit()
+    return views

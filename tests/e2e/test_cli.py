@@ -183,6 +183,10 @@ def test_demo_runs_twice_from_a_clean_folder(data_folder: Path) -> None:
     for municipality in ("Stadt Peine", "Wendeburg", "Vechelde"):
         assert municipality in out
     assert "Abgelehnt" in out or "abgelehnt" in out
+    # Three accounts for the web application, in the demo database only.
+    assert 'Passwort jeweils "demo"' in out
+    for account in ("referat", "geschaeftsstelle", "admin"):
+        assert re.search(rf"^  {account} +", out, re.M), out
 
     # The mails went out for real, into the local mail sink; the second run
     # replaced the first run's mails instead of adding to them.
