@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, NotFound
 from deliberation.domain.model import Need, NeedScope
 from deliberation.service_layer import cycles, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -71,14 +71,29 @@ def known_topic_field(deps: Dependencies, name: str) -> str:
     )
 
 
+#: A vote that meets another one on the same workshop is simply counted again.
+VOTE_ATTEMPTS = 50
+
+
 def vote(deps: Dependencies, need_id: int, dots: int = 1) -> int:
     """Add ``dots`` to a need during dot-voting; returns the new total.
 
     The vote changes the workshop like any other change (its version moves on), so
-    a phase change in between and this vote cannot both win.
+    a phase change in between and this vote cannot both win. Votes commute: one that
+    collides with a concurrent vote is retried, so every dot counts.
     """
     if not 1 <= dots <= 10:
         raise DeliberationError(f"Punkte je Abgabe: 1 bis 10, nicht {dots}.")
+    for attempt in range(1, VOTE_ATTEMPTS + 1):
+        try:
+            return _vote_once(deps, need_id, dots)
+        except ConcurrencyConflict:
+            if attempt == VOTE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _vote_once(deps: Dependencies, need_id: int, dots: int) -> int:
     with deps.unit_of_work() as uow:
         cycle = uow.repo.detached_cycle_of_need(need_id)
         if cycle is None:
