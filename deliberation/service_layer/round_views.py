@@ -25,8 +25,12 @@ from deliberation.service_layer.views import (
     recommendation_view,
 )
 
-#: How a record came to be, for the first line of its history.
-CREATION_TITLES = {"launch": "Gestartet", "form": "Gebildet", "draft": "Entworfen"}
+#: The first line of a record's history: it came into being (launched, formed, drafted).
+CREATED = "Angelegt"
+
+
+#: What a cycle's page asks of its state: does it collect needs, take votes, form groups?
+CYCLE_CAPABILITIES = ("add_needs", "vote_needs", "form_groups")
 
 
 @dataclass(frozen=True)
@@ -130,19 +134,15 @@ def cycle_page(deps: Dependencies, cycle_id: int) -> CyclePage:
     with deps.unit_of_work() as uow:
         cycle = cycles.get(uow, cycle_id)
         view = cycle_detail(deps.engine, cycle, [])
-        history = titled_history(deps.engine.definition_of(cycle), uow.repo.log("cycle", cycle_id))
+        history = titled_history(
+            deps.engine.definition_of(cycle), uow.repo.log(SubjectKind.CYCLE, cycle_id)
+        )
         allows = {
-            capability: deps.engine.allows(cycle, capability)
-            for capability in ("add_needs", "vote_needs", "form_groups")
+            capability: deps.engine.allows(cycle, capability) for capability in CYCLE_CAPABILITIES
         }
-    return CyclePage(
-        view,
-        history,
-        tuple(groups.list_groups(deps, cycle_id)) if view.agenda else (),
-        allows["add_needs"],
-        allows["vote_needs"],
-        allows["form_groups"],
-    )
+    collects, votes, forms = (allows[c] for c in CYCLE_CAPABILITIES)
+    groups_ = tuple(groups.list_groups(deps, cycle_id)) if view.agenda else ()
+    return CyclePage(view, history, groups_, collects, votes, forms)
 
 
 def titled_history(
@@ -161,7 +161,7 @@ def titled_history(
         HistoryEntry(
             r.at,
             r.actor,
-            steps.get(r.trigger) or CREATION_TITLES.get(r.trigger, r.trigger),
+            CREATED if r.from_state is None else steps.get(r.trigger, r.trigger),
             state(r.from_state),
             state(r.to_state),
             r.reason,
@@ -187,7 +187,7 @@ def group_page(deps: Dependencies, group_id: int) -> GroupPage:
     entries = groups.member_entries(deps, group_id)
     with deps.unit_of_work() as uow:
         group = groups.get(uow, group_id)
-        log = uow.repo.log("working_group", group_id)
+        log = uow.repo.log(SubjectKind.WORKING_GROUP, group_id)
         today = deps.today()
         return GroupPage(
             group_view(deps.engine, group),

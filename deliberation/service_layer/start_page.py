@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 
 from deliberation.domain.consultations import current_position, pending_consultation
 from deliberation.domain.invitations import MeetingStatus
-from deliberation.domain.model import Recommendation
+from deliberation.domain.model import Recommendation, SubjectKind
 from deliberation.domain.outbox import OutboxStatus
 from deliberation.domain.scheduling import DueKind, DueStatus
 from deliberation.service_layer import meetings
 from deliberation.service_layer.meetings import MeetingRow
 from deliberation.service_layer.ports import Dependencies
-from deliberation.service_layer.recommendations import RECOMMENDATION_WORKFLOW
 
 SOON = timedelta(days=14)
 NEXT_MEETINGS = 8
@@ -58,7 +57,8 @@ class StartPage:
         )
 
 
-def start_page(deps: Dependencies, decided_states: Collection[str]) -> StartPage:
+def start_page(deps: Dependencies) -> StartPage:
+    decided_states = deps.engine.marked_states(SubjectKind.RECOMMENDATION, "decided")
     now = deps.clock()
     upcoming = meetings.list_meetings(deps, starts_from=now)
     proposed = tuple(m for m in upcoming if m.status == MeetingStatus.PROPOSED)
@@ -115,7 +115,7 @@ def start_page(deps: Dependencies, decided_states: Collection[str]) -> StartPage
 
 def _on_the_route(deps: Dependencies, decided_states: Collection[str]) -> list[str]:
     """States of recommendations between their group's adoption and the decision."""
-    definition = deps.engine.latest(RECOMMENDATION_WORKFLOW)
+    definition = deps.engine.for_subject(SubjectKind.RECOMMENDATION)
     return [
         name
         for name, spec in definition.states.items()

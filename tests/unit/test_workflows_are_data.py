@@ -38,6 +38,7 @@ OTHER_VOCABULARIES = {
     ("domain/workflow.py", "form_groups"): "a state's capability (allows), not the trigger",
     ("service_layer/groups.py", "form_groups"): "a state's capability (allows)",
     ("service_layer/simulation.py", "form_groups"): "a state's capability (allows)",
+    ("service_layer/round_views.py", "form_groups"): "a state's capability (allows)",
     ("service_layer/route_overview.py", "done"): "a stop of the route: already consulted there",
     ("domain/rules.py", "working_group"): "the relationship a guard reads (reads=...)",
     ("entrypoints/web/staff/meetings.py", "done"): "a message key of the page",

@@ -40,7 +40,7 @@ def cycle_page(
             "errors": errors or FormErrors(),
             "values": values or {},
             "stale": stale,
-            "done": request.query_params.get("erledigt") == "1",
+            "step_taken": request.query_params.get("erledigt") == "1",
         },
         status_code=status,
     )

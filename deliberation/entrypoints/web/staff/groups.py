@@ -158,7 +158,7 @@ def group_page(
             "form_name": form_name,
             "values": {**defaults, **typed} if form_name in ("change", "report") else defaults,
             "step_values": typed if form_name == "step" else {},
-            "draft_values": typed if form_name == "draft" else {},
+            "draft_values": typed if form_name == "new_recommendation" else {},
             "stale": stale,
             "query": request.query_params,
             "none_errors": FormErrors(),
@@ -276,4 +276,4 @@ def draft(
             )
     values = values_of(form)
     values["needs"] = [str(n) for n in chosen]
-    return group_page(request, ctx, group_id, errors, values, 400, False, "draft")
+    return group_page(request, ctx, group_id, errors, values, 400, False, "new_recommendation")

@@ -14,5 +14,5 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request, ctx: Context, account: SignedIn) -> HTMLResponse:
-    page = start_page(ctx.deps, ctx.settings.scheduler.decided_states)
+    page = start_page(ctx.deps)
     return ctx.pages.render(request, "staff/home.html", {"title": "Start", "page": page})
