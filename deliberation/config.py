@@ -132,6 +132,11 @@ class MunicipalityConfig:
 
     key: str = setting(help="kurzer Schlüssel (a-z, 0-9, - und _)", check=_slug)
     name: str = setting(help="Name der Gemeinde, wie Teilnehmende ihn kennen")
+    venue: str = setting(
+        "",
+        help="Ort der Zukunftswerkstatt der Gemeinde (Adresse), wenn das Referat keinen anderen "
+        "wählt; leer: der vorgeschlagene Termin hat keinen Ort, bis einer eingetragen ist",
+    )
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def schedule_policy(settings: Settings, engine: WorkflowEngine) -> SchedulePolic
             conference_launch_weeks_before=workshops.conference_launch_weeks_before,
             allow_weekend=workshops.allow_weekend,
             duration_minutes=workshops.duration_minutes,
+            venues=tuple((m.key, m.venue) for m in settings.municipalities if m.venue),
         ),
         conference_series=conference_name,
         feeder_workflows=tuple(d.name for d in engine.feeders()),
@@ -75,6 +76,7 @@ def schedule_policy(settings: Settings, engine: WorkflowEngine) -> SchedulePolic
         retry_after=timedelta(minutes=config.retry_minutes),
         escalation_to=config.escalation_to,
         decision_due_days=config.decision_due_days,
+        holidays_known_until=max((h.last for h in settings.school_holidays), default=None),
     )
 
 
@@ -84,5 +86,6 @@ def scheduler_tools(app: Application) -> SchedulerTools:
         policy=policy,
         sender=app.settings.smtp.sender,
         mailing=app.mailing(),
+        web_base_url=app.settings.web.base_url,
     )
 

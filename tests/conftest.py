@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 
 from deliberation.adapters import orm
 from deliberation.bootstrap import Application, bootstrap, initialise_database
-from deliberation.service_layer import cycles, groups, needs, recommendations
+from deliberation.service_layer import cycles, groups, meetings, needs, recommendations
 from deliberation.service_layer.ports import Dependencies
 
 # In CI the property tests draw the same examples on every run, so a red build can be
@@ -179,7 +179,24 @@ class RoundWalker:
 
     def advance(self, cycle_id: int, *triggers: str) -> None:
         for trigger in triggers:
+            if trigger == "send_invitations":
+                self.give_meeting(cycle_id)
             cycles.advance(self.deps, cycle_id, trigger, self.actor, reason=f"Test: {trigger}")
+
+    def give_meeting(self, cycle_id: int, days_ahead: int = 30) -> int:
+        """A planned meeting with a place for the cycle (invitations need one), unless it has."""
+        with self.deps.unit_of_work() as uow:
+            existing = [m.id for m in uow.repo.meetings_of_cycle(cycle_id)]
+            title = uow.repo.cycle(cycle_id).title  # type: ignore[union-attr]
+        if existing:
+            return existing[0] or 0
+        plan = meetings.MeetingPlan(
+            title,
+            self.deps.clock() + timedelta(days=days_ahead),
+            "Forum Peine, Werderstraße 22, 31224 Peine",
+            cycle_id=cycle_id,
+        )
+        return meetings.schedule(self.deps, plan, "landkreis-peine.de", confirmed=True)
 
     def launch_workshops(self, keys: tuple[str, ...] = tuple(NEEDS)) -> dict[str, int]:
         ids = cycles.launch(self.deps, "future_workshop", self.round, self.actor, list(keys))

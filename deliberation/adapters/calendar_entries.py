@@ -69,6 +69,8 @@ def _vtimezone(timezone: str, year: int) -> str:
     component = Timezone.from_tzid(
         timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
     )
+    # icalendar adds an English COMMENT on the range covered; mail programs may show it
+    component.pop("COMMENT", None)
     return str(component.to_ical().decode("utf-8"))
 
 

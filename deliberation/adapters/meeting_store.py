@@ -74,6 +74,15 @@ class MeetingStore:
         )
         return self.session.scalars(query).first()
 
+    def meetings_of_cycle(self, cycle_id: int) -> list[Meeting]:
+        """The cycle's meetings that are not cancelled, proposed or planned, earliest first."""
+        query = (
+            select(Meeting)
+            .where(orm.meetings.c.cycle_id == cycle_id, orm.meetings.c.status != "cancelled")
+            .order_by(orm.meetings.c.starts_at, orm.meetings.c.id)
+        )
+        return list(self.session.scalars(query))
+
     def invitations(
         self, meeting_id: int | None = None, participant_id: int | None = None
     ) -> list[Invitation]:

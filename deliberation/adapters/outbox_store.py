@@ -176,6 +176,16 @@ class OutboxStore:
         result = self.session.execute(statement.execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    def mail_history(self, recipient: str) -> list[tuple[str, datetime, datetime | None, str]]:
+        """(subject, created, sent, status) of every message to ``recipient``, oldest first."""
+        outbox = orm.outbox.c
+        query = (
+            select(outbox.subject, outbox.created_at, outbox.sent_at, outbox.status)
+            .where(outbox.recipient == recipient)
+            .order_by(outbox.id)
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in self.session.execute(query)]
+
     def forget_recipient(self, recipient: str) -> int:
         """Delete every message to ``recipient``, sent or not (personal data); returns how many."""
         statement = delete(orm.outbox).where(orm.outbox.c.recipient == recipient)

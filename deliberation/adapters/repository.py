@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
 from deliberation.adapters.account_store import AccountStore
+from deliberation.adapters.log_store import LogStore
 from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
@@ -53,10 +54,11 @@ from deliberation.service_layer.ports import (
 
 class SqlRepository(
     ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore, StepStore,
-    WorkflowStore,
+    WorkflowStore, LogStore,
 ):
     """Cycles, needs, groups, recommendations and their log; participants, the outbox,
-    accounts and the step fast path come from the stores it inherits, all on one session."""
+    accounts, the step fast path and the whole log come from the stores it inherits,
+    all on one session."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -307,10 +309,12 @@ class SqlRepository(
         return list(self.session.scalars(select(Body).order_by(orm.bodies.c.name)))
 
     def log(self, subject_kind: str, subject_id: int) -> list[TransitionRecord]:
+        """The record's workflow steps (its audit rows: ``log_entries``)."""
         query = (
             select(TransitionRecord)
             .where(orm.transition_log.c.subject_kind == subject_kind)
             .where(orm.transition_log.c.subject_id == subject_id)
+            .where(orm.transition_log.c.workflow != "")
             .order_by(orm.transition_log.c.id)
         )
         return list(self.session.scalars(query))

@@ -169,6 +169,20 @@ class ScheduleStore:
         )
         return list(self.session.scalars(query))
 
+    def troubled_due_work(self, limit: int) -> list[DueWork]:
+        """Items that failed, are being retried after an error, or ran late; newest first."""
+        due = orm.due_work.c
+        failed_or_retrying = (due.status == DueStatus.FAILED.value) | (
+            (due.status == DueStatus.PENDING.value) & (due.attempts > 0)
+        )
+        query = (
+            select(DueWork)
+            .where(failed_or_retrying | due.late.is_(True))
+            .order_by(due.due_at.desc(), due.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
     def due_work(
         self, status: str | None = None, kind: str | None = None, limit: int | None = None
     ) -> list[DueWork]:

@@ -23,6 +23,7 @@ from deliberation.domain.workflow import (
 )
 from deliberation.toml_files import Section, display_name, read_toml
 
+ARTICLES = ("der", "die", "das")
 _TRANSITION_KEYS = (
     "trigger", "title", "from", "to", "guards", "actions", "send", "requires", "role", "audience",
 )
@@ -61,9 +62,16 @@ def fingerprint(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _article(head: Section) -> str:
+    article = head.optional_text("article").strip()
+    if article and article not in ARTICLES:
+        raise head.fail("article", f'"{article}" ist kein Artikel (erlaubt: der, die, das).')
+    return article
+
+
 def _parse(root: Section, where: str) -> WorkflowDefinition:
     head = root.table("workflow")
-    head.only(("name", "version", "title", "subject", "initial", "per_municipality"))
+    head.only(("name", "version", "title", "article", "subject", "initial", "per_municipality"))
     subject_name = head.text("subject")
     try:
         subject = SubjectKind(subject_name)
@@ -74,6 +82,7 @@ def _parse(root: Section, where: str) -> WorkflowDefinition:
         name=head.text("name"),
         version=head.integer("version", minimum=1),
         title=head.text("title"),
+        article=_article(head),
         subject=subject,
         initial=head.text("initial"),
         states=_parse_states(root.table("states")),

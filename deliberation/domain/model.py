@@ -340,6 +340,9 @@ class TransitionRecord:
     reason: str
     at: datetime
     id: int | None = None
+    before: str = ""  # audit rows: the changed value before …
+    after: str = ""  # … and after the change
+    person_id: int | None = None  # the participant the row concerns, if any
 
 
 class NotificationStatus(StrEnum):

@@ -186,6 +186,29 @@ def round_has_feedback(cycle: Cycle, ctx: TransitionContext) -> str | None:
     )
 
 
+def undocumented_workshops(cycle: Cycle, facts: WorkflowFacts) -> str | None:
+    """A warning when an agenda is built while workshops of the round still run, or None.
+
+    Not a guard: the scheduler builds the agenda by date, and a conference without
+    agenda would invite no one; staff are told which workshops the agenda lacks.
+    """
+    running = [
+        workshop
+        for workshop in cycle.round.cycles
+        if workshop.municipality is not None  # a cycle of one municipality: a workshop
+        and not facts.is_final(workshop)
+        and (not workshop.needs or any(n.status == NeedStatus.OPEN for n in workshop.needs))
+    ]
+    if not running:
+        return None
+    names = ", ".join(f"{w.title} (Zyklus {w.id})" for w in running)
+    return (
+        "Die Tagesordnung entsteht aus den Ergebnissen aller Zukunftswerkstätten des "
+        f"Durchgangs; noch nicht dokumentiert: {names}. Ihre kreisweiten Bedarfe fehlen "
+        "auf dieser Tagesordnung."
+    )
+
+
 @RULES.guard(CYCLE, "Die Konferenz hat eine Tagesordnung.", reads=())
 def has_agenda(cycle: Cycle, ctx: TransitionContext) -> str | None:
     if ctx.children.any_agenda_topic(cycle):

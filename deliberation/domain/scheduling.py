@@ -16,6 +16,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.cadence import CadenceRule, ClosedDays, closed_reason
+from deliberation.domain.errors import DeliberationError
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.workflow import PhaseStep
 
@@ -105,6 +106,12 @@ class WorkshopPlan:
     conference_launch_weeks_before: int
     allow_weekend: bool = False
     duration_minutes: int = 180
+    #: (municipality key, venue): where each municipality's workshop meets by default
+    venues: tuple[tuple[str, str], ...] = ()
+
+    def venue(self, municipality_key: str) -> str:
+        """The configured venue, or "" (the meeting then has no place until staff set one)."""
+        return dict(self.venues).get(municipality_key, "")
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,8 @@ class SchedulePolicy:
     escalation_to: str = ""
     decision_due_days: int = 270
     actor: str = "Terminplaner"
+    #: the last day of the configured school holidays (None: none configured)
+    holidays_known_until: date | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -133,6 +142,27 @@ class SchedulePolicy:
 
     def series_by_key(self, key: str) -> Series | None:
         return next((s for s in self.series if s.key == key), None)
+
+
+def holiday_horizon_warning(policy: SchedulePolicy, today: date) -> str | None:
+    """A warning once the configured school holidays end before the planning horizon does.
+
+    Beyond their end the scheduler would place meetings in holidays it does not know.
+    """
+    known = policy.holidays_known_until
+    if known is None:
+        return None
+    index = today.month - 1 + policy.horizon_months
+    horizon = date(today.year + index // 12, index % 12 + 1, 1)
+    if known >= horizon:
+        return None
+    return (
+        f"Die Schulferien sind in config.toml ([[school_holidays]]) nur bis zum "
+        f"{known:%d.%m.%Y} eingetragen, der Terminplaner plant aber bis "
+        f"{horizon - timedelta(days=1):%d.%m.%Y} voraus: Sitzungen danach können in Ferien "
+        "fallen. Bitte die nächsten Ferien aus der amtlichen Liste des Kultusministeriums "
+        "eintragen."
+    )
 
 
 def wall_clock(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -245,24 +275,35 @@ def next_open_day(day: date, closed: ClosedDays, rule: CadenceRule) -> date:
 
 
 def workshop_days(
-    conference_day: date, count: int, plan: WorkshopPlan, closed: ClosedDays
+    conference_day: date,
+    count: int,
+    plan: WorkshopPlan,
+    closed: ClosedDays,
+    earliest: date | None = None,
 ) -> list[date]:
     """One open day per municipality, consecutive, from ``weeks_before_conference`` ahead.
 
     If the open days between then and the conference are too few (many
     municipalities, summer holidays), the series starts a week earlier until
-    every workshop lies before the conference.
+    every workshop lies before the conference, but never before ``earliest``.
     """
     rule = CadenceRule(
         interval_months=12, weekday=0, time=plan.time, allow_weekend=plan.allow_weekend
     )
     start = conference_day - timedelta(weeks=plan.weeks_before_conference)
+    if earliest is not None:
+        start = max(start, earliest)
     for _ in range(MAX_WEEKS_EARLIER):
         days = _consecutive_open_days(start, count, closed, rule)
         if not days or days[-1] < conference_day:
             return days
         start -= timedelta(weeks=1)
-    raise ValueError(f"no room for {count} workshops before {conference_day}")
+        if earliest is not None and start < earliest:
+            break
+    raise DeliberationError(
+        f"Vor der Konferenz am {conference_day:%d.%m.%Y} ist kein Platz mehr für {count} "
+        "Werkstatt-Termine mit Ladungsfrist an freien Tagen; bitte die Termine selbst ansetzen."
+    )
 
 
 #: how far the workshops may start before their usual window (a year)

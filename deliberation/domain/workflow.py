@@ -95,6 +95,10 @@ class PhaseStep:
     days: int = 0
 
 
+#: "gibt es bereits …": the indefinite article of a title by its definite one
+INDEFINITE_ACCUSATIVE = {"der": "einen", "die": "eine", "das": "ein"}
+
+
 @dataclass(frozen=True)
 class RoundRole:
     """A cycle workflow's place in a round (``[round]``): the round's conference, and the
@@ -120,9 +124,16 @@ class WorkflowDefinition:
     #: digest of the file's content (comments and layout aside): a published version
     #: whose records are running must keep it (see ``workflow_versions``)
     fingerprint: str = field(default="", compare=False)
+    #: the title's definite article ("die Integrationskonferenz"), for German sentences
+    article: str = ""
 
     def state(self, name: str) -> StateSpec:
         return self.states[name]
+
+    def some(self) -> str:
+        """The title with its indefinite article in the accusative: "eine Integrationskonferenz"."""
+        indefinite = INDEFINITE_ACCUSATIVE.get(self.article, "")
+        return f"{indefinite} {self.title}".strip() if indefinite else f"„{self.title}“"
 
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if state in t.sources]

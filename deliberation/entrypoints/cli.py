@@ -27,6 +27,7 @@ from deliberation.entrypoints import (
     commands,
     correction_commands,
     invitation_commands,
+    log_commands,
     outbox_commands,
     participant_commands,
     publication_commands,
@@ -505,7 +506,9 @@ def _scheduling(group: Subparsers) -> None:
     runner.add_argument(
         "--once", action="store_true", help="nur einmal nachsehen, was fällig ist, dann enden"
     )
+    log_commands.register_scheduler_status(runner)
     simulate_command.add_parser(group, _command, _german_date)
+    log_commands.register(group, _german_date)
 
 
 if __name__ == "__main__":

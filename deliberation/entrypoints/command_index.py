@@ -57,6 +57,8 @@ COMMANDS = {
     "erinnert, mahnt und startet Durchgänge (es darf nur einer je Datenbank laufen)",
     "simulate": "den Terminkalender Jahre im Voraus durchspielen (in einer Übungsdatenbank): "
     "Durchgänge, Sitzungen, Einladungen, Erinnerungen, Mahnungen; prüft die Regeln",
+    "log": "Protokoll aller Änderungen: Schritte der Abläufe, Termine, Antworten, "
+    "Einwilligungen, Löschungen, Importe, Platzierungen (wer, wann, was, vorher/nachher)",
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -26,10 +28,12 @@ from deliberation.bootstrap import (
 from deliberation.config import load_settings
 from deliberation.domain import wall_clock
 from deliberation.domain.errors import DeliberationError
+from deliberation.domain.scheduling import holiday_horizon_warning
 from deliberation.entrypoints import tables, trace_output, tracker_files
 from deliberation.entrypoints.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.overview import print_overview
 from deliberation.entrypoints.tracker_output import tracker_table
+from deliberation.schedule_setup import schedule_policy
 from deliberation.service_layer import (
     accounts,
     cycles,
@@ -73,6 +77,12 @@ def local_moment(app: Application, moment: datetime, console: Console) -> dateti
     if instant.note:
         console.print(instant.note, markup=False, highlight=False)
     return instant.at
+
+
+def actor_of(args: argparse.Namespace) -> str:
+    """Who the log names for a command: ``--actor``, else DELIBERATION_ACTOR or the login."""
+    given: str | None = getattr(args, "actor", None)
+    return given or os.environ.get("DELIBERATION_ACTOR") or getpass.getuser()
 
 
 @contextmanager
@@ -119,7 +129,13 @@ def print_step(console: Console, what: str, step: LogView) -> None:
 def cycle_launch(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         ids = cycles.launch(
-            app.deps, args.workflow, args.round, args.actor, args.municipality, args.reason
+            app.deps,
+            args.workflow,
+            args.round,
+            args.actor,
+            args.municipality,
+            args.reason,
+            schedule=schedule_policy(app.settings, app.deps.engine),
         )
         views = [cycles.show(app.deps, cycle_id) for cycle_id in ids]
     console.print(ngettext("%(num)d Zyklus gestartet:", "%(num)d Zyklen gestartet:", len(ids)))
@@ -142,8 +158,19 @@ def cycle_show(args: argparse.Namespace, console: Console) -> int:
 
 def cycle_advance(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        step = cycles.advance(app.deps, args.id, args.trigger, args.actor, args.reason, args.text)
+        step = cycles.advance(
+            app.deps, args.id, args.trigger, args.actor, args.reason, args.text,
+            mailing=app.mailing(),
+        )
     print_step(console, f"Zyklus {args.id}", step)
+    if step.warning:
+        console.print(f"Achtung: {step.warning}", highlight=False, markup=False)
+    if step.messages:
+        console.print(
+            f"{step.messages} Einladung(en) mit Kalendereintrag in den Postausgang gelegt "
+            "(deliberation outbox send versendet sie).",
+            highlight=False,
+        )
     return 0
 
 
@@ -328,6 +355,11 @@ def workflows_diagram(args: argparse.Namespace, console: Console) -> int:
 def status(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         print_overview(app.deps, console, args.round)
+        warning = holiday_horizon_warning(
+            schedule_policy(app.settings, app.deps.engine), app.deps.today()
+        )
+    if warning:
+        console.print(f"Achtung: {warning}", highlight=False, markup=False)
     return 0
 
 

@@ -436,7 +436,7 @@ def register_participants(run: DemoRun, mail: DemoMail | None = None) -> None:
         )
         for line, (n, e, m, r, b) in enumerate(PEOPLE, start=2)
     ]
-    report = participants.import_participants(run.deps, rows)
+    report = participants.import_participants(run.deps, rows, run.actor, "Beispielverzeichnis")
     if mail is not None:
         confirmed = demo_invitations.opt_in(run.deps, mail.mailing)
     else:

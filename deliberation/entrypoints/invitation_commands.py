@@ -25,7 +25,7 @@ from deliberation.domain.invitations import Audience, MeetingStatus
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints import date_confirmation, route_commands
-from deliberation.entrypoints.commands import local_moment, opened, parse_moment
+from deliberation.entrypoints.commands import actor_of, local_moment, opened, parse_moment
 from deliberation.entrypoints.tables import table
 from deliberation.service_layer import consent, meetings
 from deliberation.translations import ngettext
@@ -52,7 +52,9 @@ def meeting_schedule(args: argparse.Namespace, console: Console) -> int:
         )
         domain = app.settings.smtp.sender.rpartition("@")[2]
         with date_confirmation.hint_on_warnings():
-            meeting_id = meetings.schedule(app.deps, plan, domain, confirmed=args.confirmed)
+            meeting_id = meetings.schedule(
+                app.deps, plan, domain, confirmed=args.confirmed, actor=actor_of(args)
+            )
         when = _when(app, plan.starts_at)
     console.print(
         f"Termin {meeting_id} angelegt: {args.title}, {when}, {args.location}", highlight=False
@@ -101,7 +103,7 @@ def _short_when(local: datetime) -> str:
 
 def meeting_confirm(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        row = meetings.confirm(app.deps, args.meeting)
+        row = meetings.confirm(app.deps, args.meeting, actor_of(args))
         when = _when(app, row.starts_at)
     console.print(f"Termin {row.id} ({row.title}) am {when} bestätigt.", highlight=False)
     return 0
@@ -192,6 +194,7 @@ def meeting_move(args: argparse.Namespace, console: Console) -> int:
                 starts_at,
                 args.location,
                 confirmed=args.confirmed,
+                actor=actor_of(args),
             )
     if not report.changed:
         console.print("Zeit und Ort sind unverändert; keine Nachricht verschickt.")
@@ -215,7 +218,7 @@ def meeting_cancel(args: argparse.Namespace, console: Console) -> int:
     if not args.yes:
         raise DeliberationError("Absagen bitte mit --yes bestätigen.")
     with opened(args) as app:
-        queued = meetings.cancel(app.deps, app.mailing(), args.meeting)
+        queued = meetings.cancel(app.deps, app.mailing(), args.meeting, actor_of(args))
     console.print(
         f"Termin {args.meeting} abgesagt; Einladung und Erinnerungen entfallen; "
         + ngettext("%(num)d Absage im Postausgang.", "%(num)d Absagen im Postausgang.", queued),

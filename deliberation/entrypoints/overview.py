@@ -12,8 +12,9 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
+from deliberation.entrypoints.tables import feedback_table
 from deliberation.service_layer import groups, meetings, needs, recommendations
-from deliberation.service_layer.cycles import list_cycles
+from deliberation.service_layer.cycles import list_cycles, round_feedback
 from deliberation.service_layer.ports import Dependencies
 from deliberation.service_layer.views import (
     CycleView,
@@ -66,6 +67,9 @@ def print_overview(deps: Dependencies, console: Console, round_label: str | None
     console.rule(Text(heading, style="bold"))
     wide = console.width >= WIDE
     _print(console, cycle_table(cycle_views, with_round=wide), "Keine Zyklen.")
+    feedback = round_feedback(deps, round_label) if round_label else ()
+    if feedback:
+        console.print(feedback_table(feedback))
     _print(console, needs_table(needs.list_needs(deps, round_label=round_label)), "Keine Bedarfe.")
     _print(console, group_table(group_views), "Keine Arbeitsgruppen.")
     recommendation_list = recommendation_table(recommendation_views, narrow=not wide)

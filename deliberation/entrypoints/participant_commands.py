@@ -11,7 +11,7 @@ from deliberation.adapters.participant_files import read_participant_file
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, Role
 from deliberation.entrypoints import subcommands
-from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.commands import actor_of, opened
 from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.entrypoints.tables import table
 from deliberation.service_layer import participants
@@ -30,7 +30,9 @@ def participant_import(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         if args.preview:
             return _preview(console, participants.preview_import(app.deps, rows), args.file.name)
-        report = participants.import_participants(app.deps, rows)
+        report = participants.import_participants(
+            app.deps, rows, actor_of(args), source=args.file.name
+        )
     if report.updated:
         updated = [(str(line), email, _changes(changes)) for line, email, changes in report.updated]
         title = f"Aktualisierte Personen ({len(report.updated)})"
@@ -168,7 +170,7 @@ def participant_delete(args: argparse.Namespace, console: Console) -> int:
             f"{args.email} --yes"
         )
     with opened(args) as app:
-        name = participants.delete(app.deps, args.email)
+        name = participants.delete(app.deps, args.email, actor_of(args))
     console.print(f"{name} ({args.email}) und die gespeicherten Personendaten wurden gelöscht.")
     return 0
 

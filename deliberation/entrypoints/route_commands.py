@@ -15,6 +15,7 @@ from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
 from deliberation.entrypoints import date_confirmation, plan_output, subcommands, tracker_files
 from deliberation.entrypoints.commands import (
+    actor_of,
     local_moment,
     opened,
     parse_moment,
@@ -53,6 +54,7 @@ def meeting_add(args: argparse.Namespace, console: Console) -> int:
                 args.location,
                 args.title or "",
                 confirmed=args.confirmed,
+                actor=actor_of(args),
             )
         closed = "" if view.public else " (nicht öffentlich)"
         console.print(

@@ -20,7 +20,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from rich.console import Console
 
 from deliberation.adapters.scheduler_lock import scheduler_lock
-from deliberation.domain.scheduling import DueStatus
+from deliberation.domain.scheduling import DueStatus, holiday_horizon_warning
 from deliberation.entrypoints.commands import opened
 from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import due_work
@@ -62,6 +62,9 @@ def scheduler(args: argparse.Namespace, console: Console) -> int:
         try:
             if due_work.start(app.deps, tools):
                 console.print("Terminplanung begonnen: der laufende Monat wird geplant.")
+            warning = holiday_horizon_warning(tools.policy, app.deps.today())
+            if warning:
+                console.print(f"Achtung: {warning}", markup=False, highlight=False)
 
             def tick() -> None:
                 report = due_work.tick(

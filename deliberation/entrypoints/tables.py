@@ -10,11 +10,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.domain.workflow import WorkflowDefinition
 from deliberation.service_layer.views import (
     NEED_STATUS_TITLES,
     SCOPE_TITLES,
     CycleView,
+    FeedbackLine,
     GroupView,
     LogView,
     NeedView,
@@ -124,6 +126,19 @@ def print_cycle(console: Console, view: CycleView, zone: ZoneInfo) -> None:
     console.print(heading(view.title, f" (Zyklus {view.status.id}, Durchgang {view.round})"))
     for line in status_lines(view.status, zone):
         console.print(line, highlight=False)
+    for meeting in view.meetings:
+        where = meeting.location or "noch ohne Ort"
+        status = MEETING_STATUS_TITLES.get(meeting.status, meeting.status)
+        console.print(
+            f"Termin {meeting.id}: {meeting.starts_at.astimezone(zone):%d.%m.%Y %H:%M} Uhr, "
+            f"{where} ({status})",
+            highlight=False,
+            markup=False,
+        )
+    if view.invitation_problem and not view.status.final:
+        console.print(f"Einladungen: {view.invitation_problem}", highlight=False, markup=False)
+    if view.feedback:
+        console.print(feedback_table(view.feedback))
     if view.needs:
         console.print(needs_table(view.needs))
     if view.agenda:
@@ -140,6 +155,23 @@ def print_cycle(console: Console, view: CycleView, zone: ZoneInfo) -> None:
     if view.group_ids:
         console.print("Arbeitsgruppen: " + ", ".join(map(str, view.group_ids)))
     console.print(log_table(view.log, zone))
+
+
+def feedback_table(lines: Sequence[FeedbackLine]) -> Table:
+    """The Rückspiegelung: a section of its own, before the agenda."""
+    return table(
+        f"Rückspiegelung: was aus den Empfehlungen früherer Durchgänge wurde ({len(lines)})",
+        ["Empfehlung", "Titel", "aus Durchgang", "Umsetzungsbericht"],
+        [
+            (f.recommendation_id, f.title, f.from_round, _first_lines(f.text))
+            for f in lines
+        ],
+    )
+
+
+def _first_lines(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def groups_table(views: list[GroupView]) -> Table:

@@ -10,6 +10,7 @@ from deliberation.domain import text_rules
 from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Body, Meeting
+from deliberation.service_layer import audit
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
 from deliberation.service_layer.ports import Dependencies, HolidayNames, UnitOfWork
 
@@ -34,6 +35,7 @@ def add(
     title: str = "",
     *,
     confirmed: bool = False,
+    actor: str = "",
 ) -> MeetingView:
     """Plan a meeting of a body; closed bodies (``public = false``) get non-public meetings.
 
@@ -62,6 +64,10 @@ def add(
         uow.repo.add(meeting)
         uow.flush()
         view = meeting_view(meeting, body)
+        audit.record(
+            uow, deps.clock(), actor, "meeting_scheduled", ("meeting", meeting.id or 0),
+            after=f"{local:%d.%m.%Y %H:%M}, {meeting.location}", reason=meeting.title,
+        )
         uow.commit()
         return view
 

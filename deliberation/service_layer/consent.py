@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from deliberation.domain.errors import LinkInvalid
 from deliberation.domain.participants import LegalBasis, Participant
-from deliberation.service_layer import outbox
+from deliberation.service_layer import audit, outbox
 from deliberation.service_layer.messages import (
     CONFIRM,
     UNSUBSCRIBE,
@@ -27,6 +27,9 @@ from deliberation.service_layer.participants import remove_participant
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 CONFIRMATION = "consent/confirmation"
+#: Who the log names: the system asking or removing, the person through their signed link.
+SENDER_ACTOR = "Einwilligungsverwaltung"
+PERSON_ACTOR = "betroffene Person (Link)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,10 @@ def request_confirmations(deps: Dependencies, mailing: Mailing) -> int:
             link = mailing.links.url(CONFIRM, person_token(person))
             context = {"confirm_url": link, "valid_until": now + mailing.confirm_valid}
             outbox.enqueue(uow, personal_message(deps, mailing, person, CONFIRMATION, context))
+            audit.record(
+                uow, now, SENDER_ACTOR, "consent_requested", ("participant", person.id or 0),
+                after="Bestätigungslink gesendet", person_id=person.id,
+            )
             asked += 1
         uow.commit()
         return asked
@@ -69,8 +76,14 @@ def confirm(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
     with deps.unit_of_work() as uow:
         person = _holder(uow, mailing, CONFIRM, token)
         if person.consent_confirmed_at is None or person.consent_withdrawn_at is not None:
+            was = _state(person)
             person.consent_confirmed_at = deps.clock()
             person.consent_withdrawn_at = None
+            audit.record(
+                uow, deps.clock(), PERSON_ACTOR, "consent_confirmed",
+                ("participant", person.id or 0), before=was, after=_state(person),
+                person_id=person.id,
+            )
         uow.commit()
         return _view(person)
 
@@ -80,7 +93,13 @@ def withdraw(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
     with deps.unit_of_work() as uow:
         person = _holder(uow, mailing, UNSUBSCRIBE, token)
         if person.consent_withdrawn_at is None:
+            was = _state(person)
             person.consent_withdrawn_at = deps.clock()
+            audit.record(
+                uow, deps.clock(), PERSON_ACTOR, "consent_withdrawn",
+                ("participant", person.id or 0), before=was, after=_state(person),
+                person_id=person.id,
+            )
         uow.repo.withdraw_waiting(person.email, "Einwilligung widerrufen")
         uow.commit()
         return _view(person)
@@ -102,10 +121,16 @@ def remove_unconfirmed(deps: Dependencies, after: timedelta) -> list[str]:
                 and asked is not None
                 and asked <= limit
             ):
-                remove_participant(uow, person)
+                remove_participant(uow, person, deps.clock(), SENDER_ACTOR, "Frist abgelaufen")
                 removed.append(person.email)
         uow.commit()
         return removed
+
+
+def _state(person: Participant) -> str:
+    if person.consent_withdrawn_at is not None:
+        return "widerrufen"
+    return "bestätigt" if person.consent_confirmed_at is not None else "unbestätigt"
 
 
 def _holder(uow: UnitOfWork, mailing: Mailing, purpose: str, token: str) -> Participant:

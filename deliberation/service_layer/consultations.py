@@ -21,7 +21,7 @@ from deliberation.domain.consultations import (
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.errors import ConfigError, DeliberationError
 from deliberation.domain.model import Meeting, Recommendation, SubjectKind
-from deliberation.service_layer import body_meetings, stepping
+from deliberation.service_layer import audit, body_meetings, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.recommendations import get
 from deliberation.service_layer.views import LogView, log_view
@@ -66,6 +66,11 @@ def place(
             deps, actor, f"auf Sitzung {meeting.id} gesetzt: {meeting.title}"
         )
         rec.consultations.append(Consultation(meeting, step, position, ctx.now))
+        audit.record(
+            uow, ctx.now, actor, "placed_on_meeting",
+            (SubjectKind.RECOMMENDATION.value, recommendation_id),
+            after=f"Sitzung {meeting.id}: {meeting.title} ({step.role.value})",
+        )
         trigger = placement_trigger(step, earlier, deps.engine.definition_of(rec))
         if trigger:
             return log_view(deps.engine, stepping.fire(deps, uow, rec, trigger, ctx))
@@ -107,6 +112,11 @@ def record_result(
         consultation.decided_at = now
         reason = f"Sitzung {consultation.meeting.id}: {consultation.result_title()}"
         ctx = stepping.context(deps, actor, reason, text.strip())
+        audit.record(
+            uow, now, actor, "result_recorded",
+            (SubjectKind.RECOMMENDATION.value, recommendation_id),
+            before="offen", after=consultation.result_title(), reason=reason,
+        )
         if trigger:
             return log_view(deps.engine, stepping.fire(deps, uow, rec, trigger, ctx))
         stepping.touch(rec, now)

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
+from deliberation.domain.rules import build_agenda, undocumented_workshops
+from deliberation.domain.scheduling import SchedulePolicy
 from deliberation.domain.workflow import WorkflowDefinition
-from deliberation.service_layer import stepping
-from deliberation.service_layer.ports import Dependencies, UnitOfWork
+from deliberation.service_layer import (
+    cycle_invitations,
+    notifications,
+    round_meetings,
+    stepping,
+)
+from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 from deliberation.service_layer.views import (
     CycleView,
+    FeedbackLine,
     LogView,
     cycle_detail,
     cycle_summary,
+    feedback_lines,
     log_view,
 )
+
+#: the rule (``actions = [...]``) that builds a conference agenda from the round's workshops
+AGENDA_ACTION = build_agenda.__name__
 
 
 class DuplicateCycle(DeliberationError):
@@ -30,14 +43,22 @@ def launch(
     actor: str,
     municipality_keys: list[str] | None = None,
     reason: str = "",
+    schedule: SchedulePolicy | None = None,
 ) -> list[int]:
     """Start cycles of ``workflow`` in round ``round_label``; returns their ids.
 
     A per-municipality workflow starts one cycle for each named municipality
     (all of them when none is named); others start one county-wide cycle.
+    With the county's ``schedule`` the cycles get their meetings as if the
+    scheduler had launched them (see ``round_meetings``).
     """
     with deps.unit_of_work() as uow:
         cycles = start_cycles(deps, uow, workflow, round_label, actor, municipality_keys, reason)
+        if schedule is not None:
+            uow.flush()
+            round_meetings.give_meetings(
+                uow, deps, schedule, workflow, round_label, cycles, deps.clock()
+            )
         uow.commit()
         return [c.id or 0 for c in cycles]
 
@@ -103,7 +124,7 @@ def _new_cycle(
         if existing.workflow == definition.name and existing.municipality is place:
             where = f" für {place.name}" if place else ""
             raise DuplicateCycle(
-                f"Im Durchgang {round_.label} gibt es bereits {definition.title}{where} "
+                f"Im Durchgang {round_.label} gibt es{where} bereits {definition.some()} "
                 f"(Zyklus {existing.id})."
             )
     suffix = f" {place.name}" if place else ""
@@ -128,20 +149,38 @@ def advance(
     reason: str = "",
     text: str = "",
     expected_version: int | None = None,
+    mailing: Mailing | None = None,
 ) -> LogView:
-    """Fire ``trigger`` (a step's key or German title) on the cycle; the fast path unless
-    the step's rules walk more of the cycle's relationships than its needs (a
-    conference's agenda, its groups)."""
+    """Fire ``trigger`` (a step's key or German title); with ``mailing``, the invitations
+    it asks for are queued at once.
+
+    Without ``mailing`` they wait for the scheduler's next tick. Either way a
+    step that invites is refused while the cycle has no confirmed meeting
+    with a place (see ``cycle_invitations``). The fast path unless the step's
+    rules walk more of the cycle's relationships than its needs (a conference's
+    agenda, its groups) or it sends invitations.
+    """
     with deps.unit_of_work() as uow:
         detached = get_detached(uow, cycle_id)
         stepping.require_version(detached, expected_version)
         trigger = deps.engine.resolve_trigger(detached, trigger)
         ctx = stepping.context(deps, actor, reason, text)  # the clock is read after loading
-        if stepping.fast_path_fits(deps, detached, trigger):
-            record = stepping.fire_detached(deps, uow, detached, trigger, ctx)
-        else:
-            record = stepping.fire(deps, uow, get(uow, cycle_id), trigger, ctx)
-        return log_view(deps.engine, record)
+        sends = cycle_invitations.sends_messages(deps, detached, trigger)
+        warn = builds_agenda(deps, detached, trigger)
+        if not sends and not warn and stepping.fast_path_fits(deps, detached, trigger):
+            return log_view(deps.engine, stepping.fire_detached(deps, uow, detached, trigger, ctx))
+        cycle = get(uow, cycle_id)
+        record = stepping.apply(deps, uow, cycle, trigger, ctx)
+        queued = 0 if mailing is None else notifications.render_for(uow, deps, mailing, cycle)
+        warning = (undocumented_workshops(cycle, deps.engine) or "") if warn else ""
+        uow.commit()
+        return replace(log_view(deps.engine, record), messages=queued, warning=warning)
+
+
+def builds_agenda(deps: Dependencies, cycle: Cycle, trigger: str) -> bool:
+    """Whether ``trigger`` in the cycle's state builds the conference agenda."""
+    transitions = deps.engine.definition_of(cycle).transitions_from(cycle.state)
+    return any(AGENDA_ACTION in t.actions for t in transitions if t.trigger == trigger)
 
 
 def get(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
@@ -181,7 +220,17 @@ def list_cycles(
         ]
 
 
+def round_feedback(deps: Dependencies, round_label: str) -> tuple[FeedbackLine, ...]:
+    """The Rückspiegelung a round received (none for a round that does not exist)."""
+    with deps.unit_of_work() as uow:
+        round_ = uow.repo.round(round_label)
+        return () if round_ is None else feedback_lines(round_)
+
+
 def show(deps: Dependencies, cycle_id: int) -> CycleView:
     with deps.unit_of_work() as uow:
         cycle = get(uow, cycle_id)
-        return cycle_detail(deps.engine, cycle, uow.repo.log("cycle", cycle_id))
+        found = uow.repo.meetings_of_cycle(cycle_id)
+        view = cycle_detail(deps.engine, cycle, uow.repo.log("cycle", cycle_id), found)
+        problem = cycle_invitations.missing(deps, found) or ""
+        return replace(view, invitation_problem=problem)

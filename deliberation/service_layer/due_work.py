@@ -20,6 +20,7 @@ from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage, compose_mail
 from deliberation.domain.participants import Participant, may_write_to
+from deliberation.domain.rules import undocumented_workshops
 from deliberation.domain.scheduling import (
     KIND_TITLES,
     DueKind,
@@ -31,11 +32,14 @@ from deliberation.domain.scheduling import (
     planned_day,
 )
 from deliberation.service_layer import (
+    audit,
+    cycle_invitations,
     cycles,
     meetings,
     notifications,
     outbox,
     planning,
+    round_meetings,
     stepping,
 )
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
@@ -49,6 +53,12 @@ class SchedulerTools:
     policy: SchedulePolicy
     sender: str
     mailing: Mailing  # every message: per recipient, in their language (German fallback)
+    #: where the staff's web pages are (``[web] base_url``); escalations link to them if set
+    web_base_url: str = ""
+
+    def page(self, path: str) -> str:
+        """The address of a staff page, or "" while no web application is configured."""
+        return f"{self.web_base_url.rstrip('/')}/{path}" if self.web_base_url else ""
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,12 @@ def _describe(exc: Exception) -> str:
     return str(exc) if isinstance(exc, DeliberationError) else f"{type(exc).__name__}: {exc}"
 
 
+def troubles(deps: Dependencies, limit: int = 200) -> list[DueView]:
+    """What the scheduler's log in the database says went wrong: failed, retried, late."""
+    with deps.unit_of_work() as uow:
+        return [view_of(item) for item in uow.repo.troubled_due_work(limit)]
+
+
 def view_of(item: DueWork) -> DueView:
     return DueView(
         key=item.key,
@@ -223,8 +239,7 @@ def _invitation(
         if report.invited + report.already_invited == 0:
             # a meeting nobody was invited to is not confirmed by its invitation day
             return DueStatus.DONE, "niemand einzuladen; Termin bleibt vorgeschlagen"
-        meeting.status = MeetingStatus.PLANNED
-        confirmed = "; Termin damit bestätigt"
+        confirmed = _confirm_at_notice(deps, tools, uow, meeting)
     invited = ngettext("%(num)d Einladung", "%(num)d Einladungen", report.invited)
     return DueStatus.DONE, f"{invited}{confirmed}"
 
@@ -247,6 +262,20 @@ def _stale_invitation(
             f"{kept}. Termin verlegen (meeting move) oder von Hand einladen (meeting invite)."
         )
     return None
+
+
+def _confirm_at_notice(
+    deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, meeting: Meeting
+) -> str:
+    """A proposed date becomes the planned one when its invitation goes out; logged."""
+    if meeting.status != MeetingStatus.PROPOSED:
+        return ""
+    meeting.status = MeetingStatus.PLANNED
+    audit.record(
+        uow, deps.clock(), tools.policy.actor, "meeting_confirmed", ("meeting", meeting.id or 0),
+        before="vorgeschlagen", after="geplant", reason="Einladung zu Beginn der Ladungsfrist",
+    )
+    return "; Termin damit bestätigt"
 
 
 def _reminder(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork) -> Outcome:
@@ -290,16 +319,23 @@ def _phase(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Due
     if trigger not in deps.engine.allowed_triggers(cycle):
         state = deps.engine.definition_of(cycle).state(cycle.state).title
         return DueStatus.SKIPPED, f'{cycle.subject_label()} steht schon in "{state}".'
+    confirmed = ""
+    if cycle_invitations.sends_messages(deps, cycle, trigger):
+        # inviting at the start of the notice period confirms the date, as for a body's meeting
+        confirmed = _confirm_at_notice(deps, tools, uow, meeting)
     ctx = stepping.context(deps, tools.policy.actor, reason="nach Terminplan")
+    warn = cycles.builds_agenda(deps, cycle, trigger)
     try:
         stepping.apply(deps, uow, cycle, trigger, ctx)
     except GuardRejected as exc:
         return DueStatus.SKIPPED, f"nicht möglich: {exc}"
+    if warn and (warning := undocumented_workshops(cycle, deps.engine)):
+        confirmed += f"; Achtung: {warning}"
     late = ""
     if day_passed(item, deps.clock(), tools.policy.tz):
         late = f" (verspätet: war am {planned_day(item):%d.%m.%Y} fällig)"
     title = deps.engine.definition_of(cycle).step_title(trigger)
-    return DueStatus.DONE, f"{cycle.subject_label()}: {title}{late}"
+    return DueStatus.DONE, f"{cycle.subject_label()}: {title}{confirmed}{late}"
 
 
 def _stale_phase(
@@ -331,15 +367,7 @@ def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Du
         deps, uow, workflow, label, policy.actor, reason="nach Terminplan"
     )
     uow.flush()
-    phases = deps.engine.latest(workflow).schedule
-    now = deps.clock()
-    if workflow == policy.conference_series:
-        [conference_cycle] = started
-        conference.cycle = conference_cycle
-        conference.title = conference_cycle.title
-        planning.schedule_meeting(uow, conference, phases, policy, now)
-    else:
-        planning.workshop_meetings(uow, conference, started, policy, phases, now)
+    round_meetings.give_meetings(uow, deps, policy, workflow, label, started, deps.clock())
     launched = ngettext("%(num)d Zyklus gestartet", "%(num)d Zyklen gestartet", len(started))
     return DueStatus.DONE, f"Durchgang {label}: {launched}"
 
@@ -351,7 +379,10 @@ def _group_overdue(
     if group is None or deps.engine.is_final(group):
         return DueStatus.SKIPPED, "Bericht liegt vor oder Gruppe aufgelöst"
     state = deps.engine.definition_of(group).state(group.state).title
-    context = {"group": group, "due": f"{group.due_date:%d.%m.%Y}", "state": state}
+    context = {
+        "group": group, "due": f"{group.due_date:%d.%m.%Y}", "state": state,
+        "link": tools.page(f"arbeitsgruppen/{group.id}"),
+    }
     return _escalate(deps, tools, uow, "scheduling/escalation_group", context)
 
 
@@ -363,7 +394,10 @@ def _decision_overdue(
         return DueStatus.SKIPPED, "Entscheidung gefallen"
     state = deps.engine.definition_of(rec).state(rec.state).title
     due = item.due_at.astimezone(tools.policy.tz)
-    context = {"recommendation": rec, "due": f"{due:%d.%m.%Y}", "state": state}
+    context = {
+        "recommendation": rec, "due": f"{due:%d.%m.%Y}", "state": state,
+        "link": tools.page(f"empfehlungen/{rec.id}"),
+    }
     return _escalate(deps, tools, uow, "scheduling/escalation_decision", context)
 
 

@@ -34,7 +34,8 @@ from deliberation.domain.invitations import (
 from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
-from deliberation.service_layer import body_meetings, meeting_schedule, outbox
+from deliberation.domain.scheduling import MEETING_STATUS_TITLES
+from deliberation.service_layer import audit, body_meetings, meeting_schedule, outbox
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
 from deliberation.service_layer.messages import (
     RSVP,
@@ -53,6 +54,8 @@ INVITATION = "invitation/meeting"
 CANCELLATION = "invitation/cancellation"
 PROMOTION = "invitation/waitlist_promoted"
 REMINDER = "invitation/reminder"
+#: Who the log names for an answer given through a signed link (the person is ``person_id``).
+ANSWER_ACTOR = "eingeladene Person (Antwortlink)"
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,12 @@ class AnswerView:
 
 
 def schedule(
-    deps: Dependencies, plan: MeetingPlan, uid_domain: str, *, confirmed: bool = False
+    deps: Dependencies,
+    plan: MeetingPlan,
+    uid_domain: str,
+    *,
+    confirmed: bool = False,
+    actor: str = "",
 ) -> int:
     """Store a planned meeting with its calendar UID; returns its id.
 
@@ -167,8 +175,12 @@ def schedule(
         )
         uow.repo.add(meeting)
         uow.flush()
-        uow.commit()
         assert meeting.id is not None
+        audit.record(
+            uow, deps.clock(), actor, "meeting_scheduled", ("meeting", meeting.id),
+            after=describe(deps, meeting),
+        )
+        uow.commit()
         return meeting.id
 
 
@@ -243,6 +255,7 @@ def move(
     *,
     confirmed: bool = False,
     expected_sequence: int | None = None,
+    actor: str = "",
 ) -> MoveReport:
     """Change time and/or place; every invited person (but those who declined) gets the update,
     and the meeting's pending invitation, reminders and dated steps move with it.
@@ -261,6 +274,7 @@ def move(
                 f"{local:%d.%m.%Y %H:%M} Uhr, {meeting.location}."
             )
         before = meeting.starts_at
+        was = describe(deps, meeting)
         changed = False
         if starts_at is not None and starts_at != meeting.starts_at:
             _require_future(deps, starts_at)
@@ -283,15 +297,21 @@ def move(
         invitations = Invitations(deps, mailing, meeting, changed=True)
         messages = [invitations.message(person) for person in recipients(uow, meeting)]
         outbox.enqueue_all(uow, messages)
+        audit.record(
+            uow, deps.clock(), actor, "meeting_moved", ("meeting", meeting_id),
+            before=was, after=describe(deps, meeting),
+            reason=f"{len(messages)} Aktualisierung(en) an die Eingeladenen",
+        )
         uow.commit()
         return MoveReport(changed=True, updates=len(messages), warnings=warnings)
 
 
-def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int) -> int:
+def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int, actor: str = "") -> int:
     """Cancel the meeting and its pending reminders and dated steps; every invited person
     (but those who declined) gets a CANCEL."""
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
+        was = _status_title(meeting.status)
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting_schedule.cancel_pending_work(uow, meeting, deps.clock())
@@ -299,6 +319,11 @@ def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int) -> int:
         for person in recipients(uow, meeting):
             outbox.enqueue(uow, cancellation(deps, mailing, meeting, person))
             queued += 1
+        audit.record(
+            uow, deps.clock(), actor, "meeting_cancelled", ("meeting", meeting_id),
+            before=was, after=_status_title(meeting.status),
+            reason=f"{describe(deps, meeting)}; {queued} Absage(n) an die Eingeladenen",
+        )
         uow.commit()
         return queued
 
@@ -311,11 +336,16 @@ def cancellation(
     return personal_message(deps, mailing, person, CANCELLATION, {"meeting": meeting}, entry)
 
 
-def confirm(deps: Dependencies, meeting_id: int) -> MeetingRow:
+def confirm(deps: Dependencies, meeting_id: int, actor: str = "") -> MeetingRow:
     """A proposed (generated) date becomes the planned one."""
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
+        was = _status_title(meeting.status)
         meeting.status = MeetingStatus.PLANNED
+        audit.record(
+            uow, deps.clock(), actor, "meeting_confirmed", ("meeting", meeting_id),
+            before=was, after=_status_title(meeting.status), reason=describe(deps, meeting),
+        )
         uow.commit()
         return _row(uow, meeting, {})
 
@@ -337,7 +367,13 @@ def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response
                 "abgesagt oder vorbei."
             )
         others = [i for i in uow.repo.invitations(meeting_id=meeting.id) if i.id != invitation.id]
+        was = RESPONSE_TITLES[Response(invitation.response)]
         promoted = answer(invitation, response, others, meeting.capacity, deps.clock())
+        audit.record(
+            uow, deps.clock(), ANSWER_ACTOR, "invitation_answered", ("meeting", meeting.id or 0),
+            before=was, after=RESPONSE_TITLES[Response(invitation.response)],
+            person_id=person.id,
+        )
         if promoted is not None:
             _tell_promoted(uow, deps, mailing, meeting, promoted)
         uow.commit()
@@ -538,6 +574,16 @@ def _planned(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
     if meeting.status == MeetingStatus.CANCELLED:
         raise DeliberationError(f'Termin {meeting_id} ("{meeting.title}") ist abgesagt.')
     return meeting
+
+
+def describe(deps: Dependencies, meeting: Meeting) -> str:
+    """Time and place of a meeting for the log, e.g. "17.03.2027 18:00, Kreishaus Peine"."""
+    local = meeting.starts_at.astimezone(ZoneInfo(deps.timezone))
+    return f"{local:%d.%m.%Y %H:%M}, {meeting.location or 'ohne Ort'}"
+
+
+def _status_title(status: str) -> str:
+    return MEETING_STATUS_TITLES.get(status, status)
 
 
 def _require_future(deps: Dependencies, starts_at: datetime) -> None:

@@ -1,8 +1,9 @@
 """Use case: turn the notifications transitions asked for into outbox messages.
 
 A transition with ``send = [...]`` (e.g. ``future_workshop/invitation``) only
-writes a pending ``Notification``. ``render_pending`` turns it into one
-message per person in its audience (see there); the outbox sender delivers
+writes a pending ``Notification``. ``render_for`` (a step fired by hand) and
+``render_pending`` (the scheduler's tick) turn it into one invitation per
+person in its audience to the cycle's meeting; the outbox sender delivers
 them later.
 """
 
@@ -13,9 +14,8 @@ from collections.abc import Callable
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.model import Cycle, Notification, NotificationStatus, SubjectKind
-from deliberation.domain.participants import Participant, may_write_to
-from deliberation.service_layer import meetings, outbox
-from deliberation.service_layer.messages import personal_message
+from deliberation.domain.participants import Participant
+from deliberation.service_layer import meetings
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 
 
@@ -50,52 +50,50 @@ def cycle_audience(uow: UnitOfWork, engine: WorkflowEngine, cycle: Cycle) -> lis
 def render_pending(deps: Dependencies, mailing: Mailing) -> int:
     """Queue one message per eligible recipient of every pending notification.
 
-    This is the entry point from a state change to the outbox. If the cycle
-    has a planned meeting, its audience is invited to that meeting (calendar
-    entry, answer links, see ``meetings``); otherwise each person gets the
-    notification's own template. Every message is rendered per person, in
-    their language (German if there is no template in it). Everything happens
-    in one unit of work: if one template cannot be rendered
-    (``TemplateRenderError``) or an audience cannot be determined, nothing is
-    queued and every notification stays pending. People whose legal basis is
-    consent are skipped unless they confirmed it and did not withdraw.
-    Returns the number of messages queued.
+    This is the entry point from a state change to the outbox. The cycle's
+    audience is invited to its planned meeting: each person gets a message of
+    their own, in their language, with a calendar entry and answer links (see
+    ``meetings``). Everything happens in one unit of work: if one template
+    cannot be rendered (``TemplateRenderError``) or an audience cannot be
+    determined, nothing is queued and every notification stays pending. A
+    notification whose cycle has no planned meeting (any more: it was
+    cancelled after the step) stays pending too: an invitation never goes out
+    without date and place. People whose legal basis is consent are skipped
+    unless they confirmed it and did not withdraw. Returns the number of
+    messages queued.
     """
-    queued = 0
     with deps.unit_of_work() as uow:
-        for notification in uow.repo.notifications(NotificationStatus.PENDING, lock=True):
-            cycle = _subject(uow, notification)
-            audience = _audience(uow, deps.engine, notification, cycle)
-            assert cycle.id is not None
-            meeting = uow.repo.meeting_of_cycle(cycle.id)
-            if meeting is not None:
-                report = meetings.invite_people(uow, deps, mailing, meeting, audience)
-                queued += report.invited
-            else:
-                queued += _notify(uow, deps, mailing, notification, cycle, audience)
-            notification.status = NotificationStatus.RENDERED
+        pending = uow.repo.notifications(NotificationStatus.PENDING, lock=True)
+        queued = sum(render(uow, deps, mailing, n) for n in pending)
         uow.commit()
     return queued
 
 
-def _notify(
-    uow: UnitOfWork,
-    deps: Dependencies,
-    mailing: Mailing,
-    notification: Notification,
-    cycle: Cycle,
-    audience: list[Participant],
+def render_for(
+    uow: UnitOfWork, deps: Dependencies, mailing: Mailing, subject: Cycle
 ) -> int:
-    recipients = [p for p in audience if may_write_to(p)]
-    context = {"cycle": cycle}
-    outbox.enqueue_all(
-        uow,
-        [
-            personal_message(deps, mailing, person, notification.template, context)
-            for person in recipients
-        ],
+    """Render the subject's pending notifications now, in the caller's unit of work."""
+    pending = uow.repo.notifications(NotificationStatus.PENDING, lock=True)
+    return sum(
+        render(uow, deps, mailing, n)
+        for n in pending
+        if n.subject_kind == subject.kind.value and n.subject_id == subject.id
     )
-    return len(recipients)
+
+
+def render(
+    uow: UnitOfWork, deps: Dependencies, mailing: Mailing, notification: Notification
+) -> int:
+    """Invite the audience of one notification to its cycle's meeting; messages queued."""
+    cycle = _subject(uow, notification)
+    assert cycle.id is not None
+    meeting = uow.repo.meeting_of_cycle(cycle.id)
+    if meeting is None or not meeting.location.strip():
+        return 0
+    audience = _audience(uow, deps.engine, notification, cycle)
+    report = meetings.invite_people(uow, deps, mailing, meeting, audience)
+    notification.status = NotificationStatus.RENDERED
+    return report.invited
 
 
 def _subject(uow: UnitOfWork, notification: Notification) -> Cycle:

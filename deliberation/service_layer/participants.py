@@ -17,6 +17,7 @@ from deliberation.domain.participants import (
     parse_role,
     participant_from_record,
 )
+from deliberation.service_layer import audit, person_traces
 from deliberation.service_layer.participant_rows import (
     Change,
     ImportRow,
@@ -93,22 +94,34 @@ def preview_import(deps: Dependencies, rows: Iterable[ImportRow]) -> ImportPrevi
         return ImportPreview(tuple(check_rows(uow, list(rows), deps.clock())))
 
 
-def import_participants(deps: Dependencies, rows: Iterable[ImportRow]) -> ImportReport:
+def import_participants(
+    deps: Dependencies, rows: Iterable[ImportRow], actor: str = "", source: str = ""
+) -> ImportReport:
     """Take over every good row in one transaction: new people are added, people already in
-    the directory (same address) get the fields the file has; every other row is reported."""
+    the directory (same address) get the fields the file has; every other row is reported.
+
+    The log gets one row for the import (``source``: e.g. the file name) and one per
+    person added or changed, naming them only by their id and the changed fields.
+    """
     with deps.unit_of_work() as uow:
-        checked = check_rows(uow, list(rows), deps.clock())
+        now = deps.clock()
+        checked = check_rows(uow, list(rows), now)
         updated = []
+        touched: list[tuple[Participant, str]] = []
         for row in checked:
             if row.fresh is None:
                 continue
             if row.outcome == Outcome.NEW:
                 uow.repo.add(row.fresh)
+                touched.append((row.fresh, "ins Verzeichnis übernommen"))
             elif row.outcome == Outcome.UPDATE:
                 existing = uow.repo.participant(row.email)
                 assert existing is not None
                 take_over(existing, row.fresh, row.fields)
                 updated.append((row.line, row.email, row.changes))
+                touched.append((existing, "geändert: " + ", ".join(c.field for c in row.changes)))
+        uow.flush()
+        _audit_import(uow, now, actor, source, checked, touched)
         uow.commit()
     return ImportReport(
         imported=sum(1 for row in checked if row.outcome == Outcome.NEW),
@@ -116,6 +129,29 @@ def import_participants(deps: Dependencies, rows: Iterable[ImportRow]) -> Import
         updated=tuple(updated),
         unchanged=sum(1 for row in checked if row.outcome == Outcome.UNCHANGED),
     )
+
+
+def _audit_import(
+    uow: UnitOfWork,
+    now: datetime,
+    actor: str,
+    source: str,
+    checked: list[RowCheck],
+    touched: list[tuple[Participant, str]],
+) -> None:
+    new = sum(1 for row in checked if row.outcome == Outcome.NEW)
+    changed = sum(1 for row in checked if row.outcome == Outcome.UPDATE)
+    refused = sum(1 for row in checked if row.problems)
+    summary = f"{new} übernommen, {changed} aktualisiert, {refused} abgelehnt"
+    audit.record(
+        uow, now, actor, "participants_imported", ("import", new + changed),
+        reason=f"Datei {source}" if source else "", after=summary,
+    )
+    for person, what in touched:
+        audit.record(
+            uow, now, actor, "participants_imported", ("participant", person.id or 0),
+            after=what, person_id=person.id,
+        )
 
 
 def add(deps: Dependencies, record: Mapping[str, str]) -> ParticipantView:
@@ -252,9 +288,18 @@ def _view(p: Participant, municipality_names: Mapping[str, str]) -> ParticipantV
 
 
 def export(deps: Dependencies, email: str) -> dict[str, Any]:
-    """Everything the registry stores about one person, JSON-serialisable (Art. 15 DSGVO)."""
+    """Everything stored about one person, JSON-serialisable (Art. 15 DSGVO).
+
+    The registry entry, the invitations with the meetings and answers, the
+    working groups the person is a member of, the mails sent to them (subject
+    and dates) and the log rows about them.
+    """
     with deps.unit_of_work() as uow:
         p = _get(uow, email)
+        return {**_registry_entry(uow, p), **person_traces.export(deps, uow, p)}
+
+
+def _registry_entry(uow: UnitOfWork, p: Participant) -> dict[str, Any]:
         return {
             "name": p.name,
             "email": p.email,
@@ -267,33 +312,37 @@ def export(deps: Dependencies, email: str) -> dict[str, Any]:
             "publication_consent_at": _iso(p.publication_consent_at),
             "consent_confirmed_at": _iso(p.consent_confirmed_at),
             "consent_withdrawn_at": _iso(p.consent_withdrawn_at),
-            "invitations": [
-                {"meeting": i.meeting_id, "response": i.response, "waitlisted": i.waitlisted}
-                for i in uow.repo.invitations(participant_id=p.id)
-            ],
             "created_at": _iso(p.created_at),
         }
 
 
-def delete(deps: Dependencies, email: str) -> str:
+def delete(deps: Dependencies, email: str, actor: str = "") -> str:
     """Remove a person and their personal data; returns the name that was deleted.
 
-    Minutes, recommendations and the transition log stay: they refer to no
-    participant record, and the log's actors are members of staff.
+    Minutes, recommendations and the log stay: the log names the person only
+    by an id that no longer leads to anyone, and their working-group
+    memberships keep only the organisation (see ``person_traces.forget``).
     """
     with deps.unit_of_work() as uow:
         participant = _get(uow, email)
-        remove_participant(uow, participant)
+        remove_participant(uow, participant, deps.clock(), actor, "auf Antrag gelöscht")
         uow.commit()
         return participant.name
 
 
-def remove_participant(uow: UnitOfWork, person: Participant) -> None:
-    """Delete ``person`` with their invitations and answers (their personal data)."""
+def remove_participant(
+    uow: UnitOfWork, person: Participant, at: datetime, actor: str, reason: str
+) -> None:
+    """Delete ``person`` with everything personal they left; the log keeps a pseudonymous row."""
+    person_traces.forget(uow, person)
     for invitation in uow.repo.invitations(participant_id=person.id):
         uow.repo.remove(invitation)
     uow.flush()  # the answers go first: they refer to the person
     uow.repo.forget_recipient(person.email)  # the messages to them are personal data too
+    audit.record(
+        uow, at, actor, "participant_deleted", ("participant", person.id or 0),
+        reason=reason, person_id=person.id,
+    )
     uow.repo.remove(person)
 
 

@@ -19,6 +19,7 @@ from deliberation.domain.scheduling import (
     SchedulePolicy,
     Series,
     due_item,
+    holiday_horizon_warning,
     meeting_items,
     workshop_days,
 )
@@ -54,7 +55,17 @@ def plan_month(uow: UnitOfWork, policy: SchedulePolicy, month: date, now: dateti
         proposed += _propose_series(uow, policy, series, month, end, now)
     uow.repo.add_due_work([plan_item(add_months(month, 1), policy, now)])
     meetings = ngettext("%(num)d Sitzung", "%(num)d Sitzungen", proposed)
-    return f"{meetings} bis {end - timedelta(days=1):%d.%m.%Y} vorgeschlagen"
+    note = f"{meetings} bis {end - timedelta(days=1):%d.%m.%Y} vorgeschlagen"
+    warning = holiday_horizon_warning(policy, month)
+    return f"{note}. Achtung: {warning}" if warning else note
+
+
+def propose_between(
+    uow: UnitOfWork, policy: SchedulePolicy, series: Series, start: date, end: date,
+    now: datetime,
+) -> int:
+    """Propose the meetings of ``series`` in ``[start, end)`` as a planning run would."""
+    return _propose_series(uow, policy, series, start, end, now)
 
 
 def _propose_series(
@@ -72,7 +83,7 @@ def _propose_series(
     # Too late to invite within the notice period: such a meeting is left to staff.
     earliest = now + timedelta(days=series.notice_days + 1)
     new = [(p, when) for p, when in periods if p not in taken and when >= earliest]
-    meetings = [_meeting(series, period, when) for period, when in new]
+    meetings = [proposed_meeting(series, period, when) for period, when in new]
     for meeting in meetings:
         uow.repo.add(meeting)
     uow.flush()  # the next series sees these, and plans around them
@@ -125,7 +136,8 @@ class _TakenPlaces:
         return None
 
 
-def _meeting(series: Series, period: date, when: datetime) -> Meeting:
+def proposed_meeting(series: Series, period: date, when: datetime) -> Meeting:
+    """A generated meeting of ``series`` in ``period``, waiting for staff to confirm it."""
     return Meeting(
         title=series.title,
         starts_at=when,
@@ -189,21 +201,28 @@ def workshop_meetings(
     policy: SchedulePolicy,
     phases: tuple[PhaseStep, ...],
     now: datetime,
+    earliest: date | None = None,
 ) -> int:
-    """One proposed meeting per launched workshop, on consecutive open days."""
+    """One proposed meeting per launched workshop, on consecutive open days.
+
+    Each meets at its municipality's venue (``[[municipalities]] venue``); none
+    lies before ``earliest`` (a round launched late by hand).
+    """
     conference_series = policy.series_by_key(policy.conference_series)
     if conference_series is None or conference_series.closed is None:
         return 0
     plan = policy.workshops
     conference_day = conference.starts_at.astimezone(policy.tz).date()
-    days = workshop_days(conference_day, len(workshops), plan, conference_series.closed)
+    days = workshop_days(
+        conference_day, len(workshops), plan, conference_series.closed, earliest
+    )
     meetings = []
     for workshop, day in zip(workshops, days, strict=True):
         key = workshop.municipality.key if workshop.municipality else str(workshop.id)
         meeting = Meeting(
             title=workshop.title,
             starts_at=datetime.combine(day, plan.time, tzinfo=policy.tz),
-            location=workshop.municipality.name if workshop.municipality else "",
+            location=plan.venue(workshop.municipality.key) if workshop.municipality else "",
             cycle=workshop,
             status=MeetingStatus.PROPOSED,
             series=f"{workshop.workflow}:{key}",

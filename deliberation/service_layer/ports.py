@@ -204,6 +204,18 @@ class Repository(ChildFacts, Protocol):
 
     def log(self, subject_kind: str, subject_id: int) -> list[TransitionRecord]: ...
 
+    def log_entries(
+        self,
+        *,
+        subject_kind: str | None = None,
+        subject_id: int | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        person_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[TransitionRecord]: ...
+
     def notifications(
         self, status: str | None = None, lock: bool = False
     ) -> list[Notification]: ...
@@ -248,11 +260,15 @@ class Repository(ChildFacts, Protocol):
 
     def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> int: ...
 
+    def mail_history(self, recipient: str) -> list[tuple[str, datetime, datetime | None, str]]: ...
+
     def forget_recipient(self, recipient: str) -> int: ...
 
     def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None: ...
 
     def meeting_of_cycle(self, cycle_id: int) -> Meeting | None: ...
+
+    def meetings_of_cycle(self, cycle_id: int) -> list[Meeting]: ...
 
     def invitations(
         self, meeting_id: int | None = None, participant_id: int | None = None
@@ -339,6 +355,8 @@ class Repository(ChildFacts, Protocol):
     def account_by_id(self, account_id: int) -> Account | None: ...
 
     def accounts(self) -> list[Account]: ...
+
+    def troubled_due_work(self, limit: int) -> list[DueWork]: ...
 
 
 class UnitOfWork(Protocol):

@@ -9,6 +9,7 @@ from deliberation.domain.engine import TransitionOutcome, log_record
 from deliberation.domain.errors import ConcurrencyConflict, NotAllowedInState
 from deliberation.domain.model import Cycle, Notification, Stateful, TransitionRecord
 from deliberation.domain.rules import TransitionContext
+from deliberation.service_layer import cycle_invitations
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import LogView, log_view
 
@@ -51,8 +52,12 @@ def apply(
     """``fire`` without the commit: for callers that commit more in the same transaction.
 
     The record is loaded whole, so guards read its collections in memory (``ctx.children``
-    stays ``IN_MEMORY``): a query here would flush the change half made by the step.
+    stays ``IN_MEMORY``): a query here would flush the change half made by the step. A
+    step that sends invitations is refused while its cycle has no confirmed meeting with
+    a place (``cycle_invitations``; checked before the step changes anything).
     """
+    if cycle_invitations.sends_messages(deps, subject, trigger):
+        cycle_invitations.require_meeting_with_place(deps, uow, subject)
     outcome = deps.engine.fire(subject, trigger, ctx)
     uow.repo.append_to_log(outcome.record)
     for notification in _notifications(outcome, ctx):
@@ -73,6 +78,8 @@ def fire_detached(
     walk them; the change, the log row and the messages are written by one
     version-checked UPDATE and plain INSERTs, committed together.
     """
+    if cycle_invitations.sends_messages(deps, cycle, trigger):
+        cycle_invitations.require_meeting_with_place(deps, uow, cycle)
     if deps.engine.reads(cycle, trigger):  # FAST_PATH_READS: the needs
         uow.repo.load_needs(cycle)
     ctx.children = uow.repo

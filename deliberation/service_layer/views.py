@@ -17,8 +17,10 @@ from deliberation.domain.implementation import (
 )
 from deliberation.domain.model import (
     Cycle,
+    Meeting,
     Need,
     Recommendation,
+    Round,
     Stateful,
     TransitionRecord,
     WorkingGroup,
@@ -55,6 +57,8 @@ class LogView:
     step_title: str = ""
     from_title: str = ""
     to_title: str = ""
+    messages: int = 0  # invitations the step queued in the outbox
+    warning: str = ""  # what staff should know about the step (e.g. an incomplete agenda)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,26 @@ class TopicView:
 
 
 @dataclass(frozen=True)
+class CycleMeetingView:
+    """A meeting of a cycle (a workshop evening, the conference day)."""
+
+    id: int
+    starts_at: datetime
+    location: str
+    status: str
+
+
+@dataclass(frozen=True)
+class FeedbackLine:
+    """One implementation report mirrored back into a round (Rückspiegelung)."""
+
+    recommendation_id: int
+    title: str
+    from_round: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CycleView:
     status: StatusView
     round: str
@@ -102,6 +126,11 @@ class CycleView:
     agenda: tuple[TopicView, ...] = ()
     group_ids: tuple[int, ...] = ()
     log: tuple[LogView, ...] = ()
+    meetings: tuple[CycleMeetingView, ...] = ()
+    #: what keeps its invitations from going out ("" when a confirmed meeting has a place)
+    invitation_problem: str = ""
+    #: the Rückspiegelung: what became of the last round's recommendations
+    feedback: tuple[FeedbackLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -318,7 +347,10 @@ def cycle_summary(engine: WorkflowEngine, cycle: Cycle) -> CycleView:
 
 
 def cycle_detail(
-    engine: WorkflowEngine, cycle: Cycle, log: list[TransitionRecord]
+    engine: WorkflowEngine,
+    cycle: Cycle,
+    log: list[TransitionRecord],
+    meetings: Iterable[Meeting] = (),
 ) -> CycleView:
     """A cycle with everything ``cycle show`` prints."""
     return replace(
@@ -330,6 +362,22 @@ def cycle_detail(
         ),
         group_ids=tuple(g.id or 0 for g in cycle.working_groups),
         log=log_views(engine, log),
+        meetings=tuple(
+            CycleMeetingView(m.id or 0, m.starts_at, m.location, m.status) for m in meetings
+        ),
+        feedback=feedback_lines(cycle.round),
+    )
+
+
+def feedback_lines(round_: Round) -> tuple[FeedbackLine, ...]:
+    return tuple(
+        FeedbackLine(
+            r.recommendation.id or 0,
+            r.recommendation.title,
+            r.recommendation.working_group.conference.round.label,
+            r.text,
+        )
+        for r in round_.feedback_reports
     )
 
 

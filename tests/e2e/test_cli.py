@@ -43,6 +43,13 @@ def test_a_workshop_round_through_the_cli(
     assert "7 Zyklen gestartet" in out
     for name in ("Stadt Peine", "Edemissen", "Hohenhameln", "Ilsede", "Lengede", "Vechelde"):
         assert name in out
+    # launched by hand, each workshop got a proposed evening at its municipality's venue
+    shown = ok(capsys, "cycle", "show", "1")
+    [meeting] = re.findall(r"Termin (\d+): .*Rathaus .*\(vorgeschlagen\)", shown)
+    code, _, err = run(capsys, "cycle", "advance", "1", "send_invitations")
+    assert code == 1
+    assert f"Termin {meeting} am" in err and "erst vorgeschlagen" in err
+    ok(capsys, "meeting", "confirm", meeting)
     ok(capsys, "cycle", "advance", "1", "send_invitations", "--reason", "Termin steht")
     ok(capsys, "cycle", "advance", "1", "start_needs_collection")
 

@@ -64,7 +64,7 @@ def test_monitoring_follows_needs_people_and_recommendations(
     )
     assert "<svg" in html and html.count("<rect") >= 4 + 5  # bars and the legend
     assert "<title>vom Kreistag entschieden: 1</title>" in html
-    assert "2 eingeladen, 17 teilgenommen" in html
+    assert "2 eingeladen, 0 zugesagt, 17 teilgenommen" in html
 
     with pytest.raises(DeliberationError, match='Durchgang "1999"'):
         monitoring.monitoring(app.deps, "1999")

@@ -88,12 +88,12 @@ def test_pending_invitations_become_one_message_per_eligible_recipient(
     for message in outbox(app):
         by_subject.setdefault(message.subject, set()).add(message.recipient)
     assert by_subject == {
-        "Einladung zur Zukunftswerkstatt Stadt Peine": {
+        "Einladung: Zukunftswerkstatt Stadt Peine 2026": {
             "heike.brandes@example.org",
             "murat.celik@example.org",
         },
-        "Einladung zur Zukunftswerkstatt Edemissen": {"ingrid.lueders@example.org"},
-        "Einladung zur Integrationskonferenz 2026": {
+        "Einladung: Zukunftswerkstatt Edemissen 2026": {"ingrid.lueders@example.org"},
+        "Einladung: Integrationskonferenz 2026": {
             "heike.brandes@example.org",
             "murat.celik@example.org",
             "ingrid.lueders@example.org",
@@ -108,21 +108,16 @@ def test_pending_invitations_become_one_message_per_eligible_recipient(
     conference = next(m for m in messages if "Integrationskonferenz" in m.subject)
     mail = parsed(conference)
     assert mail["Message-ID"] == conference.message_id
-    assert mail["Subject"] == "Einladung zur Integrationskonferenz 2026"
     assert mail["From"] == SENDER
-    plain = mail.get_body(preferencelist=("plain",))
-    assert plain is not None and mail.get_body(preferencelist=("html",)) is not None
-    body = plain.get_content().replace("\r\n", "\n")
-    assert not body.startswith("Einladung")  # the first line is the subject, not the body
-    assert "Guten Tag," in body
-    assert "wir laden Sie herzlich zur Integrationskonferenz 2026 ein." in body
-    # the agenda built from the forwarded needs, one topic a line
-    assert "haben:\n\n  1. Sprache (1 Bedarf aus den Gemeinden)\n  2. Arbeit" in body
-    assert body.rstrip().endswith("Referat für Migration und Teilhabe\nLandkreis Peine")
-    workshop = next(m for m in messages if m.subject.endswith("Edemissen"))
-    workshop_text = parsed(workshop).get_body(preferencelist=("plain",))
-    assert workshop_text is not None
-    assert "Zukunftswerkstatt in Edemissen" in workshop_text.get_content()
+    # every invitation says when and where, and carries its calendar entry
+    text = mail.get_body(preferencelist=("plain",))
+    assert text is not None
+    body = text.get_content().replace("\r\n", "\n")
+    assert "Guten Tag " in body
+    assert "Datum: " in body and "Uhrzeit: " in body
+    assert "Ort: Forum Peine, Werderstraße 22, 31224 Peine" in body
+    types = [part.get_content_type() for part in mail.walk()]
+    assert "text/calendar" in types
 
     assert render_pending(app.deps, app.mailing()) == 0
     assert len(outbox(app)) == 7
@@ -135,16 +130,15 @@ def test_a_template_that_cannot_be_rendered_queues_nothing(
     invite(walker)
     # The workshop invitations render (and are queued in the session) before the
     # conference's template fails: all of it must be rolled back.
-    for folder in ("future_workshop", "_mail"):
-        shutil.copytree(repo_root / "templates" / folder, tmp_path / folder)
-    (tmp_path / "integration_conference").mkdir()
-    (tmp_path / "integration_conference" / "invitation.de.txt.j2").write_text(
-        "Einladung {{ cycle.round.label }}\n\n{{ cycle.no_such_field.name }}\n",
+    shutil.copytree(repo_root / "templates", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "invitation" / "meeting.de.txt.j2").write_text(
+        "Einladung: {{ meeting.title }}\n\n"
+        "{% if 'konferenz' in meeting.title %}{{ meeting.no_such_field.name }}{% endif %}\n",
         encoding="utf-8",
     )
     broken = TemplateCatalog(tmp_path)
 
-    failing = r"integration_conference/invitation\.de\.txt\.j2"
+    failing = r"invitation/meeting\.de\.txt\.j2"
     with pytest.raises(TemplateRenderError, match=failing):
         render_pending(app.deps, dataclasses.replace(app.mailing(), renderer=broken))
 

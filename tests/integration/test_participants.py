@@ -108,6 +108,19 @@ def test_export_contains_everything_stored_about_the_person(
         "created_at": app.deps.clock().isoformat(),
         "consent_withdrawn_at": None,
         "invitations": [],
+        "working_groups": [],
+        "mails": [],
+        "log": [
+            {
+                "at": app.deps.clock().isoformat(),
+                "actor": "unbekannt",
+                "subject": data["log"][0]["subject"],
+                "change": "Personen importiert",
+                "before": "",
+                "after": "ins Verzeichnis übernommen",
+                "reason": "",
+            }
+        ],
     }
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import email
+import email.policy
 from datetime import UTC, date, datetime, time, timedelta
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -246,11 +249,23 @@ def test_an_overdue_working_group_report_is_escalated_once(
     due_work.tick(app.deps, tools)
 
     with app.deps.unit_of_work() as uow:
-        escalations = [
-            m.recipient for m in uow.repo.outbox_messages()
+        sent = [
+            dataclasses.replace(m)
+            for m in uow.repo.outbox_messages()
             if m.subject.startswith("Überfällig: Bericht")
         ]
-    assert escalations == [tools.policy.escalation_to]
+    assert [m.recipient for m in sent] == [tools.policy.escalation_to]
+    mail = email.message_from_bytes(sent[0].body, policy=email.policy.default)
+    assert isinstance(mail, EmailMessage)
+    text = mail.get_content()
+    # staff are told what to do, not which command to type
+    assert "deliberation " not in text.replace("deliberation erzeugt", "")
+    assert "Frist" in text and "auflösen" in text
+    # the web application's page of the group, at [web] base_url
+    base = app.settings.web.base_url.rstrip("/")
+    assert f"Zur Arbeitsgruppe: {base}/arbeitsgruppen/{walker.record.group}" in text
+    unlinked = dataclasses.replace(tools, web_base_url="")
+    assert unlinked.page("arbeitsgruppen/4") == ""
     [item] = _items(app, key=group_key)
     assert (item.status, item.attempts) == (DueStatus.DONE, 1)
 

@@ -38,7 +38,12 @@ from deliberation.domain.model import (
     Stateful,
     WorkingGroup,
 )
-from deliberation.domain.rules import RULES, TransitionContext, build_agenda
+from deliberation.domain.rules import (
+    RULES,
+    TransitionContext,
+    build_agenda,
+    undocumented_workshops,
+)
 
 
 @pytest.fixture(scope="module")
@@ -657,3 +662,22 @@ def test_ready_conference_passes_every_guard_of_the_conference(engine: WorkflowE
         "no_group_working",
     ):
         assert RULES.guards[name].function(cycle, ctx) is None, name
+
+
+def test_an_agenda_built_while_a_workshop_runs_gets_a_warning_naming_it(
+    engine: WorkflowEngine,
+) -> None:
+    round = new_round()
+    documented = workshop(round, "documented")
+    need(documented, "Wohnen", NeedScope.COUNTY, votes=3, status=NeedStatus.FORWARDED)
+    running = workshop(round, "needs_collection", municipality=ILSEDE)
+    need(running, "Arbeit", NeedScope.COUNTY)
+    cycle = conference(round, "planned")
+
+    warning = undocumented_workshops(cycle, engine)
+
+    assert warning is not None
+    assert f"noch nicht dokumentiert: Zukunftswerkstatt Ilsede (Zyklus {running.id})" in warning
+    assert "Peine" not in warning
+    workshop_done = _conference_with_forwarded_need()
+    assert undocumented_workshops(workshop_done, engine) is None

@@ -123,6 +123,8 @@ def test_the_calendar_entry_has_method_organizer_attendee_uid_sequence_and_vtime
     assert calendar["METHOD"] == "REQUEST"
     [zone] = calendar.walk("VTIMEZONE")
     assert zone["TZID"] == "Europe/Berlin"
+    assert "COMMENT" not in zone  # icalendar's English note on the covered range is dropped
+    assert [c.name for c in zone.subcomponents] == ["STANDARD", "DAYLIGHT", "STANDARD"]
     [event] = calendar.walk("VEVENT")
     assert event["UID"] == "meeting-abc@landkreis-peine.de"
     assert event["SEQUENCE"] == 3

@@ -23,7 +23,9 @@ STARTS = datetime(2027, 3, 4, 17, 0, tzinfo=UTC)  # 18:00 in Peine
 
 
 def context(title: str = "Sitzung der Kommission") -> dict[str, object]:
-    meeting = SimpleNamespace(title=title, starts_at=STARTS, location="Kreishaus Peine")
+    meeting = SimpleNamespace(
+        title=title, starts_at=STARTS, location="Kreishaus Peine", cycle=None
+    )
     return {
         "meeting": meeting,
         "changed": False,
@@ -133,3 +135,27 @@ def test_the_buergerforum_invitation_mirrors_back_the_rounds_reports(
     assert "(Rückspiegelung)" in text and "  - Sprachkurse mit Kita" in text
     cycle.round.feedback_reports = []
     assert "stellen wir im Forum vor" in catalog.render("buergerforum/invitation", "de", full)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_a_cycle_invitation_lists_the_agenda_and_the_feedback_of_the_last_round(
+    catalog: TemplateCatalog, language: str
+) -> None:
+    """The conference's agenda, and the Rückspiegelung of the last round, in every language."""
+    report = SimpleNamespace(recommendation=SimpleNamespace(title="Abendkurse <für> Eltern"))
+    cycle = SimpleNamespace(
+        agenda_topics=[SimpleNamespace(position=1, title="Sprache")],
+        round=SimpleNamespace(feedback_reports=[report]),
+    )
+    complete = context()
+    complete["meeting"] = SimpleNamespace(
+        title="Integrationskonferenz 2029", starts_at=STARTS, location="Forum", cycle=cycle
+    )
+
+    mail = catalog.render_mail("invitation/meeting", language, complete)
+
+    assert "  1. Sprache" in mail.text and "  – Abendkurse <für> Eltern" in mail.text
+    assert mail.html is not None
+    assert "<li>Sprache</li>" in mail.html and "Abendkurse &lt;für&gt; Eltern" in mail.html
+    plain = catalog.render_mail("invitation/meeting", language, context())
+    assert "Sprache" not in plain.text and "–" not in plain.text

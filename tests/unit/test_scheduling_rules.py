@@ -15,7 +15,15 @@ from deliberation.adapters.calendar_niedersachsen import LowerSaxonyCalendar
 from deliberation.adapters.workflow_files import load_workflow
 from deliberation.config import load_settings
 from deliberation.domain.errors import WorkflowDefinitionError
-from deliberation.domain.scheduling import DueKind, meeting_items, shift, workshop_days
+from deliberation.domain.scheduling import (
+    DueKind,
+    SchedulePolicy,
+    WorkshopPlan,
+    holiday_horizon_warning,
+    meeting_items,
+    shift,
+    workshop_days,
+)
 from deliberation.domain.workflow import PhaseStep
 from deliberation.schedule_setup import schedule_policy
 
@@ -111,3 +119,25 @@ def test_a_schedule_naming_an_unknown_trigger_is_refused(tmp_path) -> None:  # t
     message = str(error.value)
     assert 'Termin 3 ("invite_everyone"): unbekannter Auslöser' in message
     assert '"at" muss "notice" oder "meeting" sein, nicht "yesterday"' in message
+
+
+def _policy_with_holidays_until(last: date | None) -> SchedulePolicy:
+    plan = WorkshopPlan(
+        weeks_before_conference=12, time=time(18, 0), notice_days=21,
+        launch_weeks_before_conference=30, conference_launch_weeks_before=16,
+    )
+    return SchedulePolicy(
+        timezone="Europe/Berlin", series=(), workshops=plan, horizon_months=12,
+        holidays_known_until=last,
+    )
+
+
+def test_a_warning_appears_as_soon_as_the_school_holidays_end_within_the_horizon() -> None:
+    policy = _policy_with_holidays_until(date(2029, 1, 5))
+
+    assert holiday_horizon_warning(policy, date(2027, 12, 1)) is None  # horizon ends 30.11.2028
+    assert holiday_horizon_warning(policy, date(2028, 1, 15)) is None  # … 31.12.2028
+    warning = holiday_horizon_warning(policy, date(2028, 2, 1))  # … 31.01.2029: past the end
+    assert warning is not None
+    assert "nur bis zum 05.01.2029 eingetragen" in warning and "31.01.2029" in warning
+    assert holiday_horizon_warning(_policy_with_holidays_until(None), date(2028, 2, 1)) is None
