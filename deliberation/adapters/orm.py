@@ -260,7 +260,7 @@ transition_log = Table(
     # audit rows (changes beside workflow steps): the value before and after
     Column("before", Text, nullable=False, server_default=""),
     Column("after", Text, nullable=False, server_default=""),
-    # the participant a row concerns (never their name or address: see migration 0013)
+    # the participant a row concerns (never their name or address: see migration 0014)
     Column("person_id", Integer, nullable=True, index=True),
     Index("ix_transition_log_subject", "subject_kind", "subject_id"),
     Index("ix_transition_log_at", "at"),

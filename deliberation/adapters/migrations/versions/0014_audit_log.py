@@ -6,16 +6,16 @@ workflow steps, with what the change was before and after. Rows about a
 person name them only by ``person_id``: once the person is deleted, what is
 left is pseudonymous and the log stays append-only.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01 12:00:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
