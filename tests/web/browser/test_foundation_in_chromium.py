@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Browser
+from chromium import Browser
 from live_server import PASSWORD
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conftest import Browser
+from chromium import Browser
 from live_server import PASSWORD
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -27,14 +27,17 @@ def _data(tab: Browser) -> int:
         ("Heike Brandes", "heike@example.org", "de"),
         ("Murat Çelik", "murat@example.org", "tr"),
     ):
-        participants.add(deps, {"name": name, "email": address, "language": language,
-                                "bodies": "Kreistag"})
-    plan = meetings.MeetingPlan("Sitzung des Kreistags", THURSDAY, "Kreishaus", capacity=1,
-                                body_key="kreistag")
+        participants.add(
+            deps, {"name": name, "email": address, "language": language, "bodies": "Kreistag"}
+        )
+    plan = meetings.MeetingPlan(
+        "Sitzung des Kreistags", THURSDAY, "Kreishaus", capacity=1, body_key="kreistag"
+    )
     meeting_id = meetings.schedule(deps, plan, "landkreis-peine.de")
     meetings.invite(deps, tab.site.app.mailing(), meeting_id, Audience())
-    message = compose("referat@landkreis-peine.de", "weg@example.org", "Einladung", "Hallo",
-                      deps.clock())
+    message = compose(
+        "referat@landkreis-peine.de", "weg@example.org", "Einladung", "Hallo", deps.clock()
+    )
     with deps.unit_of_work() as uow:
         outbox.enqueue(uow, message)
         uow.flush()

@@ -3,7 +3,7 @@ path 3 (a secretary who tries to launch a cycle is refused), with axe-core on ev
 
 from __future__ import annotations
 
-from conftest import Browser
+from chromium import Browser
 from live_server import PASSWORD
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By

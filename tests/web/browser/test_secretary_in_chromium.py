@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conftest import Browser
+from chromium import Browser
 from live_server import PASSWORD
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
