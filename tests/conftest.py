@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from deliberation.adapters import orm
 from deliberation.bootstrap import Application, bootstrap, initialise_database
+from deliberation.domain.invitations import MeetingStatus
 from deliberation.service_layer import cycles, groups, meetings, needs, recommendations
 from deliberation.service_layer.ports import Dependencies
 
@@ -186,10 +187,16 @@ class RoundWalker:
     def give_meeting(self, cycle_id: int, days_ahead: int = 30) -> int:
         """A planned meeting with a place for the cycle (invitations need one), unless it has."""
         with self.deps.unit_of_work() as uow:
-            existing = [m.id for m in uow.repo.meetings_of_cycle(cycle_id)]
+            existing = [
+                (m.id, m.status) for m in uow.repo.meetings_of_cycle(cycle_id)
+                if m.status != MeetingStatus.CANCELLED
+            ]
             title = uow.repo.cycle(cycle_id).title  # type: ignore[union-attr]
         if existing:
-            return existing[0] or 0
+            meeting_id, status = existing[0]
+            if status == MeetingStatus.PROPOSED:
+                meetings.confirm(self.deps, meeting_id or 0, self.actor)
+            return meeting_id or 0
         plan = meetings.MeetingPlan(
             title,
             self.deps.clock() + timedelta(days=days_ahead),

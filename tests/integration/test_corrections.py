@@ -107,10 +107,11 @@ def test_a_groups_report_has_text_and_a_closed_group_is_not_changed(walker: Roun
         groups.write_report(walker.deps, record.group, "später", "Frau Test")
 
 
-def test_deleting_a_person_keeps_the_group_member_by_name(walker: RoundWalker) -> None:
+def test_deleting_a_person_removes_their_name_from_the_group(walker: RoundWalker) -> None:
+    """DSGVO deletion (issue 13): the group keeps a member, but no longer the person's name."""
     participants.import_participants(walker.deps, [(2, AYSE)])
     record = walker.walk()
     due = walker.deps.today() + timedelta(days=30)
     groups.change(walker.deps, record.group, "Auftrag", due, ["ayse@example.org"], "Frau Test")
     participants.delete(walker.deps, "ayse@example.org")
-    assert groups.member_entries(walker.deps, record.group) == ("Ayşe Yılmaz",)
+    assert groups.member_entries(walker.deps, record.group) == ("(gelöschte Person)",)

@@ -42,6 +42,7 @@ def test_a_fast_step_on_a_stale_version_is_a_conflict_and_writes_nothing(
 ) -> None:
     deps = app.deps
     [workshop] = walker.launch_workshops(("ilsede",)).values()
+    walker.give_meeting(workshop)  # invitations need a confirmed meeting with a place
 
     with deps.unit_of_work() as late:
         stale = cycles.get_detached(late, workshop)
@@ -106,9 +107,13 @@ def _stored(app: Application, cycle_id: int) -> dict[str, Any]:
     }
 
 
-def test_the_fast_path_writes_what_the_orm_path_writes(app: Application, clock: Any) -> None:
+def test_the_fast_path_writes_what_the_orm_path_writes(
+    app: Application, clock: Any, walker: Any
+) -> None:
     deps = app.deps
     fast, slow = cycles.launch(deps, "future_workshop", "2027", ACTOR, ["ilsede", "lengede"])
+    for cycle_id in (fast, slow):
+        walker.give_meeting(cycle_id)  # invitations need a confirmed meeting with a place
     start = clock.now
     for key, cycle_id in (("fast", fast), ("slow", slow)):
         clock.now = start  # both workshops live through the same hours

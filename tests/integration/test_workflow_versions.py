@@ -19,6 +19,7 @@ import pytest
 from deliberation.bootstrap import Application, bootstrap, initialise_database
 from deliberation.domain.errors import DeliberationError
 from deliberation.service_layer import cycles, workflow_versions
+from tests.conftest import RoundWalker
 
 REPO = Path(__file__).resolve().parents[2]
 ACTOR = "Referat Migration und Teilhabe"
@@ -57,6 +58,8 @@ def workshops(opened: Any) -> list[int]:
     initialise_database(app)
     places = ["ilsede", "lengede", "vechelde"]
     ids = cycles.launch(app.deps, "future_workshop", "2027", ACTOR, places)
+    for cycle_id in ids:  # invitations need a confirmed meeting with a place
+        RoundWalker(app.deps).give_meeting(cycle_id)
     cycles.advance(app.deps, ids[2], "send_invitations", ACTOR)
     return ids
 
