@@ -55,6 +55,8 @@ def launch(
     with deps.unit_of_work() as uow:
         cycles = start_cycles(deps, uow, workflow, round_label, actor, municipality_keys, reason)
         if schedule is not None:
+            # a German title ("Bürgerforum") is accepted as well as the key
+            workflow = deps.engine.find_workflow(workflow).name
             uow.flush()
             round_meetings.give_meetings(
                 uow, deps, schedule, workflow, round_label, cycles, deps.clock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,12 @@ def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     code, out, err = run(capsys, *argv)
     assert code == 0, f"{argv} failed: {err}"
     return out
+
+
+def confirm_meetings(capsys: pytest.CaptureFixture[str], cycle: str) -> None:
+    """Confirm the meetings proposed for a cycle launched by hand (invitations need one)."""
+    shown = ok(capsys, "cycle", "show", cycle)
+    proposed = re.findall(r"Termin (\d+): .*\(vorgeschlagen\)", shown)
+    assert proposed, shown
+    for meeting in proposed:
+        ok(capsys, "meeting", "confirm", meeting)

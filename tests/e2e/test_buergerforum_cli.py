@@ -40,9 +40,14 @@ def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
                        "--municipality", "ilsede")
     assert code == 1 and "kreisweit" in err
 
+    # a county-wide forum gets no proposed meeting; invitations need one with a place
+    ok(capsys, "meeting", "schedule", "Bürgerforum 2029", "--at", "18.09.2029 18:00",
+       "--location", "Kreishaus Peine", "--cycle", forum)
     step = ok(capsys, "cycle", "advance", forum, "Einladungen versenden")
     expected = f"Zyklus {forum}: Geplant → Einladungen versendet (Einladungen versenden)"
-    assert step.strip() == expected
+    first, *rest = step.strip().splitlines()
+    assert first == expected
+    assert "in den Postausgang gelegt" in " ".join(rest)
     ok(capsys, "cycle", "advance", forum, "present_feedback", "--reason", "Planungsteam")
     presented = ok(capsys, "cycle", "list", "--state", "rückspiegelung VORGESTELLT")
     assert _forum_id(presented) == forum
@@ -74,6 +79,8 @@ def test_the_rueckspiegelung_waits_for_an_implementation_report(
 ) -> None:
     ok(capsys, "init")
     ok(capsys, "cycle", "launch", "buergerforum", "--round", "2031")
+    ok(capsys, "meeting", "schedule", "Bürgerforum 2031", "--at", "16.09.2031 18:00",
+       "--location", "Kreishaus Peine", "--cycle", "1")
     ok(capsys, "cycle", "advance", "1", "send_invitations")
     code, _, err = run(capsys, "cycle", "advance", "1", "present_feedback")
     assert code == 1

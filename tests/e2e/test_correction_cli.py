@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_helpers import ok, run
+from cli_helpers import confirm_meetings, ok, run
 
 
 def _collecting_workshop(capsys: pytest.CaptureFixture[str]) -> None:
@@ -20,6 +20,7 @@ def _collecting_workshop(capsys: pytest.CaptureFixture[str]) -> None:
         "--municipality",
         "edemissen",
     )
+    confirm_meetings(capsys, "1")
     ok(capsys, "cycle", "advance", "1", "send_invitations")
     ok(capsys, "cycle", "advance", "1", "start_needs_collection")
     for text in ("Sprachkurse am Abend", "Radweg zur Schule"):
@@ -59,6 +60,7 @@ def test_a_group_is_changed_and_its_report_read_from_a_file(
         "--municipality",
         "edemissen",
     )
+    confirm_meetings(capsys, "1")
     for step in ("send_invitations", "start_needs_collection"):
         ok(capsys, "cycle", "advance", "1", step)
     ok(
@@ -78,6 +80,7 @@ def test_a_group_is_changed_and_its_report_read_from_a_file(
     ok(capsys, "need", "vote", "1", "--dots", "2")
     ok(capsys, "cycle", "advance", "1", "document")
     ok(capsys, "cycle", "launch", "integration_conference", "--round", "2027")
+    confirm_meetings(capsys, "2")
     for step in ("build_agenda", "send_invitations", "hold"):
         ok(capsys, "cycle", "advance", "2", step)
     ok(

@@ -3,6 +3,7 @@ that names record, state and file (no KeyError), and ``workflows migrate`` moves
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -35,12 +36,22 @@ def _ok(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> str:
     return out
 
 
+def _confirm_meetings(capsys: pytest.CaptureFixture[str], config: Path, cycle: str) -> None:
+    """Invitations need a confirmed meeting; a cycle launched by hand has a proposed one."""
+    shown = _ok(capsys, config, "cycle", "show", cycle)
+    proposed = re.findall(r"Termin (\d+): .*\(vorgeschlagen\)", shown)
+    assert proposed, shown
+    for meeting in proposed:
+        _ok(capsys, config, "meeting", "confirm", meeting)
+
+
 def test_a_vanished_state_is_named_instead_of_a_key_error(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _ok(capsys, config, "init")
     _ok(capsys, config, "cycle", "launch", "future_workshop", "--round", "2027",
         "--municipality", "ilsede", "--municipality", "lengede")
+    _confirm_meetings(capsys, config, "2")
     _ok(capsys, config, "cycle", "advance", "2", "Einladungen versenden")
     workflow = config.parent / "workflows" / "future_workshop.toml"
     workflow.write_text(
@@ -67,6 +78,7 @@ def test_workflows_migrate_moves_what_it_can_and_lists_the_rest(
     _ok(capsys, config, "init")
     _ok(capsys, config, "cycle", "launch", "future_workshop", "--round", "2027",
         "--municipality", "ilsede", "--municipality", "lengede")
+    _confirm_meetings(capsys, config, "2")
     _ok(capsys, config, "cycle", "advance", "2", "send_invitations")
     folder = config.parent / "workflows"
     text = (folder / "future_workshop.toml").read_text(encoding="utf-8")
