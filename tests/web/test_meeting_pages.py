@@ -11,7 +11,7 @@ import pytest
 from live_server import Site, StaffClient, csrf_of
 
 from deliberation.domain.invitations import Audience, MeetingStatus
-from deliberation.service_layer import body_meetings, meetings, participants
+from deliberation.service_layer import audit, body_meetings, meetings, participants
 
 BERLIN = ZoneInfo("Europe/Berlin")
 THURSDAY = datetime(2026, 4, 16, 17, 0, tzinfo=BERLIN)
@@ -176,6 +176,9 @@ def test_confirm_and_cancel_show_what_happens_first(site: Site, staff: StaffClie
     assert meetings.meeting_row(site.app.deps, meeting_id).status == "cancelled"
     again = referat.get(f"/meetings/{meeting_id}/cancel")
     assert again.status_code == 409 and "ist abgesagt" in again.text
+    # the change made in the browser is logged with the signed-in person as actor
+    logged = audit.entries(site.app.deps, audit.LogFilter("meeting", meeting_id))
+    assert "test-referat" in [entry.actor for entry in logged]
 
 
 @pytest.mark.parametrize(

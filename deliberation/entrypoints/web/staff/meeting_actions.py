@@ -88,7 +88,7 @@ def confirm_preview(
 
 @router.post("/meetings/{meeting_id}/confirm")
 def confirm(meeting_id: int, ctx: Context, account: Referat) -> Response:
-    meetings.confirm(ctx.deps, meeting_id)
+    meetings.confirm(ctx.deps, meeting_id, actor=account.name)
     return RedirectResponse(f"/meetings/{meeting_id}?erledigt=bestaetigt", status_code=303)
 
 
@@ -101,7 +101,7 @@ def cancel_preview(
 
 @router.post("/meetings/{meeting_id}/cancel")
 def cancel(meeting_id: int, ctx: Context, account: Referat) -> Response:
-    meetings.cancel(ctx.deps, ctx.mailing, meeting_id)
+    meetings.cancel(ctx.deps, ctx.mailing, meeting_id, actor=account.name)
     return RedirectResponse(f"/meetings/{meeting_id}?erledigt=abgesagt", status_code=303)
 
 
@@ -165,7 +165,7 @@ def move(
     try:
         report = meetings.move(
             ctx.deps, ctx.mailing, meeting_id, starts_at, data.location,
-            confirmed=confirmed(values), expected_sequence=_seen(values),
+            confirmed=confirmed(values), expected_sequence=_seen(values), actor=account.name,
         )
     except ConcurrencyConflict as exc:
         row = meetings.meeting_row(ctx.deps, meeting_id)  # the fresh state, the typed values

@@ -131,6 +131,7 @@ def add(request: Request, ctx: Context, account: Referat, form: Form) -> Respons
             data.location,
             data.title,
             confirmed=confirmed(values),
+            actor=account.name,
         )
     except NeedsConfirmation as exc:
         return _new_page(request, ctx, values, errors, exc.warnings, status_code=409)

@@ -103,7 +103,9 @@ def take_over(request: Request, ctx: Context, account: Referat, form: Form) -> R
     if rows is None:
         return _refused(request, ctx, "Die Vorschau ist unvollständig angekommen; bitte die "
                         "Datei noch einmal hochladen.")
-    report = participants.import_participants(ctx.deps, rows)
+    report = participants.import_participants(
+        ctx.deps, rows, actor=account.name, source="Import im Browser"
+    )
     return ctx.pages.render(
         request,
         "staff/participants/import_done.html",

@@ -223,7 +223,7 @@ def delete(
         errors = FormErrors()
         errors.add("bestaetigt", "Bitte bestätigen Sie, dass die Person gelöscht werden soll.")
         return _delete_page(request, ctx, person, errors, status_code=400)
-    participants.delete(ctx.deps, person.email)
+    participants.delete(ctx.deps, person.email, actor=account.name)
     # no name in the address: it would stay in logs after the deletion
     return RedirectResponse("/participants?geloescht=1", status_code=303)
 
