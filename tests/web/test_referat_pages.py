@@ -67,7 +67,7 @@ def test_a_refused_launch_keeps_what_was_typed_and_names_the_problem(
         {"workflow": "future_workshop", "round": "2026", "municipality": "stadt-peine"},
     )
     assert again.status_code == 400
-    assert "gibt es bereits" in again.text and 'value="2026"' in again.text
+    assert "bereits eine" in again.text and 'value="2026"' in again.text
 
 
 def test_a_secretary_may_look_but_not_launch(staff: StaffClient, site: Site) -> None:
@@ -105,12 +105,13 @@ def test_a_step_is_a_button_titled_from_the_workflow_and_is_logged_with_the_acto
     page = client.get(f"/cycles/{workshop}").text
     assert 'name="trigger" value="send_invitations">Einladungen versenden</button>' in page
     version = cycles.show(walker.deps, workshop).status.version
-    response = post(
-        client,
-        f"/cycles/{workshop}",
-        f"/cycles/{workshop}/steps",
-        {"trigger": "send_invitations", "version": version, "reason": "Termin steht"},
-    )
+    data = {"trigger": "send_invitations", "version": version, "reason": "Termin steht"}
+    refused = post(client, f"/cycles/{workshop}", f"/cycles/{workshop}/steps", data)
+    assert refused.status_code == 400
+    assert "Einladungen gehen nur mit Datum, Uhrzeit und Ort hinaus." in refused.text
+    assert "Es gibt noch keinen Termin" in refused.text
+    walker.give_meeting(workshop)
+    response = post(client, f"/cycles/{workshop}", f"/cycles/{workshop}/steps", data)
     assert response.status_code == 303
     page = client.get(response.headers["location"]).text
     assert "Schritt „Einladungen versenden“ ausgeführt." in page

@@ -29,6 +29,18 @@ def step(tab: Browser, title: str, done: str) -> None:
     tab.check_accessibility()
 
 
+def confirm_meeting_of(tab: Browser, cycle_id: int) -> None:
+    """Confirm the cycle's proposed meeting on its page, keyboard only (invitations need it)."""
+    with tab.site.app.deps.unit_of_work() as uow:
+        [meeting] = [m.id for m in uow.repo.meetings_of_cycle(cycle_id)]
+    tab.open(f"/meetings/{meeting}/confirm")
+    tab.check_accessibility()
+    press(tab, button("Termin bestätigen"))
+    tab.wait_for("Der Termin ist bestätigt.")
+    tab.check_accessibility()
+    tab.open(f"/cycles/{cycle_id}")
+
+
 def test_a_referat_member_goes_from_launching_a_round_to_drafting_a_recommendation(
     tab: Browser,
 ) -> None:
@@ -48,6 +60,11 @@ def test_a_referat_member_goes_from_launching_a_round_to_drafting_a_recommendati
     tab.check_accessibility()
     [workshop] = [c.status.id for c in cycles.list_cycles(deps, round_label="2027")]
 
+    # Invitations go out only to a confirmed meeting: the launch proposed one.
+    press(tab, button("Einladungen versenden"))
+    tab.wait_for("Einladungen gehen nur mit Datum, Uhrzeit und Ort hinaus.")
+    tab.check_accessibility()
+    confirm_meeting_of(tab, workshop)
     step(tab, "Einladungen versenden", "Schritt „Einladungen versenden“ ausgeführt.")
     step(tab, "Kritikphase beginnen", "Schritt „Kritikphase beginnen“ ausgeführt.")
 
@@ -98,6 +115,11 @@ def test_a_referat_member_goes_from_launching_a_round_to_drafting_a_recommendati
     tab.check_accessibility()
     step(tab, "Tagesordnung aus den kreisweiten Bedarfen bilden", "Tagesordnung")
     assert "Sprache" in tab.text()
+    [conference] = [
+        c.status.id
+        for c in cycles.list_cycles(deps, round_label="2027", workflow="integration_conference")
+    ]
+    confirm_meeting_of(tab, conference)
     step(tab, "Einladungen versenden", "ausgeführt")
     step(tab, "Konferenz als durchgeführt vermerken", "ausgeführt")
     press(tab, "(//a[starts-with(normalize-space(), 'Arbeitsgruppe bilden')])[1]")

@@ -59,7 +59,7 @@ def step(cycle_id: int, request: Request, ctx: Context, form: Form, account: Ste
         form,
         titles,
         lambda trigger, reason, text, version: cycles.advance(
-            ctx.deps, cycle_id, trigger, account.name, reason, text, version
+            ctx.deps, cycle_id, trigger, account.name, reason, text, version, ctx.mailing
         ),
     )
     if not errors:

@@ -13,6 +13,7 @@ from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
 from deliberation.entrypoints.web.forms import Form, FormErrors, PageForm, validate, values_of
 from deliberation.entrypoints.web.roles import REFERAT
+from deliberation.schedule_setup import schedule_policy
 from deliberation.service_layer import cycles, round_views
 from deliberation.service_layer.accounts import AccountView
 
@@ -68,6 +69,7 @@ def launch(request: Request, ctx: Context, form: Form, account: Launcher) -> Res
                 account.name,
                 chosen or None,
                 data.reason,
+                schedule=schedule_policy(ctx.settings, ctx.deps.engine),
             )
         except DeliberationError as exc:
             errors.add("", str(exc))
