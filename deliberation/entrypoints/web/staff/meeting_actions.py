@@ -7,11 +7,13 @@ date with warnings (holiday, school holidays, clash) needs the "trotzdem" box.
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from deliberation.domain.errors import ConcurrencyConflict
 from deliberation.domain.invitations import Audience
@@ -135,16 +137,27 @@ def _move_page(
     )
 
 
-@router.post("/meetings/{meeting_id}/move/preview", response_class=HTMLResponse)
-def move_preview(
-    request: Request, meeting_id: int, ctx: Context, account: Referat, form: Form
-) -> HTMLResponse:
+def _read_move(
+    request: Request, ctx: WebContext, meeting_id: int, form: FormData
+) -> tuple[dict[str, Any], tuple[MoveForm, datetime] | HTMLResponse]:
+    """The move form's values, and its new time and place or the form again with its errors."""
     values = values_of(form)
     data, errors = validate(MoveForm, values)
     starts_at = None if data is None else data.moment(ctx.deps.timezone, errors)
     if data is None or starts_at is None:
         row = meetings.meeting_row(ctx.deps, meeting_id)
-        return _move_page(request, ctx, row, values, errors, status_code=400)
+        return values, _move_page(request, ctx, row, values, errors, status_code=400)
+    return values, (data, starts_at)
+
+
+@router.post("/meetings/{meeting_id}/move/preview", response_class=HTMLResponse)
+def move_preview(
+    request: Request, meeting_id: int, ctx: Context, account: Referat, form: Form
+) -> HTMLResponse:
+    values, read = _read_move(request, ctx, meeting_id, form)
+    if isinstance(read, HTMLResponse):
+        return read
+    data, starts_at = read
     preview = meeting_views.preview(
         ctx.deps, ctx.mailing, meeting_id, Action.MOVE, starts_at=starts_at,
         location=data.location,
@@ -156,12 +169,10 @@ def move_preview(
 def move(
     request: Request, meeting_id: int, ctx: Context, account: Referat, form: Form
 ) -> Response:
-    values = values_of(form)
-    data, errors = validate(MoveForm, values)
-    starts_at = None if data is None else data.moment(ctx.deps.timezone, errors)
-    if data is None or starts_at is None:
-        row = meetings.meeting_row(ctx.deps, meeting_id)
-        return _move_page(request, ctx, row, values, errors, status_code=400)
+    values, read = _read_move(request, ctx, meeting_id, form)
+    if isinstance(read, HTMLResponse):
+        return read
+    data, starts_at = read
     try:
         report = meetings.move(
             ctx.deps, ctx.mailing, meeting_id, starts_at, data.location,
@@ -169,6 +180,7 @@ def move(
         )
     except ConcurrencyConflict as exc:
         row = meetings.meeting_row(ctx.deps, meeting_id)  # the fresh state, the typed values
+        errors = FormErrors()
         errors.add("", f"{exc} Ihre Eingaben stehen unten; bitte prüfen und erneut senden.")
         return _move_page(request, ctx, row, {**values, "sequence": str(row.sequence)}, errors,
                           status_code=409)
