@@ -199,9 +199,7 @@ class BaselineCycle:
 
     def _read(self, connection: sqlalchemy.Connection) -> None:
         if self.reads:
-            self.state, self.version = connection.execute(
-                READ_CYCLE, {"cid": self.cycle_id}
-            ).one()
+            self.state, self.version = connection.execute(READ_CYCLE, {"cid": self.cycle_id}).one()
 
     def _transition(self, connection: sqlalchemy.Connection, trigger: str, to: str) -> datetime:
         self._read(connection)
@@ -273,9 +271,11 @@ class BaselineCycle:
 
     def vote(self, need_id: int) -> None:
         with self.db.begin() as connection:
-            if self.reads and connection.execute(
-                READ_CYCLE_OF_NEED, {"nid": need_id}
-            ).scalar_one() != "realisation":
+            if (
+                self.reads
+                and connection.execute(READ_CYCLE_OF_NEED, {"nid": need_id}).scalar_one()
+                != "realisation"
+            ):
                 raise RuntimeError(f"need {need_id}: its workshop does not take votes now")
             if connection.execute(VOTE_NEED, {"nid": need_id, "dots": 1}).rowcount != 1:
                 raise RuntimeError(f"need {need_id} missing")
@@ -646,9 +646,7 @@ def print_report(env: dict[str, Any], args: argparse.Namespace, summary: dict[st
     verdict = "ok" if summary["cpu_ratio"] >= 0.5 else "BELOW TARGET"
     print(f"  target: CPU ratio to the baseline >= 0.5: {verdict}")
     if args.repeat > 1:
-        ratios = ", ".join(
-            f"{r['cpu_ratio']:.3f}/{r['ratio']:.3f}" for r in summary["repetitions"]
-        )
+        ratios = ", ".join(f"{r['cpu_ratio']:.3f}/{r['ratio']:.3f}" for r in summary["repetitions"])
         print(f"  (medians of {args.repeat} repetitions; CPU/wall ratios per repetition: {ratios})")
     mismatches = [r["mismatch"] for r in summary["repetitions"] if r["mismatch"]]
     if mismatches:

@@ -160,9 +160,7 @@ class PostfixSink:
 
     def __enter__(self) -> PostfixSink:
         with self._output.open("wb") as output:  # the child keeps its own descriptor
-            self._process = subprocess.Popen(
-                self._command, stdout=output, stderr=subprocess.STDOUT
-            )
+            self._process = subprocess.Popen(self._command, stdout=output, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -295,9 +293,7 @@ class Measured:
         return Side(name, messages, seconds, self.sink.count - self.count, detail)
 
 
-def run_engine(
-    app: Application, sink: Sink | PostfixSink, connections: int, expected: int
-) -> Side:
+def run_engine(app: Application, sink: Sink | PostfixSink, connections: int, expected: int) -> Side:
     smtp = dataclasses.replace(
         app.settings.smtp,
         host="127.0.0.1",
@@ -313,8 +309,7 @@ def run_engine(
     summary = outbox.send_due(app.deps, transport, options)
     if queued != expected or summary.sent != expected:
         print(f"engine: queued {queued}, sent {summary.sent}, expected {expected}")
-    return measured.side(ENGINE, queued,
-                         render_s=render_seconds)
+    return measured.side(ENGINE, queued, render_s=render_seconds)
 
 
 Message = tuple[str, str, bytes]
@@ -346,8 +341,19 @@ def run_smtp_source(messages: list[Message], sink: Sink | PostfixSink) -> Side:
     size = sum(len(body) for _, _, body in messages) // max(len(messages), 1)
     sender, recipient, _ = messages[0]
     command = [
-        SMTP_SOURCE, "-d", "-s", "1", "-m", str(len(messages)), "-l", str(size),
-        "-f", sender, "-t", recipient, f"127.0.0.1:{sink.port}",
+        SMTP_SOURCE,
+        "-d",
+        "-s",
+        "1",
+        "-m",
+        str(len(messages)),
+        "-l",
+        str(size),
+        "-f",
+        sender,
+        "-t",
+        recipient,
+        f"127.0.0.1:{sink.port}",
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     measured = Measured(sink)
@@ -434,30 +440,37 @@ def report(
         print(f"repetition {index}:")
         for side in sides:
             extra = "".join(f", {k} {v:.2f}" for k, v in side.detail.items())
-            print(f"  {side.name:42s} {side.messages:6d} messages in {side.seconds:7.2f} s: "
-                  f"{side.per_second:8.1f} messages/s{extra}")
+            print(
+                f"  {side.name:42s} {side.messages:6d} messages in {side.seconds:7.2f} s: "
+                f"{side.per_second:8.1f} messages/s{extra}"
+            )
     names = [n for n in SIDE_ORDER if any(s.name == n for sides in repetitions for s in sides)]
     medians = {
-        name: statistics.median(s.per_second for sides in repetitions for s in sides
-                                if s.name == name)
+        name: statistics.median(
+            s.per_second for sides in repetitions for s in sides if s.name == name
+        )
         for name in names
     }
     versus_per_message = medians[ENGINE] / medians[PER_MESSAGE]
     versus_reused = medians[ENGINE] / medians[REUSED]
     print("median messages/s: " + ", ".join(f"{n}: {r:.1f}" for n, r in medians.items()))
     print(f"ratio engine / one connection per message: {versus_per_message:.2f}")
-    print(f"ratio engine / one reused connection:      {versus_reused:.2f}"
-          " (target on smtp-sink: >= 0.25)")
+    print(
+        f"ratio engine / one reused connection:      {versus_reused:.2f}"
+        " (target on smtp-sink: >= 0.25)"
+    )
     if SOURCE in medians:
         print(f"ratio engine / smtp-source:                {medians[ENGINE] / medians[SOURCE]:.2f}")
     render = {
         key: statistics.median(r[key] for r in renders)
         for key in ("reference_cpu_ms_per_invitation", "fan_out_cpu_ms_per_invitation", "ratio")
     }
-    print(f"render CPU per invitation ({renders[0]['invitations']:.0f} invitations, medians): "
-          f"each on its own {render['reference_cpu_ms_per_invitation']:.3f} ms, fan-out "
-          f"{render['fan_out_cpu_ms_per_invitation']:.3f} ms, ratio {render['ratio']:.3f} "
-          "(target <= 1/3)")
+    print(
+        f"render CPU per invitation ({renders[0]['invitations']:.0f} invitations, medians): "
+        f"each on its own {render['reference_cpu_ms_per_invitation']:.3f} ms, fan-out "
+        f"{render['fan_out_cpu_ms_per_invitation']:.3f} ms, ratio {render['ratio']:.3f} "
+        "(target <= 1/3)"
+    )
     return {
         "render_comparison": renders,
         "render_medians": render,
@@ -481,7 +494,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--profile", type=Path, help="run the engine side under cProfile")
     parser.add_argument(
-        "--sink", choices=("aiosmtpd", "smtp-sink"), default="aiosmtpd",
+        "--sink",
+        choices=("aiosmtpd", "smtp-sink"),
+        default="aiosmtpd",
         help="the SMTP server: aiosmtpd in a child process (default) or Postfix's smtp-sink",
     )
     return parser.parse_args(argv)

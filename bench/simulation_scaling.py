@@ -110,8 +110,10 @@ def report(rows: Sequence[dict[str, object]]) -> None:
             f"{row['seconds']:>9.1f} {row['seconds_per_county']:>8.2f} "
             f"{row['ms_per_item']:>10.2f} {ratio:>10.2f}"
         )
-    print(f"Basis: {rows[0]['counties']} Kreise (Zeit je Kreis = 1,00). "
-          f"Python {platform.python_version()}, {platform.machine()}.")
+    print(
+        f"Basis: {rows[0]['counties']} Kreise (Zeit je Kreis = 1,00). "
+        f"Python {platform.python_version()}, {platform.machine()}."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

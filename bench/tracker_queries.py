@@ -74,8 +74,16 @@ def same_overdue(views: list[Any], rows: list[Any]) -> bool:
     SQLite hands back dates as text, PostgreSQL as dates: they are compared as text.
     """
     ours = [
-        (v.id, v.title, v.group_name, v.conference_title, v.round, v.state,
-         v.responsible_office, str(v.due_date))
+        (
+            v.id,
+            v.title,
+            v.group_name,
+            v.conference_title,
+            v.round,
+            v.state,
+            v.responsible_office,
+            str(v.due_date),
+        )
         for v in views
     ]
     return ours == [(*row[:-1], str(row[-1])) for row in rows]
@@ -90,9 +98,7 @@ def sql_counts(app: Application) -> dict[str, int]:
         return {key: int(n) for key, n in conn.execute(text(COUNTS_SQL))}
 
 
-def timed(
-    function: Callable[[Application], Any], app: Application
-) -> tuple[float, float, Any]:
+def timed(function: Callable[[Application], Any], app: Application) -> tuple[float, float, Any]:
     """Wall time, CPU time of this process (without the database server) and the result."""
     start, cpu = time.perf_counter(), time.process_time()
     result = function(app)
@@ -132,10 +138,16 @@ def compare(
         f"{medians['sql_cpu'] * 1000:.1f} ms)",
         flush=True,
     )
-    return {"rows": size, "tracker_s": medians["tracker"], "sql_s": medians["sql"],
-            "ratio": ratio, "tracker_cpu_s": medians["tracker_cpu"],
-            "sql_cpu_s": medians["sql_cpu"], "tracker_all": times["tracker"],
-            "sql_all": times["sql"]}
+    return {
+        "rows": size,
+        "tracker_s": medians["tracker"],
+        "sql_s": medians["sql"],
+        "ratio": ratio,
+        "tracker_cpu_s": medians["tracker_cpu"],
+        "sql_cpu_s": medians["sql_cpu"],
+        "tracker_all": times["tracker"],
+        "sql_all": times["sql"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,10 +170,14 @@ def main(argv: list[str] | None = None) -> int:
                 if done % 200_000 == 0 or done == total:
                     print(f"  Protokollzeilen {done:>9}/{total}", flush=True)
 
-            print(f"Erzeuge {args.recommendations} Empfehlungen, {args.log_rows} "
-                  f"Protokollzeilen ({app.db.dialect.name}) …", flush=True)
-            generate(app.db, args.recommendations, app.deps.today(), args.log_rows,
-                     progress=progress)
+            print(
+                f"Erzeuge {args.recommendations} Empfehlungen, {args.log_rows} "
+                f"Protokollzeilen ({app.db.dialect.name}) …",
+                flush=True,
+            )
+            generate(
+                app.db, args.recommendations, app.deps.today(), args.log_rows, progress=progress
+            )
             with app.db.begin() as conn:
                 conn.execute(text("ANALYZE"))
             print(f"  fertig in {time.perf_counter() - started:.0f} s", flush=True)
@@ -175,10 +191,17 @@ def main(argv: list[str] | None = None) -> int:
                 "recommendations": args.recommendations,
                 "log_rows": args.log_rows,
                 "load_average": os.getloadavg(),
-                "overdue_list": compare("Überfällige (Liste)", tracker_overdue, sql_overdue,
-                                        same_overdue, app, args.repeat),
-                "counts_by_body": compare("Zählung je Gremium", tracker_counts, sql_counts,
-                                          operator.eq, app, args.repeat),
+                "overdue_list": compare(
+                    "Überfällige (Liste)",
+                    tracker_overdue,
+                    sql_overdue,
+                    same_overdue,
+                    app,
+                    args.repeat,
+                ),
+                "counts_by_body": compare(
+                    "Zählung je Gremium", tracker_counts, sql_counts, operator.eq, app, args.repeat
+                ),
             }
         finally:
             app.close()

@@ -83,8 +83,20 @@ def serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         "DELIBERATION_WEB_SECRET": secrets.token_urlsafe(32),
         "DELIBERATION_LINK_SECRET": secrets.token_urlsafe(32),
     }
-    command = [sys.executable, "-m", "deliberation", "--config", str(CONFIG), "web",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "deliberation",
+        "--config",
+        str(CONFIG),
+        "web",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -106,16 +118,15 @@ async def signed_in(base: str) -> httpx.AsyncClient:
     page = await client.get("/login")
     found = CSRF.search(page.text)
     assert found, "no CSRF token on the login page"
-    answer = await client.post("/login", data={
-        "username": LOGIN, "password": PASSWORD, "csrf_token": found[1]})
+    answer = await client.post(
+        "/login", data={"username": LOGIN, "password": PASSWORD, "csrf_token": found[1]}
+    )
     if answer.status_code != 303:
         raise SystemExit(f"login failed: {answer.status_code}")
     return client
 
 
-async def page_times(
-    base: str, paths: list[list[str]], failures: list[str]
-) -> list[float]:
+async def page_times(base: str, paths: list[list[str]], failures: list[str]) -> list[float]:
     """Every client asks for its own list of paths, one after the other; all at once."""
     clients = [await signed_in(base) for _ in paths]
 
@@ -187,8 +198,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    print(f"Erzeuge {args.recommendations} Empfehlungen, {args.log_rows} Protokollzeilen "
-          f"({app.db.dialect.name}) …", flush=True)
+    print(
+        f"Erzeuge {args.recommendations} Empfehlungen, {args.log_rows} Protokollzeilen "
+        f"({app.db.dialect.name}) …",
+        flush=True,
+    )
     started = time.perf_counter()
     generate(app.db, args.recommendations, app.deps.today(), args.log_rows)
     with app.db.begin() as conn:
@@ -197,8 +211,10 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
     print(f"  fertig in {time.perf_counter() - started:.0f} s", flush=True)
 
     rng = random.Random(7)
-    ids = [[rng.randint(1, args.recommendations) for _ in range(args.requests)]
-           for _ in range(args.clients)]
+    ids = [
+        [rng.randint(1, args.recommendations) for _ in range(args.requests)]
+        for _ in range(args.clients)
+    ]
     query = _tracker_query(args.tracker_query)
     deps = app.deps
     uid, epoch = account.id, account.session_epoch
@@ -216,11 +232,13 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
             lookup()
             route_overview.detail(deps, rec_id)
             trace.trace_recommendation(deps, rec_id)
+
         return call
 
     kinds: dict[str, tuple[list[list[str]], list[list[Callable[[], Any]]]]] = {
         "Startseite": (
-            [["/"] * args.requests for _ in ids], [[lookup] * args.requests for _ in ids]
+            [["/"] * args.requests for _ in ids],
+            [[lookup] * args.requests for _ in ids],
         ),
         f"Tracker ({args.tracker_query})": (
             [[f"/tracker?{args.tracker_query}"] * args.requests for _ in ids],
@@ -239,8 +257,9 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
     try:
         for name, (paths, calls) in kinds.items():
             service = percentiles(service_times(calls))
-            pages = percentiles(asyncio.run(page_times(f"http://127.0.0.1:{port}", paths,
-                                                         failures)))
+            pages = percentiles(
+                asyncio.run(page_times(f"http://127.0.0.1:{port}", paths, failures))
+            )
             ratio = pages["p95"] / service["p95"]
             figures[name] = {"page": pages, "service": service, "ratio_p95": ratio}
             print(
@@ -253,8 +272,11 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
         server.terminate()
         server.wait(timeout=30)
     load_after = os.getloadavg()
-    print(f"Last (1/5/15 min): vorher {load_before}, nachher {load_after}; "
-          f"{os.cpu_count()} Kerne; Fehler: {len(failures)}", flush=True)
+    print(
+        f"Last (1/5/15 min): vorher {load_before}, nachher {load_after}; "
+        f"{os.cpu_count()} Kerne; Fehler: {len(failures)}",
+        flush=True,
+    )
     for failure in failures[:10]:
         print(f"  {failure}", file=sys.stderr)
     return {

@@ -126,7 +126,12 @@ def initialise_database(app: Application) -> tuple[str | None, str]:
         [Municipality(m.key, m.name) for m in app.settings.municipalities],
         [
             Body(
-                b.key, b.name, b.kind, b.notice_days, b.every_months, b.public,
+                b.key,
+                b.name,
+                b.kind,
+                b.notice_days,
+                b.every_months,
+                b.public,
                 b.notice_counting,
             )
             for b in app.settings.bodies

@@ -88,4 +88,3 @@ def scheduler_tools(app: Application) -> SchedulerTools:
         mailing=app.mailing(),
         web_base_url=app.settings.web.base_url,
     )
-

@@ -188,7 +188,8 @@ class RoundWalker:
         """A planned meeting with a place for the cycle (invitations need one), unless it has."""
         with self.deps.unit_of_work() as uow:
             existing = [
-                (m.id, m.status) for m in uow.repo.meetings_of_cycle(cycle_id)
+                (m.id, m.status)
+                for m in uow.repo.meetings_of_cycle(cycle_id)
                 if m.status != MeetingStatus.CANCELLED
             ]
             title = uow.repo.cycle(cycle_id).title  # type: ignore[union-attr]
@@ -294,7 +295,11 @@ class RoundWalker:
             self.deps, recommendation, "adopt_in_group", "AG Sprachkurse", "einstimmig"
         )
         recommendations.advance(
-            self.deps, recommendation, "give_statement", "Kommission", "Sitzung 2/2026",
+            self.deps,
+            recommendation,
+            "give_statement",
+            "Kommission",
+            "Sitzung 2/2026",
             text="Die Kommission unterstützt die Empfehlung.",
         )
         groups.advance(self.deps, self.record.group, "deliver_report", "AG Sprachkurse", "Bericht")

@@ -41,7 +41,7 @@ def make_engine(url: str) -> Engine:
             ) from None
         except NoSuchModuleError:
             raise DatabaseError(
-                f'Die Datenbank-URL {redact(url)} nennt einen unbekannten Treiber '
+                f"Die Datenbank-URL {redact(url)} nennt einen unbekannten Treiber "
                 f'("{parsed.drivername}"); möglich sind sqlite:///Datei und '
                 "postgresql+psycopg://…"
             ) from None

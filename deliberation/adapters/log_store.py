@@ -46,4 +46,3 @@ class LogStore:
         wanted = actor.casefold()
         found = (row for row in self.session.scalars(query) if wanted in row.actor.casefold())
         return list(itertools.islice(found, limit))
-

@@ -44,9 +44,7 @@ class _StoreHandler:
         content: bytes = envelope.original_content or envelope.content
         path = self._store(content)
         if self.on_message is not None:
-            mail = ReceivedMail(
-                path, envelope.mail_from, tuple(envelope.rcpt_tos), len(content)
-            )
+            mail = ReceivedMail(path, envelope.mail_from, tuple(envelope.rcpt_tos), len(content))
             self.on_message(mail)
         return "250 OK: gespeichert"
 

@@ -221,15 +221,27 @@ class OparlTree:
         consultations = [c for p in papers for c in p["consultation"]]
         body = self.body()
         objects = [
-            self.system(), body, *body["legislativeTerm"], *organizations, *meetings,
-            *(m["location"] for m in meetings), *agenda_items, *papers, *consultations,
-            *persons, *(ms for p in persons for ms in p["membership"]),
+            self.system(),
+            body,
+            *body["legislativeTerm"],
+            *organizations,
+            *meetings,
+            *(m["location"] for m in meetings),
+            *agenda_items,
+            *papers,
+            *consultations,
+            *persons,
+            *(ms for p in persons for ms in p["membership"]),
         ]
         files = {self.path(o["id"]): o for o in objects}
         files.update(self.pages("bodies", [body]))
         lists: dict[str, Sequence[Json]] = {
-            "organization": organizations, "person": persons, "meeting": meetings,
-            "paper": papers, "agendaItem": agenda_items, "consultation": consultations,
+            "organization": organizations,
+            "person": persons,
+            "meeting": meetings,
+            "paper": papers,
+            "agendaItem": agenda_items,
+            "consultation": consultations,
         }
         for name, items in lists.items():
             files.update(self.pages(f"body/1/{name}", items))

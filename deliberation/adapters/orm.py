@@ -68,16 +68,12 @@ class CodeSet(TypeDecorator[frozenset[str]]):
     impl = Text
     cache_ok = True
 
-    def process_bind_param(
-        self, value: frozenset[str] | None, dialect: Dialect
-    ) -> str | None:
+    def process_bind_param(self, value: frozenset[str] | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         return f",{','.join(sorted(value))}," if value else ""
 
-    def process_result_value(
-        self, value: str | None, dialect: Dialect
-    ) -> frozenset[str] | None:
+    def process_result_value(self, value: str | None, dialect: Dialect) -> frozenset[str] | None:
         return None if value is None else frozenset(filter(None, value.split(",")))
 
 
@@ -437,71 +433,113 @@ def start_mappers() -> None:
     m = mapper_registry.map_imperatively
     m(model.Municipality, municipalities)
     m(model.Body, bodies)
-    m(model.Round, rounds, properties={
-        "cycles": relationship(model.Cycle, back_populates="round", order_by=cycles.c.id),
-        "feedback_reports": relationship(
-            FeedbackReport, back_populates="round", order_by=feedback_reports.c.id
-        ),
-    })
-    m(model.Cycle, cycles, version_id_col=cycles.c.version, properties={
-        "round": relationship(model.Round, back_populates="cycles"),
-        "municipality": relationship(model.Municipality),
-        "needs": relationship(
-            model.Need, back_populates="cycle", order_by=needs.c.id, cascade="all, delete-orphan"
-        ),
-        "agenda_topics": relationship(
-            model.AgendaTopic, order_by=agenda_topics.c.position, cascade="all, delete-orphan"
-        ),
-        "working_groups": relationship(
-            model.WorkingGroup, back_populates="conference", order_by=working_groups.c.id
-        ),
-    })
-    m(model.Need, needs, properties={
-        "cycle": relationship(model.Cycle, back_populates="needs"),
-        "municipality": relationship(model.Municipality),
-    })
-    m(model.AgendaTopic, agenda_topics, properties={
-        "needs": relationship(model.Need, secondary=agenda_topic_needs, order_by=needs.c.id),
-    })
+    m(
+        model.Round,
+        rounds,
+        properties={
+            "cycles": relationship(model.Cycle, back_populates="round", order_by=cycles.c.id),
+            "feedback_reports": relationship(
+                FeedbackReport, back_populates="round", order_by=feedback_reports.c.id
+            ),
+        },
+    )
+    m(
+        model.Cycle,
+        cycles,
+        version_id_col=cycles.c.version,
+        properties={
+            "round": relationship(model.Round, back_populates="cycles"),
+            "municipality": relationship(model.Municipality),
+            "needs": relationship(
+                model.Need,
+                back_populates="cycle",
+                order_by=needs.c.id,
+                cascade="all, delete-orphan",
+            ),
+            "agenda_topics": relationship(
+                model.AgendaTopic, order_by=agenda_topics.c.position, cascade="all, delete-orphan"
+            ),
+            "working_groups": relationship(
+                model.WorkingGroup, back_populates="conference", order_by=working_groups.c.id
+            ),
+        },
+    )
+    m(
+        model.Need,
+        needs,
+        properties={
+            "cycle": relationship(model.Cycle, back_populates="needs"),
+            "municipality": relationship(model.Municipality),
+        },
+    )
+    m(
+        model.AgendaTopic,
+        agenda_topics,
+        properties={
+            "needs": relationship(model.Need, secondary=agenda_topic_needs, order_by=needs.c.id),
+        },
+    )
     m(model.GroupMember, working_group_members)
-    m(model.WorkingGroup, working_groups, version_id_col=working_groups.c.version, properties={
-        "conference": relationship(model.Cycle, back_populates="working_groups"),
-        "topic": relationship(model.AgendaTopic),
-        "members": relationship(
-            model.GroupMember, order_by=working_group_members.c.id, cascade="all, delete-orphan"
-        ),
-        "recommendations": relationship(
-            model.Recommendation, back_populates="working_group", order_by=recommendations.c.id
-        ),
-    })
-    m(model.Recommendation, recommendations, version_id_col=recommendations.c.version, properties={
-        "working_group": relationship(model.WorkingGroup, back_populates="recommendations"),
-        "needs": relationship(model.Need, secondary=recommendation_needs, order_by=needs.c.id),
-        "consultations": relationship(
-            Consultation,
-            back_populates="recommendation",
-            order_by=consultations.c.id,
-            cascade="all, delete-orphan",
-        ),
-        "progress_notes": relationship(
-            ProgressNote,
-            back_populates="recommendation",
-            order_by=progress_notes.c.id,
-            cascade="all, delete-orphan",
-        ),
-    })
+    m(
+        model.WorkingGroup,
+        working_groups,
+        version_id_col=working_groups.c.version,
+        properties={
+            "conference": relationship(model.Cycle, back_populates="working_groups"),
+            "topic": relationship(model.AgendaTopic),
+            "members": relationship(
+                model.GroupMember, order_by=working_group_members.c.id, cascade="all, delete-orphan"
+            ),
+            "recommendations": relationship(
+                model.Recommendation, back_populates="working_group", order_by=recommendations.c.id
+            ),
+        },
+    )
+    m(
+        model.Recommendation,
+        recommendations,
+        version_id_col=recommendations.c.version,
+        properties={
+            "working_group": relationship(model.WorkingGroup, back_populates="recommendations"),
+            "needs": relationship(model.Need, secondary=recommendation_needs, order_by=needs.c.id),
+            "consultations": relationship(
+                Consultation,
+                back_populates="recommendation",
+                order_by=consultations.c.id,
+                cascade="all, delete-orphan",
+            ),
+            "progress_notes": relationship(
+                ProgressNote,
+                back_populates="recommendation",
+                order_by=progress_notes.c.id,
+                cascade="all, delete-orphan",
+            ),
+        },
+    )
     m(model.Meeting, meetings, properties={"cycle": relationship(model.Cycle)})
-    m(Consultation, consultations, properties={
-        "recommendation": relationship(model.Recommendation, back_populates="consultations"),
-        "meeting": relationship(model.Meeting),
-    })
-    m(ProgressNote, progress_notes, properties={
-        "recommendation": relationship(model.Recommendation, back_populates="progress_notes"),
-    })
-    m(FeedbackReport, feedback_reports, properties={
-        "round": relationship(model.Round, back_populates="feedback_reports"),
-        "recommendation": relationship(model.Recommendation),
-    })
+    m(
+        Consultation,
+        consultations,
+        properties={
+            "recommendation": relationship(model.Recommendation, back_populates="consultations"),
+            "meeting": relationship(model.Meeting),
+        },
+    )
+    m(
+        ProgressNote,
+        progress_notes,
+        properties={
+            "recommendation": relationship(model.Recommendation, back_populates="progress_notes"),
+        },
+    )
+    m(
+        FeedbackReport,
+        feedback_reports,
+        properties={
+            "round": relationship(model.Round, back_populates="feedback_reports"),
+            "recommendation": relationship(model.Recommendation),
+        },
+    )
     m(model.TransitionRecord, transition_log)
     m(model.Notification, notifications)
     m(Participant, participants)

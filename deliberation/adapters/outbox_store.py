@@ -154,8 +154,15 @@ class OutboxStore:
         total = self.session.execute(select(func.count()).where(where)).scalar_one()
         query = (
             select(
-                c.id, c.recipient, c.subject, c.status, c.attempts, c.created_at,
-                c.next_attempt_at, c.sent_at, c.last_error,
+                c.id,
+                c.recipient,
+                c.subject,
+                c.status,
+                c.attempts,
+                c.created_at,
+                c.next_attempt_at,
+                c.sent_at,
+                c.last_error,
             )
             .where(where)
             .order_by(c.id.desc())

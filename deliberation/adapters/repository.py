@@ -53,8 +53,14 @@ from deliberation.service_layer.ports import (
 
 
 class SqlRepository(
-    ParticipantStore, OutboxStore, MeetingStore, ScheduleStore, AccountStore, StepStore,
-    WorkflowStore, LogStore,
+    ParticipantStore,
+    OutboxStore,
+    MeetingStore,
+    ScheduleStore,
+    AccountStore,
+    StepStore,
+    WorkflowStore,
+    LogStore,
 ):
     """Cycles, needs, groups, recommendations and their log; participants, the outbox,
     accounts, the step fast path and the whole log come from the stores it inherits,
@@ -185,8 +191,15 @@ class SqlRepository(
         implemented (in one of ``implementing_states``) whose due date lies before that day.
         """
         conditions = _recommendation_conditions(
-            state, group_id, round_label, conference_id, municipality_key, body_key, office,
-            overdue_on, implementing_states,
+            state,
+            group_id,
+            round_label,
+            conference_id,
+            municipality_key,
+            body_key,
+            office,
+            overdue_on,
+            implementing_states,
         )
         query = select(Recommendation).where(*conditions).order_by(orm.recommendations.c.id)
         query = query.options(
@@ -222,8 +235,15 @@ class SqlRepository(
         needs only a few columns of each.
         """
         conditions = _recommendation_conditions(
-            state, group_id, round_label, conference_id, municipality_key, body_key, office,
-            overdue_on, implementing_states,
+            state,
+            group_id,
+            round_label,
+            conference_id,
+            municipality_key,
+            body_key,
+            office,
+            overdue_on,
+            implementing_states,
         )
         query = _tracker_select().where(*conditions).order_by(orm.recommendations.c.id)
         # Core rows straight from the connection, in TrackerRow's column order: no copies
@@ -263,12 +283,17 @@ class SqlRepository(
         recs = orm.recommendations
         conditions = _filter_conditions(filters)
         matching = select(recs.c.id).where(*conditions)
-        lines = _tracker_select().add_columns(
-            recs.c.commission_statement,
-            recs.c.resolution_text,
-            recs.c.updated_at,
-            recs.c.not_feasible_since,
-        ).where(*conditions).order_by(recs.c.id)
+        lines = (
+            _tracker_select()
+            .add_columns(
+                recs.c.commission_statement,
+                recs.c.resolution_text,
+                recs.c.updated_at,
+                recs.c.not_feasible_since,
+            )
+            .where(*conditions)
+            .order_by(recs.c.id)
+        )
         links, needs, places = orm.recommendation_needs, orm.needs, orm.municipalities
         answered = (
             select(links.c.recommendation_id, links.c.need_id, places.c.name)
@@ -375,8 +400,15 @@ def _tracker_joins() -> Any:
 
 def _filter_conditions(f: TrackerFilters) -> list[ColumnElement[bool]]:
     return _recommendation_conditions(
-        f.state, f.group_id, f.round_label, f.conference_id, f.municipality_key, f.body_key,
-        f.office, f.overdue_on, f.implementing_states,
+        f.state,
+        f.group_id,
+        f.round_label,
+        f.conference_id,
+        f.municipality_key,
+        f.body_key,
+        f.office,
+        f.overdue_on,
+        f.implementing_states,
     )
 
 
@@ -450,9 +482,7 @@ def _recommendation_conditions(
     if body_key is not None:
         placed = orm.consultations
         conditions.append(
-            recs.c.id.in_(
-                select(placed.c.recommendation_id).where(placed.c.body_key == body_key)
-            )
+            recs.c.id.in_(select(placed.c.recommendation_id).where(placed.c.body_key == body_key))
         )
     if office is not None:
         conditions.append(func.lower(recs.c.responsible_office) == office.strip().lower())

@@ -84,7 +84,6 @@ class ScheduleStore:
         lock_row = {"of": orm.meetings} if lock else None
         return self.session.get(Meeting, meeting_id, with_for_update=lock_row)
 
-
     def planned_periods(self, series: str, first: date, last: date) -> set[date]:
         """Period starts in ``[first, last]`` for which ``series`` has a meeting (any status)."""
         column = orm.meetings.c.period_start

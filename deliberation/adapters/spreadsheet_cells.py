@@ -26,4 +26,3 @@ def neutralise(value: Cell) -> Cell:
             return value
         return "'" + value
     return value
-

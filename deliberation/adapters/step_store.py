@@ -73,9 +73,9 @@ _LOG_COLUMNS = tuple(c.name for c in orm.transition_log.columns if c.name != "id
 _NOTIFICATION_COLUMNS = tuple(c.name for c in orm.notifications.columns if c.name != "id")
 # Statements are built once with bind parameters: building and caching a statement per
 # call costs more than executing it.
-_CYCLE_SELECT = select(
-    orm.cycles, orm.municipalities.c.name.label("municipality_name")
-).outerjoin(orm.municipalities, orm.municipalities.c.key == orm.cycles.c.municipality_key)
+_CYCLE_SELECT = select(orm.cycles, orm.municipalities.c.name.label("municipality_name")).outerjoin(
+    orm.municipalities, orm.municipalities.c.key == orm.cycles.c.municipality_key
+)
 _CYCLE_BY_ID = _CYCLE_SELECT.where(orm.cycles.c.id == bindparam("cycle_id"))
 _CYCLE_BY_ID_LOCKED = _CYCLE_BY_ID.with_for_update(of=orm.cycles)
 _CYCLE_OF_NEED = _CYCLE_SELECT.join(orm.needs, orm.needs.c.cycle_id == orm.cycles.c.id).where(

@@ -100,9 +100,7 @@ class TemplateCatalog:
             return supported(language)
         return FALLBACK_LANGUAGE
 
-    def render_mail(
-        self, name: str, language: str, context: Mapping[str, object]
-    ) -> MailContent:
+    def render_mail(self, name: str, language: str, context: Mapping[str, object]) -> MailContent:
         """Subject (first line of the text), text and, if there is one, HTML (``MailRenderer``)."""
         language = self.language_for(name, language)
         full = {

@@ -88,7 +88,7 @@ def write_timeline(
     page = (
         '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head><body>\n{svg}\n"
-        f"<p style=\"font-family:sans-serif\">{escape(legend)}</p></body></html>\n"
+        f'<p style="font-family:sans-serif">{escape(legend)}</p></body></html>\n'
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")

@@ -25,7 +25,16 @@ from deliberation.toml_files import Section, display_name, read_toml
 
 ARTICLES = ("der", "die", "das")
 _TRANSITION_KEYS = (
-    "trigger", "title", "from", "to", "guards", "actions", "send", "requires", "role", "audience",
+    "trigger",
+    "title",
+    "from",
+    "to",
+    "guards",
+    "actions",
+    "send",
+    "requires",
+    "role",
+    "audience",
 )
 
 

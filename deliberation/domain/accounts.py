@@ -50,7 +50,7 @@ def check_name(name: str) -> str:
     if not NAME_PATTERN.fullmatch(cleaned) or len(cleaned) > NAME_MAX:
         raise DeliberationError(
             f'"{name}" taugt nicht als Anmeldename: 1 bis {NAME_MAX} Zeichen aus a-z, 0-9, '
-            'Punkt, Bindestrich, Unterstrich und @, am Anfang ein Buchstabe oder eine Ziffer.'
+            "Punkt, Bindestrich, Unterstrich und @, am Anfang ein Buchstabe oder eine Ziffer."
         )
     return cleaned
 

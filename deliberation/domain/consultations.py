@@ -189,7 +189,10 @@ def earliest_allowed_date(body: Body, today: date, holidays: ClosedDays) -> date
 
 
 def earliest_possible_meeting(
-    body: Body, today: date, candidates: list[Meeting], day_of: dict[int, date],
+    body: Body,
+    today: date,
+    candidates: list[Meeting],
+    day_of: dict[int, date],
     holidays: ClosedDays,
 ) -> Meeting | None:
     """The first of ``candidates`` (with local days ``day_of``) the notice period allows."""
@@ -202,8 +205,13 @@ def earliest_possible_meeting(
 
 
 def notice_refusal(
-    body: Body, meeting: Meeting, meeting_day: date, today: date, candidates: list[Meeting],
-    day_of: dict[int, date], holidays: ClosedDays | None = None,
+    body: Body,
+    meeting: Meeting,
+    meeting_day: date,
+    today: date,
+    candidates: list[Meeting],
+    day_of: dict[int, date],
+    holidays: ClosedDays | None = None,
 ) -> str | None:
     """Why ``meeting`` is too close for the notice period, naming the earliest possible one.
 

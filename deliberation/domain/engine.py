@@ -120,14 +120,11 @@ class WorkflowEngine:
         definition = self._checked_definition(subject)
         return definition.find_trigger(text, subject.state) or text
 
-    def resolve_state(
-        self, kind: SubjectKind, text: str, workflow: str | None = None
-    ) -> str:
+    def resolve_state(self, kind: SubjectKind, text: str, workflow: str | None = None) -> str:
         """The state a person meant by key or German title, among the workflows of ``kind``
         (or only ``workflow``); a clear error listing the titles if none or several fit."""
         definitions = [
-            d for d in self.definitions()
-            if d.subject == kind and workflow in (None, d.name)
+            d for d in self.definitions() if d.subject == kind and workflow in (None, d.name)
         ]
         wanted = comparable(text)
         found = {
@@ -184,10 +181,7 @@ class WorkflowEngine:
     def marked_states(self, kind: SubjectKind, mark: str) -> frozenset[str]:
         """Every state of any version of ``kind``'s workflows that counts as ``mark``."""
         return frozenset(
-            name
-            for d in self._definitions.values()
-            if d.subject == kind
-            for name in d.marked(mark)
+            name for d in self._definitions.values() if d.subject == kind for name in d.marked(mark)
         )
 
     def definition(self, name: str, version: int) -> WorkflowDefinition:

@@ -94,10 +94,7 @@ class Round:
     def county_wide_needs(self) -> list[Need]:
         """County-wide needs from all of this round's cycles that collect needs, oldest first."""
         needs = [
-            need
-            for cycle in self.cycles
-            for need in cycle.needs
-            if need.scope == NeedScope.COUNTY
+            need for cycle in self.cycles for need in cycle.needs if need.scope == NeedScope.COUNTY
         ]
         return sorted(needs, key=lambda n: (n.created_at, n.id or 0))
 

@@ -81,9 +81,7 @@ def _domain(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
-def compose(
-    sender: str, recipient: str, subject: str, text: str, now: datetime
-) -> OutboxMessage:
+def compose(sender: str, recipient: str, subject: str, text: str, now: datetime) -> OutboxMessage:
     """A plain-text message to one recipient, ready for the outbox.
 
     Rendering (templates, HTML, iCalendar) builds richer bodies; this is the
@@ -161,9 +159,7 @@ class MailContent:
     language: str = "de"
 
 
-def compose_mail(
-    sender: str, recipient: str, content: MailContent, now: datetime
-) -> OutboxMessage:
+def compose_mail(sender: str, recipient: str, content: MailContent, now: datetime) -> OutboxMessage:
     """A message to one recipient: text, then HTML and calendar as alternatives.
 
     The calendar part's MIME ``method`` parameter equals the METHOD inside it,
@@ -257,9 +253,14 @@ class MailAssembler:
         head += [self._fold(name, value) for name, value in content.headers.items()]
         head.append(self._fold("Content-Language", content.language))
         if len(parts) == 1:
-            body = _PART_HEAD["plain", ""].replace(
-                "Content-Transfer", "MIME-Version: 1.0\r\nContent-Transfer"
-            ) + "".join(head) + "\r\n" + _quoted_printable(content.text)
+            body = (
+                _PART_HEAD["plain", ""].replace(
+                    "Content-Transfer", "MIME-Version: 1.0\r\nContent-Transfer"
+                )
+                + "".join(head)
+                + "\r\n"
+                + _quoted_printable(content.text)
+            )
         else:
             boundary = f"=_{uuid.uuid4().hex}"
             lines = [

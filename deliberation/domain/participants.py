@@ -242,9 +242,7 @@ def _roles(value: str, problems: list[Problem]) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _bodies(
-    value: str, directory: Directory, problems: list[Problem]
-) -> list[tuple[str, str]]:
+def _bodies(value: str, directory: Directory, problems: list[Problem]) -> list[tuple[str, str]]:
     bodies = []
     for item in split_list(value):
         body = directory.bodies.get(item.casefold())

@@ -239,7 +239,8 @@ def no_group_working(cycle: Cycle, ctx: TransitionContext) -> str | None:
 
 
 @RULES.guard(
-    GROUP, "Die Gruppe hat Empfehlungen, und keine ist mehr ein Entwurf.",
+    GROUP,
+    "Die Gruppe hat Empfehlungen, und keine ist mehr ein Entwurf.",
     reads=("recommendations",),
 )
 def recommendations_adopted(group: WorkingGroup, ctx: TransitionContext) -> str | None:
@@ -268,7 +269,8 @@ def has_commission_statement(recommendation: Recommendation, ctx: TransitionCont
 
 
 @RULES.action(
-    CYCLE, "Kreisweite Bedarfe an die Konferenz weiterleiten, lokale bleiben vor Ort.",
+    CYCLE,
+    "Kreisweite Bedarfe an die Konferenz weiterleiten, lokale bleiben vor Ort.",
     reads=("needs",),
 )
 def forward_county_needs(cycle: Cycle, ctx: TransitionContext) -> None:

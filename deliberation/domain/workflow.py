@@ -283,7 +283,7 @@ def _schedule_problems(d: WorkflowDefinition) -> Iterable[str]:
     for index, step in enumerate(d.schedule, start=1):
         label = f'Termin {index} ("{step.trigger}")'
         if step.trigger not in triggers:
-            yield f'{label}: unbekannter Auslöser (bekannt: {", ".join(sorted(triggers))})'
+            yield f"{label}: unbekannter Auslöser (bekannt: {', '.join(sorted(triggers))})"
         if step.anchor not in PHASE_ANCHORS:
             yield f'{label}: "at" muss "notice" oder "meeting" sein, nicht "{step.anchor}"'
 
@@ -338,7 +338,7 @@ def _set_problems(definitions: list[WorkflowDefinition]) -> Iterable[str]:
     by_name = {d.name: d for d in definitions}
     conferences = sorted({d.name for d in definitions if d.round.conference})
     if len(conferences) > 1:
-        yield f'mehr als ein Workflow ist die Konferenz eines Durchgangs: {", ".join(conferences)}'
+        yield f"mehr als ein Workflow ist die Konferenz eines Durchgangs: {', '.join(conferences)}"
     for d in definitions:
         if (d.round.conference or d.round.feeders) and d.subject != SubjectKind.CYCLE:
             yield f'{d.source}: "[round]" passt nur zu einem Zyklus-Workflow (subject = "cycle")'

@@ -61,9 +61,7 @@ def whole_number(value: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} ist keine ganze Zahl") from None
     if abs(number) > LARGEST_NUMBER:
-        raise argparse.ArgumentTypeError(
-            f"{value} ist zu groß (höchstens {LARGEST_NUMBER})"
-        )
+        raise argparse.ArgumentTypeError(f"{value} ist zu groß (höchstens {LARGEST_NUMBER})")
     return number
 
 

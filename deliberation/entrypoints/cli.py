@@ -133,8 +133,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
 _command = subcommands.command
 _family = subcommands.family
 
@@ -313,9 +311,7 @@ def _recommendation(group: Subparsers) -> None:
 
 
 def _trace(group: Subparsers) -> None:
-    family = _family(
-        group, "trace", "Nachverfolgung: vom Bedarf zur Entscheidung und zurück"
-    )
+    family = _family(group, "trace", "Nachverfolgung: vom Bedarf zur Entscheidung und zurück")
     need = _command(
         family,
         "need",
@@ -386,8 +382,10 @@ def _demo(group: Subparsers) -> None:
         help="danach die Webanwendung auf der Demo-Datenbank anbieten (beenden mit Strg+C)",
     )
     demo.add_argument(
-        "--host", default="127.0.0.1", metavar="ADRESSE", help="Adresse für --serve (Standard: "
-        "127.0.0.1)"
+        "--host",
+        default="127.0.0.1",
+        metavar="ADRESSE",
+        help="Adresse für --serve (Standard: 127.0.0.1)",
     )
     demo.add_argument(
         "--port",
@@ -486,8 +484,10 @@ def _outbox(group: Subparsers) -> None:
         outbox_commands.mailsink,
     )
     sink.add_argument(
-        "--folder", type=Path, default=Path("mails"), help="Ordner für die .eml-Dateien "
-        "(Standard: mails)"
+        "--folder",
+        type=Path,
+        default=Path("mails"),
+        help="Ordner für die .eml-Dateien (Standard: mails)",
     )
     sink.add_argument(
         "--port", type=web_commands.port_number, default=8025, help="Port (Standard: 8025)"

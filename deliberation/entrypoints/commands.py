@@ -159,7 +159,12 @@ def cycle_show(args: argparse.Namespace, console: Console) -> int:
 def cycle_advance(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         step = cycles.advance(
-            app.deps, args.id, args.trigger, args.actor, args.reason, args.text,
+            app.deps,
+            args.id,
+            args.trigger,
+            args.actor,
+            args.reason,
+            args.text,
             mailing=app.mailing(),
         )
     print_step(console, f"Zyklus {args.id}", step)

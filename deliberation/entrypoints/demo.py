@@ -691,9 +691,7 @@ def implement(run: DemoRun, recommendation: Drafted, plan: str) -> None:
     )
     if plan == "completed" and run.renderer is not None:
         next_round = str(int(run.round_label) + 2)
-        implementation.report_back(
-            run.deps, run.renderer, recommendation.id, run.actor, next_round
-        )
+        implementation.report_back(run.deps, run.renderer, recommendation.id, run.actor, next_round)
         _advance(run, recommendation.id, "complete")
 
 

@@ -89,7 +89,14 @@ def meeting_list(args: argparse.Namespace, console: Console) -> int:
             for m in found
         ]
     columns = [
-        "ID", "Beginn", "Titel", "Ort", "öffentlich", "Stand", "Eingeladen", "Nächster Schritt"
+        "ID",
+        "Beginn",
+        "Titel",
+        "Ort",
+        "öffentlich",
+        "Stand",
+        "Eingeladen",
+        "Nächster Schritt",
     ]
     scope = "alle" if args.all else "ab heute"
     console.print(table(f"Termine ({len(rows)}, {scope})", columns, rows))
@@ -329,9 +336,7 @@ def _meeting(group: Any, command: Command, family: Family) -> None:
     listed.add_argument(
         "--series", metavar="SCHLÜSSEL", help="nur diese Terminreihe (Gremium oder Zyklusart)"
     )
-    listed.add_argument(
-        "--months", type=int, metavar="MONATE", help="nur so viele Monate voraus"
-    )
+    listed.add_argument("--months", type=int, metavar="MONATE", help="nur so viele Monate voraus")
     listed.add_argument("--all", action="store_true", help="auch vergangene Termine")
     confirmed = command(
         sub, "confirm", "einen vom Terminplaner vorgeschlagenen Termin bestätigen", meeting_confirm

@@ -12,8 +12,15 @@ from deliberation.entrypoints.tables import table
 from deliberation.service_layer.monitoring import FATE_TITLES, FATES, WorkshopFigures
 
 HEADER = (
-    "Durchgang", "Gemeinde", "Bedarfe", *(FATE_TITLES[f] for f in FATES),
-    "eingeladen", "zugesagt", "teilgenommen", "Empfehlungen", "Ergebnisse",
+    "Durchgang",
+    "Gemeinde",
+    "Bedarfe",
+    *(FATE_TITLES[f] for f in FATES),
+    "eingeladen",
+    "zugesagt",
+    "teilgenommen",
+    "Empfehlungen",
+    "Ergebnisse",
 )
 #: the terminal shows two tables (needs, then participation) to fit 80 columns
 SHORT_FATE_TITLES = {
@@ -73,9 +80,14 @@ class Chart:
 def rows(figures: list[WorkshopFigures]) -> list[tuple[object, ...]]:
     return [
         (
-            f.round, f.municipality, f.needs, *(f.fates[fate] for fate in FATES),
-            f.invited, "—" if f.accepted is None else f.accepted,
-            "—" if f.attendees is None else f.attendees, f.recommendations,
+            f.round,
+            f.municipality,
+            f.needs,
+            *(f.fates[fate] for fate in FATES),
+            f.invited,
+            "—" if f.accepted is None else f.accepted,
+            "—" if f.attendees is None else f.attendees,
+            f.recommendations,
             ", ".join(f"{title}: {n}" for title, n in f.outcomes.items()) or "—",
         )
         for f in figures
@@ -97,7 +109,11 @@ def monitoring_table(figures: list[WorkshopFigures]) -> Group:
         ["Jahr", "Gemeinde", "eingel.", "zuges.", "dabei", "Empf.", "Ergebnisse"],
         [
             (
-                f.round, f.municipality, f.invited, _or_dash(f.accepted), _or_dash(f.attendees),
+                f.round,
+                f.municipality,
+                f.invited,
+                _or_dash(f.accepted),
+                _or_dash(f.attendees),
                 f.recommendations,
                 ", ".join(f"{title}: {n}" for title, n in f.outcomes.items()) or "—",
             )
@@ -128,17 +144,22 @@ def chart(figures: list[WorkshopFigures]) -> Chart:
                 x += count * SCALE
         came = "?" if f.attendees is None else str(f.attendees)
         said_yes = "" if f.accepted is None else f"{f.accepted} zugesagt, "
-        lines.append(ChartRow(
-            n * ROW_HEIGHT, f"{f.municipality} {f.round}", tuple(bars), x, f.needs,
-            f"{f.invited} eingeladen, {said_yes}{came} teilgenommen",
-        ))
+        lines.append(
+            ChartRow(
+                n * ROW_HEIGHT,
+                f"{f.municipality} {f.round}",
+                tuple(bars),
+                x,
+                f.needs,
+                f"{f.invited} eingeladen, {said_yes}{came} teilgenommen",
+            )
+        )
     widest = max((line.end for line in lines), default=LABEL_WIDTH)
     legend_y = len(lines) * ROW_HEIGHT + 10
     legend = tuple(
         LegendItem(i * 190, COLOURS[fate], FATE_TITLES[fate]) for i, fate in enumerate(FATES)
     )
-    return Chart(max(widest + 260, 190 * len(FATES)), legend_y + 20, tuple(lines), legend,
-                 legend_y)
+    return Chart(max(widest + 260, 190 * len(FATES)), legend_y + 20, tuple(lines), legend, legend_y)
 
 
 def monitoring_html(
@@ -152,7 +173,12 @@ def monitoring_html(
     return documents.render(
         "monitoring/report",
         {
-            "county": county, "organiser": organiser, "today": today, "round": round_label,
-            "chart": chart(figures), "header": HEADER, "rows": rows(figures),
+            "county": county,
+            "organiser": organiser,
+            "today": today,
+            "round": round_label,
+            "chart": chart(figures),
+            "header": HEADER,
+            "rows": rows(figures),
         },
     )

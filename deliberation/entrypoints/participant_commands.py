@@ -203,9 +203,7 @@ def _person_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--language", metavar="SPRACHE", help="de, en, tr, ar oder uk (oder der Name)"
     )
-    parser.add_argument(
-        "--municipality", metavar="GEMEINDE", help="Gemeinde (Schlüssel oder Name)"
-    )
+    parser.add_argument("--municipality", metavar="GEMEINDE", help="Gemeinde (Schlüssel oder Name)")
     parser.add_argument(
         "--role",
         action="append",

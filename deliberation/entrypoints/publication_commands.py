@@ -52,8 +52,12 @@ def report_monitoring(args: argparse.Namespace, console: Console) -> int:
         figures = monitoring.monitoring(app.deps, args.round)
         if args.html is not None:
             html = monitoring_html(
-                HtmlDocuments(app.settings.templates_dir), figures, app.deps.county_name,
-                app.deps.organiser, app.deps.today(), args.round,
+                HtmlDocuments(app.settings.templates_dir),
+                figures,
+                app.deps.county_name,
+                app.deps.organiser,
+                app.deps.today(),
+                args.round,
             )
     console.print(monitoring_table(figures))
     if args.html is not None:
@@ -77,14 +81,16 @@ def register(group: Subparsers) -> None:
     """``deliberation export …``."""
     export = _family(group, "export", "Daten für andere Systeme exportieren")
     oparl = _command(
-        export, "oparl",
+        export,
+        "oparl",
         "vollständigen statischen OParl-1.1-Baum (Ratsinformationssystem) in einen Ordner "
         "schreiben; ein früherer Export dort wird ersetzt",
         export_oparl,
     )
     oparl.add_argument("folder", type=Path, metavar="ORDNER", help="Zielordner")
     oparl.add_argument(
-        "--base-url", help="Web-Adresse, unter der der Ordner veröffentlicht wird "
+        "--base-url",
+        help="Web-Adresse, unter der der Ordner veröffentlicht wird "
         "(Standard: [oparl] base_url aus config.toml)",
     )
 
@@ -93,18 +99,23 @@ def register_reports(group: Subparsers) -> None:
     """``deliberation report monitoring|attendance``."""
     report = _family(group, "report", "Berichte: Beteiligungsmonitoring")
     monitor = _command(
-        report, "monitoring",
+        report,
+        "monitoring",
         "je Gemeinde und Werkstatt: Bedarfe und was aus ihnen wurde, Eingeladene und "
         "Teilnehmende, Empfehlungen und ihre Ergebnisse",
         report_monitoring,
     )
     monitor.add_argument("--round", help="nur dieser Durchgang")
     monitor.add_argument(
-        "--html", type=Path, metavar="DATEI",
+        "--html",
+        type=Path,
+        metavar="DATEI",
         help="zusätzlich als druckbare HTML-Seite mit Grafik (SVG) speichern",
     )
     attendance = _command(
-        report, "attendance", "festhalten, wie viele Personen an einer Werkstatt teilnahmen",
+        report,
+        "attendance",
+        "festhalten, wie viele Personen an einer Werkstatt teilnahmen",
         report_attendance,
     )
     attendance.add_argument("cycle", type=int, help="Nummer der Werkstatt (Zyklus)")
@@ -114,7 +125,8 @@ def register_reports(group: Subparsers) -> None:
 def register_participant(family: Subparsers) -> None:
     """``deliberation participant publish``."""
     publish = _command(
-        family, "publish",
+        family,
+        "publish",
         "Einwilligung einer Person in die Veröffentlichung ihres Namens (OParl) festhalten",
         participant_publish,
     )

@@ -35,7 +35,7 @@ from deliberation.service_layer import (
 from deliberation.service_layer.views import LogView
 
 ACTOR_HELP = (
-    'wer den Schritt ausführt, für das Protokoll (Standard: DELIBERATION_ACTOR oder '
+    "wer den Schritt ausführt, für das Protokoll (Standard: DELIBERATION_ACTOR oder "
     '"Sitzungsdienst")'
 )
 RESOLUTION_TEMPLATE = "recommendation/beschlussvorlage"
@@ -96,7 +96,7 @@ def rec_progress(args: argparse.Namespace, console: Console) -> int:
     if args.feasible is False:
         console.print("Die Umsetzung ist als nicht umsetzbar gemeldet (Ampel rot).")
     elif args.feasible:
-        console.print("Die Meldung \"nicht umsetzbar\" ist zurückgenommen.")
+        console.print('Die Meldung "nicht umsetzbar" ist zurückgenommen.')
     return 0
 
 
@@ -128,9 +128,7 @@ def rec_implementation_report(args: argparse.Namespace, console: Console) -> int
 
 def rec_report(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        view = implementation.report_back(
-            app.deps, app.templates, args.id, args.actor, args.round
-        )
+        view = implementation.report_back(app.deps, app.templates, args.id, args.actor, args.round)
     console.print(view.text, markup=False, highlight=False)
     console.print(
         f"Umsetzungsbericht zu Empfehlung {args.id} gespeichert und als Rückspiegelung dem "
@@ -175,7 +173,8 @@ def _report(console: Console, rec_id: int, step: LogView | None, what: str) -> N
 
 def _actor(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--actor", default=os.environ.get("DELIBERATION_ACTOR") or "Sitzungsdienst",
+        "--actor",
+        default=os.environ.get("DELIBERATION_ACTOR") or "Sitzungsdienst",
         help=ACTOR_HELP,
     )
 
@@ -194,17 +193,22 @@ def register_meeting_add(family: Subparsers) -> None:
     )
     add.add_argument("body", help="Gremium (Schlüssel oder Name aus config.toml), z. B. kreistag")
     add.add_argument(
-        "--at", required=True, type=parse_moment, metavar="ZEIT",
+        "--at",
+        required=True,
+        type=parse_moment,
+        metavar="ZEIT",
         help='Beginn in Ortszeit, "TT.MM.JJJJ HH:MM"',
     )
     add.add_argument("--location", required=True, help="Ort, z. B. Kreishaus Peine, Saal 1")
     add.add_argument("--title", help="Titel (Standard: Sitzung GREMIUM am DATUM)")
     date_confirmation.add_flag(add)
 
+
 def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     """The route and implementation subcommands of ``deliberation recommendation``."""
     place = _command(
-        family, "place",
+        family,
+        "place",
         "eine Empfehlung auf eine Sitzung des nächsten Gremiums der Beratungsfolge setzen "
         "(Ladungsfrist wird geprüft)",
         rec_place,
@@ -213,17 +217,21 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     place.add_argument("meeting", type=int, help="Nummer der Sitzung (deliberation meeting list)")
     _actor(place)
     result = _command(
-        family, "result", "das Ergebnis der Sitzung festhalten, auf der die Empfehlung liegt",
+        family,
+        "result",
+        "das Ergebnis der Sitzung festhalten, auf der die Empfehlung liegt",
         rec_result,
     )
     result.add_argument("id", type=int, help="Nummer der Empfehlung")
     result.add_argument(
-        "--result", required=True,
+        "--result",
+        required=True,
         help="Ergebnis: " + ", ".join(f'"{t}"' for t in RESULT_TITLES.values()),
     )
     result.add_argument(
-        "--text", default="", help="Beschlusstext bzw. Stellungnahme (bei Anhörung und "
-        '"geändert beschlossen" Pflicht)',
+        "--text",
+        default="",
+        help='Beschlusstext bzw. Stellungnahme (bei Anhörung und "geändert beschlossen" Pflicht)',
     )
     _actor(result)
     assign = _command(
@@ -238,16 +246,23 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     progress.add_argument("--note", required=True, help="Vermerk zum Stand")
     feasibility = progress.add_mutually_exclusive_group()
     feasibility.add_argument(
-        "--not-feasible", dest="feasible", action="store_false", default=None,
+        "--not-feasible",
+        dest="feasible",
+        action="store_false",
+        default=None,
         help="die Umsetzung als nicht umsetzbar melden (Ampel rot; der Vermerk sagt warum)",
     )
     feasibility.add_argument(
-        "--feasible", dest="feasible", action="store_true", default=None,
+        "--feasible",
+        dest="feasible",
+        action="store_true",
+        default=None,
         help='die Meldung "nicht umsetzbar" zurücknehmen',
     )
     _actor(progress)
     plan = _command(
-        family, "plan",
+        family,
+        "plan",
         "Rückwärtsterminierung: welche Sitzungen die Empfehlung bis zu einer Kreistagssitzung "
         "durchlaufen muss und bis wann die Arbeitsgruppe sie beschließen muss (Ladungsfristen "
         "und Feiertage wie in der Geschäftsordnung)",
@@ -255,12 +270,17 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     )
     plan.add_argument("id", type=int, help="Nummer der Empfehlung")
     plan.add_argument(
-        "--kreistag", dest="meeting", type=int, required=True, metavar="SITZUNG",
+        "--kreistag",
+        dest="meeting",
+        type=int,
+        required=True,
+        metavar="SITZUNG",
         help="Nummer der Sitzung des entscheidenden Gremiums (deliberation meeting list "
         "--body kreistag)",
     )
     overview = _command(
-        family, "implementation-report",
+        family,
+        "implementation-report",
         "Umsetzungsbericht für einen Ausschuss (z. B. vierteljährlich für den Kreisausschuss): "
         "jede beschlossene Empfehlung mit Ampel, Stelle, Frist und letztem Vermerk",
         rec_implementation_report,
@@ -273,7 +293,8 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
         "--html", type=Path, metavar="DATEI", help="auch als druckbare HTML-Datei speichern"
     )
     report = _command(
-        family, "report",
+        family,
+        "report",
         "Umsetzungsbericht aus der Vorlage erzeugen und dem nächsten Durchgang als "
         "Rückspiegelung beifügen",
         rec_report,
@@ -286,11 +307,15 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     )
     feedback.add_argument("--round", required=True, help="Durchgang, z. B. 2028")
     draft = _command(
-        family, "resolution-draft",
-        "die Beschlussvorlage als druckbare HTML-Datei erzeugen", rec_resolution_draft,
+        family,
+        "resolution-draft",
+        "die Beschlussvorlage als druckbare HTML-Datei erzeugen",
+        rec_resolution_draft,
     )
     draft.add_argument("id", type=int, help="Nummer der Empfehlung")
     draft.add_argument(
-        "--output", type=Path, metavar="DATEI",
+        "--output",
+        type=Path,
+        metavar="DATEI",
         help="Zieldatei (Standard: Beschlussvorlage-NR.html)",
     )

@@ -71,11 +71,13 @@ def scheduler(args: argparse.Namespace, console: Console) -> int:
                     app.deps, tools, on_item=lambda v: console.print(item_line(v), markup=False)
                 )
                 if report.messages:
-                    console.print(ngettext(
-                        "%(num)d Nachricht in den Postausgang gelegt.",
-                        "%(num)d Nachrichten in den Postausgang gelegt.",
-                        report.messages,
-                    ))
+                    console.print(
+                        ngettext(
+                            "%(num)d Nachricht in den Postausgang gelegt.",
+                            "%(num)d Nachrichten in den Postausgang gelegt.",
+                            report.messages,
+                        )
+                    )
 
             if args.once:
                 tick()
@@ -100,7 +102,8 @@ def _keep_going(tick: Callable[[], None], seconds: int, console: Console) -> Cal
             console.print(
                 f"Fehler im Terminplaner ({type(exc).__name__}: {detail}); "
                 f"nächster Versuch in {seconds} s.",
-                markup=False, highlight=False,
+                markup=False,
+                highlight=False,
             )
 
     return guarded
@@ -128,9 +131,7 @@ def _run_forever(db: object, tick: Callable[[], None], seconds: int, console: Co
         scheduler_.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
-    console.print(
-        f"Terminplaner läuft (alle {seconds} s; beenden mit Strg+C).", highlight=False
-    )
+    console.print(f"Terminplaner läuft (alle {seconds} s; beenden mit Strg+C).", highlight=False)
     try:
         scheduler_.start()
     except KeyboardInterrupt:

@@ -56,8 +56,9 @@ class SimulatedClock:
         self.now = now
 
 
-def add_parser(group: Any, command: Callable[..., argparse.ArgumentParser],
-               parse_date: Callable[[str], date]) -> None:
+def add_parser(
+    group: Any, command: Callable[..., argparse.ArgumentParser], parse_date: Callable[[str], date]
+) -> None:
     parser = command(
         group,
         "simulate",
@@ -66,7 +67,10 @@ def add_parser(group: Any, command: Callable[..., argparse.ArgumentParser],
         simulate,
     )
     parser.add_argument(
-        "--from", dest="start", type=parse_date, default=date(date.today().year, 1, 1),
+        "--from",
+        dest="start",
+        type=parse_date,
+        default=date(date.today().year, 1, 1),
         metavar="DATUM",
         help="erster simulierter Tag (TT.MM.JJJJ oder JJJJ-MM-TT; Standard: 1. Januar)",
     )
@@ -74,12 +78,18 @@ def add_parser(group: Any, command: Callable[..., argparse.ArgumentParser],
         "--years", type=int, default=10, metavar="JAHRE", help="so viele Jahre (Standard 10)"
     )
     parser.add_argument(
-        "--folder", type=Path, default=Path("simulation"), metavar="ORDNER",
+        "--folder",
+        type=Path,
+        default=Path("simulation"),
+        metavar="ORDNER",
         help="Ordner für Übungsdatenbank, E-Mails und Zeitleiste (Standard: simulation); "
         "wird bei jedem Lauf neu angelegt",
     )
     parser.add_argument(
-        "--people", type=int, default=3, metavar="ANZAHL",
+        "--people",
+        type=int,
+        default=3,
+        metavar="ANZAHL",
         help="Beispielpersonen je Gemeinde und Gremium, die Einladungen bekommen (Standard 3)",
     )
 
@@ -90,8 +100,10 @@ def simulate(args: argparse.Namespace, console: Console) -> int:
     _fresh(folder)
     clock = SimulatedClock(datetime.now(UTC))
     app = bootstrap(
-        args.config, database_url=f"sqlite:///{folder.resolve() / 'simulation.sqlite3'}",
-        clock=clock, require_schema=False,
+        args.config,
+        database_url=f"sqlite:///{folder.resolve() / 'simulation.sqlite3'}",
+        clock=clock,
+        require_schema=False,
     )
     try:
         tz = ZoneInfo(app.settings.county.timezone)
@@ -110,8 +122,10 @@ def simulate(args: argparse.Namespace, console: Console) -> int:
     finally:
         app.close()
     _print(result, console)
-    title = f"{app.settings.county.name}: simulierter Terminkalender {args.start.year}–" \
-            f"{args.start.year + args.years - 1}"
+    title = (
+        f"{app.settings.county.name}: simulierter Terminkalender {args.start.year}–"
+        f"{args.start.year + args.years - 1}"
+    )
     picture = write_timeline(folder / "zeitleiste.html", result.timeline, start, end, title)
     console.print(
         f"{result.items} Aufgaben in {result.ticks} Schritten, {result.messages} E-Mails in "
@@ -129,13 +143,19 @@ def _fresh(folder: Path) -> None:
 
 
 def _run(
-    deps: Any, tools: Any, clock: SimulatedClock, start: datetime, end: datetime,
-    transport: FileTransport, console: Console,
+    deps: Any,
+    tools: Any,
+    clock: SimulatedClock,
+    start: datetime,
+    end: datetime,
+    transport: FileTransport,
+    console: Console,
 ) -> SimulationResult:
     total = (end - start).days
     columns = (TextColumn("Simulation"), BarColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as progress:
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
         task = progress.add_task("", total=total)
 
         def advanced(now: datetime) -> None:

@@ -162,10 +162,7 @@ def feedback_table(lines: Sequence[FeedbackLine]) -> Table:
     return table(
         f"Rückspiegelung: was aus den Empfehlungen früherer Durchgänge wurde ({len(lines)})",
         ["Empfehlung", "Titel", "aus Durchgang", "Umsetzungsbericht"],
-        [
-            (f.recommendation_id, f.title, f.from_round, _first_lines(f.text))
-            for f in lines
-        ],
+        [(f.recommendation_id, f.title, f.from_round, _first_lines(f.text)) for f in lines],
     )
 
 

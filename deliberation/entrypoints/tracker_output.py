@@ -22,7 +22,8 @@ def tracker_table(lines: list[TrackerView]) -> Table:
                 line.state_title,
                 line.responsible_office or "—",
                 (f"{line.due_date:%d.%m.%Y}" + (" überfällig" if line.overdue else ""))
-                if line.due_date else "—",
+                if line.due_date
+                else "—",
                 "— (abgeschlossen)" if line.final else ", ".join(line.next_steps),
             )
             for line in lines

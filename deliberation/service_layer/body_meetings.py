@@ -65,8 +65,13 @@ def add(
         uow.flush()
         view = meeting_view(meeting, body)
         audit.record(
-            uow, deps.clock(), actor, "meeting_scheduled", ("meeting", meeting.id or 0),
-            after=f"{local:%d.%m.%Y %H:%M}, {meeting.location}", reason=meeting.title,
+            uow,
+            deps.clock(),
+            actor,
+            "meeting_scheduled",
+            ("meeting", meeting.id or 0),
+            after=f"{local:%d.%m.%Y %H:%M}, {meeting.location}",
+            reason=meeting.title,
         )
         uow.commit()
         return view

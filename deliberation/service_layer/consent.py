@@ -57,8 +57,13 @@ def request_confirmations(deps: Dependencies, mailing: Mailing) -> int:
             context = {"confirm_url": link, "valid_until": now + mailing.confirm_valid}
             outbox.enqueue(uow, personal_message(deps, mailing, person, CONFIRMATION, context))
             audit.record(
-                uow, now, SENDER_ACTOR, "consent_requested", ("participant", person.id or 0),
-                after="Bestätigungslink gesendet", person_id=person.id,
+                uow,
+                now,
+                SENDER_ACTOR,
+                "consent_requested",
+                ("participant", person.id or 0),
+                after="Bestätigungslink gesendet",
+                person_id=person.id,
             )
             asked += 1
         uow.commit()
@@ -80,8 +85,13 @@ def confirm(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
             person.consent_confirmed_at = deps.clock()
             person.consent_withdrawn_at = None
             audit.record(
-                uow, deps.clock(), PERSON_ACTOR, "consent_confirmed",
-                ("participant", person.id or 0), before=was, after=_state(person),
+                uow,
+                deps.clock(),
+                PERSON_ACTOR,
+                "consent_confirmed",
+                ("participant", person.id or 0),
+                before=was,
+                after=_state(person),
                 person_id=person.id,
             )
         uow.commit()
@@ -96,8 +106,13 @@ def withdraw(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
             was = _state(person)
             person.consent_withdrawn_at = deps.clock()
             audit.record(
-                uow, deps.clock(), PERSON_ACTOR, "consent_withdrawn",
-                ("participant", person.id or 0), before=was, after=_state(person),
+                uow,
+                deps.clock(),
+                PERSON_ACTOR,
+                "consent_withdrawn",
+                ("participant", person.id or 0),
+                before=was,
+                after=_state(person),
                 person_id=person.id,
             )
         uow.repo.withdraw_waiting(person.email, "Einwilligung widerrufen")

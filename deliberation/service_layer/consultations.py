@@ -62,12 +62,13 @@ def place(
         earlier = [c for c in rec.consultations if c.position == position]
         _check_later_than_deferral(deps, meeting, earlier)
         _check_notice(deps, uow, meeting)
-        ctx = stepping.context(
-            deps, actor, f"auf Sitzung {meeting.id} gesetzt: {meeting.title}"
-        )
+        ctx = stepping.context(deps, actor, f"auf Sitzung {meeting.id} gesetzt: {meeting.title}")
         rec.consultations.append(Consultation(meeting, step, position, ctx.now))
         audit.record(
-            uow, ctx.now, actor, "placed_on_meeting",
+            uow,
+            ctx.now,
+            actor,
+            "placed_on_meeting",
             (SubjectKind.RECOMMENDATION.value, recommendation_id),
             after=f"Sitzung {meeting.id}: {meeting.title} ({step.role.value})",
         )
@@ -113,9 +114,14 @@ def record_result(
         reason = f"Sitzung {consultation.meeting.id}: {consultation.result_title()}"
         ctx = stepping.context(deps, actor, reason, text.strip())
         audit.record(
-            uow, now, actor, "result_recorded",
+            uow,
+            now,
+            actor,
+            "result_recorded",
             (SubjectKind.RECOMMENDATION.value, recommendation_id),
-            before="offen", after=consultation.result_title(), reason=reason,
+            before="offen",
+            after=consultation.result_title(),
+            reason=reason,
         )
         if trigger:
             return log_view(deps.engine, stepping.fire(deps, uow, rec, trigger, ctx))
@@ -199,7 +205,7 @@ def _require_text(step: RouteStep, result: ConsultationResult, text: str) -> Non
     if text.strip():
         return
     if result == ConsultationResult.ADOPTED_AMENDED:
-        raise DeliberationError("Für \"geändert beschlossen\" fehlt der Beschlusstext (--text).")
+        raise DeliberationError('Für "geändert beschlossen" fehlt der Beschlusstext (--text).')
     if step.role == ConsultationRole.HEARING and result not in (
         ConsultationResult.DEFERRED,
         ConsultationResult.WITHDRAWN,

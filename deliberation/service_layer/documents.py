@@ -57,8 +57,14 @@ def resolution_draft(deps: Dependencies, recommendation_id: int) -> ResolutionDr
             body = bodies[step.body_key]
             held = [c for c in rec.consultations if c.position == position]
             rows.extend(
-                RouteRow(body.name, step.role.value, c.meeting.public, c.meeting.title,
-                         c.meeting.starts_at, c.result_title())
+                RouteRow(
+                    body.name,
+                    step.role.value,
+                    c.meeting.public,
+                    c.meeting.title,
+                    c.meeting.starts_at,
+                    c.result_title(),
+                )
                 for c in held
             )
             if not held:

@@ -152,9 +152,7 @@ def run_next(deps: Dependencies, tools: SchedulerTools) -> DueView | None:
         return view_of(item)
 
 
-def _record_failure(
-    deps: Dependencies, tools: SchedulerTools, item_id: int, error: str
-) -> DueView:
+def _record_failure(deps: Dependencies, tools: SchedulerTools, item_id: int, error: str) -> DueView:
     """Count the failed attempt in a transaction of its own; retry later or give up."""
     policy = tools.policy
     with deps.unit_of_work() as uow:
@@ -272,8 +270,14 @@ def _confirm_at_notice(
         return ""
     meeting.status = MeetingStatus.PLANNED
     audit.record(
-        uow, deps.clock(), tools.policy.actor, "meeting_confirmed", ("meeting", meeting.id or 0),
-        before="vorgeschlagen", after="geplant", reason="Einladung zu Beginn der Ladungsfrist",
+        uow,
+        deps.clock(),
+        tools.policy.actor,
+        "meeting_confirmed",
+        ("meeting", meeting.id or 0),
+        before="vorgeschlagen",
+        after="geplant",
+        reason="Einladung zu Beginn der Ladungsfrist",
     )
     return "; Termin damit bestätigt"
 
@@ -380,7 +384,9 @@ def _group_overdue(
         return DueStatus.SKIPPED, "Bericht liegt vor oder Gruppe aufgelöst"
     state = deps.engine.definition_of(group).state(group.state).title
     context = {
-        "group": group, "due": f"{group.due_date:%d.%m.%Y}", "state": state,
+        "group": group,
+        "due": f"{group.due_date:%d.%m.%Y}",
+        "state": state,
         "link": tools.page(f"arbeitsgruppen/{group.id}"),
     }
     return _escalate(deps, tools, uow, "scheduling/escalation_group", context)
@@ -395,7 +401,9 @@ def _decision_overdue(
     state = deps.engine.definition_of(rec).state(rec.state).title
     due = item.due_at.astimezone(tools.policy.tz)
     context = {
-        "recommendation": rec, "due": f"{due:%d.%m.%Y}", "state": state,
+        "recommendation": rec,
+        "due": f"{due:%d.%m.%Y}",
+        "state": state,
         "link": tools.page(f"empfehlungen/{rec.id}"),
     }
     return _escalate(deps, tools, uow, "scheduling/escalation_decision", context)
@@ -464,5 +472,3 @@ def audience(uow: UnitOfWork, engine: WorkflowEngine, meeting: Meeting) -> list[
     else:
         people = []
     return [p for p in people if may_write_to(p)]
-
-

@@ -109,8 +109,13 @@ def report_back(
         text = renderer.render(
             REPORT_TEMPLATE,
             deps.language,
-            {"recommendation": view, "county": deps.county_name, "organiser": deps.organiser,
-             "round": target.label, "today": deps.today()},
+            {
+                "recommendation": view,
+                "county": deps.county_name,
+                "organiser": deps.organiser,
+                "round": target.label,
+                "today": deps.today(),
+            },
         )
         ctx = stepping.context(deps, actor, f"Rückspiegelung in Durchgang {target.label}", text)
         report = FeedbackReport(target, rec, text, ctx.now)

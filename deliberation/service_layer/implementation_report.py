@@ -90,8 +90,7 @@ def implementation_report(deps: Dependencies, committee: str) -> ImplementationR
             and belongs_on_report(rec, light, marks)
         ]
         committee_name, committee_key = body.name, body.key
-    lines.sort(key=lambda line: (LIGHT_ORDER.index(line.light), line.due_date or date.max,
-                                 line.id))
+    lines.sort(key=lambda line: (LIGHT_ORDER.index(line.light), line.due_date or date.max, line.id))
     return ImplementationReport(
         county=deps.county_name,
         organiser=deps.organiser,
@@ -106,9 +105,7 @@ def implementation_report(deps: Dependencies, committee: str) -> ImplementationR
 def _line(deps: Dependencies, rec: Recommendation, light: TrafficLight) -> ReportLine:
     notes = sorted(rec.progress_notes, key=lambda n: (n.at, n.id or 0))
     latest = notes[-1] if notes else None
-    decided = [
-        c.decided_at for c in rec.consultations if c.authoritative and c.result in ADOPTING
-    ]
+    decided = [c.decided_at for c in rec.consultations if c.authoritative and c.result in ADOPTING]
     return ReportLine(
         id=rec.id or 0,
         reference=reference(rec.id or 0, rec.working_group.conference.round.label),

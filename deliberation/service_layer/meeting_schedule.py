@@ -49,8 +49,7 @@ def cancel_pending_work(uow: UnitOfWork, meeting: Meeting, now: datetime) -> int
 def next_work(uow: UnitOfWork, meeting: Meeting) -> str:
     """The meeting's next pending item as staff read it, e.g. "Erinnerung 03.03.2027 08:00"."""
     pending = [
-        i for i in uow.repo.due_work_of("meeting", meeting.id or 0)
-        if i.status == DueStatus.PENDING
+        i for i in uow.repo.due_work_of("meeting", meeting.id or 0) if i.status == DueStatus.PENDING
     ]
     if not pending:
         return ""

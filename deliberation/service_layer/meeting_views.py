@@ -120,8 +120,10 @@ def meeting_detail(deps: Dependencies, meeting_id: int) -> MeetingDetail:
     with deps.unit_of_work() as uow:
         meeting = meetings.get_meeting(uow, meeting_id)
         slot = Slot(meeting.starts_at, meeting.duration_minutes, meeting.location)
-        warnings = () if meeting.status == MeetingStatus.CANCELLED else date_warnings(
-            uow, deps, slot, exclude_id=meeting_id
+        warnings = (
+            ()
+            if meeting.status == MeetingStatus.CANCELLED
+            else date_warnings(uow, deps, slot, exclude_id=meeting_id)
         )
         return MeetingDetail(row, meeting.duration_minutes, answers, warnings)
 

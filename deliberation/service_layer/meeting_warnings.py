@@ -71,9 +71,7 @@ def date_warnings(
     return tuple(found)
 
 
-def calendar_warnings(
-    calendar: HolidayNames | None, slot: Slot, zone: ZoneInfo
-) -> list[str]:
+def calendar_warnings(calendar: HolidayNames | None, slot: Slot, zone: ZoneInfo) -> list[str]:
     day = slot.starts_at.astimezone(zone).date()
     holiday, school = holidays_on(calendar, day)
     found = []

@@ -177,7 +177,11 @@ def schedule(
         uow.flush()
         assert meeting.id is not None
         audit.record(
-            uow, deps.clock(), actor, "meeting_scheduled", ("meeting", meeting.id),
+            uow,
+            deps.clock(),
+            actor,
+            "meeting_scheduled",
+            ("meeting", meeting.id),
             after=describe(deps, meeting),
         )
         uow.commit()
@@ -270,7 +274,7 @@ def move(
         if expected_sequence is not None and meeting.sequence != expected_sequence:
             local = meeting.starts_at.astimezone(ZoneInfo(deps.timezone))
             raise ConcurrencyConflict(
-                f'Termin {meeting_id} („{meeting.title}“) wurde inzwischen geändert; jetzt: '
+                f"Termin {meeting_id} („{meeting.title}“) wurde inzwischen geändert; jetzt: "
                 f"{local:%d.%m.%Y %H:%M} Uhr, {meeting.location}."
             )
         before = meeting.starts_at
@@ -298,8 +302,13 @@ def move(
         messages = [invitations.message(person) for person in recipients(uow, meeting)]
         outbox.enqueue_all(uow, messages)
         audit.record(
-            uow, deps.clock(), actor, "meeting_moved", ("meeting", meeting_id),
-            before=was, after=describe(deps, meeting),
+            uow,
+            deps.clock(),
+            actor,
+            "meeting_moved",
+            ("meeting", meeting_id),
+            before=was,
+            after=describe(deps, meeting),
             reason=f"{len(messages)} Aktualisierung(en) an die Eingeladenen",
         )
         uow.commit()
@@ -320,8 +329,13 @@ def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int, actor: str = "
             outbox.enqueue(uow, cancellation(deps, mailing, meeting, person))
             queued += 1
         audit.record(
-            uow, deps.clock(), actor, "meeting_cancelled", ("meeting", meeting_id),
-            before=was, after=_status_title(meeting.status),
+            uow,
+            deps.clock(),
+            actor,
+            "meeting_cancelled",
+            ("meeting", meeting_id),
+            before=was,
+            after=_status_title(meeting.status),
             reason=f"{describe(deps, meeting)}; {queued} Absage(n) an die Eingeladenen",
         )
         uow.commit()
@@ -343,8 +357,14 @@ def confirm(deps: Dependencies, meeting_id: int, actor: str = "") -> MeetingRow:
         was = _status_title(meeting.status)
         meeting.status = MeetingStatus.PLANNED
         audit.record(
-            uow, deps.clock(), actor, "meeting_confirmed", ("meeting", meeting_id),
-            before=was, after=_status_title(meeting.status), reason=describe(deps, meeting),
+            uow,
+            deps.clock(),
+            actor,
+            "meeting_confirmed",
+            ("meeting", meeting_id),
+            before=was,
+            after=_status_title(meeting.status),
+            reason=describe(deps, meeting),
         )
         uow.commit()
         return _row(uow, meeting, {})
@@ -370,8 +390,13 @@ def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response
         was = RESPONSE_TITLES[Response(invitation.response)]
         promoted = answer(invitation, response, others, meeting.capacity, deps.clock())
         audit.record(
-            uow, deps.clock(), ANSWER_ACTOR, "invitation_answered", ("meeting", meeting.id or 0),
-            before=was, after=RESPONSE_TITLES[Response(invitation.response)],
+            uow,
+            deps.clock(),
+            ANSWER_ACTOR,
+            "invitation_answered",
+            ("meeting", meeting.id or 0),
+            before=was,
+            after=RESPONSE_TITLES[Response(invitation.response)],
             person_id=person.id,
         )
         if promoted is not None:

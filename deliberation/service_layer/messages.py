@@ -176,7 +176,10 @@ class PersonalMessages:
             if html is not None:
                 html = html.replace(marker, str(escape(value)))
         content = replace(
-            shape.content, subject=subject, text=text, html=html,
+            shape.content,
+            subject=subject,
+            text=text,
+            html=html,
             headers=_unsubscribe_headers(unsubscribe),
         )
         if entry is not None:
@@ -184,9 +187,7 @@ class PersonalMessages:
             content = replace(content, calendar=calendar, calendar_method=entry.method)
         return self._assembler.compose(person.email, content)
 
-    def _shape(
-        self, language: str, values: Personal, empty: set[tuple[str, ...]]
-    ) -> _Shape | None:
+    def _shape(self, language: str, values: Personal, empty: set[tuple[str, ...]]) -> _Shape | None:
         markers: list[tuple[str, tuple[str, ...]]] = []
 
         def marked(value: object, path: tuple[str, ...]) -> object:

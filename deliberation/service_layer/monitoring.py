@@ -81,16 +81,17 @@ def record_attendance(deps: Dependencies, cycle_id: int, attendees: int) -> str:
 
 def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -> WorkshopFigures:
     answering = {n.id: uow.repo.recommendations_for_need(n.id or 0) for n in cycle.needs}
-    recs: dict[int, Recommendation] = {
-        r.id or 0: r for found in answering.values() for r in found
-    }
+    recs: dict[int, Recommendation] = {r.id or 0: r for found in answering.values() for r in found}
     recorded = uow.repo.invitations_of_cycle(cycle.id or 0)
     if recorded:  # invited to the workshop's meeting: one record per person, with the answer
         invited_count = len({i.participant_id for i in recorded})
         accepted: int | None = sum(1 for i in recorded if i.seated)
     else:  # invited by the cycle's own notification: its audience once it was sent
-        audience = [p for p in notifications.cycle_audience(uow, deps.engine, cycle)
-                    if may_write_to(p)] if invited else []
+        audience = (
+            [p for p in notifications.cycle_audience(uow, deps.engine, cycle) if may_write_to(p)]
+            if invited
+            else []
+        )
         invited_count, accepted = len(audience), None
     titles = deps.engine.definition_of
     outcomes = Counter(titles(r).state(r.state).title for r in recs.values())

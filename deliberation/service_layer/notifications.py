@@ -69,9 +69,7 @@ def render_pending(deps: Dependencies, mailing: Mailing) -> int:
     return queued
 
 
-def render_for(
-    uow: UnitOfWork, deps: Dependencies, mailing: Mailing, subject: Cycle
-) -> int:
+def render_for(uow: UnitOfWork, deps: Dependencies, mailing: Mailing, subject: Cycle) -> int:
     """Render the subject's pending notifications now, in the caller's unit of work."""
     pending = uow.repo.notifications(NotificationStatus.PENDING, lock=True)
     return sum(
@@ -122,4 +120,3 @@ def _audience(
             'wird ("audience" beim Übergang mit "send").'
         )
     return audience(uow, cycle)
-

@@ -298,13 +298,19 @@ def message_page(
     """Messages of one group, newest first, with the server's answer; bodies stay unread."""
     offset, limit = max(offset, 0), min(max(limit, 1), 500)
     with deps.unit_of_work() as uow:
-        rows, total = uow.repo.outbox_lines(
-            [s.value for s in GROUP_STATUSES[group]], limit, offset
-        )
+        rows, total = uow.repo.outbox_lines([s.value for s in GROUP_STATUSES[group]], limit, offset)
     lines = tuple(
         MessageLine(
-            id_, recipient, subject, status, STATUS_TITLES[OutboxStatus(status)], attempts,
-            created, next_at, sent, answer,
+            id_,
+            recipient,
+            subject,
+            status,
+            STATUS_TITLES[OutboxStatus(status)],
+            attempts,
+            created,
+            next_at,
+            sent,
+            answer,
         )
         for id_, recipient, subject, status, attempts, created, next_at, sent, answer in rows
     )

@@ -132,8 +132,9 @@ def _outcome(
 ) -> RowCheck:
     name = " ".join(record.get("name", "").split())
     if isinstance(result, Rejection):
-        return RowCheck(line, name, record.get("email", "").strip(), Outcome.REJECTED,
-                        problems=result.problems)
+        return RowCheck(
+            line, name, record.get("email", "").strip(), Outcome.REJECTED, problems=result.problems
+        )
     fields = frozenset(record) & set(FIELD_TITLES)
     if existing is None:
         return RowCheck(line, result.name, result.email, Outcome.NEW, fresh=result, fields=fields)

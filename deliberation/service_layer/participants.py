@@ -144,13 +144,23 @@ def _audit_import(
     refused = sum(1 for row in checked if row.problems)
     summary = f"{new} übernommen, {changed} aktualisiert, {refused} abgelehnt"
     audit.record(
-        uow, now, actor, "participants_imported", ("import", new + changed),
-        reason=f"Datei {source}" if source else "", after=summary,
+        uow,
+        now,
+        actor,
+        "participants_imported",
+        ("import", new + changed),
+        reason=f"Datei {source}" if source else "",
+        after=summary,
     )
     for person, what in touched:
         audit.record(
-            uow, now, actor, "participants_imported", ("participant", person.id or 0),
-            after=what, person_id=person.id,
+            uow,
+            now,
+            actor,
+            "participants_imported",
+            ("participant", person.id or 0),
+            after=what,
+            person_id=person.id,
         )
 
 
@@ -300,20 +310,20 @@ def export(deps: Dependencies, email: str) -> dict[str, Any]:
 
 
 def _registry_entry(uow: UnitOfWork, p: Participant) -> dict[str, Any]:
-        return {
-            "name": p.name,
-            "email": p.email,
-            "language": p.language,
-            "municipality": p.municipality_key,
-            "roles": sorted(p.roles),
-            "bodies": sorted(p.body_keys),
-            "legal_basis": str(p.legal_basis),
-            "consent_requested_at": _iso(p.consent_requested_at),
-            "publication_consent_at": _iso(p.publication_consent_at),
-            "consent_confirmed_at": _iso(p.consent_confirmed_at),
-            "consent_withdrawn_at": _iso(p.consent_withdrawn_at),
-            "created_at": _iso(p.created_at),
-        }
+    return {
+        "name": p.name,
+        "email": p.email,
+        "language": p.language,
+        "municipality": p.municipality_key,
+        "roles": sorted(p.roles),
+        "bodies": sorted(p.body_keys),
+        "legal_basis": str(p.legal_basis),
+        "consent_requested_at": _iso(p.consent_requested_at),
+        "publication_consent_at": _iso(p.publication_consent_at),
+        "consent_confirmed_at": _iso(p.consent_confirmed_at),
+        "consent_withdrawn_at": _iso(p.consent_withdrawn_at),
+        "created_at": _iso(p.created_at),
+    }
 
 
 def delete(deps: Dependencies, email: str, actor: str = "") -> str:
@@ -340,8 +350,13 @@ def remove_participant(
     uow.flush()  # the answers go first: they refer to the person
     uow.repo.forget_recipient(person.email)  # the messages to them are personal data too
     audit.record(
-        uow, at, actor, "participant_deleted", ("participant", person.id or 0),
-        reason=reason, person_id=person.id,
+        uow,
+        at,
+        actor,
+        "participant_deleted",
+        ("participant", person.id or 0),
+        reason=reason,
+        person_id=person.id,
     )
     uow.repo.remove(person)
 

@@ -28,14 +28,24 @@ def export(deps: Dependencies, uow: UnitOfWork, person: Participant) -> dict[str
         "invitations": _invitations(uow, person),
         "working_groups": _memberships(uow, person),
         "mails": [
-            {"subject": subject, "created_at": _iso(created), "sent_at": _iso(sent),
-             "status": status}
+            {
+                "subject": subject,
+                "created_at": _iso(created),
+                "sent_at": _iso(sent),
+                "status": status,
+            }
             for subject, created, sent, status in uow.repo.mail_history(person.email)
         ],
         "log": [
-            {"at": _iso(entry.at), "actor": entry.actor, "subject": entry.subject,
-             "change": entry.what, "before": entry.before, "after": entry.after,
-             "reason": entry.reason}
+            {
+                "at": _iso(entry.at),
+                "actor": entry.actor,
+                "subject": entry.subject,
+                "change": entry.what,
+                "before": entry.before,
+                "after": entry.after,
+                "reason": entry.reason,
+            }
             for entry in _log(deps, uow, person)
         ],
     }
@@ -56,16 +66,18 @@ def _invitations(uow: UnitOfWork, person: Participant) -> list[dict[str, Any]]:
     rows = []
     for invitation in uow.repo.invitations(participant_id=person.id):
         meeting = uow.repo.meeting(invitation.meeting_id)
-        rows.append({
-            "meeting": invitation.meeting_id,
-            "title": meeting.title if meeting else "",
-            "starts_at": _iso(meeting.starts_at) if meeting else None,
-            "location": meeting.location if meeting else "",
-            "invited_at": _iso(invitation.invited_at),
-            "response": RESPONSE_TITLES[Response(invitation.response)],
-            "responded_at": _iso(invitation.responded_at),
-            "waitlisted": invitation.waitlisted,
-        })
+        rows.append(
+            {
+                "meeting": invitation.meeting_id,
+                "title": meeting.title if meeting else "",
+                "starts_at": _iso(meeting.starts_at) if meeting else None,
+                "location": meeting.location if meeting else "",
+                "invited_at": _iso(invitation.invited_at),
+                "response": RESPONSE_TITLES[Response(invitation.response)],
+                "responded_at": _iso(invitation.responded_at),
+                "waitlisted": invitation.waitlisted,
+            }
+        )
     return rows
 
 

@@ -61,7 +61,11 @@ def plan_month(uow: UnitOfWork, policy: SchedulePolicy, month: date, now: dateti
 
 
 def propose_between(
-    uow: UnitOfWork, policy: SchedulePolicy, series: Series, start: date, end: date,
+    uow: UnitOfWork,
+    policy: SchedulePolicy,
+    series: Series,
+    start: date,
+    end: date,
     now: datetime,
 ) -> int:
     """Propose the meetings of ``series`` in ``[start, end)`` as a planning run would."""
@@ -69,7 +73,11 @@ def propose_between(
 
 
 def _propose_series(
-    uow: UnitOfWork, policy: SchedulePolicy, series: Series, start: date, end: date,
+    uow: UnitOfWork,
+    policy: SchedulePolicy,
+    series: Series,
+    start: date,
+    end: date,
     now: datetime,
 ) -> int:
     if series.closed is None:
@@ -187,8 +195,14 @@ def launch_items(conference: Meeting, policy: SchedulePolicy, now: datetime) -> 
     launches.append((policy.conference_series, plan.conference_launch_weeks_before))
     return [
         due_item(
-            f"launch:{workflow}:{label}", DueKind.LAUNCH, subject,
-            day - timedelta(weeks=weeks), policy.send_time, tz, now, argument=workflow,
+            f"launch:{workflow}:{label}",
+            DueKind.LAUNCH,
+            subject,
+            day - timedelta(weeks=weeks),
+            policy.send_time,
+            tz,
+            now,
+            argument=workflow,
         )
         for workflow, weeks in launches
     ]
@@ -213,9 +227,7 @@ def workshop_meetings(
         return 0
     plan = policy.workshops
     conference_day = conference.starts_at.astimezone(policy.tz).date()
-    days = workshop_days(
-        conference_day, len(workshops), plan, conference_series.closed, earliest
-    )
+    days = workshop_days(conference_day, len(workshops), plan, conference_series.closed, earliest)
     meetings = []
     for workshop, day in zip(workshops, days, strict=True):
         key = workshop.municipality.key if workshop.municipality else str(workshop.id)
@@ -254,9 +266,13 @@ def escalation_items(
     undecided = {key: states | decided[key] for key, states in final.items()}
     items = [
         due_item(
-            f"working_group:{group_id}:overdue", DueKind.GROUP_OVERDUE,
-            (SubjectKind.WORKING_GROUP, group_id), due_date + timedelta(days=1),
-            policy.send_time, tz, now,
+            f"working_group:{group_id}:overdue",
+            DueKind.GROUP_OVERDUE,
+            (SubjectKind.WORKING_GROUP, group_id),
+            due_date + timedelta(days=1),
+            policy.send_time,
+            tz,
+            now,
         )
         for group_id, due_date in uow.repo.open_groups_without(DueKind.GROUP_OVERDUE, final)
     ]
@@ -266,8 +282,13 @@ def escalation_items(
         due = created_at.astimezone(tz).date() + timedelta(days=policy.decision_due_days)
         items.append(
             due_item(
-                f"recommendation:{rec_id}:overdue", DueKind.DECISION_OVERDUE,
-                (SubjectKind.RECOMMENDATION, rec_id), due, policy.send_time, tz, now,
+                f"recommendation:{rec_id}:overdue",
+                DueKind.DECISION_OVERDUE,
+                (SubjectKind.RECOMMENDATION, rec_id),
+                due,
+                policy.send_time,
+                tz,
+                now,
             )
         )
     if not items:

@@ -410,9 +410,7 @@ class TemplateRenderer(Protocol):
 class MailRenderer(Protocol):
     """Renders one email from ``templates/`` in a recipient's language (German fallback)."""
 
-    def render_mail(
-        self, name: str, language: str, context: Mapping[str, object]
-    ) -> MailContent:
+    def render_mail(self, name: str, language: str, context: Mapping[str, object]) -> MailContent:
         """Subject, text and HTML part; ``TemplateRenderError`` if it cannot be rendered."""
 
 

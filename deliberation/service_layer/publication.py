@@ -110,9 +110,7 @@ def publication(deps: Dependencies) -> Publication:
                 "Es gibt weder Empfehlungen noch Sitzungen; nichts zu veröffentlichen."
             )
         entries = {
-            c.id or 0: _entry(rec.id or 0, rec.title, c)
-            for rec in recs
-            for c in rec.consultations
+            c.id or 0: _entry(rec.id or 0, rec.title, c) for rec in recs for c in rec.consultations
         }
         meetings = tuple(
             _meeting(m, [e for e in entries.values() if e.meeting_id == m.id])
@@ -121,9 +119,13 @@ def publication(deps: Dependencies) -> Publication:
         )
         papers = tuple(
             PaperItem(
-                rec.id or 0, rec.title, rec.text,
+                rec.id or 0,
+                rec.title,
+                rec.text,
                 reference(rec.id or 0, rec.working_group.conference.round.label),
-                rec.working_group.id or 0, rec.created_at, rec.updated_at,
+                rec.working_group.id or 0,
+                rec.created_at,
+                rec.updated_at,
                 tuple(entries[c.id or 0] for c in rec.consultations),
             )
             for rec in recs
@@ -133,14 +135,21 @@ def publication(deps: Dependencies) -> Publication:
             for g in uow.repo.working_groups()
         }
         persons = tuple(
-            PersonItem(p.id or 0, p.name, tuple(sorted(p.body_keys)),
-                       p.publication_consent_at or p.created_at,
-                       p.publication_consent_at or p.created_at)
+            PersonItem(
+                p.id or 0,
+                p.name,
+                tuple(sorted(p.body_keys)),
+                p.publication_consent_at or p.created_at,
+                p.publication_consent_at or p.created_at,
+            )
             for p in uow.repo.participants()
             if registry.may_publish(p)
         )
         items: list[PaperItem | MeetingItem | GroupItem | PersonItem] = [
-            *papers, *meetings, *groups.values(), *persons
+            *papers,
+            *meetings,
+            *groups.values(),
+            *persons,
         ]
         stamps = [x.created for x in items]
         changes = [x.modified for x in items]
@@ -179,8 +188,14 @@ def _meeting(m: Meeting, agenda: list[AgendaEntry]) -> MeetingItem:
     created = m.created_at or m.starts_at
     modified = max([created, *(e.modified for e in agenda)])
     return MeetingItem(
-        id=m.id or 0, title=m.title, body_key=m.body_key or "", starts_at=m.starts_at,
-        location=m.location, public=m.public, cancelled=m.status == "cancelled",
-        created=created, modified=modified,
+        id=m.id or 0,
+        title=m.title,
+        body_key=m.body_key or "",
+        starts_at=m.starts_at,
+        location=m.location,
+        public=m.public,
+        cancelled=m.status == "cancelled",
+        created=created,
+        modified=modified,
         agenda=tuple(sorted(agenda, key=lambda e: e.consultation_id)),
     )

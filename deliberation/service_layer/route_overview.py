@@ -193,8 +193,13 @@ def _placement(deps: Dependencies, uow: UnitOfWork, body: Body, step: RouteStep)
     )
     earliest = next((o for o in options if not o.too_close), None)
     return Placement(
-        body.key, body.name, step.role.value, notice_period(body).describe(), earliest_day,
-        earliest, options,
+        body.key,
+        body.name,
+        step.role.value,
+        notice_period(body).describe(),
+        earliest_day,
+        earliest,
+        options,
     )
 
 
@@ -243,9 +248,7 @@ class BackwardPlanView:
     earliest_reachable: MeetingOption | None
 
 
-def backward_plan(
-    deps: Dependencies, recommendation_id: int, meeting_id: int
-) -> BackwardPlanView:
+def backward_plan(deps: Dependencies, recommendation_id: int, meeting_id: int) -> BackwardPlanView:
     """The plan towards meeting ``meeting_id`` of the deciding body (see
     ``domain.backward_plan``), and the earliest such meeting still reachable."""
     route = deps.consultation_route
@@ -272,7 +275,9 @@ def backward_plan(
                 option
                 for option in _deciding_meetings(deps, uow, route)
                 if plan_backward(
-                    stops, MeetingSlot(option.id, option.title, option.day), today,
+                    stops,
+                    MeetingSlot(option.id, option.title, option.day),
+                    today,
                     body_meetings.public_holidays(deps),
                 ).feasible
             ),
@@ -293,9 +298,7 @@ def backward_plan(
         )
 
 
-def _remaining_stops(
-    deps: Dependencies, uow: UnitOfWork, rec: Recommendation
-) -> list[RouteStop]:
+def _remaining_stops(deps: Dependencies, uow: UnitOfWork, rec: Recommendation) -> list[RouteStop]:
     label = rec.subject_label()
     if deps.engine.is_final(rec):
         state = deps.engine.definition_of(rec).state(rec.state).title
@@ -318,8 +321,13 @@ def _remaining_stops(
         )
         stops.append(
             RouteStop(
-                index, body.key, body.name, route[index].role.value, notice_period(body),
-                meetings, placed,
+                index,
+                body.key,
+                body.name,
+                route[index].role.value,
+                notice_period(body),
+                meetings,
+                placed,
             )
         )
     return stops

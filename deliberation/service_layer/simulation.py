@@ -68,18 +68,28 @@ def seed_participants(deps: Dependencies, per_municipality: int, per_body: int) 
         for m in uow.repo.municipalities():
             for n in range(per_municipality):
                 person = Participant(
-                    f"Bürgerin {n + 1} {m.name}", f"buerger{n + 1}.{m.key}@example.org", "de",
-                    LegalBasis.CONSENT, now, municipality_key=m.key,
+                    f"Bürgerin {n + 1} {m.name}",
+                    f"buerger{n + 1}.{m.key}@example.org",
+                    "de",
+                    LegalBasis.CONSENT,
+                    now,
+                    municipality_key=m.key,
                     roles=frozenset({"citizen"}),
                 )
                 person.consent_requested_at = person.consent_confirmed_at = now
                 people.append(person)
         for b in uow.repo.bodies():
             for n in range(per_body):
-                people.append(Participant(
-                    f"Mitglied {n + 1} {b.name}", f"mitglied{n + 1}.{b.key}@example.org", "de",
-                    LegalBasis.DUTY, now, body_keys=frozenset({b.key}),
-                ))
+                people.append(
+                    Participant(
+                        f"Mitglied {n + 1} {b.name}",
+                        f"mitglied{n + 1}.{b.key}@example.org",
+                        "de",
+                        LegalBasis.DUTY,
+                        now,
+                        body_keys=frozenset({b.key}),
+                    )
+                )
         for person in people:
             uow.repo.add(person)
         uow.commit()
@@ -130,14 +140,22 @@ def _simulated_staff(deps: Dependencies) -> None:
         conferences = uow.repo.cycle_ids_without_groups(workflow.name, forming[0].name)
     for conference in conferences:
         group = groups.form(
-            deps, conference, "1", name="AG Sprachkurse (Simulation)",
+            deps,
+            conference,
+            "1",
+            name="AG Sprachkurse (Simulation)",
             mandate="Konzept für Sprachkurse mit Kinderbetreuung",
-            due_date=deps.today() + timedelta(days=120), members=["Simulation"], actor=STAFF,
+            due_date=deps.today() + timedelta(days=120),
+            members=["Simulation"],
+            actor=STAFF,
         )
         groups.advance(deps, group, _work_start(deps), STAFF)
         recommendations.draft(
-            deps, group, "Sprachkurse mit Kinderbetreuung (Simulation)",
-            "Der Kreis finanziert Sprachkurse mit Kinderbetreuung.", STAFF,
+            deps,
+            group,
+            "Sprachkurse mit Kinderbetreuung (Simulation)",
+            "Der Kreis finanziert Sprachkurse mit Kinderbetreuung.",
+            STAFF,
         )
 
 
@@ -155,7 +173,10 @@ def _work_start(deps: Dependencies) -> str:
 
 
 def summarise(
-    deps: Dependencies, tools: SchedulerTools, start: datetime, end: datetime,
+    deps: Dependencies,
+    tools: SchedulerTools,
+    start: datetime,
+    end: datetime,
     result: SimulationResult,
 ) -> SimulationResult:
     """Per-year counts, the timeline, and the invariant checks."""
@@ -226,17 +247,26 @@ def _check(
         check = f"{series.title}: {got} Sitzungen, erwartet {expected}"
         (result.checks if got == expected else result.violations).append(check)
     closed_days = [m for m in live if _closed(tools, m)]
-    _record(result, not closed_days, "keine Sitzung an einem Feiertag, in den Schulferien "
-            "oder (wo nicht erlaubt) am Wochenende",
-            [f"{m.title} am {m.starts_at.astimezone(policy.tz):%d.%m.%Y}: {_closed(tools, m)}"
-             for m in closed_days])
+    _record(
+        result,
+        not closed_days,
+        "keine Sitzung an einem Feiertag, in den Schulferien oder (wo nicht erlaubt) am Wochenende",
+        [
+            f"{m.title} am {m.starts_at.astimezone(policy.tz):%d.%m.%Y}: {_closed(tools, m)}"
+            for m in closed_days
+        ],
+    )
     late_invitations = [
-        problem for m in live
-        if (problem := _invitation_problem(m, items_of("meeting", m.id or 0), sending))
-        is not None
+        problem
+        for m in live
+        if (problem := _invitation_problem(m, items_of("meeting", m.id or 0), sending)) is not None
     ]
-    _record(result, not late_invitations,
-            "jede Einladung ging vor Beginn der Ladungsfrist hinaus", late_invitations)
+    _record(
+        result,
+        not late_invitations,
+        "jede Einladung ging vor Beginn der Ladungsfrist hinaus",
+        late_invitations,
+    )
     left = [i.key for i in items if i.status == DueStatus.PENDING]
     _record(result, not left, "keine fällige Arbeit liegengeblieben", left)
     repeated = [i.key for i in items if i.status == DueStatus.DONE and i.attempts != 1]
@@ -284,9 +314,9 @@ def _invitation_problem(
 ) -> str | None:
     """Why the meeting's invitation did not go out before its notice period, or None."""
     invitations = [
-        i for i in items
-        if i.kind == DueKind.INVITATION
-        or (i.kind == DueKind.PHASE and i.argument in sending)
+        i
+        for i in items
+        if i.kind == DueKind.INVITATION or (i.kind == DueKind.PHASE and i.argument in sending)
     ]
     deadline = meeting.starts_at - timedelta(days=meeting.notice_days)
     label = f"{meeting.title} ({meeting.starts_at:%d.%m.%Y})"

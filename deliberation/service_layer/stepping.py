@@ -135,9 +135,7 @@ def record_creation(
     return record
 
 
-def require_capability(
-    deps: Dependencies, subject: Stateful, capability: str, what: str
-) -> None:
+def require_capability(deps: Dependencies, subject: Stateful, capability: str, what: str) -> None:
     """Refuse ``what`` unless the subject's current state allows ``capability``."""
     if deps.engine.allows(subject, capability):
         return

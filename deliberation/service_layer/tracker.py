@@ -201,15 +201,26 @@ def export(deps: Dependencies, query: TrackerQuery) -> list[ExportLine]:
         marks = frozenset(m for m, states in marked.items() if view.state in states)
         light = light_of(marks, view.due_date, not_feasible_since is not None, today)
         answered = needs.get(view.id, [])
-        lines.append(ExportLine(
-            view.id, view.title, view.group_name, view.conference_title, view.round,
-            view.state_title,
-            tuple(sorted({name for _, name in answered})),
-            tuple(sorted(need_id for need_id, _ in answered)),
-            statement, resolution, updated_at, stages.get(view.id, ""),
-            view.responsible_office, view.due_date, view.overdue,
-            f"{TRAFFIC_LIGHT_COLOURS[light]} – {TRAFFIC_LIGHT_TITLES[light]}" if light else "",
-        ))
+        lines.append(
+            ExportLine(
+                view.id,
+                view.title,
+                view.group_name,
+                view.conference_title,
+                view.round,
+                view.state_title,
+                tuple(sorted({name for _, name in answered})),
+                tuple(sorted(need_id for need_id, _ in answered)),
+                statement,
+                resolution,
+                updated_at,
+                stages.get(view.id, ""),
+                view.responsible_office,
+                view.due_date,
+                view.overdue,
+                f"{TRAFFIC_LIGHT_COLOURS[light]} – {TRAFFIC_LIGHT_TITLES[light]}" if light else "",
+            )
+        )
     return lines
 
 

@@ -250,10 +250,24 @@ def tracker_views(
     for id_, title, group, conference, round_, workflow, version, state, office, due in rows:
         known = facts.get((workflow, version, state)) or facts_of(id_, workflow, version, state)
         overdue = known.implementing and due is not None and due < today
-        lines.append(make((
-            id_, title, group, conference, round_, state, known.title, known.next_steps,
-            known.final, office, due, overdue,
-        )))
+        lines.append(
+            make(
+                (
+                    id_,
+                    title,
+                    group,
+                    conference,
+                    round_,
+                    state,
+                    known.title,
+                    known.next_steps,
+                    known.final,
+                    office,
+                    due,
+                    overdue,
+                )
+            )
+        )
     return lines
 
 
@@ -423,8 +437,7 @@ def recommendation_view(
         municipalities=tuple(sorted({need_place(n) for n in rec.needs})),
         responsible_office=rec.responsible_office,
         due_date=rec.due_date,
-        overdue=today is not None
-        and is_overdue(rec, today, engine.marked(rec, "implementing")),
+        overdue=today is not None and is_overdue(rec, today, engine.marked(rec, "implementing")),
         consultations=tuple(consultation_view(c) for c in rec.consultations),
         progress=tuple(ProgressView(n.at, n.author, n.text) for n in rec.progress_notes),
         traffic_light=_light_title(engine, rec, today),

@@ -60,7 +60,11 @@ def require_unchanged(deps: Dependencies) -> None:
 
 
 def _problem(
-    deps: Dependencies, uow: UnitOfWork, kind: SubjectKind, name: str, version: int,
+    deps: Dependencies,
+    uow: UnitOfWork,
+    kind: SubjectKind,
+    name: str,
+    version: int,
     rows: list[WorkflowUsage],
 ) -> str:
     try:
@@ -90,8 +94,7 @@ def _problem(
         more = f" und {row.records - len(ids)} weitere" if row.records > len(ids) else ""
         listing = ", ".join(f"{SUBJECT_LABELS[kind]} {i}" for i in ids)
         lines.append(
-            f'  - {listing}{more}: Zustand "{row.state}" gibt es in {definition.source} '
-            "nicht mehr."
+            f'  - {listing}{more}: Zustand "{row.state}" gibt es in {definition.source} nicht mehr.'
         )
     return "\n".join(lines)
 

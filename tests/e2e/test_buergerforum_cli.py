@@ -36,13 +36,24 @@ def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
     listed = ok(capsys, "cycle", "list", "--round", "2029")
     forum = _forum_id(listed)
     assert "Einladungen versenden" in listed and "send_invitations" not in listed
-    code, _, err = run(capsys, "cycle", "launch", "buergerforum", "--round", "2029",
-                       "--municipality", "ilsede")
+    code, _, err = run(
+        capsys, "cycle", "launch", "buergerforum", "--round", "2029", "--municipality", "ilsede"
+    )
     assert code == 1 and "kreisweit" in err
 
     # a county-wide forum gets no proposed meeting; invitations need one with a place
-    ok(capsys, "meeting", "schedule", "Bürgerforum 2029", "--at", "18.09.2029 18:00",
-       "--location", "Kreishaus Peine", "--cycle", forum)
+    ok(
+        capsys,
+        "meeting",
+        "schedule",
+        "Bürgerforum 2029",
+        "--at",
+        "18.09.2029 18:00",
+        "--location",
+        "Kreishaus Peine",
+        "--cycle",
+        forum,
+    )
     step = ok(capsys, "cycle", "advance", forum, "Einladungen versenden")
     expected = f"Zyklus {forum}: Geplant → Einladungen versendet (Einladungen versenden)"
     first, *rest = step.strip().splitlines()
@@ -52,11 +63,31 @@ def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
     presented = ok(capsys, "cycle", "list", "--state", "rückspiegelung VORGESTELLT")
     assert _forum_id(presented) == forum
     ok(capsys, "cycle", "advance", forum, "neue bedarfe sammeln")
-    code, _, err = run(capsys, "need", "add", forum, "--text", "Beratung vor Ort",
-                       "--topic", "Arbeit", "--scope", "lokal")
+    code, _, err = run(
+        capsys,
+        "need",
+        "add",
+        forum,
+        "--text",
+        "Beratung vor Ort",
+        "--topic",
+        "Arbeit",
+        "--scope",
+        "lokal",
+    )
     assert code == 1 and "kreisweit" in err and "Traceback" not in err
-    added = ok(capsys, "need", "add", forum, "--text", "Sprachcafé für Eltern",
-               "--topic", "Sprache", "--scope", "kreisweit")
+    added = ok(
+        capsys,
+        "need",
+        "add",
+        forum,
+        "--text",
+        "Sprachcafé für Eltern",
+        "--topic",
+        "Sprache",
+        "--scope",
+        "kreisweit",
+    )
     need = re.search(r"Bedarf (\d+)", added)
     assert need
     ok(capsys, "cycle", "advance", forum, "prioritise")
@@ -79,8 +110,18 @@ def test_the_rueckspiegelung_waits_for_an_implementation_report(
 ) -> None:
     ok(capsys, "init")
     ok(capsys, "cycle", "launch", "buergerforum", "--round", "2031")
-    ok(capsys, "meeting", "schedule", "Bürgerforum 2031", "--at", "16.09.2031 18:00",
-       "--location", "Kreishaus Peine", "--cycle", "1")
+    ok(
+        capsys,
+        "meeting",
+        "schedule",
+        "Bürgerforum 2031",
+        "--at",
+        "16.09.2031 18:00",
+        "--location",
+        "Kreishaus Peine",
+        "--cycle",
+        "1",
+    )
     ok(capsys, "cycle", "advance", "1", "send_invitations")
     code, _, err = run(capsys, "cycle", "advance", "1", "present_feedback")
     assert code == 1

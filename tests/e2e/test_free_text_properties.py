@@ -19,11 +19,40 @@ from hypothesis import strategies as st
 from deliberation.bootstrap import Application
 from deliberation.domain import text_rules
 
-PIECES = st.sampled_from([
-    "[", "]", "[/]", "[bold]", "[/Monat]", "\\[", ":smile:", "=", "+", "-", "@", "=1+1",
-    "\t", "\r", "\n", "\x00", "\x1b[31m", "\u200f", "\u202e", "\u061c", "مرحبا", "Ayşe",
-    "'", '"', "<b>", "&amp;", "%s", "{0}", "\\", " ",
-])
+PIECES = st.sampled_from(
+    [
+        "[",
+        "]",
+        "[/]",
+        "[bold]",
+        "[/Monat]",
+        "\\[",
+        ":smile:",
+        "=",
+        "+",
+        "-",
+        "@",
+        "=1+1",
+        "\t",
+        "\r",
+        "\n",
+        "\x00",
+        "\x1b[31m",
+        "\u200f",
+        "\u202e",
+        "\u061c",
+        "مرحبا",
+        "Ayşe",
+        "'",
+        '"',
+        "<b>",
+        "&amp;",
+        "%s",
+        "{0}",
+        "\\",
+        " ",
+    ]
+)
 TEXTS = st.one_of(
     st.text(max_size=40),
     st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=12).map("".join),
@@ -38,7 +67,10 @@ EXAMPLES = settings(
 
 @pytest.fixture
 def group(
-    app: Application, walker, database_url: str, data_folder: Path,  # type: ignore[no-untyped-def]
+    app: Application,
+    walker,
+    database_url: str,
+    data_folder: Path,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> int:
     if not database_url.startswith("sqlite"):
@@ -74,8 +106,15 @@ def _acceptable(title: str, text: str, actor: str) -> bool:
 def test_a_recommendation_with_any_title_text_and_actor(
     group: int, capsys: pytest.CaptureFixture[str], title: str, text: str, actor: str
 ) -> None:
-    code, out, err = run(capsys, "recommendation", "draft", str(group), f"--title={title}",
-                         f"--text={text}", f"--actor={actor}")
+    code, out, err = run(
+        capsys,
+        "recommendation",
+        "draft",
+        str(group),
+        f"--title={title}",
+        f"--text={text}",
+        f"--actor={actor}",
+    )
     _sane(code, err)
     assert (code == 0) == _acceptable(title, text, actor), err
     if code == 1:
@@ -92,17 +131,31 @@ def test_a_recommendation_with_any_title_text_and_actor(
 @EXAMPLES
 @given(title=TEXTS, location=TEXTS, round_=TEXTS, reason=TEXTS)
 def test_a_meeting_a_round_and_a_reason_with_any_text(
-    group: int, capsys: pytest.CaptureFixture[str], title: str, location: str, round_: str,
+    group: int,
+    capsys: pytest.CaptureFixture[str],
+    title: str,
+    location: str,
+    round_: str,
     reason: str,
 ) -> None:
-    code, _out, err = run(capsys, "meeting", "schedule", "--at", "05.02.2030 18:00",
-                         f"--location={location}", "--trotzdem", "--", title)
+    code, _out, err = run(
+        capsys,
+        "meeting",
+        "schedule",
+        "--at",
+        "05.02.2030 18:00",
+        f"--location={location}",
+        "--trotzdem",
+        "--",
+        title,
+    )
     _sane(code, err)
     if code == 0:
         code, listed, err = run(capsys, "meeting", "list")
         assert code == 0 and title.strip() in listed and location.strip() in listed
     code, _out, err = run(capsys, "cycle", "list", f"--round={round_}")
     _sane(code, err)
-    code, _out, err = run(capsys, "group", "advance", str(group), "nonexistent",
-                          f"--reason={reason}")
+    code, _out, err = run(
+        capsys, "group", "advance", str(group), "nonexistent", f"--reason={reason}"
+    )
     _sane(code, err)

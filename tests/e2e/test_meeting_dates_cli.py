@@ -28,8 +28,16 @@ def test_a_clash_on_schedule_and_move_names_the_other_meeting(
 ) -> None:
     ok(capsys, "init")
     ok(capsys, "meeting", "add", "kreistag", "--at", "08.10.2030 17:00", "--location", "Saal 1")
-    ok(capsys, "meeting", "schedule", "Beiratssitzung", "--at", "09.10.2030 17:00",
-       "--location", "Saal 1")
+    ok(
+        capsys,
+        "meeting",
+        "schedule",
+        "Beiratssitzung",
+        "--at",
+        "09.10.2030 17:00",
+        "--location",
+        "Saal 1",
+    )
     code, _out, err = run(capsys, "meeting", "move", "2", "--at", "08.10.2030 18:00")
     assert code == 1
     assert "Zur selben Zeit am selben Ort (Saal 1) ist schon Termin 1" in err

@@ -16,8 +16,6 @@ EXCEL_EXPORT = (
 )
 
 
-
-
 def test_import_list_export_and_delete_through_the_cli(
     data_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -68,8 +66,18 @@ def test_add_edit_preview_and_a_reimport_that_updates(
 ) -> None:
     assert run(capsys, "init")[0] == 0
     code, out, _ = run(
-        capsys, "participant", "add", "Murat Çelik", "--email", "murat@example.org",
-        "--language", "tr", "--municipality", "Stadt Peine", "--role", "Bürger",
+        capsys,
+        "participant",
+        "add",
+        "Murat Çelik",
+        "--email",
+        "murat@example.org",
+        "--language",
+        "tr",
+        "--municipality",
+        "Stadt Peine",
+        "--role",
+        "Bürger",
     )
     assert code == 0 and "Murat Çelik (murat@example.org) ins Verzeichnis aufgenommen" in out
     code, _, err = run(capsys, "participant", "add", "X", "--email", "kaputt", "--role", "Chef")

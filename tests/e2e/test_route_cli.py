@@ -29,8 +29,9 @@ def test_route_and_reports_on_the_demo(
     rec = ok(capsys, "trace", "recommendation", "2")
     assert "Beratungsfolge (5)" in rec and "vertagt" in rec and "nicht öffentlich" in rec
 
-    added = ok(capsys, "meeting", "add", "kreistag", "--at", "03.01.2030 16:00",
-                  "--location", "Kreishaus")
+    added = ok(
+        capsys, "meeting", "add", "kreistag", "--at", "03.01.2030 16:00", "--location", "Kreishaus"
+    )
     assert re.search(r"Sitzung \d+ angelegt: Sitzung Kreistag am 03\.01\.2030", added)
     code, _, err = run(capsys, "recommendation", "place", "5", "1")
     assert code == 1 and "abgeschlossen" not in err and "Beratungsfolge schon ganz" in err
@@ -38,15 +39,17 @@ def test_route_and_reports_on_the_demo(
     assert code == 1 and "liegt auf keiner Sitzung" in err
     code, _, err = run(capsys, "recommendation", "result", "5", "--result", "verschoben")
     assert code == 1 and 'Ergebnis "verschoben" ist unbekannt' in err
-    code, _, err = run(capsys, "meeting", "add", "stadtrat", "--at", "03.01.2030 16:00",
-                       "--location", "Rathaus")
+    code, _, err = run(
+        capsys, "meeting", "add", "stadtrat", "--at", "03.01.2030 16:00", "--location", "Rathaus"
+    )
     assert code == 1 and 'Gremium "stadtrat" ist unbekannt' in err
     with pytest.raises(SystemExit) as refused:
         run(capsys, "meeting", "add", "kreistag", "--at", "morgen", "--location", "Rathaus")
     assert refused.value.code == 2 and "kein Zeitpunkt" in capsys.readouterr().err
 
-    implementing = ok(capsys, "recommendation", "list", "--office",
-                      "Fachdienst Soziales und Integration")
+    implementing = ok(
+        capsys, "recommendation", "list", "--office", "Fachdienst Soziales und Integration"
+    )
     assert "Empfehlungen (2)" in implementing
     assert "Empfehlungen (0)" in ok(capsys, "recommendation", "list", "--overdue")
     on_kreistag = ok(capsys, "recommendation", "list", "--body", "Kreistag")

@@ -33,8 +33,12 @@ class RunningScheduler:
 
     def __init__(self, database_url: str, cwd: Path) -> None:
         self.process = subprocess.Popen(
-            _command("scheduler"), env=_env(database_url), cwd=cwd, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            _command("scheduler"),
+            env=_env(database_url),
+            cwd=cwd,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -67,7 +71,9 @@ class RunningScheduler:
 
 @pytest.fixture
 def initialised(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> str:
     monkeypatch.setenv("DELIBERATION_DATABASE_URL", database_url)
@@ -83,8 +89,12 @@ def test_a_second_scheduler_on_the_same_database_is_refused(
         first.wait_for(STARTED)
 
         second = subprocess.run(
-            _command("scheduler", "--once"), env=_env(initialised), cwd=tmp_path,
-            capture_output=True, text=True, timeout=120,
+            _command("scheduler", "--once"),
+            env=_env(initialised),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
         assert second.returncode == 1
@@ -96,9 +106,7 @@ def test_a_second_scheduler_on_the_same_database_is_refused(
     assert any("Terminplaner beendet" in line for line in first.seen), first.seen
 
 
-def test_a_killed_scheduler_does_not_block_the_next_one(
-    initialised: str, tmp_path: Path
-) -> None:
+def test_a_killed_scheduler_does_not_block_the_next_one(initialised: str, tmp_path: Path) -> None:
     first = RunningScheduler(initialised, tmp_path)
     try:
         first.wait_for(STARTED)
@@ -107,8 +115,12 @@ def test_a_killed_scheduler_does_not_block_the_next_one(
     assert code == -signal.SIGKILL
 
     after = subprocess.run(
-        _command("scheduler", "--once"), env=_env(initialised), cwd=tmp_path,
-        capture_output=True, text=True, timeout=120,
+        _command("scheduler", "--once"),
+        env=_env(initialised),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert after.returncode == 0, after.stderr

@@ -25,10 +25,21 @@ def ten_years(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path]
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out):
         patch.setenv("COLUMNS", "200")
-        code = main([
-            "--config", str(CONFIG), "simulate", "--from", "2026-01-01", "--years", "10",
-            "--folder", str(folder), "--people", "1",
-        ])
+        code = main(
+            [
+                "--config",
+                str(CONFIG),
+                "simulate",
+                "--from",
+                "2026-01-01",
+                "--years",
+                "10",
+                "--folder",
+                str(folder),
+                "--people",
+                "1",
+            ]
+        )
     return code, out.getvalue(), folder
 
 
@@ -50,10 +61,15 @@ def test_ten_years_give_five_conferences_and_twenty_koordinierungsstab_meetings(
     assert "✓ Integrationskonferenz: 5 Sitzungen, erwartet 5" in out
     assert "✓ Koordinierungsstab Migration und Teilhabe: 20 Sitzungen, erwartet 20" in out
     assert "✗" not in out
-    counted = dict(_rows(folder, (
-        "SELECT series, count(*) FROM meetings WHERE starts_at < '2036-01-01' "
-        "AND status != 'cancelled' GROUP BY series"
-    )))
+    counted = dict(
+        _rows(
+            folder,
+            (
+                "SELECT series, count(*) FROM meetings WHERE starts_at < '2036-01-01' "
+                "AND status != 'cancelled' GROUP BY series"
+            ),
+        )
+    )
     assert counted["integration_conference"] == 5
     assert counted["koordinierungsstab"] == 20
     assert sum(n for s, n in counted.items() if s.startswith("future_workshop:")) == 5 * 7
@@ -76,12 +92,15 @@ def test_every_invitation_went_out_before_the_notice_period(
     ten_years: tuple[int, str, Path],
 ) -> None:
     _code, _out, folder = ten_years
-    rows = _rows(folder, (
-        "SELECT m.starts_at, m.notice_days, d.finished_at FROM meetings m JOIN due_work d "
-        "ON d.subject_kind = 'meeting' AND d.subject_id = m.id "
-        "WHERE (d.kind = 'invitation' OR d.argument = 'send_invitations') "
-        "AND m.starts_at < '2036-01-01'"
-    ))
+    rows = _rows(
+        folder,
+        (
+            "SELECT m.starts_at, m.notice_days, d.finished_at FROM meetings m JOIN due_work d "
+            "ON d.subject_kind = 'meeting' AND d.subject_id = m.id "
+            "WHERE (d.kind = 'invitation' OR d.argument = 'send_invitations') "
+            "AND m.starts_at < '2036-01-01'"
+        ),
+    )
 
     assert len(rows) > 300
     for starts_at, notice_days, finished_at in rows:
@@ -102,8 +121,13 @@ def test_the_simulation_writes_mails_and_a_timeline(ten_years: tuple[int, str, P
     assert "Simulierter Kalender je Jahr" in out
     assert all(str(year) in out for year in range(2026, 2036))
     # the window ends at midnight in Berlin: 23:00 UTC
-    done = dict(_rows(folder, "SELECT status, count(*) FROM due_work "
-                              "WHERE due_at < '2035-12-31 23:00:00' GROUP BY status"))
+    done = dict(
+        _rows(
+            folder,
+            "SELECT status, count(*) FROM due_work "
+            "WHERE due_at < '2035-12-31 23:00:00' GROUP BY status",
+        )
+    )
     assert "pending" not in done
 
 

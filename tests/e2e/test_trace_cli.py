@@ -51,7 +51,11 @@ def test_trace_and_tracker_on_the_demo(
     assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", rows[1][10])
     assert rows[0][-5:] == [
-        "Beratungsstand", "Zuständige Stelle", "umzusetzen bis", "überfällig", "Ampel"
+        "Beratungsstand",
+        "Zuständige Stelle",
+        "umzusetzen bis",
+        "überfällig",
+        "Ampel",
     ]
     assert rows[5][12] == "Fachdienst Soziales und Integration"
     assert rows[5][15] == "grün – im Plan" and rows[3][15] == ""  # implemented; rejected

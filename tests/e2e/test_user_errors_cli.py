@@ -25,10 +25,12 @@ def _config(folder: Path, old: str, new: str) -> Path:
     text = CONFIG.read_text(encoding="utf-8")
     assert old in text
     path = folder / "config.toml"
-    path.write_text(text.replace(old, new, 1).replace(
-        'workflows = "workflows"', f'workflows = "{CONFIG.parent / "workflows"}"'
-    ).replace('templates = "templates"', f'templates = "{CONFIG.parent / "templates"}"'),
-        encoding="utf-8")
+    path.write_text(
+        text.replace(old, new, 1)
+        .replace('workflows = "workflows"', f'workflows = "{CONFIG.parent / "workflows"}"')
+        .replace('templates = "templates"', f'templates = "{CONFIG.parent / "templates"}"'),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -95,10 +97,14 @@ def test_a_file_where_a_folder_is_wanted_and_the_reverse(
     (data_folder / "datei").write_text("x", encoding="utf-8")
     (data_folder / "ordner").mkdir()
     _clear(*run(capsys, "export", "oparl", "datei")[::2], "ist eine Datei; hier wird ein Ordner")
-    _clear(*run(capsys, "recommendation", "list", "--csv", "ordner")[::2],
-           "ordner ist ein Ordner; hier wird eine Datei erwartet")
-    _clear(*run(capsys, "recommendation", "list", "--csv", "datei/x.csv")[::2],
-           "ein Teil dieses Pfads ist eine Datei")
+    _clear(
+        *run(capsys, "recommendation", "list", "--csv", "ordner")[::2],
+        "ordner ist ein Ordner; hier wird eine Datei erwartet",
+    )
+    _clear(
+        *run(capsys, "recommendation", "list", "--csv", "datei/x.csv")[::2],
+        "ein Teil dieses Pfads ist eine Datei",
+    )
     _clear(*run(capsys, "demo", "--folder", "datei")[::2], "datei ist eine Datei")
 
 

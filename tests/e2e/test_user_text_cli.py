@@ -22,7 +22,10 @@ BRACKETS = ("Kosten [/Monat]", "[s. Anlage 2]", "[/]", "[bold]fett[/bold] :smile
 
 @pytest.fixture
 def walked(
-    app: Application, walker, database_url: str, data_folder: Path,  # type: ignore[no-untyped-def]
+    app: Application,
+    walker,
+    database_url: str,
+    data_folder: Path,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> int:
     """A round up to a working group drafting; the CLI on the same database. The group's id."""
@@ -34,11 +37,30 @@ def test_brackets_are_shown_literally_in_lists_details_and_traces(
     walked: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     title, text, reason, actor = BRACKETS
-    out = ok(capsys, "recommendation", "draft", str(walked), "--title", title, "--text", text,
-             "--actor", actor)
+    out = ok(
+        capsys,
+        "recommendation",
+        "draft",
+        str(walked),
+        "--title",
+        title,
+        "--text",
+        text,
+        "--actor",
+        actor,
+    )
     rec = out.split("Empfehlung ", 1)[1].split()[0].strip(":")
-    ok(capsys, "recommendation", "advance", rec, "adopt_in_group", "--reason", reason,
-       "--actor", actor)
+    ok(
+        capsys,
+        "recommendation",
+        "advance",
+        rec,
+        "adopt_in_group",
+        "--reason",
+        reason,
+        "--actor",
+        actor,
+    )
 
     for argv in (
         ("recommendation", "list"),
@@ -57,12 +79,14 @@ def test_line_breaks_and_control_characters_in_titles_are_refused_by_name(
     walked: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for bad in ("Sitzung\rNacht", "Sitzung\nBcc: x@example.org", "Nul\x00l"):
-        code, _, err = run(capsys, "meeting", "schedule", bad, "--at", "01.02.2030 10:00",
-                           "--location", "Peine")
+        code, _, err = run(
+            capsys, "meeting", "schedule", bad, "--at", "01.02.2030 10:00", "--location", "Peine"
+        )
         assert code == 1, bad
         assert "Der Titel der Sitzung enthält" in err and "Traceback" not in err
-    code, _, err = run(capsys, "recommendation", "draft", str(walked), "--title", "A\x1bB",
-                       "--text", "t")
+    code, _, err = run(
+        capsys, "recommendation", "draft", str(walked), "--title", "A\x1bB", "--text", "t"
+    )
     assert code == 1
     assert "Der Titel der Empfehlung (--title) enthält ein Steuerzeichen (U+001B" in err
     assert "Nul" not in ok(capsys, "meeting", "list")
@@ -73,11 +97,31 @@ def test_lengths_are_checked_before_the_database_sees_them(
 ) -> None:
     code, _, err = run(capsys, "cycle", "launch", "future_workshop", "--round", "9" * 81)
     assert code == 1 and "Der Durchgang (--round) ist zu lang: 81 Zeichen, höchstens 80" in err
-    code, _, err = run(capsys, "recommendation", "draft", str(walked), "--title", "T",
-                       "--text", "t", "--actor", "x" * 201)
+    code, _, err = run(
+        capsys,
+        "recommendation",
+        "draft",
+        str(walked),
+        "--title",
+        "T",
+        "--text",
+        "t",
+        "--actor",
+        "x" * 201,
+    )
     assert code == 1 and "Wer handelt (--actor) ist zu lang: 201 Zeichen" in err
-    code, _, err = run(capsys, "recommendation", "draft", str(walked), "--title", "T",
-                       "--text", "t", "--actor", " ")
+    code, _, err = run(
+        capsys,
+        "recommendation",
+        "draft",
+        str(walked),
+        "--title",
+        "T",
+        "--text",
+        "t",
+        "--actor",
+        " ",
+    )
     assert code == 1 and "Wer handelt (--actor) darf nicht leer sein" in err
     assert "Interner Fehler" not in err
     assert "(0)" in ok(capsys, "cycle", "list", "--round", "9" * 81)

@@ -19,8 +19,9 @@ def test_a_meeting_in_the_spring_gap_is_refused_and_nothing_is_stored(
     assert "28.03.2027 02:30 gibt es in Europe/Berlin nicht" in err
     assert "Traceback" not in err and "Interner Fehler" not in err
     assert "Nacht" not in ok(capsys, "meeting", "list")
-    code, _, err = run(capsys, "meeting", "add", "kreistag", "--at", "28.03.2027 02:15",
-                       "--location", "Peine")
+    code, _, err = run(
+        capsys, "meeting", "add", "kreistag", "--at", "28.03.2027 02:15", "--location", "Peine"
+    )
     assert code == 1 and "gibt es in Europe/Berlin nicht" in err
 
 
@@ -28,11 +29,29 @@ def test_a_meeting_in_the_autumn_fold_says_which_hour_it_took(
     data_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ok(capsys, "init")
-    out = ok(capsys, "meeting", "schedule", "Erste", "--at", "31.10.2027 02:30",
-             "--location", "Peine", "--trotzdem")  # Reformationstag
+    out = ok(
+        capsys,
+        "meeting",
+        "schedule",
+        "Erste",
+        "--at",
+        "31.10.2027 02:30",
+        "--location",
+        "Peine",
+        "--trotzdem",
+    )  # Reformationstag
     assert "genommen: 02:30 MESZ (UTC+2)" in out
-    out = ok(capsys, "meeting", "schedule", "Zweite", "--at", "31.10.2027 02:30 MEZ",
-             "--location", "Peine", "--trotzdem")
+    out = ok(
+        capsys,
+        "meeting",
+        "schedule",
+        "Zweite",
+        "--at",
+        "31.10.2027 02:30 MEZ",
+        "--location",
+        "Peine",
+        "--trotzdem",
+    )
     assert "genommen: 02:30 MEZ (UTC+1)" in out
     listed = ok(capsys, "meeting", "answers", "2")
     assert "02:30" in listed

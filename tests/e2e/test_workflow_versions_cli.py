@@ -49,8 +49,19 @@ def test_a_vanished_state_is_named_instead_of_a_key_error(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _ok(capsys, config, "init")
-    _ok(capsys, config, "cycle", "launch", "future_workshop", "--round", "2027",
-        "--municipality", "ilsede", "--municipality", "lengede")
+    _ok(
+        capsys,
+        config,
+        "cycle",
+        "launch",
+        "future_workshop",
+        "--round",
+        "2027",
+        "--municipality",
+        "ilsede",
+        "--municipality",
+        "lengede",
+    )
     _confirm_meetings(capsys, config, "2")
     _ok(capsys, config, "cycle", "advance", "2", "Einladungen versenden")
     workflow = config.parent / "workflows" / "future_workshop.toml"
@@ -62,10 +73,14 @@ def test_a_vanished_state_is_named_instead_of_a_key_error(
         code, out, err = run(capsys, config, *command)
         assert code == 1 and out == "", command
         assert "Traceback" not in err and "KeyError" not in err and "Interner Fehler" not in err
-        assert 'workflows/future_workshop.toml: Workflow "future_workshop" Version 1 wurde ' \
+        assert (
+            'workflows/future_workshop.toml: Workflow "future_workshop" Version 1 wurde '
             "verändert" in err
-        assert 'Zyklus 2: Zustand "invitations_sent" gibt es in workflows/future_workshop.toml ' \
+        )
+        assert (
+            'Zyklus 2: Zustand "invitations_sent" gibt es in workflows/future_workshop.toml '
             "nicht mehr." in err
+        )
 
     code, out, err = run(capsys, config, "workflows", "check")
     assert code == 1 and "Workflow-Definitionen: alle gültig" in out
@@ -76,8 +91,19 @@ def test_workflows_migrate_moves_what_it_can_and_lists_the_rest(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _ok(capsys, config, "init")
-    _ok(capsys, config, "cycle", "launch", "future_workshop", "--round", "2027",
-        "--municipality", "ilsede", "--municipality", "lengede")
+    _ok(
+        capsys,
+        config,
+        "cycle",
+        "launch",
+        "future_workshop",
+        "--round",
+        "2027",
+        "--municipality",
+        "ilsede",
+        "--municipality",
+        "lengede",
+    )
     _confirm_meetings(capsys, config, "2")
     _ok(capsys, config, "cycle", "advance", "2", "send_invitations")
     folder = config.parent / "workflows"
@@ -88,8 +114,17 @@ def test_workflows_migrate_moves_what_it_can_and_lists_the_rest(
     )
     assert "Alle laufenden Vorgänge passen" in _ok(capsys, config, "workflows", "check")
 
-    code, out, err = run(capsys, config, "workflows", "migrate", "future_workshop", "--to", "2",
-                         "--actor", "Frau Test")
+    code, out, err = run(
+        capsys,
+        config,
+        "workflows",
+        "migrate",
+        "future_workshop",
+        "--to",
+        "2",
+        "--actor",
+        "Frau Test",
+    )
     assert code == 1
     assert "1 Vorgang/Vorgänge auf Version 2 umgestellt." in out
     assert 'Zyklus 1 ("Geplant"): Version 1 → 2' in out

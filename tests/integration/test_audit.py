@@ -40,10 +40,28 @@ AYSE = "ayse.demir@example.org"
 
 def _people(app: Application) -> None:
     rows = [
-        (2, {"name": "Ayşe Demir", "email": AYSE, "municipality": "Stadt Peine",
-             "roles": "Bürgerin", "bodies": "", "language": "tr"}),
-        (3, {"name": "Jan Becker", "email": "jan@example.org", "municipality": "Ilsede",
-             "roles": "", "bodies": "Kommission", "language": ""}),
+        (
+            2,
+            {
+                "name": "Ayşe Demir",
+                "email": AYSE,
+                "municipality": "Stadt Peine",
+                "roles": "Bürgerin",
+                "bodies": "",
+                "language": "tr",
+            },
+        ),
+        (
+            3,
+            {
+                "name": "Jan Becker",
+                "email": "jan@example.org",
+                "municipality": "Ilsede",
+                "roles": "",
+                "bodies": "Kommission",
+                "language": "",
+            },
+        ),
     ]
     report = participants.import_participants(app.deps, rows, STAFF, source="personen.csv")
     assert report.imported == 2
@@ -88,16 +106,29 @@ def test_meeting_changes_answers_consent_imports_and_deletions_write_audit_rows(
 
     assert _changes(app, subject_kind="meeting", subject_id=meeting) == [
         (STAFF, f"Sitzung {meeting}", "Termin angesetzt", "", "16.04.2026 18:00, Kreishaus Peine"),
-        (STAFF, f"Sitzung {meeting}", "Termin verlegt", "16.04.2026 18:00, Kreishaus Peine",
-         "23.04.2026 18:00, Kreishaus Peine"),
-        ("eingeladene Person (Antwortlink)", f"Sitzung {meeting}", "Antwort auf Einladung",
-         "keine Antwort", "Zusage"),
+        (
+            STAFF,
+            f"Sitzung {meeting}",
+            "Termin verlegt",
+            "16.04.2026 18:00, Kreishaus Peine",
+            "23.04.2026 18:00, Kreishaus Peine",
+        ),
+        (
+            "eingeladene Person (Antwortlink)",
+            f"Sitzung {meeting}",
+            "Antwort auf Einladung",
+            "keine Antwort",
+            "Zusage",
+        ),
         ("Herr Öztürk", f"Sitzung {meeting}", "Termin abgesagt", "geplant", "abgesagt"),
     ]
     about_ayse = [what for _, _, what, _, _ in _changes(app, person_id=ayse)]
     assert about_ayse == [
-        "Personen importiert", "Einwilligung angefragt", "Einwilligung bestätigt",
-        "Antwort auf Einladung", "Einwilligung widerrufen (Abmeldung)",
+        "Personen importiert",
+        "Einwilligung angefragt",
+        "Einwilligung bestätigt",
+        "Antwort auf Einladung",
+        "Einwilligung widerrufen (Abmeldung)",
     ]
     [imported] = _changes(app, subject_kind="import")
     assert imported[0] == STAFF and imported[4] == "2 übernommen, 0 aktualisiert, 0 abgelehnt"
@@ -112,9 +143,11 @@ def test_meeting_changes_answers_consent_imports_and_deletions_write_audit_rows(
     [deleted] = _changes(app, subject_kind="participant", subject_id=ayse, actor="schulz")[-1:]
     assert deleted == (STAFF, f"Person {ayse}", "Person gelöscht", "", "")
     # nothing in the log names the deleted person: she is an id that leads to no one now
-    everything = json.dumps([list(r) for r in _changes(app)] + [
-        [e.reason for e in audit.entries(app.deps, LogFilter())]
-    ], ensure_ascii=False)
+    everything = json.dumps(
+        [list(r) for r in _changes(app)]
+        + [[e.reason for e in audit.entries(app.deps, LogFilter())]],
+        ensure_ascii=False,
+    )
     assert "Ayşe" not in everything and AYSE not in everything
     assert len(_changes(app, person_id=ayse)) == 7  # the rows stay (append-only), pseudonymous
 
@@ -153,8 +186,10 @@ def test_the_dsgvo_export_and_deletion_cover_everything_a_person_left(
     _people(app)
     mailing = app.mailing()
     meeting = meetings.schedule(
-        app.deps, meetings.MeetingPlan("Sitzung der Kommission", STARTS, "Kreishaus Peine"),
-        "landkreis-peine.de", actor=STAFF,
+        app.deps,
+        meetings.MeetingPlan("Sitzung der Kommission", STARTS, "Kreishaus Peine"),
+        "landkreis-peine.de",
+        actor=STAFF,
     )
     meetings.invite(app.deps, mailing, meeting, Audience(bodies=frozenset({"kommission"})))
     meetings.respond(app.deps, mailing, _token(app, "jan@example.org", RSVP, meeting), Response.NO)
@@ -165,7 +200,9 @@ def test_the_dsgvo_export_and_deletion_cover_everything_a_person_left(
     assert export["name"] == "Jan Becker"
     [invitation] = export["invitations"]
     assert (invitation["title"], invitation["location"], invitation["response"]) == (
-        "Sitzung der Kommission", "Kreishaus Peine", "Absage",
+        "Sitzung der Kommission",
+        "Kreishaus Peine",
+        "Absage",
     )
     assert invitation["responded_at"] is not None
     [membership] = export["working_groups"]
@@ -186,7 +223,8 @@ def test_the_dsgvo_export_and_deletion_cover_everything_a_person_left(
         recommendations = uow.repo.recommendations()
     # the group, its recommendation and the other member stay; Jan's name is gone
     assert members == [
-        ("(gelöschte Person)", "VHS Peine"), ("Ayşe Yılmaz", "Migrantenorganisation"),
+        ("(gelöschte Person)", "VHS Peine"),
+        ("Ayşe Yılmaz", "Migrantenorganisation"),
     ]
     assert len(recommendations) == 1
     with pytest.raises(DeliberationError):
@@ -199,8 +237,9 @@ def test_scheduler_status_lists_what_ran_late_or_failed_and_why(app: Application
     items = [
         due_item("ok", DueKind.PLAN, ("calendar", 0), date(2026, 3, 1), now.time(), berlin, now),
         due_item("late", DueKind.PLAN, ("calendar", 0), date(2026, 2, 1), now.time(), berlin, now),
-        due_item("broken", DueKind.PLAN, ("calendar", 0), date(2026, 1, 1), now.time(), berlin,
-                 now),
+        due_item(
+            "broken", DueKind.PLAN, ("calendar", 0), date(2026, 1, 1), now.time(), berlin, now
+        ),
     ]
     items[1].status, items[1].late, items[1].note = DueStatus.DONE, True, "3 Sitzungen"
     items[2].status, items[2].note = DueStatus.FAILED, "Datenbank nicht erreichbar"

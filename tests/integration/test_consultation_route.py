@@ -76,8 +76,9 @@ def test_full_lifecycle_with_deferral_adoption_and_implementation(
     route.clock.advance(timedelta(days=31))
     [late] = recommendations.list_recommendations(deps, overdue=True)
     assert late.status.id == rec and late.overdue
-    assert [v.status.id for v in recommendations.list_recommendations(deps, office="fd soziales")]\
-        == [rec]
+    assert [
+        v.status.id for v in recommendations.list_recommendations(deps, office="fd soziales")
+    ] == [rec]
 
     report = implementation.report_back(deps, app.templates, rec, "Referat", "2028")
     assert report.round == "2028"
@@ -119,7 +120,9 @@ def test_deferral_in_a_preliminary_body_stays_with_that_body(route: Route) -> No
         consultations.place(route.deps, route.rec, kreistag, "Sitzungsdienst")
     route.pass_body("ausschuss-soziales")
     assert [c.result for c in recommendations.show(route.deps, route.rec).consultations] == [
-        "adopted", "deferred", "adopted",
+        "adopted",
+        "deferred",
+        "adopted",
     ]
 
 
@@ -141,9 +144,7 @@ def test_a_meeting_inside_the_notice_period_is_refused_naming_the_earliest(
     assert f"Frühestmöglich ist die Sitzung {in_time} am {day:%d.%m.%Y}" in message
     assert recommendations.show(deps, route.rec).consultations == ()
     consultations.place(deps, route.rec, in_time, "Sitzungsdienst")
-    assert [c.meeting_id for c in recommendations.show(deps, route.rec).consultations] == [
-        in_time
-    ]
+    assert [c.meeting_id for c in recommendations.show(deps, route.rec).consultations] == [in_time]
 
 
 def test_refusals_name_what_to_do(route: Route) -> None:

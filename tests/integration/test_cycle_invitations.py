@@ -38,9 +38,16 @@ def _people(app: Application) -> None:
             ("Olena Koval", "olena@example.org", "uk"),
             ("Jan Becker", "jan@example.org", "de"),
         ):
-            uow.repo.add(Participant(
-                name, address, language, LegalBasis.DUTY, now, municipality_key="ilsede",
-            ))
+            uow.repo.add(
+                Participant(
+                    name,
+                    address,
+                    language,
+                    LegalBasis.DUTY,
+                    now,
+                    municipality_key="ilsede",
+                )
+            )
         uow.commit()
 
 
@@ -48,16 +55,24 @@ def _meeting_rows(app: Application) -> list[tuple[int, int | None, str, str, dat
     """(id, cycle id, series, status, start, location) of every meeting."""
     with app.deps.unit_of_work() as uow:
         return [
-            (m.id or 0, m.cycle.id if m.cycle else None, m.series or "", m.status, m.starts_at,
-             m.location)
+            (
+                m.id or 0,
+                m.cycle.id if m.cycle else None,
+                m.series or "",
+                m.status,
+                m.starts_at,
+                m.location,
+            )
             for m in uow.repo.meetings()
         ]
 
 
 def _outbox(app: Application) -> list[EmailMessage]:
     with app.deps.unit_of_work() as uow:
-        mails = [email.message_from_bytes(m.body, policy=policy.default)
-                 for m in uow.repo.outbox_messages()]
+        mails = [
+            email.message_from_bytes(m.body, policy=policy.default)
+            for m in uow.repo.outbox_messages()
+        ]
     return [m for m in mails if isinstance(m, EmailMessage)]
 
 
@@ -65,9 +80,7 @@ def test_a_round_launched_by_hand_gets_its_meetings_like_the_scheduler_launches_
     app: Application, county: SchedulePolicy
 ) -> None:
     workshops = cycles.launch(app.deps, "future_workshop", "2027", ACTOR, schedule=county)
-    [conference] = cycles.launch(
-        app.deps, "integration_conference", "2027", ACTOR, schedule=county
-    )
+    [conference] = cycles.launch(app.deps, "integration_conference", "2027", ACTOR, schedule=county)
 
     rows = _meeting_rows(app)
     by_cycle = {cycle: row for row in rows if (cycle := row[1]) is not None}

@@ -29,10 +29,16 @@ def test_the_next_rounds_cycles_and_workshop_invitations_carry_the_feedback(
     implementation.report_back(deps, app.templates, route.rec, "Referat", NEXT_ROUND)
     title = f"Empfehlung {route.rec}"  # the walker's title
     with deps.unit_of_work() as uow:
-        uow.repo.add(Participant(
-            "Olena Koval", "olena@example.org", "uk", LegalBasis.DUTY, deps.clock(),
-            municipality_key="ilsede",
-        ))
+        uow.repo.add(
+            Participant(
+                "Olena Koval",
+                "olena@example.org",
+                "uk",
+                LegalBasis.DUTY,
+                deps.clock(),
+                municipality_key="ilsede",
+            )
+        )
         uow.commit()
 
     [workshop] = cycles.launch(deps, "future_workshop", NEXT_ROUND, "Referat", ["ilsede"])

@@ -49,14 +49,18 @@ def test_the_month_calendar_has_weeks_from_monday_with_meetings_and_holidays(
     month = meeting_views.month_calendar(app.deps, 2026, 4, "Kreistag")
 
     assert (month.title, month.body_name, month.previous, month.next) == (
-        "April 2026", "Kreistag", (2026, 3), (2026, 5)
+        "April 2026",
+        "Kreistag",
+        (2026, 3),
+        (2026, 5),
     )
     assert month.weeks[0][0].day == date(2026, 3, 30)  # a Monday
     assert all(len(week) == 7 for week in month.weeks)
     days = {d.day: d for week in month.weeks for d in week}
     assert [m.id for m in days[date(2026, 4, 16)].meetings] == [kreistag.id]  # Kreistag only
     assert days[date(2026, 4, 6)].closed == (
-        "Feiertag: Ostermontag", "Schulferien: Osterferien 2026"
+        "Feiertag: Ostermontag",
+        "Schulferien: Osterferien 2026",
     )
     assert not days[date(2026, 3, 30)].in_month and days[date(2026, 4, 1)].in_month
     everyone = meeting_views.month_calendar(app.deps, 2026, 4)
@@ -75,7 +79,9 @@ def test_previews_show_the_mail_of_each_action_and_write_nothing(app: Applicatio
         app.deps, mailing, meeting_id, Action.INVITE, audience=Audience(frozenset({"kreistag"}))
     )
     assert (invite.recipients, invite.sample_to, invite.has_calendar) == (
-        3, "heike@example.org", True
+        3,
+        "heike@example.org",
+        True,
     )
     assert invite.languages == (("Arabisch", 1), ("Deutsch", 1), ("Türkisch", 1))
     assert "Sitzung Kreistag am 16.04.2026" in invite.subject
@@ -85,8 +91,12 @@ def test_previews_show_the_mail_of_each_action_and_write_nothing(app: Applicatio
     meetings.invite(app.deps, mailing, meeting_id, Audience())
     queued = _outbox_size(app)
     move = meeting_views.preview(
-        app.deps, mailing, meeting_id, Action.MOVE,
-        starts_at=datetime(2026, 5, 1, 17, 0, tzinfo=BERLIN), location="Rathaus Peine",
+        app.deps,
+        mailing,
+        meeting_id,
+        Action.MOVE,
+        starts_at=datetime(2026, 5, 1, 17, 0, tzinfo=BERLIN),
+        location="Rathaus Peine",
     )
     assert move.recipients == 3 and "Rathaus Peine" in move.text
     assert move.warnings == ("Der 01.05.2026 ist ein Feiertag (Erster Mai).",)
@@ -95,7 +105,9 @@ def test_previews_show_the_mail_of_each_action_and_write_nothing(app: Applicatio
 
     after = meetings.meeting_row(app.deps, meeting_id)
     assert (after.starts_at, after.location, after.status) == (
-        before.starts_at, before.location, before.status
+        before.starts_at,
+        before.location,
+        before.status,
     )
     assert _outbox_size(app) == queued
     assert meetings.answers(app.deps, meeting_id).sequence == 0
@@ -118,8 +130,9 @@ def test_the_detail_has_answers_with_capacity_waiting_list_and_date_warnings(
     mailing = app.mailing()
     plan = meetings.MeetingPlan("Fachtag", THURSDAY, "Kreishaus", capacity=1, body_key="kreistag")
     meeting_id = meetings.schedule(app.deps, plan, "landkreis-peine.de")
-    body_meetings.add(app.deps, "kreisausschuss", datetime(2026, 4, 17, 17, tzinfo=BERLIN),
-                      "Kreishaus")
+    body_meetings.add(
+        app.deps, "kreisausschuss", datetime(2026, 4, 17, 17, tzinfo=BERLIN), "Kreishaus"
+    )
     meetings.invite(app.deps, mailing, meeting_id, Audience())
     with app.deps.unit_of_work() as uow:
         people = {p.email: p for p in uow.repo.participants()}
@@ -133,7 +146,9 @@ def test_the_detail_has_answers_with_capacity_waiting_list_and_date_warnings(
     detail = meeting_views.meeting_detail(app.deps, meeting_id)
 
     assert (detail.answers.capacity, detail.answers.counts["yes"], detail.answers.waiting) == (
-        1, 2, 1
+        1,
+        2,
+        1,
     )
     waiting = [r for r in detail.answers.rows if r.waiting]
     assert [(r.name, r.waiting) for r in waiting] == [("Murat Çelik", 1)]

@@ -46,7 +46,8 @@ def test_initialise_twice_changes_nothing(app: Application, walker) -> None:
 
 def test_initialise_again_synchronises_changed_settings(app: Application) -> None:
     bodies = tuple(
-        dataclasses.replace(b, notice_days=21, name="Migrationsbeirat") if b.key == "kommission"
+        dataclasses.replace(b, notice_days=21, name="Migrationsbeirat")
+        if b.key == "kommission"
         else b
         for b in app.settings.bodies
     )
@@ -85,9 +86,11 @@ def _logged_launch(app: Application, walker) -> int:
         pytest.param(lambda row: update(orm.transition_log).values(actor="Unbekannt"), id="update"),
         pytest.param(lambda row: delete(orm.transition_log), id="delete"),
         pytest.param(
-            lambda row: update(orm.transition_log)
-            .where(orm.transition_log.c.id == row)
-            .values(to_state="closed"),
+            lambda row: (
+                update(orm.transition_log)
+                .where(orm.transition_log.c.id == row)
+                .values(to_state="closed")
+            ),
             id="update-one-row",
         ),
     ],
@@ -109,9 +112,11 @@ def test_the_database_refuses_to_change_the_transition_log(
 def test_the_transition_log_still_accepts_new_rows(app: Application, walker) -> None:
     row = _logged_launch(app, walker)
     with app.db.begin() as connection:
-        template = connection.execute(
-            select(orm.transition_log).where(orm.transition_log.c.id == row)
-        ).mappings().one()
+        template = (
+            connection.execute(select(orm.transition_log).where(orm.transition_log.c.id == row))
+            .mappings()
+            .one()
+        )
         values = {**template, "trigger": "manual"}
         del values["id"]
         connection.execute(insert(orm.transition_log).values(values))

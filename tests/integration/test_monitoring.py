@@ -42,7 +42,11 @@ def test_monitoring_follows_needs_people_and_recommendations(
     before = {f.municipality: f for f in monitoring.monitoring(app.deps, "2026")}
     assert set(before) == {"Stadt Peine", "Edemissen"}
     assert before["Stadt Peine"].fates == {
-        "handled_locally": 1, "forwarded": 0, "answered": 1, "decided": 0, "open": 0,
+        "handled_locally": 1,
+        "forwarded": 0,
+        "answered": 1,
+        "decided": 0,
+        "open": 0,
     }
     assert before["Edemissen"].fates["forwarded"] == 1
     assert before["Edemissen"].fates["handled_locally"] == 1
@@ -59,8 +63,12 @@ def test_monitoring_follows_needs_people_and_recommendations(
     assert after["Edemissen"].recommendations == 0
 
     html = monitoring_html(
-        HtmlDocuments(app.settings.templates_dir), list(after.values()), "Landkreis Peine",
-        "Referat", app.deps.today(), None,
+        HtmlDocuments(app.settings.templates_dir),
+        list(after.values()),
+        "Landkreis Peine",
+        "Referat",
+        app.deps.today(),
+        None,
     )
     assert "<svg" in html and html.count("<rect") >= 4 + 5  # bars and the legend
     assert "<title>vom Kreistag entschieden: 1</title>" in html
@@ -70,7 +78,6 @@ def test_monitoring_follows_needs_people_and_recommendations(
         monitoring.monitoring(app.deps, "1999")
     with pytest.raises(DeliberationError, match="negativ"):
         monitoring.record_attendance(app.deps, peine, -1)
-
 
 
 def test_invited_and_accepted_come_from_the_workshop_meetings_invitations(

@@ -75,9 +75,17 @@ def test_every_exported_object_validates(
     assert problems == []
     assert validator.counts["Consultation.json"] >= 10  # standalone and embedded in papers
     assert validator.counts["AgendaItem.json"] >= 10  # standalone and embedded in meetings
-    assert {"System.json", "Body.json", "LegislativeTerm.json", "Organization.json",
-            "Meeting.json", "Location.json", "Paper.json", "Person.json",
-            "Membership.json"} <= set(validator.counts)
+    assert {
+        "System.json",
+        "Body.json",
+        "LegislativeTerm.json",
+        "Organization.json",
+        "Meeting.json",
+        "Location.json",
+        "Paper.json",
+        "Person.json",
+        "Membership.json",
+    } <= set(validator.counts)
 
     # every URL in the tree that points into it resolves to a file of the tree
     urls = {u for c in files.values() for u in _strings(c) if u.startswith(BASE + "/")}
@@ -86,13 +94,19 @@ def test_every_exported_object_validates(
     paper = files[f"paper/{route.rec}.json"]
     assert paper["paperType"] == "Beschlussvorlage"
     assert [(c["role"], c["authoritative"]) for c in paper["consultation"]] == [
-        ("Anhörung", False), ("Vorberatung", False), ("Vorberatung", False),
-        ("Entscheidung", True), ("Entscheidung", True),
+        ("Anhörung", False),
+        ("Vorberatung", False),
+        ("Vorberatung", False),
+        ("Entscheidung", True),
+        ("Entscheidung", True),
     ]
     items = [files[c["agendaItem"].removeprefix(BASE + "/")] for c in paper["consultation"]]
     assert [i.get("result") for i in items] == [
-        "ungeändert beschlossen", "ungeändert beschlossen", "ungeändert beschlossen",
-        "vertagt", "geändert beschlossen",
+        "ungeändert beschlossen",
+        "ungeändert beschlossen",
+        "ungeändert beschlossen",
+        "vertagt",
+        "geändert beschlossen",
     ]
     assert items[-1]["resolutionText"] == "Geändert beschlossen: zwei Kurse."
     closed = items[2]
@@ -104,7 +118,8 @@ def test_every_exported_object_validates(
     people = files["body/1/person.json"]["data"]
     assert [p["name"] for p in people] == ["Jan Becker"]  # Anna did not consent
     assert {m["organization"] for m in people[0]["membership"]} == {
-        f"{BASE}/organization/kommission.json", f"{BASE}/organization/kreistag.json"
+        f"{BASE}/organization/kommission.json",
+        f"{BASE}/organization/kreistag.json",
     }
     system = files["system.json"]
     assert system["type"] == OPARL + "System"
@@ -132,13 +147,19 @@ def test_long_lists_are_paginated(app: Application, tmp_path: Path) -> None:
     files = export(app, tmp_path / "oparl")
     first = files["body/1/paper.json"]
     assert first["pagination"] == {
-        "totalElements": 250, "elementsPerPage": 100, "currentPage": 1, "totalPages": 3
+        "totalElements": 250,
+        "elementsPerPage": 100,
+        "currentPage": 1,
+        "totalPages": 3,
     }
     assert first["links"]["next"] == f"{BASE}/body/1/paper-page-2.json"
     last = files["body/1/paper-page-3.json"]
     assert len(last["data"]) == 50 and "next" not in last["links"]
-    ids = [p["id"] for n in ("paper", "paper-page-2", "paper-page-3")
-           for p in files[f"body/1/{n}.json"]["data"]]
+    ids = [
+        p["id"]
+        for n in ("paper", "paper-page-2", "paper-page-3")
+        for p in files[f"body/1/{n}.json"]["data"]
+    ]
     assert len(set(ids)) == 250
 
 

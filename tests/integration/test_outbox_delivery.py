@@ -402,7 +402,9 @@ def test_staff_retry_a_failed_message_and_it_goes_out_with_its_message_id(
     failed = outbox.message_page(app.deps, outbox.MessageGroup.FAILED)
     [line] = failed.lines
     assert (failed.total, line.recipient, line.status_title) == (
-        1, "spam@example.org", "endgültig gescheitert"
+        1,
+        "spam@example.org",
+        "endgültig gescheitert",
     )
     assert line.answer == "550 5.7.1 Nachricht als Spam abgelehnt"
     assert outbox.retry_failed(app.deps, [line.id + 1000]) == 0  # no such failed message
@@ -415,6 +417,7 @@ def test_staff_retry_a_failed_message_and_it_goes_out_with_its_message_id(
     assert handler.message_ids() == [good_id, spam_id]  # the refused one, with its Message-ID
     sent = outbox.message_page(app.deps, outbox.MessageGroup.SENT)
     assert sent.total == 2 and {s.recipient for s in sent.lines} == {
-        "spam@example.org", "gut@example.org"
+        "spam@example.org",
+        "gut@example.org",
     }
     assert outbox.retry_failed(app.deps) == 0

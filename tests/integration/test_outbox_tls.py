@@ -49,8 +49,11 @@ def tls_relay(
     if request.param == "starttls":
         # require_starttls: a client that skipped STARTTLS could not send at all
         controller = Controller(
-            inbox, hostname="127.0.0.1", port=port,
-            tls_context=server_context, require_starttls=True,
+            inbox,
+            hostname="127.0.0.1",
+            port=port,
+            tls_context=server_context,
+            require_starttls=True,
         )
     else:
         controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=server_context)

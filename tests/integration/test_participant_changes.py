@@ -52,18 +52,21 @@ def test_a_reimport_updates_people_by_address_and_reports_what_changed(
 
     assert report.imported == 1 and report.unchanged == 0
     assert [(line, email) for line, email, _ in report.updated] == [
-        (2, "anna@peine.de"), (3, "jan@landkreis-peine.de")
+        (2, "anna@peine.de"),
+        (3, "jan@landkreis-peine.de"),
     ]
     anna_changes, jan_changes = (changes for _l, _e, changes in report.updated)
     assert anna_changes == (
-        Change("Sprache", "Deutsch", "Türkisch"), Change("Gemeinde", "Ilsede", "Stadt Peine")
+        Change("Sprache", "Deutsch", "Türkisch"),
+        Change("Gemeinde", "Ilsede", "Stadt Peine"),
     )
     kommission = "Kommission Migration und Teilhabe"
     assert jan_changes == (Change("Gremien", kommission, f"{kommission}, Kreistag"),)
     assert [line for line, _ in report.rejected] == [5, 7]
     people = directory(app)
     assert (people["anna@peine.de"].language, people["anna@peine.de"].municipality) == (
-        "tr", "Stadt Peine"
+        "tr",
+        "Stadt Peine",
     )
     assert people["jan@landkreis-peine.de"].bodies == ("kommission", "kreistag")
 
@@ -92,8 +95,11 @@ def test_the_preview_shows_every_row_with_all_its_problems_and_writes_nothing(
 
     outcomes = [(row.line, row.outcome) for row in preview.rows]
     assert outcomes == [
-        (2, Outcome.UPDATE), (3, Outcome.UPDATE), (4, Outcome.NEW),
-        (5, Outcome.REJECTED), (7, Outcome.REJECTED),
+        (2, Outcome.UPDATE),
+        (3, Outcome.UPDATE),
+        (4, Outcome.NEW),
+        (5, Outcome.REJECTED),
+        (7, Outcome.REJECTED),
     ]
     broken = preview.rows[3]
     assert [field for field, _text in broken.problems] == ["email", "language", "municipality"]
@@ -107,11 +113,18 @@ def test_the_preview_shows_every_row_with_all_its_problems_and_writes_nothing(
 def test_a_person_is_added_and_edited_with_the_import_rules(app: Application) -> None:
     added = participants.add(
         app.deps,
-        {"name": " Murat  Çelik ", "email": "Murat@Example.org", "language": "Türkisch",
-         "municipality": "Stadt Peine", "roles": "Bürger"},
+        {
+            "name": " Murat  Çelik ",
+            "email": "Murat@Example.org",
+            "language": "Türkisch",
+            "municipality": "Stadt Peine",
+            "roles": "Bürger",
+        },
     )
     assert (added.name, added.email, added.legal_basis) == (
-        "Murat Çelik", "murat@example.org", "consent"
+        "Murat Çelik",
+        "murat@example.org",
+        "consent",
     )
     with pytest.raises(participants.InvalidPerson) as refused:
         participants.add(app.deps, {"name": "", "email": "murat@example.org", "bodies": "Bund"})

@@ -56,7 +56,9 @@ def test_good_rows_are_imported_and_bad_rows_reported_with_line_and_reason(
     assert 'Sprache "fr" ist unbekannt' in reasons[8]
     listed = {v.email: v for v in participants.list_participants(app.deps)}
     assert set(listed) == {
-        "anna.schmidt@peine.de", "jan.becker@landkreis-peine.de", "ayse@peine.de"
+        "anna.schmidt@peine.de",
+        "jan.becker@landkreis-peine.de",
+        "ayse@peine.de",
     }
     assert listed["jan.becker@landkreis-peine.de"].legal_basis == "duty"
     assert listed["ayse@peine.de"].legal_basis == "consent"
@@ -164,8 +166,13 @@ def test_nothing_is_half_written_when_the_database_fails_mid_import(
 def test_the_database_refuses_a_second_row_with_the_same_email(app: Application) -> None:
     with app.db.begin() as connection:
         participant = {
-            "name": "A", "email": "a@peine.de", "language": "de", "roles": frozenset(),
-            "body_keys": frozenset(), "legal_basis": "consent", "created_at": app.deps.clock(),
+            "name": "A",
+            "email": "a@peine.de",
+            "language": "de",
+            "roles": frozenset(),
+            "body_keys": frozenset(),
+            "legal_basis": "consent",
+            "created_at": app.deps.clock(),
         }
         connection.execute(orm.participants.insert().values(participant))
     with pytest.raises(IntegrityError), app.db.begin() as connection:

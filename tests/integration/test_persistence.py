@@ -72,12 +72,22 @@ def snapshot(app: Application) -> dict[str, list[RowMapping]]:
 # --- a whole round ----------------------------------------------------------------------------
 
 WORKSHOP_STEPS = [
-    "launch", "send_invitations", "start_needs_collection", "start_vision",
-    "start_realisation", "document", "close",
+    "launch",
+    "send_invitations",
+    "start_needs_collection",
+    "start_vision",
+    "start_realisation",
+    "document",
+    "close",
 ]
 CONFERENCE_STEPS = [
-    "launch", "build_agenda", "send_invitations", "hold", "form_groups",
-    "collect_recommendations", "close",
+    "launch",
+    "build_agenda",
+    "send_invitations",
+    "hold",
+    "form_groups",
+    "collect_recommendations",
+    "close",
 ]
 GROUP_STEPS = ["form", "start_work", "deliver_report"]
 RECOMMENDATION_STEPS = ["draft", "adopt_in_group", "give_statement"]
@@ -102,7 +112,13 @@ def test_a_whole_round_is_stored_with_its_links(app: Application, walker: Any) -
     topics = rows(app, "agenda_topics", conference_id=record.conference)
     # Forwarded fields first, by votes; then the standing fields from config.toml.
     assert [t["title"] for t in topics] == [
-        "Sprache", "Arbeit", "Bildung", "Sicherheit", "Wohnen", "Gesundheit", "Teilhabe",
+        "Sprache",
+        "Arbeit",
+        "Bildung",
+        "Sicherheit",
+        "Wohnen",
+        "Gesundheit",
+        "Teilhabe",
     ]
     assert [t["position"] for t in topics] == list(range(1, 8))
     links = {(r["topic_id"], r["need_id"]) for r in rows(app, "agenda_topic_needs")}
@@ -113,7 +129,10 @@ def test_a_whole_round_is_stored_with_its_links(app: Application, walker: Any) -
 
     [group] = rows(app, "working_groups")
     assert (group["id"], group["conference_id"], group["topic_id"], group["state"]) == (
-        record.group, record.conference, topics[0]["id"], "report_delivered",
+        record.group,
+        record.conference,
+        topics[0]["id"],
+        "report_delivered",
     )
     assert group["due_date"] == (walker.deps.clock() + timedelta(days=180)).date()
     members = [(m["name"], m["organisation"]) for m in rows(app, "working_group_members")]
@@ -184,10 +203,22 @@ def test_log_rows_name_actor_reason_and_time_of_each_step(
     start = clock() - timedelta(days=44)
     assert entries == [
         ("launch", None, "planned", walker.actor, "", start),
-        ("send_invitations", "planned", "invitations_sent", "Frau Schulz",
-         "Ladung für den 20.04.", start + timedelta(days=14)),
-        ("start_needs_collection", "invitations_sent", "needs_collection", "Herr Öztürk",
-         "Werkstattabend", start + timedelta(days=44)),
+        (
+            "send_invitations",
+            "planned",
+            "invitations_sent",
+            "Frau Schulz",
+            "Ladung für den 20.04.",
+            start + timedelta(days=14),
+        ),
+        (
+            "start_needs_collection",
+            "invitations_sent",
+            "needs_collection",
+            "Herr Öztürk",
+            "Werkstattabend",
+            start + timedelta(days=44),
+        ),
     ]
     assert cycle_row(app, workshop)["updated_at"] == clock()
 
@@ -226,7 +257,8 @@ def test_second_unit_of_work_on_the_same_version_gets_a_conflict(
     stored = cycle_row(app, workshop)
     assert (stored["state"], stored["version"]) == ("invitations_sent", 2)
     assert [(e["trigger"], e["actor"]) for e in log(app, "cycle", workshop)] == [
-        ("launch", walker.actor), ("send_invitations", "Erste"),
+        ("launch", walker.actor),
+        ("send_invitations", "Erste"),
     ]
     # The loser's invitation was in its transaction, so it is gone with it.
     assert count(app, "notifications") == 1
@@ -303,7 +335,8 @@ def test_threads_that_loaded_the_same_version_all_lose_but_one(
     )
 
     assert Counter(type(o).__name__ for o in outcomes) == {
-        "LogView": 1, "ConcurrencyConflict": threads - 1,
+        "LogView": 1,
+        "ConcurrencyConflict": threads - 1,
     }
     changes = log(app, "cycle", workshop)[1:]
     [winner] = [o for o in outcomes if not isinstance(o, Exception)]
@@ -467,14 +500,18 @@ def test_a_second_conference_in_the_same_round_is_refused(app: Application, walk
 
 def _form(deps: Dependencies, conference: int, topic: str) -> int:
     return groups.form(
-        deps, conference, topic, "AG Wohnen", "Wohnraum für Geflüchtete",
-        deps.clock().date() + timedelta(days=90), ["Lea Wolf / Caritas"], ACTOR,
+        deps,
+        conference,
+        topic,
+        "AG Wohnen",
+        "Wohnraum für Geflüchtete",
+        deps.clock().date() + timedelta(days=90),
+        ["Lea Wolf / Caritas"],
+        ACTOR,
     )
 
 
-def test_groups_are_formed_only_after_the_conference_is_held(
-    app: Application, walker: Any
-) -> None:
+def test_groups_are_formed_only_after_the_conference_is_held(app: Application, walker: Any) -> None:
     conference = walker.launch_conference()
     walker.advance(conference, "build_agenda", "send_invitations")
 
@@ -518,7 +555,9 @@ def test_a_transition_with_send_writes_one_notification(
 
     [message] = rows(app, "notifications")
     assert (message["template"], message["subject_kind"], message["subject_id"]) == (
-        "future_workshop/invitation", "cycle", workshop,
+        "future_workshop/invitation",
+        "cycle",
+        workshop,
     )
     assert (message["status"], message["created_at"]) == ("pending", clock())
     with pytest.raises(InvalidTrigger):

@@ -81,10 +81,16 @@ def test_after_ten_days_down_nothing_stale_is_sent_and_nothing_else_is_lost(
 ) -> None:  # type: ignore[no-untyped-def]
     with app.deps.unit_of_work() as uow:
         for body in uow.repo.bodies():
-            uow.repo.add(Participant(
-                f"Mitglied {body.name}", f"mitglied.{body.key}@example.org", "de",
-                LegalBasis.DUTY, clock.now, body_keys=frozenset({body.key}),
-            ))
+            uow.repo.add(
+                Participant(
+                    f"Mitglied {body.name}",
+                    f"mitglied.{body.key}@example.org",
+                    "de",
+                    LegalBasis.DUTY,
+                    clock.now,
+                    body_keys=frozenset({body.key}),
+                )
+            )
         uow.commit()
     clock.now = RUN_FROM
     due_work.start(app.deps, tools)
@@ -122,7 +128,8 @@ def test_after_ten_days_down_nothing_stale_is_sent_and_nothing_else_is_lost(
     # Staff were told: one mail listing every stale item with its reason.
     with app.deps.unit_of_work() as uow:
         notes = [
-            (m.subject, _text(m.body)) for m in uow.repo.outbox_messages()
+            (m.subject, _text(m.body))
+            for m in uow.repo.outbox_messages()
             if m.recipient == tools.policy.escalation_to and "übersprungen" in m.subject
         ]
     [(subject, body)] = notes

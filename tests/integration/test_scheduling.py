@@ -41,10 +41,16 @@ def planned(app: Application, tools: SchedulerTools) -> Application:
         now = app.deps.clock()
         for body in uow.repo.bodies():
             for n in range(MEMBERS):
-                uow.repo.add(Participant(
-                    f"Mitglied {n}", f"m{n}.{body.key}@example.org", "de", LegalBasis.DUTY, now,
-                    body_keys=frozenset({body.key}),
-                ))
+                uow.repo.add(
+                    Participant(
+                        f"Mitglied {n}",
+                        f"m{n}.{body.key}@example.org",
+                        "de",
+                        LegalBasis.DUTY,
+                        now,
+                        body_keys=frozenset({body.key}),
+                    )
+                )
         uow.commit()
     assert due_work.start(app.deps, tools)
     due_work.tick(app.deps, tools)
@@ -74,10 +80,13 @@ def _items(app: Application, **where: object) -> list[DueWork]:
 def _first_invitation(app: Application, series: str) -> DueWork:
     with app.deps.unit_of_work() as uow:
         [meeting, *_] = uow.repo.meetings(series=series)
-        return _snapshot(next(
-            i for i in uow.repo.due_work_of("meeting", meeting.id or 0)
-            if i.kind == DueKind.INVITATION
-        ))
+        return _snapshot(
+            next(
+                i
+                for i in uow.repo.due_work_of("meeting", meeting.id or 0)
+                if i.kind == DueKind.INVITATION
+            )
+        )
 
 
 def test_planning_proposes_each_meeting_once(planned: Application, tools) -> None:
@@ -95,7 +104,8 @@ def test_planning_proposes_each_meeting_once(planned: Application, tools) -> Non
         uow.commit()
 
     assert (_count(planned, "meetings"), _count(planned, "due_work")) == (
-        meetings_before, work_before
+        meetings_before,
+        work_before,
     )
 
 
@@ -177,10 +187,19 @@ def test_an_item_in_the_switching_hour_runs_exactly_once(
 ) -> None:
     key = f"test:{day}"
     with app.deps.unit_of_work() as uow:
-        uow.repo.add_due_work([
-            due_item(key, DueKind.GROUP_OVERDUE, ("working_group", 999), day, time(2, 30),
-                     BERLIN, clock.now)
-        ])
+        uow.repo.add_due_work(
+            [
+                due_item(
+                    key,
+                    DueKind.GROUP_OVERDUE,
+                    ("working_group", 999),
+                    day,
+                    time(2, 30),
+                    BERLIN,
+                    clock.now,
+                )
+            ]
+        )
         uow.commit()
     clock.now = datetime.combine(day, time(22, 0), tzinfo=UTC) - timedelta(days=1)
     runs = []
@@ -350,7 +369,8 @@ def test_reminders_go_to_those_invited_who_did_not_decline_in_their_language(
         uow.commit()
 
     [last] = [
-        i for i in _items(planned, subject_id=meeting_id, subject_kind="meeting")
+        i
+        for i in _items(planned, subject_id=meeting_id, subject_kind="meeting")
         if i.key.endswith(":reminder:1")
     ]
     clock.now = last.due_at
@@ -359,7 +379,8 @@ def test_reminders_go_to_those_invited_who_did_not_decline_in_their_language(
     assert any(v.key == last.key and v.note == "2 Erinnerungen" for v in report.items)
     with planned.deps.unit_of_work() as uow:
         reminders = {
-            m.recipient: m.subject for m in uow.repo.outbox_messages()
+            m.recipient: m.subject
+            for m in uow.repo.outbox_messages()
             if m.subject.startswith(("Erinnerung:", "Hatırlatma:"))
             and m.recipient.endswith(".kommission@example.org")
         }

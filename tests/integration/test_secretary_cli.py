@@ -45,8 +45,9 @@ def test_plan_names_every_meeting_and_the_day_the_group_must_adopt(
     _meeting(route, "ausschuss-soziales", date(2036, 5, 12))
     _meeting(route, "kreisausschuss", date(2036, 6, 3))
     kreistag = _meeting(route, "kreistag", date(2036, 6, 18))
-    code, out, err = run(capsys, "recommendation", "plan", str(route.rec), "--kreistag",
-                         str(kreistag))
+    code, out, err = run(
+        capsys, "recommendation", "plan", str(route.rec), "--kreistag", str(kreistag)
+    )
     assert code == 0, err
     for deadline in ("10.04.2036", "05.05.2036", "27.05.2036", "11.06.2036"):
         assert deadline in out
@@ -64,19 +65,30 @@ def test_not_feasible_turns_the_light_red_and_the_report_shows_it(
     route.pass_body("kreistag", R.ADOPTED)
     implementation.assign(route.deps, route.rec, "FD Soziales", date(2036, 1, 1), "Sitzungsdienst")
     rec = str(route.rec)
-    code, out, err = run(capsys, "recommendation", "progress", rec, "--note", "Kein Träger.",
-                         "--not-feasible")
+    code, out, err = run(
+        capsys, "recommendation", "progress", rec, "--note", "Kein Träger.", "--not-feasible"
+    )
     assert code == 0, err
     assert "nicht umsetzbar gemeldet (Ampel rot)" in out
-    code, out, err = run(capsys, "recommendation", "progress", rec, "--note",
-                         "=HYPERLINK(\"http://x\")")
+    code, out, err = run(
+        capsys, "recommendation", "progress", rec, "--note", '=HYPERLINK("http://x")'
+    )
     assert code == 0, err
     code, out, _ = run(capsys, "recommendation", "show", rec)
     assert "Ampel: rot – nicht umsetzbar" in out
 
     xlsx, html = tmp_path / "bericht.xlsx", tmp_path / "bericht.html"
-    code, out, err = run(capsys, "recommendation", "implementation-report", "--committee",
-                         "Kreisausschuss", "--xlsx", str(xlsx), "--html", str(html))
+    code, out, err = run(
+        capsys,
+        "recommendation",
+        "implementation-report",
+        "--committee",
+        "Kreisausschuss",
+        "--xlsx",
+        str(xlsx),
+        "--html",
+        str(html),
+    )
     assert code == 0, err
     assert "1 rot, 0 gelb, 0 grün" in out
     sheet = load_workbook(xlsx).active
@@ -85,12 +97,13 @@ def test_not_feasible_turns_the_light_red_and_the_report_shows_it(
     assert rows[0][:4] == ("Nr.", "Drucksache", "Titel", "Ampel")
     assert rows[1][3] == "rot – nicht umsetzbar"
     # the note a person typed is text, never a formula
-    assert rows[1][8] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][8] == '\'=HYPERLINK("http://x")'
     page = html.read_text(encoding="utf-8")
     assert '<html lang="de">' in page and "rot: nicht umsetzbar" in page
     assert "=HYPERLINK(&#34;http://x&#34;)" in page
 
     with pytest.raises(SystemExit) as refused:
-        run(capsys, "recommendation", "progress", rec, "--note", "x", "--feasible",
-            "--not-feasible")
+        run(
+            capsys, "recommendation", "progress", rec, "--note", "x", "--feasible", "--not-feasible"
+        )
     assert refused.value.code == 2 and "--not-feasible" in capsys.readouterr().err

@@ -53,9 +53,7 @@ def test_tracker_pages_sort_by_a_known_column_and_add_up_to_the_whole_list(
     order = list(app.deps.engine.latest("recommendation").states)
 
     by_due = _all_pages(app, sort=TrackerSort.DUE)
-    assert by_due == sorted(
-        data, key=lambda i: (data[i].due is None, data[i].due or date.min, i)
-    )
+    assert by_due == sorted(data, key=lambda i: (data[i].due is None, data[i].due or date.min, i))
     by_state_desc = _all_pages(app, sort=TrackerSort.STATE, descending=True)
     assert by_state_desc == sorted(
         data, key=lambda i: (order.index(data[i].state), i), reverse=True
@@ -168,9 +166,7 @@ def test_implementation_traffic_light_and_the_quarterly_report(
 
     route.clock.advance(timedelta(days=31))
     assert route_overview.detail(deps, rec).traffic_light == "late"
-    implementation.note_progress(
-        deps, rec, "Kein Träger gefunden.", "FD Soziales", feasible=False
-    )
+    implementation.note_progress(deps, rec, "Kein Träger gefunden.", "FD Soziales", feasible=False)
     red = route_overview.detail(deps, rec)
     assert red.traffic_light == "not_feasible" and red.traffic_light_colour == "rot"
     assert red.recommendation.progress[-1].text == "Nicht umsetzbar: Kein Träger gefunden."

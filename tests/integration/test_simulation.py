@@ -31,7 +31,9 @@ def scratch(tmp_path: Path, config_path: Path) -> Iterator[tuple[Application, Cl
     """A scratch SQLite database, as ``deliberation simulate`` uses."""
     clock = Clock(START)
     app = bootstrap(
-        config_path, database_url=f"sqlite:///{tmp_path / 'sim.sqlite3'}", clock=clock,
+        config_path,
+        database_url=f"sqlite:///{tmp_path / 'sim.sqlite3'}",
+        clock=clock,
         require_schema=False,
     )
     initialise_database(app)

@@ -57,7 +57,8 @@ def test_a_fast_step_on_a_stale_version_is_a_conflict_and_writes_nothing(
     assert (stored["state"], stored["version"]) == ("invitations_sent", 2)
     log = rows(app, "transition_log", subject_kind="cycle", subject_id=workshop)
     assert [(e["trigger"], e["actor"]) for e in log] == [
-        ("launch", walker.actor), ("send_invitations", "Erste"),
+        ("launch", walker.actor),
+        ("send_invitations", "Erste"),
     ]
     assert len(rows(app, "notifications", subject_id=workshop)) == 1
 

@@ -127,7 +127,7 @@ MUNICIPALITIES = {
     "vechelde": "Vechelde",
 }
 STATES = ("draft", "adopted_by_group", "statement_given", "kreistag_agenda", "adopted", "rejected")
-MULTILINE = "Die Kommission empfiehlt:\n1. Finanzierung prüfen;\n2. \"Pilot\" in Ilsede"
+MULTILINE = 'Die Kommission empfiehlt:\n1. Finanzierung prüfen;\n2. "Pilot" in Ilsede'
 
 
 @dataclass(frozen=True)
@@ -159,8 +159,13 @@ def generate(deps: Dependencies, per_round: int = 150) -> list[Generated]:
             for key, place in places.items():
                 assert place is not None
                 workshop = Cycle(
-                    round_, workshop_wf.name, workshop_wf.version, "documented",
-                    f"Werkstatt {place.name} {label}", now, place,
+                    round_,
+                    workshop_wf.name,
+                    workshop_wf.version,
+                    "documented",
+                    f"Werkstatt {place.name} {label}",
+                    now,
+                    place,
                 )
                 for n in range(3):
                     text = f"Bedarf {n} {key} {label}"
@@ -170,8 +175,12 @@ def generate(deps: Dependencies, per_round: int = 150) -> list[Generated]:
                 needs_by_key[key] = workshop.needs
                 uow.repo.add(workshop)
             conference = Cycle(
-                round_, conference_wf.name, conference_wf.version, "held",
-                f"Integrationskonferenz {label}", now,
+                round_,
+                conference_wf.name,
+                conference_wf.version,
+                "held",
+                f"Integrationskonferenz {label}",
+                now,
             )
             uow.repo.add(conference)
             groups = []
@@ -179,8 +188,14 @@ def generate(deps: Dependencies, per_round: int = 150) -> list[Generated]:
                 topic = AgendaTopic(f"Thema {g}", "Sprache", g + 1)
                 conference.agenda_topics.append(topic)
                 group = WorkingGroup(
-                    f"AG {g} ({label})", topic, "Auftrag", date(2027, 6, 30),
-                    group_wf.name, group_wf.version, "working", now,
+                    f"AG {g} ({label})",
+                    topic,
+                    "Auftrag",
+                    date(2027, 6, 30),
+                    group_wf.name,
+                    group_wf.version,
+                    "working",
+                    now,
                 )
                 conference.working_groups.append(group)
                 groups.append(group)
@@ -289,12 +304,28 @@ def test_tracker_csv_opens_in_excel(deps: Dependencies, tmp_path: Path) -> None:
     lines = tracker.export(deps, TrackerQuery(round_label="2027"))
     # the files' lean set-wise read says what the full views say
     assert [
-        (v.status.id, v.status.state_title, v.municipalities, tuple(sorted(v.need_ids)),
-         v.commission_statement, v.status.updated_at, v.responsible_office, v.traffic_light)
+        (
+            v.status.id,
+            v.status.state_title,
+            v.municipalities,
+            tuple(sorted(v.need_ids)),
+            v.commission_statement,
+            v.status.updated_at,
+            v.responsible_office,
+            v.traffic_light,
+        )
         for v in views
     ] == [
-        (x.id, x.state_title, x.municipalities, x.need_ids, x.commission_statement,
-         x.updated_at, x.responsible_office, x.traffic_light)
+        (
+            x.id,
+            x.state_title,
+            x.municipalities,
+            x.need_ids,
+            x.commission_statement,
+            x.updated_at,
+            x.responsible_office,
+            x.traffic_light,
+        )
         for x in lines
     ]
     target = tmp_path / "empfehlungen.csv"

@@ -119,9 +119,7 @@ def test_migrate_moves_running_records_whose_state_exists(
     app = opened()
     report = workflow_versions.migrate(app.deps, "future_workshop", 2, "Frau Test")
 
-    assert report.moved == tuple(
-        f'Zyklus {i} ("Geplant"): Version 1 → 2' for i in workshops[:2]
-    )
+    assert report.moved == tuple(f'Zyklus {i} ("Geplant"): Version 1 → 2' for i in workshops[:2])
     assert len(report.refused) == 1
     assert report.refused[0].startswith(
         f'Zyklus {workshops[2]}: Zustand "invitations_sent" gibt es in Version 2 '
@@ -130,13 +128,17 @@ def test_migrate_moves_running_records_whose_state_exists(
     v2 = app.deps.engine.definition("future_workshop", 2)
     with app.deps.unit_of_work() as uow:
         moved = [uow.repo.cycle(i) for i in workshops]
-        versions = [(c.workflow_version, c.workflow_fingerprint == v2.fingerprint)
-                    for c in moved if c]
+        versions = [
+            (c.workflow_version, c.workflow_fingerprint == v2.fingerprint) for c in moved if c
+        ]
         assert versions == [(2, True), (2, True), (1, False)]
         last = uow.repo.log("cycle", workshops[0])[-1]
         logged = (last.trigger, last.from_state, last.to_state, last.actor, last.reason)
     assert logged == (
-        workflow_versions.MIGRATION, "planned", "planned", "Frau Test",
+        workflow_versions.MIGRATION,
+        "planned",
+        "planned",
+        "Frau Test",
         "Workflow Zukunftswerkstatt: Version 1 → 2",
     )
     # moved records take the new version's steps; a second run has nothing left to move
@@ -147,8 +149,6 @@ def test_migrate_moves_running_records_whose_state_exists(
     assert workflow_versions.published_problems(app.deps) == []
 
 
-def test_migrate_to_an_unknown_version_is_a_clear_error(
-    opened: Any, workshops: list[int]
-) -> None:
+def test_migrate_to_an_unknown_version_is_a_clear_error(opened: Any, workshops: list[int]) -> None:
     with pytest.raises(DeliberationError, match='Workflow "future_workshop" Version 7 ist nicht'):
         workflow_versions.migrate(opened().deps, "future_workshop", 7, "Frau Test")

@@ -85,11 +85,21 @@ def generate(
 class _Ids:
     def __init__(self, conn: Connection) -> None:
         self.next: dict[str, int] = {}
-        for table in ("rounds", "cycles", "needs", "agenda_topics", "working_groups",
-                      "recommendations", "meetings", "consultations", "transition_log"):
+        for table in (
+            "rounds",
+            "cycles",
+            "needs",
+            "agenda_topics",
+            "working_groups",
+            "recommendations",
+            "meetings",
+            "consultations",
+            "transition_log",
+        ):
             column = orm.metadata.tables[table].c.id
-            self.next[table] = int(conn.execute(select(func.coalesce(func.max(column), 0)))
-                                   .scalar_one()) + 1
+            self.next[table] = (
+                int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+            )
 
     def take(self, table: str) -> int:
         value = self.next[table]
@@ -98,8 +108,14 @@ class _Ids:
 
 
 def _workflow(state: str, workflow: str, now: datetime) -> dict[str, Any]:
-    return {"workflow": workflow, "workflow_version": 1, "state": state, "version": 1,
-            "created_at": now, "updated_at": now}
+    return {
+        "workflow": workflow,
+        "workflow_version": 1,
+        "state": state,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _skeleton(
@@ -114,33 +130,73 @@ def _skeleton(
         cycle_rows, need_rows = [], []
         for key in MUNICIPALITIES:
             cycle_id = ids.take("cycles")
-            cycle_rows.append({"id": cycle_id, "round_id": round_id, "municipality_key": key,
-                               "title": f"Werkstatt {key} {label}",
-                               **_workflow("documented", "future_workshop", now)})
+            cycle_rows.append(
+                {
+                    "id": cycle_id,
+                    "round_id": round_id,
+                    "municipality_key": key,
+                    "title": f"Werkstatt {key} {label}",
+                    **_workflow("documented", "future_workshop", now),
+                }
+            )
             needs_of[label][key] = []
             for n in range(3):
                 need_id = ids.take("needs")
                 needs_of[label][key].append(need_id)
-                need_rows.append({"id": need_id, "cycle_id": cycle_id, "municipality_key": key,
-                                  "text": f"Bedarf {n} {key} {label}", "topic_field": "Sprache",
-                                  "scope": NeedScope.COUNTY.value, "votes": rng.randint(0, 5),
-                                  "status": NeedStatus.FORWARDED.value, "created_at": now})
+                need_rows.append(
+                    {
+                        "id": need_id,
+                        "cycle_id": cycle_id,
+                        "municipality_key": key,
+                        "text": f"Bedarf {n} {key} {label}",
+                        "topic_field": "Sprache",
+                        "scope": NeedScope.COUNTY.value,
+                        "votes": rng.randint(0, 5),
+                        "status": NeedStatus.FORWARDED.value,
+                        "created_at": now,
+                    }
+                )
         conference = ids.take("cycles")
-        cycle_rows.append({"id": conference, "round_id": round_id, "municipality_key": None,
-                           "title": f"Integrationskonferenz {label}",
-                           **_workflow("closed", "integration_conference", now)})
+        cycle_rows.append(
+            {
+                "id": conference,
+                "round_id": round_id,
+                "municipality_key": None,
+                "title": f"Integrationskonferenz {label}",
+                **_workflow("closed", "integration_conference", now),
+            }
+        )
         conn.execute(insert(orm.cycles), cycle_rows)
         conn.execute(insert(orm.needs), need_rows)
         for g in range(3):
             topic = ids.take("agenda_topics")
-            conn.execute(insert(orm.agenda_topics), [{
-                "id": topic, "conference_id": conference, "title": f"Thema {g}",
-                "topic_field": "Sprache", "position": g + 1}])
+            conn.execute(
+                insert(orm.agenda_topics),
+                [
+                    {
+                        "id": topic,
+                        "conference_id": conference,
+                        "title": f"Thema {g}",
+                        "topic_field": "Sprache",
+                        "position": g + 1,
+                    }
+                ],
+            )
             group = ids.take("working_groups")
-            conn.execute(insert(orm.working_groups), [{
-                "id": group, "conference_id": conference, "topic_id": topic,
-                "name": f"AG {g} ({label})", "mandate": "Auftrag", "due_date": date(2027, 6, 30),
-                **_workflow("reported", "working_group", now)}])
+            conn.execute(
+                insert(orm.working_groups),
+                [
+                    {
+                        "id": group,
+                        "conference_id": conference,
+                        "topic_id": topic,
+                        "name": f"AG {g} ({label})",
+                        "mandate": "Auftrag",
+                        "due_date": date(2027, 6, 30),
+                        **_workflow("reported", "working_group", now),
+                    }
+                ],
+            )
             groups.append((group, label))
     return groups, needs_of
 
@@ -150,10 +206,21 @@ def _meetings(conn: Connection, ids: _Ids, now: datetime) -> dict[str, int]:
     for offset, body in enumerate(ROUTE):
         meeting = ids.take("meetings")
         meetings[body] = meeting
-        conn.execute(insert(orm.meetings), [{
-            "id": meeting, "title": f"Sitzung {body}", "location": "Kreishaus",
-            "starts_at": now + timedelta(days=30 * offset), "body_key": body, "cycle_id": None,
-            "status": "planned", "public": body != "kreisausschuss"}])
+        conn.execute(
+            insert(orm.meetings),
+            [
+                {
+                    "id": meeting,
+                    "title": f"Sitzung {body}",
+                    "location": "Kreishaus",
+                    "starts_at": now + timedelta(days=30 * offset),
+                    "body_key": body,
+                    "cycle_id": None,
+                    "status": "planned",
+                    "public": body != "kreisausschuss",
+                }
+            ],
+        )
     return meetings
 
 
@@ -177,27 +244,51 @@ def _recommendations(
             group, label = rng.choice(groups)
             state = rng.choice(states)
             implementing = STATES[state] == 4 and state in (
-                *sorted(IMPLEMENTATION_STATES), "reported_back", "done")
+                *sorted(IMPLEMENTATION_STATES),
+                "reported_back",
+                "done",
+            )
             office = rng.choice(OFFICES) if implementing else ""
             due = today + timedelta(days=rng.randint(-200, 200)) if implementing else None
-            recs.append({"id": rec_id, "working_group_id": group, "title": f"Empfehlung {rec_id}",
-                         "text": "Text", "commission_statement": "", "resolution_text": "",
-                         "implementation_report": "", "responsible_office": office,
-                         "due_date": due, **_workflow(state, "recommendation", now)})
+            recs.append(
+                {
+                    "id": rec_id,
+                    "working_group_id": group,
+                    "title": f"Empfehlung {rec_id}",
+                    "text": "Text",
+                    "commission_statement": "",
+                    "resolution_text": "",
+                    "implementation_report": "",
+                    "responsible_office": office,
+                    "due_date": due,
+                    **_workflow(state, "recommendation", now),
+                }
+            )
             keys = frozenset(rng.sample(MUNICIPALITIES, rng.randint(0, 2)))
             for key in sorted(keys):
-                links.append({"recommendation_id": rec_id,
-                              "need_id": rng.choice(needs_of[label][key])})
+                links.append(
+                    {"recommendation_id": rec_id, "need_id": rng.choice(needs_of[label][key])}
+                )
             bodies = ROUTE[: STATES[state]]
             for position, body in enumerate(bodies):
-                placed.append({"id": ids.take("consultations"), "recommendation_id": rec_id,
-                               "meeting_id": meetings[body], "body_key": body,
-                               "role": "Entscheidung" if body == "kreistag" else "Vorberatung",
-                               "authoritative": body == "kreistag", "position": position,
-                               "result": "adopted", "resolution_text": "", "placed_at": now,
-                               "decided_at": now})
-            result.append(GeneratedRecommendation(
-                rec_id, label, state, keys, frozenset(bodies), office, due))
+                placed.append(
+                    {
+                        "id": ids.take("consultations"),
+                        "recommendation_id": rec_id,
+                        "meeting_id": meetings[body],
+                        "body_key": body,
+                        "role": "Entscheidung" if body == "kreistag" else "Vorberatung",
+                        "authoritative": body == "kreistag",
+                        "position": position,
+                        "result": "adopted",
+                        "resolution_text": "",
+                        "placed_at": now,
+                        "decided_at": now,
+                    }
+                )
+            result.append(
+                GeneratedRecommendation(rec_id, label, state, keys, frozenset(bodies), office, due)
+            )
         conn.execute(insert(orm.recommendations), recs)
         if links:
             conn.execute(insert(orm.recommendation_needs), links)
@@ -217,10 +308,19 @@ def _log(
         batch: list[dict[str, Any]] = []
         for n in range(rows):
             rec = recs[n % len(recs)]
-            batch.append({"subject_kind": "recommendation", "subject_id": rec.id,
-                          "workflow": "recommendation", "trigger": "step", "from_state": "draft",
-                          "to_state": rec.state, "actor": "Generator", "reason": "",
-                          "at": now + timedelta(minutes=n)})
+            batch.append(
+                {
+                    "subject_kind": "recommendation",
+                    "subject_id": rec.id,
+                    "workflow": "recommendation",
+                    "trigger": "step",
+                    "from_state": "draft",
+                    "to_state": rec.state,
+                    "actor": "Generator",
+                    "reason": "",
+                    "at": now + timedelta(minutes=n),
+                }
+            )
             if len(batch) == 20000:
                 yield batch
                 batch = []
@@ -239,9 +339,19 @@ def _fix_sequences(conn: Connection) -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the data."""
     if conn.dialect.name != "postgresql":
         return
-    for table in ("rounds", "cycles", "needs", "agenda_topics", "working_groups",
-                  "recommendations", "meetings", "consultations"):
-        conn.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 1) FROM {table}))"
-        ))
+    for table in (
+        "rounds",
+        "cycles",
+        "needs",
+        "agenda_topics",
+        "working_groups",
+        "recommendations",
+        "meetings",
+        "consultations",
+    ):
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )

@@ -79,11 +79,22 @@ def test_without_holidays_whit_monday_counts_like_any_monday() -> None:
     assert period.latest_sending_day(date(2027, 5, 25), NoPublicHolidays()) == date(2027, 5, 17)
 
 
-def _stop(position: int, key: str, days: int, *meetings: tuple[int, date],
-          counting: NoticeCounting = CALENDAR, placed: int | None = None) -> RouteStop:
+def _stop(
+    position: int,
+    key: str,
+    days: int,
+    *meetings: tuple[int, date],
+    counting: NoticeCounting = CALENDAR,
+    placed: int | None = None,
+) -> RouteStop:
     slots = tuple(MeetingSlot(i, f"Sitzung {key} {d:%d.%m.}", d) for i, d in meetings)
     return RouteStop(
-        position, key, key.capitalize(), "Vorberatung", NoticePeriod(days, counting), slots,
+        position,
+        key,
+        key.capitalize(),
+        "Vorberatung",
+        NoticePeriod(days, counting),
+        slots,
         next((s for s in slots if s.id == placed), None),
     )
 
@@ -93,17 +104,29 @@ KREISTAG = MeetingSlot(40, "Kreistag 16.06.", date(2027, 6, 16))
 
 def _route(placed_commission: int | None = None) -> list[RouteStop]:
     return [
-        _stop(0, "kommission", 14, (10, date(2027, 3, 9)), (11, date(2027, 4, 12)),
-              (12, date(2027, 5, 11)), placed=placed_commission),
+        _stop(
+            0,
+            "kommission",
+            14,
+            (10, date(2027, 3, 9)),
+            (11, date(2027, 4, 12)),
+            (12, date(2027, 5, 11)),
+            placed=placed_commission,
+        ),
         _stop(1, "ausschuss", 7, (20, date(2027, 5, 10)), (21, date(2027, 6, 7))),
-        _stop(2, "kreisausschuss", 7, (30, date(2027, 6, 1)), (31, date(2027, 6, 8)),
-              (32, date(2027, 7, 6))),
+        _stop(
+            2,
+            "kreisausschuss",
+            7,
+            (30, date(2027, 6, 1)),
+            (31, date(2027, 6, 8)),
+            (32, date(2027, 7, 6)),
+        ),
         _stop(3, "kreistag", 7, (40, date(2027, 6, 16)), (41, date(2027, 9, 22))),
     ]
 
 
-def test_the_backward_plan_takes_the_latest_meeting_of_each_body_that_keeps_every_period(
-) -> None:
+def test_the_backward_plan_takes_the_latest_meeting_of_each_body_that_keeps_every_period() -> None:
     plan = plan_backward(_route(), KREISTAG, date(2027, 3, 1), HOLIDAYS)
     # Kreistag 16.06. -> invitation by 09.06.; Kreisausschuss 08.06. (not 06.07.) -> by
     # 01.06.; Ausschuss 07.06. is too late, 10.05. -> by 03.05.; Kommission 11.05. is too

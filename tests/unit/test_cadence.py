@@ -106,9 +106,9 @@ def rules(draw: st.DrawFn) -> CadenceRule:
     )
 
 
-ranges = st.tuples(
-    st.dates(date(2026, 1, 1), date(2040, 12, 31)), st.integers(0, 5 * 366)
-).map(lambda r: (r[0], min(r[0] + timedelta(days=r[1]), date(2041, 1, 1))))
+ranges = st.tuples(st.dates(date(2026, 1, 1), date(2040, 12, 31)), st.integers(0, 5 * 366)).map(
+    lambda r: (r[0], min(r[0] + timedelta(days=r[1]), date(2041, 1, 1)))
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -121,10 +121,7 @@ def test_meetings_are_on_open_days_one_per_period_at_local_time(
 
     assert all(a < b for a, b in pairwise(meetings))
     periods = _periods(rule, start.year - 2, end.year + 2)
-    nominal = [
-        (p, nxt, _nominal(rule, p.year, p.month))
-        for p, nxt in pairwise(periods)
-    ]
+    nominal = [(p, nxt, _nominal(rule, p.year, p.month)) for p, nxt in pairwise(periods)]
     in_range = [(p, nxt, n) for p, nxt, n in nominal if start <= n < end]
     assert len(meetings) == len(in_range)
     for meeting, (period_start, next_period, preferred) in zip(meetings, in_range, strict=True):
@@ -155,7 +152,8 @@ def test_whole_years_hold_exactly_one_meeting_per_period(
     else:
         step = rule.interval_months // 12
         meeting_years = [
-            y for y in range(first_year, first_year + years)
+            y
+            for y in range(first_year, first_year + years)
             if (y - (rule.anchor_year or 0)) % step == 0
         ]
         assert len(meetings) == len(meeting_years)
@@ -166,18 +164,18 @@ def test_whole_years_hold_exactly_one_meeting_per_period(
 
 
 @settings(max_examples=100, deadline=None)
-@given(rule=rules(), start=st.dates(date(2026, 1, 1), date(2036, 1, 1)),
-       cuts=st.lists(st.integers(1, 800), max_size=4))
+@given(
+    rule=rules(),
+    start=st.dates(date(2026, 1, 1), date(2036, 1, 1)),
+    cuts=st.lists(st.integers(1, 800), max_size=4),
+)
 def test_consecutive_ranges_give_every_period_exactly_once(
     rule: CadenceRule, start: date, cuts: list[int]
 ) -> None:
     bounds = [start]
     for days in cuts:
         bounds.append(bounds[-1] + timedelta(days=days))
-    pieces = [
-        m for a, b in pairwise(bounds)
-        for m in meeting_dates(rule, a, b, CALENDAR, BERLIN)
-    ]
+    pieces = [m for a, b in pairwise(bounds) for m in meeting_dates(rule, a, b, CALENDAR, BERLIN)]
     assert pieces == meeting_dates(rule, bounds[0], bounds[-1], CALENDAR, BERLIN)
 
 
@@ -217,11 +215,11 @@ def test_every_configured_cadence_can_be_computed_for_years_ahead() -> None:
 
 
 def test_a_meeting_on_easter_monday_moves_to_the_next_monday() -> None:
-    rule = CadenceRule(interval_months=3, months=(1, 4, 7, 10), weekday=0, week_of_month=1,
-                       time=time(17))
+    rule = CadenceRule(
+        interval_months=3, months=(1, 4, 7, 10), weekday=0, week_of_month=1, time=time(17)
+    )
     assert NO_SCHOOL_HOLIDAYS.is_closed(date(2026, 4, 6)) == "Feiertag: Ostermontag"
-    (meeting,) = meeting_dates(rule, date(2026, 4, 1), date(2026, 5, 1), NO_SCHOOL_HOLIDAYS,
-                               BERLIN)
+    (meeting,) = meeting_dates(rule, date(2026, 4, 1), date(2026, 5, 1), NO_SCHOOL_HOLIDAYS, BERLIN)
     assert meeting == datetime(2026, 4, 13, 17, 0, tzinfo=BERLIN)
 
 
@@ -251,11 +249,10 @@ def test_weekends_only_when_allowed() -> None:
 
 
 def test_wall_clock_time_is_kept_across_both_switches_of_2026() -> None:
-    rule = CadenceRule(interval_months=1, weekday=6, week_of_month=-1, time=time(17),
-                       allow_weekend=True)
-    meetings = meeting_dates(
-        rule, date(2026, 1, 1), date(2027, 1, 1), NO_SCHOOL_HOLIDAYS, BERLIN
+    rule = CadenceRule(
+        interval_months=1, weekday=6, week_of_month=-1, time=time(17), allow_weekend=True
     )
+    meetings = meeting_dates(rule, date(2026, 1, 1), date(2027, 1, 1), NO_SCHOOL_HOLIDAYS, BERLIN)
     assert len(meetings) == 12
     assert {(m.hour, m.minute) for m in meetings} == {(17, 0)}
     march, october = meetings[2], meetings[9]
@@ -268,12 +265,18 @@ def test_wall_clock_time_is_kept_across_both_switches_of_2026() -> None:
 
 
 def test_the_day_before_and_after_a_switch_have_the_same_local_time() -> None:
-    weekly = [CadenceRule(interval_months=1, weekday=d, week_of_month=-1, time=time(17),
-                          allow_weekend=True) for d in (5, 0)]
-    saturday = meeting_dates(weekly[0], date(2026, 3, 1), date(2026, 4, 1), NO_SCHOOL_HOLIDAYS,
-                             BERLIN)[0]
-    monday = meeting_dates(weekly[1], date(2026, 3, 1), date(2026, 4, 1), NO_SCHOOL_HOLIDAYS,
-                           BERLIN)[0]
+    weekly = [
+        CadenceRule(
+            interval_months=1, weekday=d, week_of_month=-1, time=time(17), allow_weekend=True
+        )
+        for d in (5, 0)
+    ]
+    saturday = meeting_dates(
+        weekly[0], date(2026, 3, 1), date(2026, 4, 1), NO_SCHOOL_HOLIDAYS, BERLIN
+    )[0]
+    monday = meeting_dates(
+        weekly[1], date(2026, 3, 1), date(2026, 4, 1), NO_SCHOOL_HOLIDAYS, BERLIN
+    )[0]
     assert (saturday.date(), monday.date()) == (date(2026, 3, 28), date(2026, 3, 30))
     assert (saturday.hour, monday.hour) == (17, 17)
     assert monday.astimezone(UTC) - saturday.astimezone(UTC) == timedelta(hours=47)

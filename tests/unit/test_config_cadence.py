@@ -40,7 +40,11 @@ def _load(tmp_path: Path, text: str) -> Settings:
 def test_the_twice_yearly_cadence_loads_as_a_rule(settings: Settings) -> None:
     stab = next(b for b in settings.bodies if b.key == "koordinierungsstab")
     assert stab.cadence == CadenceRule(
-        interval_months=6, months=(3, 9), weekday=1, week_of_month=2, time=time(17),
+        interval_months=6,
+        months=(3, 9),
+        weekday=1,
+        week_of_month=2,
+        time=time(17),
         allow_weekend=False,
     )
     assert stab.avoid_school_holidays

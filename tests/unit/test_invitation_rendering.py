@@ -39,7 +39,9 @@ NAMES = (
 @pytest.fixture
 def app(config_path: Path, tmp_path: Path) -> Application:
     return bootstrap(
-        config_path, database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", clock=lambda: NOW,
+        config_path,
+        database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        clock=lambda: NOW,
         require_schema=False,
     )
 
@@ -61,7 +63,9 @@ def people() -> list[Participant]:
 
 def meeting() -> Meeting:
     item = Meeting(
-        "Zukunftswerkstatt Peine 2027", NOW + timedelta(days=30), "Rathaus Peine, Saal 1",
+        "Zukunftswerkstatt Peine 2027",
+        NOW + timedelta(days=30),
+        "Rathaus Peine, Saal 1",
         uid="meeting-7@landkreis-peine.de",
     )
     item.id = 7
@@ -73,7 +77,8 @@ def decoded(body: bytes) -> dict[str, Any]:
     mail = message_from_bytes(body, policy=default)
     assert isinstance(mail, EmailMessage)
     headers = [
-        (name, str(value)) for name, value in mail.items()
+        (name, str(value))
+        for name, value in mail.items()
         if name not in ("Message-ID", "Content-Type")
     ]
     params = {k: v for k, v in mail.get_params() or [] if k != "boundary"}
@@ -86,8 +91,13 @@ def decoded(body: bytes) -> dict[str, Any]:
         if part.get_content_subtype() == "calendar":
             content = calendar_without_stamp(content)
         parts.append((part.get_content_type(), dict(part.get_params() or []), content))
-    return {"headers": headers, "type": mail.get_content_type(), "params": params,
-            "parts": parts, "message_id_domain": mail["Message-ID"].rpartition("@")[2]}
+    return {
+        "headers": headers,
+        "type": mail.get_content_type(),
+        "params": params,
+        "parts": parts,
+        "message_id_domain": mail["Message-ID"].rpartition("@")[2],
+    }
 
 
 def calendar_without_stamp(text: str) -> str:
@@ -108,7 +118,9 @@ def test_invitations_for_many_decode_exactly_as_one_at_a_time(
         message = fast.message(person)
         assert decoded(message.body) == decoded(reference.body), (person.language, person.name)
         assert (message.recipient, message.sender, message.subject) == (
-            reference.recipient, reference.sender, reference.subject,
+            reference.recipient,
+            reference.sender,
+            reference.subject,
         )
         assert message.message_id != reference.message_id
 

@@ -23,9 +23,7 @@ STARTS = datetime(2027, 3, 4, 17, 0, tzinfo=UTC)  # 18:00 in Peine
 
 
 def context(title: str = "Sitzung der Kommission") -> dict[str, object]:
-    meeting = SimpleNamespace(
-        title=title, starts_at=STARTS, location="Kreishaus Peine", cycle=None
-    )
+    meeting = SimpleNamespace(title=title, starts_at=STARTS, location="Kreishaus Peine", cycle=None)
     return {
         "meeting": meeting,
         "changed": False,

@@ -38,10 +38,28 @@ def test_semicolon_csv_with_german_headers_is_read_by_field_name(tmp_path: Path)
     rows = read_participant_file(path)
 
     assert rows == [
-        (2, {"name": "Anna Schmidt", "email": "anna@peine.de", "language": "de",
-             "municipality": "Ilsede", "roles": "Bürger", "bodies": ""}),
-        (3, {"name": "Jan Becker", "email": "jan@peine.de", "language": "en",
-             "municipality": "", "roles": "Verwaltung", "bodies": "Kreistag, Kommission"}),
+        (
+            2,
+            {
+                "name": "Anna Schmidt",
+                "email": "anna@peine.de",
+                "language": "de",
+                "municipality": "Ilsede",
+                "roles": "Bürger",
+                "bodies": "",
+            },
+        ),
+        (
+            3,
+            {
+                "name": "Jan Becker",
+                "email": "jan@peine.de",
+                "language": "en",
+                "municipality": "",
+                "roles": "Verwaltung",
+                "bodies": "Kreistag, Kommission",
+            },
+        ),
     ]
 
 
@@ -83,8 +101,12 @@ def test_xlsx_first_sheet_is_read_with_row_numbers(tmp_path: Path) -> None:
     assert [line for line, _ in rows] == [2, 4]
     assert rows[0][1]["municipality"] == "Vechelde"
     assert rows[1][1] == {
-        "name": "Karim Haddad", "email": "karim@peine.de", "language": "ar",
-        "municipality": "", "roles": "", "bodies": "kommission",
+        "name": "Karim Haddad",
+        "email": "karim@peine.de",
+        "language": "ar",
+        "municipality": "",
+        "roles": "",
+        "bodies": "kommission",
     }
 
 
@@ -127,8 +149,12 @@ def check(**record: str) -> Participant | Rejection:
 
 
 def test_a_good_record_becomes_a_participant_with_normalised_email() -> None:
-    result = check(email=" Anna.Schmidt@Peine.DE ", language="Türkisch",
-                   municipality="Stadt Peine", roles="Bürgerin; Verein")
+    result = check(
+        email=" Anna.Schmidt@Peine.DE ",
+        language="Türkisch",
+        municipality="Stadt Peine",
+        roles="Bürgerin; Verein",
+    )
 
     assert isinstance(result, Participant)
     assert result.email == "anna.schmidt@peine.de"
@@ -166,9 +192,7 @@ def test_an_empty_language_means_german() -> None:
         ({"email": "a@peine.de", "bodies": "Bundestag"}, 'Gremium "Bundestag" ist unbekannt'),
     ],
 )
-def test_a_bad_record_is_rejected_with_a_german_reason(
-    record: dict[str, str], reason: str
-) -> None:
+def test_a_bad_record_is_rejected_with_a_german_reason(record: dict[str, str], reason: str) -> None:
     result = check(**record)
 
     assert isinstance(result, Rejection)

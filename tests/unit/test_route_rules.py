@@ -47,19 +47,33 @@ def test_the_configured_route_is_the_default_of_the_issue() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (broken(KOMMISSION, 'body = "stadtrat"\nrole = "Anhörung"'),
-         ['"consultation_route[1].body"', '"stadtrat" ist kein Gremium']),
-        (broken(KOMMISSION, 'body = "kommission"\nrole = "Beratung"'),
-         ['"consultation_route[1].role"', '"Beratung" ist unbekannt', "Vorberatung"]),
-        (broken(KREISTAG, 'body = "kreistag"\nrole = "Vorberatung"'),
-         ['"consultation_route[4].role"', 'muss "Entscheidung" sein']),
-        (broken(KOMMISSION, 'body = "kreistag"\nrole = "Anhörung"'),
-         ['"consultation_route[4].body"', "doppelt"]),
-        (broken(KOMMISSION, KOMMISSION + '\nwhen = "bald"'),
-         ['"consultation_route[1].when"', "unbekannter Schlüssel"]),
-        (REAL_TEXT.replace('base_url = "https://oparl.landkreis-peine.de/beteiligung"',
-                           'base_url = "oparl.landkreis-peine.de"'),
-         ['"oparl.base_url"', "keine Web-Adresse"]),
+        (
+            broken(KOMMISSION, 'body = "stadtrat"\nrole = "Anhörung"'),
+            ['"consultation_route[1].body"', '"stadtrat" ist kein Gremium'],
+        ),
+        (
+            broken(KOMMISSION, 'body = "kommission"\nrole = "Beratung"'),
+            ['"consultation_route[1].role"', '"Beratung" ist unbekannt', "Vorberatung"],
+        ),
+        (
+            broken(KREISTAG, 'body = "kreistag"\nrole = "Vorberatung"'),
+            ['"consultation_route[4].role"', 'muss "Entscheidung" sein'],
+        ),
+        (
+            broken(KOMMISSION, 'body = "kreistag"\nrole = "Anhörung"'),
+            ['"consultation_route[4].body"', "doppelt"],
+        ),
+        (
+            broken(KOMMISSION, KOMMISSION + '\nwhen = "bald"'),
+            ['"consultation_route[1].when"', "unbekannter Schlüssel"],
+        ),
+        (
+            REAL_TEXT.replace(
+                'base_url = "https://oparl.landkreis-peine.de/beteiligung"',
+                'base_url = "oparl.landkreis-peine.de"',
+            ),
+            ['"oparl.base_url"', "keine Web-Adresse"],
+        ),
     ],
 )
 def test_a_broken_route_is_refused_naming_the_key(
@@ -106,9 +120,7 @@ def test_a_deferral_keeps_the_recommendation_with_the_same_body() -> None:
     assert current_position(ROUTE, deferred) == 2
     assert placement_trigger(DECISION, [], RECOMMENDATION) == "refer_to_kreistag"
     assert placement_trigger(DECISION, deferred[-1:], RECOMMENDATION) == "reschedule"
-    assert placement_trigger(
-        PRELIMINARY, [_held(PRELIMINARY, 1, "deferred")], RECOMMENDATION
-    ) == ""
+    assert placement_trigger(PRELIMINARY, [_held(PRELIMINARY, 1, "deferred")], RECOMMENDATION) == ""
     assert current_position(ROUTE, [*deferred, _held(DECISION, 2, "adopted")]) == 3
 
 

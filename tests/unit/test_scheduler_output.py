@@ -13,8 +13,13 @@ from deliberation.service_layer.due_work import DueView
 
 def _view(late: bool) -> DueView:
     return DueView(
-        key="meeting:4:reminder:7", kind="reminder", title="Erinnerung",
-        local_time="2026-03-25 08:00", status="done", late=late, note="3 Erinnerungen",
+        key="meeting:4:reminder:7",
+        kind="reminder",
+        title="Erinnerung",
+        local_time="2026-03-25 08:00",
+        status="done",
+        late=late,
+        note="3 Erinnerungen",
         finished_at=datetime(2026, 3, 28, tzinfo=UTC),
     )
 

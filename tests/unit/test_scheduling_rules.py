@@ -123,11 +123,17 @@ def test_a_schedule_naming_an_unknown_trigger_is_refused(tmp_path) -> None:  # t
 
 def _policy_with_holidays_until(last: date | None) -> SchedulePolicy:
     plan = WorkshopPlan(
-        weeks_before_conference=12, time=time(18, 0), notice_days=21,
-        launch_weeks_before_conference=30, conference_launch_weeks_before=16,
+        weeks_before_conference=12,
+        time=time(18, 0),
+        notice_days=21,
+        launch_weeks_before_conference=30,
+        conference_launch_weeks_before=16,
     )
     return SchedulePolicy(
-        timezone="Europe/Berlin", series=(), workshops=plan, horizon_months=12,
+        timezone="Europe/Berlin",
+        series=(),
+        workshops=plan,
+        horizon_months=12,
         holidays_known_until=last,
     )
 

@@ -26,8 +26,9 @@ def test_a_step_is_found_by_its_title_whatever_the_case_and_spacing() -> None:
 def test_a_title_shared_by_two_workflows_means_the_step_of_the_records_own() -> None:
     cycle = forum(new_round(), "documented")
     assert ENGINE.resolve_trigger(cycle, "Forum abschließen") == "close"
-    outcome = ENGINE.fire(cycle, ENGINE.resolve_trigger(cycle, "forum abschließen"),
-                          context(ENGINE))
+    outcome = ENGINE.fire(
+        cycle, ENGINE.resolve_trigger(cycle, "forum abschließen"), context(ENGINE)
+    )
     assert cycle.state == "closed" and outcome.record.trigger == "close"
 
 
@@ -82,11 +83,14 @@ def test_history_lines_carry_the_titles() -> None:
     record = ENGINE.fire(cycle, "send_invitations", context(ENGINE)).record
     view = log_view(ENGINE, record)
     assert (view.step_title, view.from_title, view.to_title) == (
-        "Einladungen versenden", "Geplant", "Einladungen versendet"
+        "Einladungen versenden",
+        "Geplant",
+        "Einladungen versendet",
     )
     born = TransitionRecord("cycle", 1, "buergerforum", "launch", None, "planned", "x", "", NOW)
     assert (log_view(ENGINE, born).step_title, log_view(ENGINE, born).to_title) == (
-        "gestartet", "Geplant"
+        "gestartet",
+        "Geplant",
     )
 
 

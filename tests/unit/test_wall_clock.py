@@ -25,9 +25,7 @@ def test_the_edges_of_the_gap_exist() -> None:
     assert exact(datetime(2027, 3, 28, 1, 59), BERLIN).at == datetime(
         2027, 3, 28, 0, 59, tzinfo=UTC
     )
-    assert exact(datetime(2027, 3, 28, 3, 0), BERLIN).at == datetime(
-        2027, 3, 28, 1, 0, tzinfo=UTC
-    )
+    assert exact(datetime(2027, 3, 28, 3, 0), BERLIN).at == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
 
 
 def test_a_time_in_the_autumn_fold_takes_the_first_and_says_so() -> None:

@@ -260,14 +260,17 @@ BROKEN_DEFINITIONS: list[Any] = [
         id="unknown-role",
     ),
     pytest.param(
-        broken('title = "Los"', 'title = "Los"\nrole = "withdrawal"')
-        .replace('title = "Fertig"', 'title = "Fertig"\nrole = "withdrawal"'),
+        broken('title = "Los"', 'title = "Los"\nrole = "withdrawal"').replace(
+            'title = "Fertig"', 'title = "Fertig"\nrole = "withdrawal"'
+        ),
         ['Übergang 2 ("finish"): die Rolle "withdrawal" hat schon der Übergang "go"'],
         id="role-twice",
     ),
     pytest.param(
-        broken('end = { title = "Ende", final = true }',
-               'end = { title = "Ende", final = true, counts_as = ["decidet"] }'),
+        broken(
+            'end = { title = "Ende", final = true }',
+            'end = { title = "Ende", final = true, counts_as = ["decidet"] }',
+        ),
         ['Zustand "end": unbekanntes "counts_as" "decidet"', "decided, implementing"],
         id="unknown-mark",
     ),
@@ -376,7 +379,9 @@ def test_the_real_workflows_declare_what_the_engine_needs() -> None:
     recommendation = engine.for_subject(SubjectKind.RECOMMENDATION)
     assert recommendation.trigger_for("statement") == "give_statement"
     assert recommendation.marked("implementing") == {
-        "adopted", "adopted_amended", "in_implementation"
+        "adopted",
+        "adopted_amended",
+        "in_implementation",
     }
     assert recommendation.decision_states() == {"adopted", "adopted_amended", "rejected"}
     forum = engine.latest("buergerforum")

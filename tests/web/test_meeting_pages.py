@@ -82,8 +82,13 @@ def test_a_new_meeting_on_a_holiday_needs_the_trotzdem_box_and_keeps_the_input(
     site: Site, staff: StaffClient
 ) -> None:
     referat = staff("referat")
-    form = {"body": "kreistag", "day": "01.05.2026", "clock": "17:00",
-            "location": "Kreishaus <Saal 1>", "title": ""}
+    form = {
+        "body": "kreistag",
+        "day": "01.05.2026",
+        "clock": "17:00",
+        "location": "Kreishaus <Saal 1>",
+        "title": "",
+    }
 
     warned = _post(referat, "/meetings/new", "/meetings/new", form)
     assert warned.status_code == 409
@@ -139,8 +144,9 @@ def test_moving_onto_a_clash_is_previewed_with_the_warning_and_refused_without_t
 ) -> None:
     _people(site)
     first = _meeting(site)
-    second = body_meetings.add(site.app.deps, "kreisausschuss",
-                               datetime(2026, 4, 17, 17, tzinfo=BERLIN), "Kreishaus").id
+    second = body_meetings.add(
+        site.app.deps, "kreisausschuss", datetime(2026, 4, 17, 17, tzinfo=BERLIN), "Kreishaus"
+    ).id
     meetings.invite(site.app.deps, site.app.mailing(), second, Audience())
     queued = _outbox(site)
     referat = staff("referat")
@@ -183,8 +189,13 @@ def test_confirm_and_cancel_show_what_happens_first(site: Site, staff: StaffClie
 
 @pytest.mark.parametrize(
     "path",
-    ["/meetings/new", "/meetings/{id}/confirm", "/meetings/{id}/move", "/meetings/{id}/cancel",
-     "/meetings/{id}/invite"],
+    [
+        "/meetings/new",
+        "/meetings/{id}/confirm",
+        "/meetings/{id}/move",
+        "/meetings/{id}/cancel",
+        "/meetings/{id}/invite",
+    ],
 )
 def test_secretaries_may_look_but_not_change_meetings(
     site: Site, staff: StaffClient, path: str
@@ -247,10 +258,14 @@ def test_a_secretary_posting_a_change_is_refused_and_nothing_changes(
     for path, data in (
         (f"/meetings/{meeting_id}/cancel", {}),
         (f"/meetings/{meeting_id}/invite", {"bodies": "kreistag"}),
-        (f"/meetings/{meeting_id}/move", {"day": "17.04.2026", "clock": "17:00",
-                                          "location": "Rathaus"}),
-        ("/meetings/new", {"body": "kreistag", "day": "17.04.2026", "clock": "17:00",
-                           "location": "Rathaus"}),
+        (
+            f"/meetings/{meeting_id}/move",
+            {"day": "17.04.2026", "clock": "17:00", "location": "Rathaus"},
+        ),
+        (
+            "/meetings/new",
+            {"body": "kreistag", "day": "17.04.2026", "clock": "17:00", "location": "Rathaus"},
+        ),
     ):
         refused = secretary.post(path, data={**data, "csrf_token": token})
         assert refused.status_code == 403 and "Sie sind mit der Rolle" in refused.text, path
@@ -268,8 +283,13 @@ def test_a_move_on_a_stale_form_says_so_shows_the_fresh_state_and_keeps_the_inpu
     form_page = referat.get(move).text
     seen = form_page.split('name="sequence" value="')[1].split('"')[0]
     meetings.move(site.app.deps, site.app.mailing(), meeting_id, location="Rathaus Peine")
-    typed = {"day": "23.04.2026", "clock": "18:00", "location": "Kreishaus, Saal 3",
-             "sequence": seen, "trotzdem": "ja"}
+    typed = {
+        "day": "23.04.2026",
+        "clock": "18:00",
+        "location": "Kreishaus, Saal 3",
+        "sequence": seen,
+        "trotzdem": "ja",
+    }
 
     preview = referat.post(f"{move}/preview", data={**typed, "csrf_token": csrf_of(form_page)})
     stale = referat.post(move, data={**typed, "csrf_token": csrf_of(preview.text)})
@@ -279,7 +299,6 @@ def test_a_move_on_a_stale_form_says_so_shows_the_fresh_state_and_keeps_the_inpu
     assert 'value="23.04.2026"' in stale.text and 'value="Kreishaus, Saal 3"' in stale.text
     assert meetings.meeting_row(site.app.deps, meeting_id).location == "Rathaus Peine"
     fresh = stale.text.split('name="sequence" value="')[1].split('"')[0]
-    again = referat.post(move, data={**typed, "sequence": fresh,
-                                     "csrf_token": csrf_of(stale.text)})
+    again = referat.post(move, data={**typed, "sequence": fresh, "csrf_token": csrf_of(stale.text)})
     assert again.status_code == 303
     assert meetings.meeting_row(site.app.deps, meeting_id).location == "Kreishaus, Saal 3"

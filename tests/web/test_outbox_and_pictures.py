@@ -16,8 +16,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def _failed(site: Site, recipient: str = "weg@example.org") -> int:
     deps = site.app.deps
-    message = compose("referat@landkreis-peine.de", recipient, "Einladung <Kreistag>", "Hallo",
-                      deps.clock())
+    message = compose(
+        "referat@landkreis-peine.de", recipient, "Einladung <Kreistag>", "Hallo", deps.clock()
+    )
     with deps.unit_of_work() as uow:
         outbox.enqueue(uow, message)
         uow.flush()
@@ -43,8 +44,9 @@ def test_the_outbox_shows_failed_messages_with_the_server_answer_and_retries_the
 
     referat = staff("referat")
     page = referat.get("/outbox", params={"gruppe": "failed"})
-    retried = referat.post("/outbox/retry", data={"id": str(message_id),
-                                                  "csrf_token": csrf_of(page.text)})
+    retried = referat.post(
+        "/outbox/retry", data={"id": str(message_id), "csrf_token": csrf_of(page.text)}
+    )
     assert retried.status_code == 303
     waiting = referat.get(retried.headers["location"])
     assert "1 Nachricht erneut in den Versand gegeben" in waiting.text
@@ -58,8 +60,9 @@ def test_monitoring_workflows_and_timeline_are_pages_for_all_staff(
 ) -> None:
     walker.launch_workshops()
     walker.run_workshop("stadt-peine")
-    body_meetings.add(site.app.deps, "kreistag", datetime(2026, 4, 16, 17, tzinfo=BERLIN),
-                      "Kreishaus")
+    body_meetings.add(
+        site.app.deps, "kreistag", datetime(2026, 4, 16, 17, tzinfo=BERLIN), "Kreishaus"
+    )
     secretary = staff("geschaeftsstelle")
 
     monitoring = secretary.get("/monitoring")

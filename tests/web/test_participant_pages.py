@@ -43,8 +43,13 @@ def test_adding_a_person_with_errors_keeps_the_input_and_names_each_field(
     site: Site, staff: StaffClient
 ) -> None:
     referat = staff("referat")
-    form = {"name": "Murat Çelik", "email": "kein-at", "language": "tr", "municipality": "",
-            "roles": ["citizen", "association"]}
+    form = {
+        "name": "Murat Çelik",
+        "email": "kein-at",
+        "language": "tr",
+        "municipality": "",
+        "roles": ["citizen", "association"],
+    }
 
     refused = _post(referat, "/participants/new", "/participants/new", form)
     assert refused.status_code == 400
@@ -52,8 +57,9 @@ def test_adding_a_person_with_errors_keeps_the_input_and_names_each_field(
     assert 'value="Murat Çelik"' in refused.text and 'value="kein-at"' in refused.text
     assert refused.text.count(" checked") == 2  # both roles stay ticked
 
-    added = _post(referat, "/participants/new", "/participants/new",
-                  {**form, "email": "murat@example.org"})
+    added = _post(
+        referat, "/participants/new", "/participants/new", {**form, "email": "murat@example.org"}
+    )
     assert added.status_code == 303
     page = referat.get(added.headers["location"])
     assert "Die Person ist aufgenommen." in page.text and "Verein/Verband" in page.text
@@ -67,9 +73,19 @@ def test_an_edit_on_a_stale_form_shows_the_conflict_and_keeps_what_was_typed(
     form_page = referat.get(f"/participants/{person_id}/edit")
     token = csrf_of(form_page.text)
     participants.edit(site.app.deps, "anna@peine.de", {"name": "Anna Schmidt-Peters"})
-    typed = {"name": "Anna S.", "email": "anna@peine.de", "language": "en", "municipality": "",
-             "seen_name": "Anna Schmidt", "seen_email": "anna@peine.de", "seen_language": "de",
-             "seen_municipality": "", "seen_roles": "", "seen_bodies": "", "csrf_token": token}
+    typed = {
+        "name": "Anna S.",
+        "email": "anna@peine.de",
+        "language": "en",
+        "municipality": "",
+        "seen_name": "Anna Schmidt",
+        "seen_email": "anna@peine.de",
+        "seen_language": "de",
+        "seen_municipality": "",
+        "seen_roles": "",
+        "seen_bodies": "",
+        "csrf_token": token,
+    }
 
     conflict = referat.post(f"/participants/{person_id}/edit", data=typed)
 
@@ -77,8 +93,8 @@ def test_an_edit_on_a_stale_form_shows_the_conflict_and_keeps_what_was_typed(
     assert "inzwischen geändert" in conflict.text and 'value="Anna S."' in conflict.text
     assert "Name: Anna Schmidt-Peters" in conflict.text
     saved = referat.post(
-        f"/participants/{person_id}/edit", data={**typed, "csrf_token": csrf_of(conflict.text),
-                                                 "seen_name": "Anna Schmidt-Peters"}
+        f"/participants/{person_id}/edit",
+        data={**typed, "csrf_token": csrf_of(conflict.text), "seen_name": "Anna Schmidt-Peters"},
     )
     assert saved.status_code == 303
     assert participants.get(site.app.deps, person_id).language == "en"
@@ -106,15 +122,16 @@ def test_import_previews_every_row_then_takes_over_all_valid_rows(
     assert len(participants.list_participants(site.app.deps)) == 1  # nothing written yet
 
     carried = preview.text.split('name="zeilen" value="')[1].split('"')[0]
-    done = referat.post("/participants/import", data={
-        "zeilen": carried, "datei_name": "liste.csv", "csrf_token": csrf_of(preview.text)
-    })
+    done = referat.post(
+        "/participants/import",
+        data={"zeilen": carried, "datei_name": "liste.csv", "csrf_token": csrf_of(preview.text)},
+    )
     assert done.status_code == 200
     assert "Neu aufgenommen aus liste.csv: 1; aktualisiert: 1" in done.text
     assert len(participants.list_participants(site.app.deps)) == 2
-    broken = referat.post("/participants/import", data={
-        "zeilen": "kaputt", "csrf_token": csrf_of(preview.text)
-    })
+    broken = referat.post(
+        "/participants/import", data={"zeilen": "kaputt", "csrf_token": csrf_of(preview.text)}
+    )
     assert broken.status_code == 400 and "unvollständig" in broken.text
 
 
@@ -141,12 +158,15 @@ def test_export_downloads_the_data_and_delete_asks_first(site: Site, staff: Staf
 
     ask = referat.get(f"/participants/{person_id}/delete")
     assert ask.status_code == 200 and "lässt sich nicht rückgängig machen" in ask.text
-    unconfirmed = referat.post(f"/participants/{person_id}/delete",
-                               data={"csrf_token": csrf_of(ask.text)})
+    unconfirmed = referat.post(
+        f"/participants/{person_id}/delete", data={"csrf_token": csrf_of(ask.text)}
+    )
     assert unconfirmed.status_code == 400 and "Bitte bestätigen Sie" in unconfirmed.text
     assert participants.get(site.app.deps, person_id).name == "Anna Schmidt"
-    deleted = referat.post(f"/participants/{person_id}/delete",
-                           data={"bestaetigt": "ja", "csrf_token": csrf_of(ask.text)})
+    deleted = referat.post(
+        f"/participants/{person_id}/delete",
+        data={"bestaetigt": "ja", "csrf_token": csrf_of(ask.text)},
+    )
     assert deleted.status_code == 303 and "Anna" not in deleted.headers["location"]
     assert referat.get(f"/participants/{person_id}").status_code == 404
 
@@ -154,8 +174,12 @@ def test_export_downloads_the_data_and_delete_asks_first(site: Site, staff: Staf
 def test_only_the_referat_keeps_the_directory(site: Site, staff: StaffClient) -> None:
     person_id = _person(site)
     secretary = staff("geschaeftsstelle")
-    for path in ("/participants", f"/participants/{person_id}", "/participants/import",
-                 f"/participants/{person_id}/export"):
+    for path in (
+        "/participants",
+        f"/participants/{person_id}",
+        "/participants/import",
+        f"/participants/{person_id}/export",
+    ):
         refused = secretary.get(path)
         assert refused.status_code == 403 and "Personen" in refused.text, path
 

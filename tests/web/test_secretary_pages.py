@@ -135,46 +135,66 @@ def test_a_secretary_places_decides_and_implements_through_the_forms(
     assert no_csrf.status_code == 403 and "Formular abgelehnt" in no_csrf.text
     referat_page = referat.get(path).text
     assert "Auf die Sitzung setzen" not in referat_page
-    refused = referat.post(f"{path}/place", data={
-        "csrf_token": csrf_of(referat_page), "meeting": possible, "version": version})
+    refused = referat.post(
+        f"{path}/place",
+        data={"csrf_token": csrf_of(referat_page), "meeting": possible, "version": version},
+    )
     assert refused.status_code == 403 and "Geschäftsstelle" in refused.text
 
-    too_close = secretary.post(f"{path}/place", data={
-        "csrf_token": token, "meeting": close, "version": version})
+    too_close = secretary.post(
+        f"{path}/place", data={"csrf_token": token, "meeting": close, "version": version}
+    )
     assert too_close.status_code == 409 and "innerhalb der Ladungsfrist" in too_close.text
     clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
-    placed = secretary.post(f"{path}/place", data={
-        "csrf_token": token, "meeting": possible, "version": version})
+    placed = secretary.post(
+        f"{path}/place", data={"csrf_token": token, "meeting": possible, "version": version}
+    )
     assert placed.status_code == 303 and placed.headers["location"] == f"{path}?ok=placed"
-    stale = secretary.post(f"{path}/place", data={
-        "csrf_token": token, "meeting": possible, "version": version})
+    stale = secretary.post(
+        f"{path}/place", data={"csrf_token": token, "meeting": possible, "version": version}
+    )
     assert stale.status_code == 409 and "inzwischen von jemand anderem geändert" in stale.text
     assert "liegt auf der Tagesordnung" in stale.text  # the fresh state is shown
 
     token, version = _form(secretary, path)
-    early = secretary.post(f"{path}/result", data={
-        "csrf_token": token, "version": version, "result": "noted", "result_text": "Gut."})
+    early = secretary.post(
+        f"{path}/result",
+        data={"csrf_token": token, "version": version, "result": "noted", "result_text": "Gut."},
+    )
     assert early.status_code == 409 and "findet erst am 24.03.2026 statt" in early.text
     assert "Gut.</textarea>" in early.text  # what was typed stays
     clock.advance(timedelta(days=23))  # type: ignore[attr-defined]
     secretary = staff("geschaeftsstelle", "nach-der-sitzung")  # sessions expire by the clock
     token, version = _form(secretary, path)
-    missing = secretary.post(f"{path}/result", data={
-        "csrf_token": token, "version": version, "result": "noted", "result_text": ""})
+    missing = secretary.post(
+        f"{path}/result",
+        data={"csrf_token": token, "version": version, "result": "noted", "result_text": ""},
+    )
     assert missing.status_code == 409 and "fehlt die Stellungnahme" in missing.text
     assert 'value="noted" checked' in missing.text
-    bad = secretary.post(f"{path}/result", data={
-        "csrf_token": token, "version": version, "result": "vielleicht"})
+    bad = secretary.post(
+        f"{path}/result", data={"csrf_token": token, "version": version, "result": "vielleicht"}
+    )
     assert bad.status_code == 400 and "angebotenen Möglichkeiten" in bad.text
-    done = secretary.post(f"{path}/result", data={
-        "csrf_token": token, "version": version, "result": "noted",
-        "result_text": "Die Kommission unterstützt die Empfehlung."})
+    done = secretary.post(
+        f"{path}/result",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "result": "noted",
+            "result_text": "Die Kommission unterstützt die Empfehlung.",
+        },
+    )
     assert done.status_code == 303
     assert "Stellungnahme der Kommission liegt vor" in secretary.get(path).text
 
     for body in ("ausschuss-soziales", "kreisausschuss", "kreistag"):
         meeting = body_meetings.add(
-            deps, body, clock.now + timedelta(days=21), "Kreishaus", confirmed=True  # type: ignore[attr-defined]
+            deps,
+            body,
+            clock.now + timedelta(days=21),
+            "Kreishaus",
+            confirmed=True,  # type: ignore[attr-defined]
         ).id
         consultations.place(deps, rec_id, meeting, "Sitzungsdienst")
         clock.advance(timedelta(days=22))  # type: ignore[attr-defined]
@@ -182,17 +202,37 @@ def test_a_secretary_places_decides_and_implements_through_the_forms(
 
     secretary, referat = staff("geschaeftsstelle", "im-sommer"), staff("referat", "r-sommer")
     token, version = _form(secretary, path)
-    wrong_date = secretary.post(f"{path}/assign", data={
-        "csrf_token": token, "version": version, "office": "FD Soziales", "due": "31.02.2027"})
+    wrong_date = secretary.post(
+        f"{path}/assign",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "office": "FD Soziales",
+            "due": "31.02.2027",
+        },
+    )
     assert wrong_date.status_code == 400 and "TT.MM.JJJJ" in wrong_date.text
     assert 'value="FD Soziales"' in wrong_date.text and 'value="31.02.2027"' in wrong_date.text
-    assigned = secretary.post(f"{path}/assign", data={
-        "csrf_token": token, "version": version, "office": "FD Soziales", "due": "30.06.2027"})
+    assigned = secretary.post(
+        f"{path}/assign",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "office": "FD Soziales",
+            "due": "30.06.2027",
+        },
+    )
     assert assigned.status_code == 303
     token, version = _form(secretary, path)
-    red = secretary.post(f"{path}/progress", data={
-        "csrf_token": token, "version": version, "note": "Kein Träger gefunden.",
-        "feasibility": "not_feasible"})
+    red = secretary.post(
+        f"{path}/progress",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "note": "Kein Träger gefunden.",
+            "feasibility": "not_feasible",
+        },
+    )
     assert red.status_code == 303
     page = secretary.get(f"{path}?ok=progress").text
     assert "Der Vermerk ist gespeichert." in page

@@ -30,7 +30,8 @@ def upgrade() -> None:
         sa.Column("placed_at", sa.DateTime(), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["recommendation_id"], ["recommendations.id"],
+            ["recommendation_id"],
+            ["recommendations.id"],
             name=op.f("fk_consultations_recommendation_id_recommendations"),
         ),
         sa.ForeignKeyConstraint(
@@ -56,7 +57,8 @@ def upgrade() -> None:
         sa.Column("author", sa.String(length=200), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["recommendation_id"], ["recommendations.id"],
+            ["recommendation_id"],
+            ["recommendations.id"],
             name=op.f("fk_progress_notes_recommendation_id_recommendations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_progress_notes")),
@@ -77,7 +79,8 @@ def upgrade() -> None:
             ["round_id"], ["rounds.id"], name=op.f("fk_feedback_reports_round_id_rounds")
         ),
         sa.ForeignKeyConstraint(
-            ["recommendation_id"], ["recommendations.id"],
+            ["recommendation_id"],
+            ["recommendations.id"],
             name=op.f("fk_feedback_reports_recommendation_id_recommendations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback_reports")),

@@ -24,9 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("duration_minutes", sa.Integer(), nullable=False, server_default="120")
         )
-        batch_op.create_unique_constraint(
-            "uq_meetings_series_period", ["series", "period_start"]
-        )
+        batch_op.create_unique_constraint("uq_meetings_series_period", ["series", "period_start"])
     op.create_table(
         "due_work",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,9 +56,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_apscheduler_jobs")),
     )
     with op.batch_alter_table("apscheduler_jobs", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_apscheduler_jobs_next_run_time", ["next_run_time"], unique=False
-        )
+        batch_op.create_index("ix_apscheduler_jobs_next_run_time", ["next_run_time"], unique=False)
 
 
 def downgrade() -> None:

@@ -18,7 +18,9 @@ def upgrade() -> None:
     with op.batch_alter_table("bodies", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
-                "notice_counting", sa.String(length=20), nullable=False,
+                "notice_counting",
+                sa.String(length=20),
+                nullable=False,
                 server_default="calendar_days",
             )
         )

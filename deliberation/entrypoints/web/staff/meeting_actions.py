@@ -30,8 +30,9 @@ from deliberation.service_layer.meeting_warnings import NeedsConfirmation
 
 router = APIRouter()
 
-Referat = Annotated[AccountView, Depends(allowed(REFERAT, "Termine bestätigen, verlegen, "
-                                                 "absagen und einladen"))]
+Referat = Annotated[
+    AccountView, Depends(allowed(REFERAT, "Termine bestätigen, verlegen, absagen und einladen"))
+]
 
 TITLES = {
     Action.CONFIRM: "Termin bestätigen",
@@ -131,8 +132,12 @@ def _move_page(
     return ctx.pages.render(
         request,
         "staff/meetings/move.html",
-        {"title": f"Termin verlegen: {row.title}", "meeting": row, "values": values,
-         "errors": errors},
+        {
+            "title": f"Termin verlegen: {row.title}",
+            "meeting": row,
+            "values": values,
+            "errors": errors,
+        },
         status_code=status_code,
     )
 
@@ -159,39 +164,54 @@ def move_preview(
         return read
     data, starts_at = read
     preview = meeting_views.preview(
-        ctx.deps, ctx.mailing, meeting_id, Action.MOVE, starts_at=starts_at,
+        ctx.deps,
+        ctx.mailing,
+        meeting_id,
+        Action.MOVE,
+        starts_at=starts_at,
         location=data.location,
     )
     return _preview_page(request, ctx, meeting_id, preview, values)
 
 
 @router.post("/meetings/{meeting_id}/move", response_class=HTMLResponse)
-def move(
-    request: Request, meeting_id: int, ctx: Context, account: Referat, form: Form
-) -> Response:
+def move(request: Request, meeting_id: int, ctx: Context, account: Referat, form: Form) -> Response:
     values, read = _read_move(request, ctx, meeting_id, form)
     if isinstance(read, HTMLResponse):
         return read
     data, starts_at = read
     try:
         report = meetings.move(
-            ctx.deps, ctx.mailing, meeting_id, starts_at, data.location,
-            confirmed=confirmed(values), expected_sequence=_seen(values), actor=account.name,
+            ctx.deps,
+            ctx.mailing,
+            meeting_id,
+            starts_at,
+            data.location,
+            confirmed=confirmed(values),
+            expected_sequence=_seen(values),
+            actor=account.name,
         )
     except ConcurrencyConflict as exc:
         row = meetings.meeting_row(ctx.deps, meeting_id)  # the fresh state, the typed values
         errors = FormErrors()
         errors.add("", f"{exc} Ihre Eingaben stehen unten; bitte prüfen und erneut senden.")
-        return _move_page(request, ctx, row, {**values, "sequence": str(row.sequence)}, errors,
-                          status_code=409)
+        return _move_page(
+            request, ctx, row, {**values, "sequence": str(row.sequence)}, errors, status_code=409
+        )
     except NeedsConfirmation:
         preview = meeting_views.preview(
-            ctx.deps, ctx.mailing, meeting_id, Action.MOVE, starts_at=starts_at,
+            ctx.deps,
+            ctx.mailing,
+            meeting_id,
+            Action.MOVE,
+            starts_at=starts_at,
             location=data.location,
         )
         refused = FormErrors()
-        refused.add("trotzdem", "Bitte bestätigen Sie, dass der Termin trotz der Warnungen so "
-                    "stattfinden soll.")
+        refused.add(
+            "trotzdem",
+            "Bitte bestätigen Sie, dass der Termin trotz der Warnungen so stattfinden soll.",
+        )
         return _preview_page(request, ctx, meeting_id, preview, values, refused, 409)
     done = "verlegt" if report.changed else "unveraendert"
     return RedirectResponse(f"/meetings/{meeting_id}?erledigt={done}", status_code=303)
@@ -212,15 +232,17 @@ def _audience_options(ctx: WebContext) -> dict[str, list[tuple[str, str]]]:
 
 
 @router.get("/meetings/{meeting_id}/invite", response_class=HTMLResponse)
-def invite_form(
-    request: Request, meeting_id: int, ctx: Context, account: Referat
-) -> HTMLResponse:
+def invite_form(request: Request, meeting_id: int, ctx: Context, account: Referat) -> HTMLResponse:
     row = meetings.meeting_row(ctx.deps, meeting_id)
     return ctx.pages.render(
         request,
         "staff/meetings/invite.html",
-        {"title": f"Einladen: {row.title}", "meeting": row, "options": _audience_options(ctx),
-         "chosen": {}},
+        {
+            "title": f"Einladen: {row.title}",
+            "meeting": row,
+            "options": _audience_options(ctx),
+            "chosen": {},
+        },
     )
 
 

@@ -45,9 +45,7 @@ def meeting_list(
     request: Request, ctx: Context, account: SignedIn, gremium: str = "", alle: str = ""
 ) -> HTMLResponse:
     now = ctx.deps.clock()
-    rows = meetings.list_meetings(
-        ctx.deps, gremium or None, starts_from=None if alle else now
-    )
+    rows = meetings.list_meetings(ctx.deps, gremium or None, starts_from=None if alle else now)
     return ctx.pages.render(
         request,
         "staff/meetings/list.html",

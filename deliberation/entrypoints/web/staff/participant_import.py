@@ -78,8 +78,10 @@ def preview(request: Request, ctx: Context, account: Referat, form: Form) -> Res
     carried = _pack(rows)
     if len(carried) > MAX_CARRIED:
         return _refused(
-            request, ctx, "Die Liste ist für einen Import im Browser zu lang; bitte in Teilen "
-            "importieren oder mit „deliberation participant import“."
+            request,
+            ctx,
+            "Die Liste ist für einen Import im Browser zu lang; bitte in Teilen "
+            "importieren oder mit „deliberation participant import“.",
         )
     result = participants.preview_import(ctx.deps, rows)
     return ctx.pages.render(
@@ -101,8 +103,11 @@ def preview(request: Request, ctx: Context, account: Referat, form: Form) -> Res
 def take_over(request: Request, ctx: Context, account: Referat, form: Form) -> Response:
     rows = _unpack(str(form.get("zeilen", "")))
     if rows is None:
-        return _refused(request, ctx, "Die Vorschau ist unvollständig angekommen; bitte die "
-                        "Datei noch einmal hochladen.")
+        return _refused(
+            request,
+            ctx,
+            "Die Vorschau ist unvollständig angekommen; bitte die Datei noch einmal hochladen.",
+        )
     report = participants.import_participants(
         ctx.deps, rows, actor=account.name, source="Import im Browser"
     )
@@ -132,8 +137,12 @@ def _unpack(carried: str) -> Rows | None:
         return None
     rows: Rows = []
     for item in loaded:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int)
-                and isinstance(item[1], dict)):
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], int)
+            and isinstance(item[1], dict)
+        ):
             return None
         rows.append((item[0], {str(k): str(v) for k, v in item[1].items()}))
     return rows

@@ -156,9 +156,7 @@ def edit_form(request: Request, person_id: int, ctx: Context, account: Referat) 
 
 
 @router.post("/participants/{person_id}/edit", response_class=HTMLResponse)
-def edit(
-    request: Request, person_id: int, ctx: Context, account: Referat, form: Form
-) -> Response:
+def edit(request: Request, person_id: int, ctx: Context, account: Referat, form: Form) -> Response:
     values = values_of(form)
     person = participants.get(ctx.deps, person_id)
     seen = {k: str(values.get(f"seen_{k}", "")) for k in FIELDS}
@@ -208,9 +206,7 @@ def _delete_page(
 
 
 @router.get("/participants/{person_id}/delete", response_class=HTMLResponse)
-def delete_form(
-    request: Request, person_id: int, ctx: Context, account: Referat
-) -> HTMLResponse:
+def delete_form(request: Request, person_id: int, ctx: Context, account: Referat) -> HTMLResponse:
     return _delete_page(request, ctx, participants.get(ctx.deps, person_id), FormErrors())
 
 
@@ -226,4 +222,3 @@ def delete(
     participants.delete(ctx.deps, person.email, actor=account.name)
     # no name in the address: it would stay in logs after the deletion
     return RedirectResponse("/participants?geloescht=1", status_code=303)
-

@@ -110,9 +110,7 @@ def timeline_page(
     first = add_months(ctx.deps.today().replace(day=1), -3)
     start = datetime.combine(first, time(0), zone)
     end = datetime.combine(add_months(first, months), time(0), zone)
-    entries = sorted(
-        calendar_timeline.calendar_timeline(ctx.deps, start, end), key=lambda e: e.at
-    )
+    entries = sorted(calendar_timeline.calendar_timeline(ctx.deps, start, end), key=lambda e: e.at)
     title = f"Kalender {start:%m/%Y} bis {(end - timedelta(days=1)):%m/%Y}"
     picture = timeline_svg(entries, start, end, title, local=zone)
     return ctx.pages.render(

@@ -190,7 +190,11 @@ def progress(
     def run(data: ProgressForm) -> None:
         feasible = {"": None, "not_feasible": False, "feasible": True}[data.feasibility]
         implementation.note_progress(
-            ctx.deps, rec_id, data.note, account.name, feasible=feasible,
+            ctx.deps,
+            rec_id,
+            data.note,
+            account.name,
+            feasible=feasible,
             seen_version=data.version,
         )
 

@@ -33,8 +33,15 @@ FILTERS = ("state", "body", "round", "municipality", "office", "overdue")
 #: the table's columns in order: (sort key, heading)
 COLUMNS = [
     (s.value, SORT_TITLES[s])
-    for s in (TrackerSort.NUMBER, TrackerSort.TITLE, TrackerSort.GROUP, TrackerSort.ROUND,
-              TrackerSort.STATE, TrackerSort.OFFICE, TrackerSort.DUE)
+    for s in (
+        TrackerSort.NUMBER,
+        TrackerSort.TITLE,
+        TrackerSort.GROUP,
+        TrackerSort.ROUND,
+        TrackerSort.STATE,
+        TrackerSort.OFFICE,
+        TrackerSort.DUE,
+    )
 ]
 
 
@@ -148,8 +155,12 @@ def _options(choices: tracker.TrackerChoices) -> dict[str, list[tuple[str, str]]
 def _field_of(error: DeliberationError) -> str:
     """Which filter a service-layer refusal is about (its message names it)."""
     message = str(error)
-    for word, field in (("Zustand", "state"), ("Gremium", "body"), ("Gemeinde", "municipality"),
-                        ("Seite", "page")):
+    for word, field in (
+        ("Zustand", "state"),
+        ("Gremium", "body"),
+        ("Gemeinde", "municipality"),
+        ("Seite", "page"),
+    ):
         if word in message:
             return field
     return ""
