@@ -75,6 +75,10 @@ class SqlRepository(
     def remove(self, item: object) -> None:
         self.session.delete(item)
 
+    # the ports' typed ``add`` and ``remove`` of the kinds that share a port with others
+    add_feedback_report = add_notification = add_municipality = add_body = add
+    remove_invitation = remove
+
     def append_to_log(self, record: TransitionRecord) -> None:
         """One INSERT into the append-only log, in the unit of work's transaction.
 

@@ -21,15 +21,36 @@ def commits() -> int:
 
 
 class SqlUnitOfWork:
+    """One session; every port of ``service_layer.ports.UnitOfWork`` is served by the one
+    ``SqlRepository`` on it (its stores share the session and its identity map)."""
+
     session: Session
     repo: SqlRepository
+    cycles: SqlRepository
+    fast_path: SqlRepository
+    needs: SqlRepository
+    groups: SqlRepository
+    recommendations: SqlRepository
+    tracker: SqlRepository
+    meetings: SqlRepository
+    participants: SqlRepository
+    reference: SqlRepository
+    accounts: SqlRepository
+    outbox: SqlRepository
+    due_work: SqlRepository
+    log: SqlRepository
+    workflow_records: SqlRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._session_factory()
-        self.repo = SqlRepository(self.session)
+        self.repo = repo = SqlRepository(self.session)
+        self.cycles = self.fast_path = self.needs = self.groups = repo
+        self.recommendations = self.tracker = self.meetings = self.participants = repo
+        self.reference = self.accounts = self.outbox = self.due_work = self.log = repo
+        self.workflow_records = repo
         return self
 
     def __exit__(

@@ -114,27 +114,33 @@ class WorkflowUsage(NamedTuple):
     records: int
 
 
-class Repository(ChildFacts, Protocol):
-    """Loads and stores records; also answers guards' questions about children (``ChildFacts``)."""
+class CycleRepository(Protocol):
+    """Cycles and the rounds they belong to (with the reports mirrored back into a round)."""
 
-    def add(self, item: object) -> None: ...
+    def add(self, cycle: Cycle) -> None: ...
 
-    def workflow_usage(self) -> list[WorkflowUsage]: ...
+    def cycle(self, cycle_id: int, lock: bool = False) -> Cycle | None: ...
 
-    def record_ids(
-        self, kind: SubjectKind, workflow: str, version: int, state: str, limit: int
-    ) -> list[int]: ...
+    def cycles(
+        self, round_label: str | None = None, workflow: str | None = None, state: str | None = None
+    ) -> list[Cycle]: ...
 
-    def records_of_workflow(self, kind: SubjectKind, workflow: str) -> list[Stateful]: ...
+    def cycle_ids_without_groups(self, workflow: str, state: str) -> list[int]: ...
 
-    def stamp_fingerprints(
-        self, kind: SubjectKind, workflow: str, version: int, fingerprint: str
-    ) -> int: ...
+    def round(self, label: str) -> Round | None: ...
 
-    def append_to_log(self, record: TransitionRecord) -> None: ...
+    def rounds(self) -> list[Round]: ...
 
-    # the step fast path: records read without the ORM's unit of work, written back by
-    # one version-checked UPDATE (``ConcurrencyConflict`` when the version moved)
+    def add_feedback_report(self, report: FeedbackReport) -> None: ...
+
+    def feedback_reports(self, round_label: str) -> list[FeedbackReport]: ...
+
+
+class StepFastPath(ChildFacts, Protocol):
+    """The step fast path: a cycle read without the ORM's unit of work, written back by one
+    version-checked UPDATE (``ConcurrencyConflict`` when the version moved); answers guards'
+    questions about its children with one query each (``ChildFacts``)."""
+
     def detached_cycle(self, cycle_id: int, lock: bool = False) -> Cycle | None: ...
 
     def detached_cycle_of_need(self, need_id: int) -> Cycle | None: ...
@@ -150,15 +156,9 @@ class Repository(ChildFacts, Protocol):
 
     def add_need_row(self, need: Need, cycle: Cycle) -> int: ...
 
-    def round(self, label: str) -> Round | None: ...
 
-    def cycle(self, cycle_id: int, lock: bool = False) -> Cycle | None: ...
-
-    def cycles(
-        self, round_label: str | None = None, workflow: str | None = None, state: str | None = None
-    ) -> list[Cycle]: ...
-
-    def cycle_ids_without_groups(self, workflow: str, state: str) -> list[int]: ...
+class NeedRepository(Protocol):
+    """Needs (Bedarfe) of the cycles and the agenda topics that took them up."""
 
     def need(self, need_id: int) -> Need | None: ...
 
@@ -168,15 +168,23 @@ class Repository(ChildFacts, Protocol):
 
     def add_votes(self, need_id: int, dots: int) -> int: ...
 
+    def remove(self, need: Need) -> None: ...
+
+    def topics_with_need(self, need_id: int) -> list[tuple[Cycle, AgendaTopic]]: ...
+
+
+class GroupRepository(Protocol):
+    """Working groups of the conferences."""
+
     def working_group(self, group_id: int, lock: bool = False) -> WorkingGroup | None: ...
 
     def working_groups(
         self, conference_id: int | None = None, topic_ids: Collection[int] | None = None
     ) -> list[WorkingGroup]: ...
 
-    def topics_with_need(self, need_id: int) -> list[tuple[Cycle, AgendaTopic]]: ...
 
-    def recommendations_for_need(self, need_id: int) -> list[Recommendation]: ...
+class RecommendationRepository(Protocol):
+    """Recommendations of the working groups on their way through the bodies."""
 
     def recommendation(self, recommendation_id: int) -> Recommendation | None: ...
 
@@ -194,33 +202,85 @@ class Repository(ChildFacts, Protocol):
         implementing_states: frozenset[str] = frozenset(),
     ) -> list[Recommendation]: ...
 
-    def municipality(self, key: str) -> Municipality | None: ...
+    def recommendations_for_need(self, need_id: int) -> list[Recommendation]: ...
 
-    def municipalities(self) -> list[Municipality]: ...
+    def recommendation_counts_by_body(self) -> dict[str, int]: ...
 
-    def body(self, key: str) -> Body | None: ...
+    def responsible_offices(self) -> list[str]: ...
 
-    def bodies(self) -> list[Body]: ...
 
-    def log(self, subject_kind: str, subject_id: int) -> list[TransitionRecord]: ...
+class TrackerQueries(Protocol):
+    """The secretaries' tracker: plain rows of many recommendations, read set-wise."""
 
-    def log_entries(
+    def tracker_rows(
         self,
+        state: str | None = None,
+        group_id: int | None = None,
         *,
-        subject_kind: str | None = None,
-        subject_id: int | None = None,
-        actor: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        person_id: int | None = None,
-        limit: int | None = None,
-    ) -> list[TransitionRecord]: ...
+        round_label: str | None = None,
+        conference_id: int | None = None,
+        municipality_key: str | None = None,
+        body_key: str | None = None,
+        office: str | None = None,
+        overdue_on: date | None = None,
+        implementing_states: frozenset[str] = frozenset(),
+    ) -> list[TrackerRow]: ...
 
-    def notifications(
-        self, status: str | None = None, lock: bool = False
-    ) -> list[Notification]: ...
+    def tracker_slice(self, filters: TrackerFilters, order: TrackerOrder) -> list[TrackerRow]: ...
+
+    def tracker_count(self, filters: TrackerFilters) -> int: ...
+
+    def tracker_export(self, filters: TrackerFilters) -> TrackerExportRows: ...
+
+
+class MeetingRepository(Protocol):
+    """Meetings of bodies and cycles, and the invitations to them."""
+
+    def add(self, meeting: Meeting) -> None: ...
+
+    def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None: ...
+
+    def meetings(
+        self,
+        body_key: str | None = None,
+        *,
+        series: str | None = None,
+        status: str | None = None,
+        starts_from: datetime | None = None,
+        starts_before: datetime | None = None,
+    ) -> list[Meeting]: ...
+
+    def meeting_of_cycle(self, cycle_id: int) -> Meeting | None: ...
+
+    def meetings_of_cycle(self, cycle_id: int) -> list[Meeting]: ...
+
+    def planned_periods(self, series: str, first: date, last: date) -> set[date]: ...
+
+    def meeting_in_period(self, series: str, period_start: date) -> Meeting | None: ...
+
+    def invitations(
+        self, meeting_id: int | None = None, participant_id: int | None = None
+    ) -> list[Invitation]: ...
+
+    def invitations_of_cycle(self, cycle_id: int) -> list[Invitation]: ...
+
+    def add_invitations(self, invitations: Sequence[Invitation]) -> None: ...
+
+    def remove_invitation(self, invitation: Invitation) -> None: ...
+
+
+class ParticipantRepository(Protocol):
+    """The participant registry (citizens, members of bodies, administration)."""
+
+    def add(self, participant: Participant) -> None: ...
+
+    def remove(self, participant: Participant) -> None: ...
 
     def participant(self, email: str) -> Participant | None: ...
+
+    def participant_by_id(self, participant_id: int) -> Participant | None: ...
+
+    def participants_by_id(self, ids: Collection[int]) -> dict[int, Participant]: ...
 
     def participants(
         self, municipality_key: str | None = None, role: str | None = None
@@ -228,7 +288,46 @@ class Repository(ChildFacts, Protocol):
 
     def registered_emails(self, emails: Collection[str]) -> set[str]: ...
 
-    def remove(self, item: object) -> None: ...
+    def body_members(self, body_key: str) -> list[Participant]: ...
+
+
+class ReferenceRepository(Protocol):
+    """The county's municipalities and standing bodies (loaded from the configuration)."""
+
+    def add_municipality(self, municipality: Municipality) -> None: ...
+
+    def municipality(self, key: str) -> Municipality | None: ...
+
+    def municipalities(self) -> list[Municipality]: ...
+
+    def add_body(self, body: Body) -> None: ...
+
+    def body(self, key: str) -> Body | None: ...
+
+    def bodies(self) -> list[Body]: ...
+
+
+class AccountRepository(Protocol):
+    """Staff accounts of the web application."""
+
+    def add(self, account: Account) -> None: ...
+
+    def account(self, name: str, lock: bool = False) -> Account | None: ...
+
+    def account_by_id(self, account_id: int) -> Account | None: ...
+
+    def accounts(self) -> list[Account]: ...
+
+
+class Outbox(Protocol):
+    """Messages asked for by workflow steps (notifications) and queued mails, with their
+    claims and delivery results."""
+
+    def add_notification(self, notification: Notification) -> None: ...
+
+    def notifications(
+        self, status: str | None = None, lock: bool = False
+    ) -> list[Notification]: ...
 
     def enqueue(self, message: OutboxMessage) -> None: ...
 
@@ -264,75 +363,9 @@ class Repository(ChildFacts, Protocol):
 
     def forget_recipient(self, recipient: str) -> int: ...
 
-    def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None: ...
 
-    def meeting_of_cycle(self, cycle_id: int) -> Meeting | None: ...
-
-    def meetings_of_cycle(self, cycle_id: int) -> list[Meeting]: ...
-
-    def invitations(
-        self, meeting_id: int | None = None, participant_id: int | None = None
-    ) -> list[Invitation]: ...
-
-    def invitations_of_cycle(self, cycle_id: int) -> list[Invitation]: ...
-
-    def add_invitations(self, invitations: Sequence[Invitation]) -> None: ...
-
-    def participant_by_id(self, participant_id: int) -> Participant | None: ...
-
-    def participants_by_id(self, ids: Collection[int]) -> dict[int, Participant]: ...
-
-    def meetings(
-        self,
-        body_key: str | None = None,
-        *,
-        series: str | None = None,
-        status: str | None = None,
-        starts_from: datetime | None = None,
-        starts_before: datetime | None = None,
-    ) -> list[Meeting]: ...
-
-    def rounds(self) -> list[Round]: ...
-
-    def feedback_reports(self, round_label: str) -> list[FeedbackReport]: ...
-
-    def recommendation_counts_by_body(self) -> dict[str, int]: ...
-
-    def tracker_rows(
-        self,
-        state: str | None = None,
-        group_id: int | None = None,
-        *,
-        round_label: str | None = None,
-        conference_id: int | None = None,
-        municipality_key: str | None = None,
-        body_key: str | None = None,
-        office: str | None = None,
-        overdue_on: date | None = None,
-        implementing_states: frozenset[str] = frozenset(),
-    ) -> list[TrackerRow]: ...
-
-    def tracker_slice(self, filters: TrackerFilters, order: TrackerOrder) -> list[TrackerRow]: ...
-
-    def tracker_count(self, filters: TrackerFilters) -> int: ...
-
-    def tracker_export(self, filters: TrackerFilters) -> TrackerExportRows: ...
-
-    def responsible_offices(self) -> list[str]: ...
-
-    def planned_periods(self, series: str, first: date, last: date) -> set[date]: ...
-
-    def open_groups_without(
-        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
-    ) -> list[tuple[int, date]]: ...
-
-    def open_recommendations_without(
-        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
-    ) -> list[tuple[int, datetime]]: ...
-
-    def meeting_in_period(self, series: str, period_start: date) -> Meeting | None: ...
-
-    def body_members(self, body_key: str) -> list[Participant]: ...
+class DueWorkQueue(Protocol):
+    """Due work (reminders, escalations, phase changes by date) and what still lacks it."""
 
     def add_due_work(self, items: Collection[DueWork]) -> int: ...
 
@@ -350,17 +383,124 @@ class Repository(ChildFacts, Protocol):
         self, status: str | None = None, kind: str | None = None, limit: int | None = None
     ) -> list[DueWork]: ...
 
-    def account(self, name: str, lock: bool = False) -> Account | None: ...
-
-    def account_by_id(self, account_id: int) -> Account | None: ...
-
-    def accounts(self) -> list[Account]: ...
-
     def troubled_due_work(self, limit: int) -> list[DueWork]: ...
+
+    def open_groups_without(
+        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
+    ) -> list[tuple[int, date]]: ...
+
+    def open_recommendations_without(
+        self, due_kind: str, closed: Mapping[tuple[str, int], Collection[str]]
+    ) -> list[tuple[int, datetime]]: ...
+
+
+class TransitionLog(Protocol):
+    """The append-only log: workflow steps and audited changes."""
+
+    def append_to_log(self, record: TransitionRecord) -> None: ...
+
+    def log(self, subject_kind: str, subject_id: int) -> list[TransitionRecord]: ...
+
+    def log_entries(
+        self,
+        *,
+        subject_kind: str | None = None,
+        subject_id: int | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        person_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[TransitionRecord]: ...
+
+
+class WorkflowRecords(Protocol):
+    """Which workflow versions the stored records run on (published-version check, migration)."""
+
+    def workflow_usage(self) -> list[WorkflowUsage]: ...
+
+    def record_ids(
+        self, kind: SubjectKind, workflow: str, version: int, state: str, limit: int
+    ) -> list[int]: ...
+
+    def records_of_workflow(self, kind: SubjectKind, workflow: str) -> list[Stateful]: ...
+
+    def stamp_fingerprints(
+        self, kind: SubjectKind, workflow: str, version: int, fingerprint: str
+    ) -> int: ...
+
+
+class Repository(
+    CycleRepository,
+    StepFastPath,
+    NeedRepository,
+    GroupRepository,
+    RecommendationRepository,
+    TrackerQueries,
+    MeetingRepository,
+    ParticipantRepository,
+    ReferenceRepository,
+    AccountRepository,
+    Outbox,
+    DueWorkQueue,
+    TransitionLog,
+    WorkflowRecords,
+    Protocol,
+):
+    """Every port at once: what ``UnitOfWork.repo`` was before the split; kept only while
+    call sites move to the ports (``uow.cycles``, ``uow.needs``, …)."""
+
+    def add(self, item: object) -> None: ...
+
+    def remove(self, item: object) -> None: ...
 
 
 class UnitOfWork(Protocol):
-    """One transaction: commit explicitly, everything else rolls back."""
+    """One transaction over one port per aggregate: commit explicitly, everything else rolls
+    back. A use case names the port it reads or writes (``uow.cycles.cycle(3)``,
+    ``uow.outbox.enqueue(message)``), so what it touches shows at the call."""
+
+    @property
+    def cycles(self) -> CycleRepository: ...
+
+    @property
+    def fast_path(self) -> StepFastPath: ...
+
+    @property
+    def needs(self) -> NeedRepository: ...
+
+    @property
+    def groups(self) -> GroupRepository: ...
+
+    @property
+    def recommendations(self) -> RecommendationRepository: ...
+
+    @property
+    def tracker(self) -> TrackerQueries: ...
+
+    @property
+    def meetings(self) -> MeetingRepository: ...
+
+    @property
+    def participants(self) -> ParticipantRepository: ...
+
+    @property
+    def reference(self) -> ReferenceRepository: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def due_work(self) -> DueWorkQueue: ...
+
+    @property
+    def log(self) -> TransitionLog: ...
+
+    @property
+    def workflow_records(self) -> WorkflowRecords: ...
 
     @property
     def repo(self) -> Repository: ...
