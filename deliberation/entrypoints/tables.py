@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
@@ -24,6 +25,10 @@ from deliberation.service_layer.views import (
     StatusView,
 )
 
+if TYPE_CHECKING:  # the views only; ``--help`` imports no service module it does not need
+    from deliberation.service_layer.meetings import MeetingRow
+    from deliberation.service_layer.status_overview import NeedTally
+
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
@@ -38,18 +43,46 @@ def _ids(ids: tuple[int, ...]) -> str:
     return ", ".join(map(str, ids)) or "—"
 
 
+Cell = Column | str
+
+
 def table(
     title: str,
-    columns: Sequence[str],
+    columns: Sequence[Cell],
     rows: Iterable[Sequence[object]],
     min_widths: dict[str, int] | None = None,
 ) -> Table:
+    """The one table of the command line: a bold title, a header, literal cells.
+
+    A column is its heading, or a ``Column`` where it needs more (numbers
+    right-aligned, a column that wraps early). Cells are plain text: what people
+    typed is never read as markup.
+    """
     result = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        result.add_column(column, overflow="fold", min_width=(min_widths or {}).get(column))
+        if isinstance(column, str):
+            column = text_column(column, min_width=(min_widths or {}).get(column))
+        result.columns.append(column)
     for row in rows:
-        result.add_row(*(str(cell) for cell in row))
+        result.add_row(*(Text(str(cell)) for cell in row))
     return result
+
+
+def text_column(header: str, max_width: int | None = None, min_width: int | None = None) -> Column:
+    return Column(header, overflow="fold", max_width=max_width, min_width=min_width)
+
+
+def number_column(header: str) -> Column:
+    return Column(header, justify="right", no_wrap=True)
+
+
+def fixed_column(header: str) -> Column:
+    return Column(header, no_wrap=True)
+
+
+#: columns that wrap early so that titles keep their room
+NARROW = 22
+NO_STEPS = "—"
 
 
 def next_steps(status: StatusView) -> str:
@@ -58,12 +91,24 @@ def next_steps(status: StatusView) -> str:
     return ", ".join(step.title for step in status.next_steps)
 
 
-def cycles_table(views: list[CycleView]) -> Table:
+def cycles_table(views: Iterable[CycleView], with_round: bool = True) -> Table:
+    """Cycles with their state and next steps.
+
+    Without ``with_round`` (for narrow terminals) the round is left to the title,
+    which names it anyway.
+    """
+    views = list(views)
+    round_column = [fixed_column("Durchgang")] if with_round else []
     return table(
         f"Zyklen ({len(views)})",
-        ["Nr.", "Durchgang", "Zyklus", "Zustand", "Nächste Schritte"],
+        [number_column("Nr."), *round_column, "Zyklus", "Zustand", "Nächste Schritte"],
         [
-            (v.status.id, v.round, v.title, v.status.state_title, next_steps(v.status))
+            (
+                v.status.id,
+                *((v.round, v.title.removesuffix(f" {v.round}")) if with_round else (v.title,)),
+                v.status.state_title,
+                next_steps(v.status),
+            )
             for v in views
         ],
     )
@@ -171,10 +216,18 @@ def _first_lines(text: str, limit: int = 240) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def groups_table(views: list[GroupView]) -> Table:
+def groups_table(views: Iterable[GroupView]) -> Table:
+    views = list(views)
     return table(
         f"Arbeitsgruppen ({len(views)})",
-        ["Nr.", "Name", "Thema", "Frist", "Zustand", "Empfehlungen"],
+        [
+            number_column("Nr."),
+            "Name",
+            "Thema",
+            fixed_column("Frist"),
+            "Zustand",
+            number_column("Empfehlungen"),
+        ],
         [
             (
                 g.status.id,
@@ -204,13 +257,79 @@ def print_group(console: Console, view: GroupView, zone: ZoneInfo) -> None:
     console.print(log_table(view.log, zone))
 
 
-def recommendations_table(views: list[RecommendationView]) -> Table:
+def recommendations_table(
+    views: Iterable[RecommendationView], with_steps: bool = True, narrow: bool = False
+) -> Table:
+    """Recommendations with group and state; ``narrow`` wraps groups and states early."""
+    views = list(views)
+    width = NARROW if narrow else None
+    steps = ["Nächste Schritte"] if with_steps else []
     return table(
         f"Empfehlungen ({len(views)})",
-        ["Nr.", "Titel", "Arbeitsgruppe", "Zustand", "Nächste Schritte"],
         [
-            (r.status.id, r.title, r.group_name, r.status.state_title, next_steps(r.status))
+            number_column("Nr."),
+            "Titel",
+            text_column("Arbeitsgruppe", max_width=width),
+            text_column("Zustand", max_width=width),
+            *steps,
+        ],
+        [
+            (
+                r.status.id,
+                r.title,
+                r.group_name,
+                r.status.state_title,
+                *((next_steps(r.status),) if with_steps else ()),
+            )
             for r in views
+        ],
+    )
+
+
+def need_tally_table(tallies: Sequence[NeedTally], total: NeedTally) -> Table:
+    """Needs per municipality with a total line."""
+    result = table(
+        "Bedarfe je Gemeinde",
+        ["Gemeinde", *map(number_column, TALLY_HEADINGS)],
+        [(t.place, *_counts(t)) for t in tallies],
+    )
+    if tallies:
+        result.add_section()
+        result.add_row(
+            Text("Landkreis gesamt"), *(Text(str(n)) for n in _counts(total)), style="bold"
+        )
+    return result
+
+
+TALLY_HEADINGS = ("Bedarfe gesamt", "kreisweit", "lokal", "Punkte", "weitergeleitet")
+
+
+def _counts(tally: NeedTally) -> tuple[int, ...]:
+    return (tally.total, tally.county, tally.local, tally.votes, tally.forwarded)
+
+
+def upcoming_table(rows: Sequence[MeetingRow], total: int, zone: ZoneInfo) -> Table:
+    """The next meetings with their state and the scheduler's next step for each."""
+    return table(
+        f"Nächste Termine ({len(rows)} von {total}; alle: deliberation meeting list)",
+        [
+            number_column("Nr."),
+            fixed_column("Beginn"),
+            "Titel",
+            fixed_column("Stand"),
+            number_column("Eingeladen"),
+            text_column("Nächster Schritt", max_width=NARROW),
+        ],
+        [
+            (
+                m.id,
+                local_time(m.starts_at, zone),
+                m.title,
+                MEETING_STATUS_TITLES.get(m.status, m.status),
+                m.invited,
+                m.next_work or NO_STEPS,
+            )
+            for m in rows
         ],
     )
 

@@ -367,7 +367,7 @@ def confirm(deps: Dependencies, meeting_id: int, actor: str = "") -> MeetingRow:
             reason=describe(deps, meeting),
         )
         uow.commit()
-        return _row(uow, meeting, {})
+        return row(uow, meeting, {})
 
 
 def show_answer(deps: Dependencies, mailing: Mailing, token: str) -> AnswerView:
@@ -441,7 +441,7 @@ def meeting_row(deps: Dependencies, meeting_id: int) -> MeetingRow:
     with deps.unit_of_work() as uow:
         meeting = get_meeting(uow, meeting_id)
         names = {body.key: body.name for body in uow.repo.bodies()}
-        return _row(uow, meeting, names)
+        return row(uow, meeting, names)
 
 
 def list_meetings(
@@ -465,10 +465,11 @@ def list_meetings(
             starts_from=starts_from,
             starts_before=starts_before,
         )
-        return [_row(uow, meeting, names) for meeting in found]
+        return [row(uow, meeting, names) for meeting in found]
 
 
-def _row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str]) -> MeetingRow:
+def row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str]) -> MeetingRow:
+    """A meeting as the lists show it, read in the caller's unit of work."""
     assert meeting.id is not None
     return MeetingRow(
         meeting.id,

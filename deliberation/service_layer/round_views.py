@@ -59,15 +59,6 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
-class RoundOverview:
-    label: str
-    workshops: tuple[CycleView, ...]
-    conferences: tuple[CycleView, ...]
-    groups: tuple[GroupView, ...]
-    recommendations: tuple[RecommendationView, ...]
-
-
-@dataclass(frozen=True)
 class CyclePage:
     cycle: CycleView
     history: tuple[HistoryEntry, ...]
@@ -108,25 +99,6 @@ def list_rounds(deps: Dependencies) -> list[RoundSummary]:
             key=lambda r: r.created_at,
             reverse=True,
         )
-
-
-def round_overview(deps: Dependencies, label: str) -> RoundOverview:
-    """The workshops of every municipality, the conference, its groups and recommendations."""
-    with deps.unit_of_work() as uow:
-        if uow.repo.round(label) is None:
-            raise NotFound(f'Den Durchgang "{label}" gibt es nicht.')
-    views = cycles.list_cycles(deps, round_label=label)
-    workshops = tuple(v for v in views if v.municipality)
-    conferences = tuple(v for v in views if not v.municipality)
-    group_views = tuple(g for c in conferences for g in groups.list_groups(deps, c.status.id))
-    with deps.unit_of_work() as uow:
-        today = deps.today()
-        recs = tuple(
-            recommendation_view(deps.engine, r, today=today)
-            for c in conferences
-            for r in uow.repo.recommendations(conference_id=c.status.id)
-        )
-    return RoundOverview(label, workshops, conferences, group_views, recs)
 
 
 def cycle_page(deps: Dependencies, cycle_id: int) -> CyclePage:

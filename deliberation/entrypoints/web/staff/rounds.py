@@ -16,6 +16,7 @@ from deliberation.entrypoints.web.roles import REFERAT
 from deliberation.schedule_setup import schedule_policy
 from deliberation.service_layer import cycles, round_views
 from deliberation.service_layer.accounts import AccountView
+from deliberation.service_layer.status_overview import status_overview
 
 router = APIRouter()
 
@@ -83,7 +84,7 @@ def launch(request: Request, ctx: Context, form: Form, account: Launcher) -> Res
 
 @router.get("/rounds/{label}", response_class=HTMLResponse)
 def overview(label: str, request: Request, ctx: Context, account: SignedIn) -> HTMLResponse:
-    view = round_views.round_overview(ctx.deps, label)
+    view = status_overview(ctx.deps, label)
     return ctx.pages.render(
-        request, "staff/round.html", {"title": f"Durchgang {view.label}", "round": view}
+        request, "staff/round.html", {"title": f"Durchgang {label}", "round": view}
     )
