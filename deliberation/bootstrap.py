@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from deliberation.adapters import database, orm
-from deliberation.adapters.calendar_entries import write_calendar
+from deliberation.adapters.calendar_entries import write_calendar, write_feed
 from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.passwords import Argon2Passwords
@@ -59,6 +59,7 @@ def build_mailing(
     return Mailing(
         renderer=templates,
         calendar=write_calendar,
+        calendar_feed=write_feed,
         links=SignedLinks(links.base_url, secret, clock),
         sender=settings.smtp.sender,
         confirm_valid=timedelta(days=links.confirm_valid_days),

@@ -8,13 +8,14 @@ between summer and winter time.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 from icalendar.parser import Contentline
 
+from deliberation.domain.calendar_feed import CalendarFeed, FeedEvent
 from deliberation.domain.invitations import CalendarEntry
 
 PRODUCT_ID = "-//deliberation//Einladungen//DE"
@@ -99,3 +100,51 @@ def _attendee(entry: CalendarEntry) -> vCalAddress:
     attendee.params["partstat"] = vText("NEEDS-ACTION")
     attendee.params["rsvp"] = vText("FALSE")
     return attendee
+
+
+FEED_PRODUCT_ID = "-//deliberation//Termine//DE"
+#: how often calendar programs should fetch the feed again (RFC 7986 and Outlook's X-PUBLISHED-TTL)
+FEED_REFRESH = "PT6H"
+
+
+def write_feed(feed: CalendarFeed) -> str:
+    """The iCalendar text of a feed to subscribe to: METHOD:PUBLISH, one VEVENT per meeting
+    (cancelled ones with STATUS:CANCELLED), the zone's VTIMEZONE once for all of them."""
+    zone = ZoneInfo(feed.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", FEED_PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", feed.name)
+    calendar.add("x-wr-timezone", feed.timezone)
+    calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", FEED_REFRESH)
+    for item in feed.events:
+        calendar.add_component(_feed_event(item, feed.stamp, zone))
+    body = str(calendar.to_ical().decode("utf-8"))
+    if not feed.events:
+        return body
+    years = [e.starts_at.astimezone(zone).year for e in feed.events]
+    component = Timezone.from_tzid(
+        feed.timezone, first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1)
+    )
+    component.pop("COMMENT", None)
+    head, _, tail = body.partition("BEGIN:VEVENT")
+    return head + str(component.to_ical().decode("utf-8")) + "BEGIN:VEVENT" + tail
+
+
+def _feed_event(item: FeedEvent, stamp: datetime, zone: ZoneInfo) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("sequence", item.sequence)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.starts_at.astimezone(zone))
+    event.add("dtend", item.ends_at.astimezone(zone))
+    event.add("summary", item.title)
+    if item.location:
+        event.add("location", item.location)
+    if item.description:
+        event.add("description", item.description)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    return event

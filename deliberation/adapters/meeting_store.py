@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
@@ -64,6 +65,22 @@ class MeetingStore:
         if starts_before is not None:
             query = query.where(orm.meetings.c.starts_at < starts_before)
         return list(self.session.scalars(query))
+
+    def claim_meeting_uid(self, meeting_id: int, candidate: str) -> str:
+        """The meeting's calendar UID, ``candidate`` if it had none: two feeds asked at once
+        agree on the one the first of them stored (a conditional UPDATE, then a read)."""
+        meetings = orm.meetings.c
+        self.session.execute(
+            update(orm.meetings)
+            .where(meetings.id == meeting_id, or_(meetings.uid.is_(None), meetings.uid == ""))
+            .values(uid=candidate)
+        )
+        uid = self.session.execute(select(meetings.uid).where(meetings.id == meeting_id))
+        stored = str(uid.scalar_one())
+        loaded = self.session.identity_map.get(self.session.identity_key(Meeting, meeting_id))
+        if loaded is not None:
+            set_committed_value(loaded, "uid", stored)
+        return stored
 
     def meeting_of_cycle(self, cycle_id: int) -> Meeting | None:
         """The cycle's first planned meeting (a workshop evening, the conference day)."""

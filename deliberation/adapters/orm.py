@@ -38,6 +38,7 @@ from sqlalchemy.orm import registry, relationship
 from deliberation.domain import model
 from deliberation.domain.accounts import Account
 from deliberation.domain.consultations import Consultation
+from deliberation.domain.dot_voting import DotVote
 from deliberation.domain.implementation import FeedbackReport, ProgressNote
 from deliberation.domain.invitations import Invitation
 from deliberation.domain.outbox import OutboxMessage
@@ -150,6 +151,26 @@ needs = Table(
     Column("votes", Integer, nullable=False, default=0),
     Column("status", String(40), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # the sum of the need's dot_votes, kept with every online vote (see dot_vote_store)
+    Column("online_votes", Integer, nullable=False, default=0, server_default="0"),
+)
+
+#: Dots given online, one row per need and person (migration 0015).
+dot_votes = Table(
+    "dot_votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("need_id", ForeignKey("needs.id"), nullable=False),
+    # None once the person's data was deleted: their dots still count, anonymously
+    Column(
+        "participant_id",
+        ForeignKey("participants.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
+    Column("dots", Integer, nullable=False),
+    Column("cast_at", UTCDateTime, nullable=False),
+    UniqueConstraint("need_id", "participant_id"),
 )
 
 agenda_topics = Table(
@@ -546,4 +567,5 @@ def start_mappers() -> None:
     m(OutboxMessage, outbox)
     m(Invitation, invitations)
     m(DueWork, due_work)
+    m(DotVote, dot_votes)
     m(Account, accounts)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
 from deliberation.adapters.account_store import AccountStore
+from deliberation.adapters.dot_vote_store import DotVoteStore
 from deliberation.adapters.log_store import LogStore
 from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
@@ -61,6 +62,7 @@ class SqlRepository(
     StepStore,
     WorkflowStore,
     LogStore,
+    DotVoteStore,
 ):
     """Cycles, needs, groups, recommendations and their log; participants, the outbox,
     accounts, the step fast path and the whole log come from the stores it inherits,

@@ -84,7 +84,10 @@ _CYCLE_OF_NEED = _CYCLE_SELECT.join(orm.needs, orm.needs.c.cycle_id == orm.cycle
 _NEEDS_OF_CYCLE = select(orm.needs).where(orm.needs.c.cycle_id == bindparam("cycle_id"))
 _ANY_NEED = select(exists().where(orm.needs.c.cycle_id == bindparam("cycle_id")))
 _ANY_VOTED_NEED = select(
-    exists().where(orm.needs.c.cycle_id == bindparam("cycle_id"), orm.needs.c.votes > 0)
+    exists().where(
+        orm.needs.c.cycle_id == bindparam("cycle_id"),
+        orm.needs.c.votes + orm.needs.c.online_votes > 0,
+    )
 )
 _ANY_AGENDA_TOPIC = select(
     exists().where(orm.agenda_topics.c.conference_id == bindparam("cycle_id"))

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from deliberation.domain.dot_voting import DEFAULT_DOT_BUDGET
 from deliberation.domain.errors import WorkflowDefinitionError
 from deliberation.domain.model import SubjectKind
 from deliberation.domain.rules import RULES, RuleBook
@@ -80,7 +81,18 @@ def _article(head: Section) -> str:
 
 def _parse(root: Section, where: str) -> WorkflowDefinition:
     head = root.table("workflow")
-    head.only(("name", "version", "title", "article", "subject", "initial", "per_municipality"))
+    head.only(
+        (
+            "name",
+            "version",
+            "title",
+            "article",
+            "subject",
+            "initial",
+            "per_municipality",
+            "dot_budget",
+        )
+    )
     subject_name = head.text("subject")
     try:
         subject = SubjectKind(subject_name)
@@ -97,6 +109,7 @@ def _parse(root: Section, where: str) -> WorkflowDefinition:
         states=_parse_states(root.table("states")),
         transitions=tuple(_parse_transition(t) for t in root.tables("transitions")),
         per_municipality=head.flag("per_municipality", False),
+        dot_budget=head.integer("dot_budget", DEFAULT_DOT_BUDGET, minimum=1),
         source=where,
         schedule=_parse_schedule(root),
         round=_parse_round(root),

@@ -183,9 +183,17 @@ class Need:
         self.municipality = municipality
         self.topic_field = topic_field
         self.scope = scope
+        #: dots counted on site by staff …
         self.votes = votes
+        #: … and given online through personal links (the sum of the ``DotVote`` rows)
+        self.online_votes = 0
         self.status = NeedStatus.OPEN
         self.created_at = created_at
+
+    @property
+    def total_votes(self) -> int:
+        """On-site and online dots together: what ranks the need."""
+        return self.votes + self.online_votes
 
 
 class AgendaTopic:

@@ -55,7 +55,7 @@ class GraphFacts:
     """``ChildFacts`` read from the records' collections in memory (domain use and tests)."""
 
     def any_need(self, cycle: Cycle, voted: bool = False) -> bool:
-        return any(not voted or need.votes > 0 for need in cycle.needs)
+        return any(not voted or need.total_votes > 0 for need in cycle.needs)
 
     def any_agenda_topic(self, conference: Cycle) -> bool:
         return bool(conference.agenda_topics)
@@ -290,7 +290,7 @@ def build_agenda(cycle: Cycle, ctx: TransitionContext) -> None:
     by_field: dict[str, list[Any]] = defaultdict(list)
     for need in _forwarded_needs(cycle):
         by_field[need.topic_field].append(need)
-    ranked = sorted(by_field, key=lambda f: (-sum(n.votes for n in by_field[f]), f))
+    ranked = sorted(by_field, key=lambda f: (-sum(n.total_votes for n in by_field[f]), f))
     standing = [f for f in ctx.standing_topic_fields if f not in by_field]
     cycle.agenda_topics.clear()
     for position, topic_field in enumerate([*ranked, *standing], start=1):

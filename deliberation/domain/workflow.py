@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from deliberation.domain.dot_voting import DEFAULT_DOT_BUDGET
 from deliberation.domain.errors import WorkflowDefinitionError
 from deliberation.domain.model import SubjectKind
 
@@ -126,6 +127,8 @@ class WorkflowDefinition:
     fingerprint: str = field(default="", compare=False)
     #: the title's definite article ("die Integrationskonferenz"), for German sentences
     article: str = ""
+    #: dots each invited person may give out online while a state allows "vote_needs"
+    dot_budget: int = DEFAULT_DOT_BUDGET
 
     def state(self, name: str) -> StateSpec:
         return self.states[name]
@@ -150,6 +153,11 @@ class WorkflowDefinition:
 
     def allows(self, state: str, capability: str) -> bool:
         return capability in self.states[state].allows
+
+    @property
+    def takes_votes(self) -> bool:
+        """Some state takes dots (``allows = ["vote_needs"]``): invitations carry a vote link."""
+        return any("vote_needs" in s.allows for s in self.states.values())
 
     @property
     def collects_needs(self) -> bool:

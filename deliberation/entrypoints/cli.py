@@ -226,6 +226,11 @@ def _need(group: Subparsers) -> None:
     listing.add_argument("--cycle", type=int, help="nur diese Werkstatt")
     listing.add_argument("--round", help="nur dieser Durchgang")
     listing.add_argument("--scope", help="nur lokal oder kreisweit")
+    listing.add_argument(
+        "--ranked",
+        action="store_true",
+        help="Rangliste: die meisten Punkte (vor Ort und online zusammen) zuerst",
+    )
     vote = _command(family, "vote", "Punkte für einen Bedarf vergeben", commands.need_vote)
     vote.add_argument("id", type=int, help="Nummer des Bedarfs")
     vote.add_argument("--dots", type=int, default=1, help="Anzahl Punkte (1 bis 10, Standard 1)")

@@ -189,6 +189,8 @@ def need_add(args: argparse.Namespace, console: Console) -> int:
 def need_list(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         views = needs.list_needs(app.deps, args.cycle, args.round, args.scope)
+    if args.ranked:  # most dots (on site and online together) first
+        views.sort(key=lambda n: (-n.total_votes, n.id))
     console.print(tables.needs_table(views))
     return 0
 

@@ -155,6 +155,8 @@ def needs_table(views: Iterable[NeedView], title: str = "Bedarfe") -> Table:
             n.topic_field,
             SCOPE_TITLES.get(n.scope, n.scope),
             n.votes,
+            n.online_votes,
+            n.total_votes,
             NEED_STATUS_TITLES.get(n.status, n.status),
             n.text,
         )
@@ -162,7 +164,17 @@ def needs_table(views: Iterable[NeedView], title: str = "Bedarfe") -> Table:
     ]
     return table(
         f"{title} ({len(rows)})",
-        ["Nr.", "Gemeinde", "Themenfeld", "Reichweite", "Punkte", "Verbleib", "Text"],
+        [
+            "Nr.",
+            "Gemeinde",
+            "Themenfeld",
+            "Reichweite",
+            "Punkte vor Ort",
+            "Punkte online",
+            "Punkte gesamt",
+            "Verbleib",
+            "Text",
+        ],
         rows,
     )
 

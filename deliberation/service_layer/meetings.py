@@ -35,7 +35,7 @@ from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
-from deliberation.service_layer import audit, body_meetings, meeting_schedule, outbox
+from deliberation.service_layer import audit, body_meetings, dot_votes, meeting_schedule, outbox
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
 from deliberation.service_layer.messages import (
     RSVP,
@@ -526,6 +526,7 @@ def invitation(
         "meeting": meeting,
         "changed": changed,
         "answer": answer_links(mailing, meeting, person),
+        "vote_url": dot_votes.invitation_vote_url(deps, mailing, meeting.cycle, person),
     }
     return personal_message(deps, mailing, person, INVITATION, context, entry)
 
@@ -548,7 +549,8 @@ class Invitations:
             )
         entry = replace(self._entry, attendee_name=person.name, attendee_email=person.email)
         answer = answer_links(self._mailing, self._meeting, person)
-        return self._messages.message(person, {"answer": answer}, entry)
+        vote = dot_votes.invitation_vote_url(self._deps, self._mailing, self._meeting.cycle, person)
+        return self._messages.message(person, {"answer": answer, "vote_url": vote}, entry)
 
 
 def remind(

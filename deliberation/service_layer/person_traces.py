@@ -1,8 +1,8 @@
 """Everything a person left beside their registry entry, for the DSGVO export and deletion.
 
 The invitations with the meetings and answers, the working groups they are
-a member of (members are recorded by name, so the match is by name), the
-mails sent to them and the log rows about them. Deletion removes the
+a member of (members are recorded by name, so the match is by name), their
+online dots, the mails sent to them and the log rows about them. Deletion removes the
 invitations and mails, keeps each working-group membership with its
 organisation but without the name, and leaves the log rows, which name the
 person only by an id that leads to no one once the entry is gone.
@@ -27,6 +27,10 @@ def export(deps: Dependencies, uow: UnitOfWork, person: Participant) -> dict[str
     return {
         "invitations": _invitations(uow, person),
         "working_groups": _memberships(uow, person),
+        "dot_votes": [
+            {"need": need_id, "dots": dots, "cast_at": _iso(at)}
+            for need_id, dots, at in uow.repo.dot_votes_of_person(person.id or 0)
+        ],
         "mails": [
             {
                 "subject": subject,
@@ -52,7 +56,9 @@ def export(deps: Dependencies, uow: UnitOfWork, person: Participant) -> dict[str
 
 
 def forget(uow: UnitOfWork, person: Participant) -> int:
-    """Remove the person's name from working groups (the organisation stays); how many."""
+    """Remove the person's name from working groups (the organisation stays) and their
+    id from their online dots (the dots keep counting); how many memberships."""
+    uow.repo.anonymise_dot_votes(person.id or 0)
     forgotten = 0
     for group in uow.repo.working_groups():
         for member in group.members:

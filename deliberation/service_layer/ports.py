@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol, Self
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.accounts import Account
+from deliberation.domain.calendar_feed import CalendarFeed
 from deliberation.domain.consultations import RouteStep
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.implementation import FeedbackReport
@@ -168,6 +169,16 @@ class NeedRepository(Protocol):
 
     def add_votes(self, need_id: int, dots: int) -> int: ...
 
+    def dot_votes_of(self, participant_id: int, cycle_id: int) -> dict[int, int]: ...
+
+    def replace_dot_votes(
+        self, participant_id: int, cycle_id: int, distribution: Mapping[int, int], at: datetime
+    ) -> None: ...
+
+    def dot_votes_of_person(self, participant_id: int) -> list[tuple[int, int, datetime]]: ...
+
+    def anonymise_dot_votes(self, participant_id: int) -> int: ...
+
     def remove(self, need: Need) -> None: ...
 
     def topics_with_need(self, need_id: int) -> list[tuple[Cycle, AgendaTopic]]: ...
@@ -263,6 +274,8 @@ class MeetingRepository(Protocol):
     ) -> list[Invitation]: ...
 
     def invitations_of_cycle(self, cycle_id: int) -> list[Invitation]: ...
+
+    def claim_meeting_uid(self, meeting_id: int, candidate: str) -> str: ...
 
     def add_invitations(self, invitations: Sequence[Invitation]) -> None: ...
 
@@ -590,6 +603,8 @@ class Mailing:
 
     renderer: MailRenderer
     calendar: Callable[[CalendarEntry], str]
+    #: writes a calendar to subscribe to (a body's meetings, a person's invitations)
+    calendar_feed: Callable[[CalendarFeed], str]
     links: Links
     sender: str
     confirm_valid: timedelta = timedelta(days=7)

@@ -125,6 +125,6 @@ def _tally(place: str, need_views: Iterable[NeedView]) -> NeedTally:
         total=len(views),
         county=sum(n.scope == NeedScope.COUNTY for n in views),
         local=sum(n.scope == NeedScope.LOCAL for n in views),
-        votes=sum(n.votes for n in views),
+        votes=sum(n.total_votes for n in views),
         forwarded=sum(n.status == NeedStatus.FORWARDED for n in views),
     )

@@ -84,8 +84,15 @@ class NeedView:
     text: str
     topic_field: str
     scope: str
+    #: dots counted on site
     votes: int
     status: str
+    #: dots given online through the personal links
+    online_votes: int = 0
+
+    @property
+    def total_votes(self) -> int:
+        return self.votes + self.online_votes
 
 
 @dataclass(frozen=True)
@@ -347,6 +354,7 @@ def need_view(need: Need) -> NeedView:
         scope=str(need.scope),
         votes=need.votes,
         status=str(need.status),
+        online_votes=need.online_votes,
     )
 
 

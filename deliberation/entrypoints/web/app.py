@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from deliberation.adapters.links import secret_from
 from deliberation.bootstrap import Application
-from deliberation.entrypoints.web import auth, errors, links
+from deliberation.entrypoints.web import auth, errors, feeds, links
 from deliberation.entrypoints.web.context import WebContext
 from deliberation.entrypoints.web.forms import verify_csrf
 from deliberation.entrypoints.web.pages import Pages
@@ -63,7 +63,7 @@ STAFF_ROUTERS: list[APIRouter] = [
     implementation_pages.router,
 ]
 #: Pages anyone with a signed link may open.
-PUBLIC_ROUTERS: list[APIRouter] = [links.router]
+PUBLIC_ROUTERS: list[APIRouter] = [links.router, feeds.router]
 
 
 def create_app(application: Application, passwords: PasswordHasher | None = None) -> FastAPI:

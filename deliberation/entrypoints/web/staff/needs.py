@@ -39,7 +39,7 @@ class NeedForm(PageForm):
 
 
 def _ranked(views: list[NeedView]) -> list[NeedView]:
-    return sorted(views, key=lambda n: (-n.votes, n.id))
+    return sorted(views, key=lambda n: (-n.total_votes, n.id))
 
 
 def _context(
