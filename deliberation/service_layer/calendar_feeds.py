@@ -32,10 +32,10 @@ SHOWN = (MeetingStatus.PLANNED.value, MeetingStatus.CANCELLED.value)
 def body_feed(deps: Dependencies, mailing: Mailing, body_key: str) -> CalendarFeed:
     """The public meetings of the body ``body_key``; ``NotFound`` for an unknown body."""
     with deps.unit_of_work() as uow:
-        body = uow.repo.body(body_key)
+        body = uow.reference.body(body_key)
         if body is None:
             raise NotFound(f'Das Gremium "{body_key}" gibt es nicht.')
-        found = uow.repo.meetings(body.key, starts_from=deps.clock() - HISTORY)
+        found = uow.meetings.meetings(body.key, starts_from=deps.clock() - HISTORY)
         shown = [m for m in found if m.public and m.status in SHOWN]
         events = _events(deps, uow, mailing, shown)
         uow.commit()  # UIDs given to meetings that had none yet
@@ -55,14 +55,14 @@ def person_feed(deps: Dependencies, mailing: Mailing, token: str) -> CalendarFee
     payload = mailing.links.read(CALENDAR, token, None)  # subscriptions run for years
     [person_id], digest = read_token(payload, 1)
     with deps.unit_of_work() as uow:
-        person = uow.repo.participant_by_id(person_id)
+        person = uow.participants.participant_by_id(person_id)
         if person is None or not holds(person, digest) or person.consent_withdrawn_at:
             raise LinkInvalid("Zu diesem Link gibt es keinen Kalender (mehr).")
-        ids = {i.meeting_id for i in uow.repo.invitations(participant_id=person_id)}
+        ids = {i.meeting_id for i in uow.meetings.invitations(participant_id=person_id)}
         starts_from = deps.clock() - HISTORY
         meetings = [
             m
-            for m in (uow.repo.meeting(i) for i in sorted(ids))
+            for m in (uow.meetings.meeting(i) for i in sorted(ids))
             if m is not None and m.status in SHOWN and m.starts_at >= starts_from
         ]
         meetings.sort(key=lambda m: (m.starts_at, m.id or 0))
@@ -79,7 +79,7 @@ def _events(
     domain = mailing.sender.rpartition("@")[2]
     return tuple(
         FeedEvent(
-            uid=m.uid or uow.repo.claim_meeting_uid(m.id or 0, new_uid(domain)),
+            uid=m.uid or uow.meetings.claim_meeting_uid(m.id or 0, new_uid(domain)),
             sequence=m.sequence,
             title=m.title,
             starts_at=m.starts_at,

@@ -97,7 +97,7 @@ def _cast_once(
         stepping.touch(cycle, now)  # a vote is a change: a phase change meanwhile conflicts
         uow.flush()
         assert person.id is not None and cycle.id is not None
-        uow.repo.replace_dot_votes(person.id, cycle.id, kept, now)
+        uow.needs.replace_dot_votes(person.id, cycle.id, kept, now)
         ballot = _ballot(deps, uow, cycle, person)
         uow.commit()
         return ballot
@@ -108,11 +108,11 @@ def _from_token(
 ) -> tuple[Cycle, Participant]:
     payload = mailing.links.read(VOTE, token, mailing.answer_valid)
     [person_id, cycle_id], digest = read_token(payload, 2)
-    person = uow.repo.participant_by_id(person_id)
-    cycle = uow.repo.cycle(cycle_id, lock=lock)
+    person = uow.participants.participant_by_id(person_id)
+    cycle = uow.cycles.cycle(cycle_id, lock=lock)
     if cycle is None or person is None or not holds(person, digest):
         raise LinkInvalid("Zu diesem Link gibt es keine Punktabfrage (mehr).")
-    invited = {i.participant_id for i in uow.repo.invitations_of_cycle(cycle_id)}
+    invited = {i.participant_id for i in uow.meetings.invitations_of_cycle(cycle_id)}
     if person_id not in invited:
         raise LinkInvalid("Zu diesem Link gibt es keine Punktabfrage (mehr).")
     return cycle, person
@@ -120,7 +120,7 @@ def _from_token(
 
 def _ballot(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, person: Participant) -> Ballot:
     definition = deps.engine.definition_of(cycle)
-    mine = uow.repo.dot_votes_of(person.id or 0, cycle.id or 0)
+    mine = uow.needs.dot_votes_of(person.id or 0, cycle.id or 0)
     return Ballot(
         cycle_title=cycle.title,
         municipality=cycle.municipality.name if cycle.municipality else "",

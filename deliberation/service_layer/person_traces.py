@@ -29,7 +29,7 @@ def export(deps: Dependencies, uow: UnitOfWork, person: Participant) -> dict[str
         "working_groups": _memberships(uow, person),
         "dot_votes": [
             {"need": need_id, "dots": dots, "cast_at": _iso(at)}
-            for need_id, dots, at in uow.repo.dot_votes_of_person(person.id or 0)
+            for need_id, dots, at in uow.needs.dot_votes_of_person(person.id or 0)
         ],
         "mails": [
             {
@@ -58,7 +58,7 @@ def export(deps: Dependencies, uow: UnitOfWork, person: Participant) -> dict[str
 def forget(uow: UnitOfWork, person: Participant) -> int:
     """Remove the person's name from working groups (the organisation stays) and their
     id from their online dots (the dots keep counting); how many memberships."""
-    uow.repo.anonymise_dot_votes(person.id or 0)
+    uow.needs.anonymise_dot_votes(person.id or 0)
     forgotten = 0
     for group in uow.repo.working_groups():
         for member in group.members:
