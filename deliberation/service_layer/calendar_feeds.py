@@ -17,13 +17,11 @@ from deliberation.domain.calendar_feed import CalendarFeed, FeedEvent
 from deliberation.domain.errors import LinkInvalid, NotFound
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.model import Meeting
-from deliberation.domain.participants import Participant
 from deliberation.service_layer.meetings import new_uid
-from deliberation.service_layer.messages import holds, person_token, read_token
+from deliberation.service_layer.messages import holds, read_token
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+from deliberation.service_layer.public_links import CALENDAR
 
-#: The purpose (salt) of personal calendar links.
-CALENDAR = "calendar"
 #: How far back a feed reaches: calendars keep what they once showed anyway.
 HISTORY = timedelta(days=365)
 SHOWN = (MeetingStatus.PLANNED.value, MeetingStatus.CANCELLED.value)
@@ -42,11 +40,6 @@ def body_feed(deps: Dependencies, mailing: Mailing, body_key: str) -> CalendarFe
         return CalendarFeed(
             f"{body.name} ({deps.county_name})", events, deps.clock(), deps.timezone
         )
-
-
-def personal_feed_url(mailing: Mailing, person: Participant) -> str:
-    """The person's signed link to the calendar of their invitations."""
-    return f"{mailing.links.url(CALENDAR, person_token(person))}/invitations.ics"
 
 
 def person_feed(deps: Dependencies, mailing: Mailing, token: str) -> CalendarFeed:

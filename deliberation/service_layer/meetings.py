@@ -9,7 +9,7 @@ that caused them: a meeting is never moved without its update being queued.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -35,7 +35,14 @@ from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
-from deliberation.service_layer import audit, body_meetings, dot_votes, meeting_schedule, outbox
+from deliberation.service_layer import (
+    audit,
+    body_meetings,
+    dot_votes,
+    meeting_schedule,
+    outbox,
+    public_links,
+)
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
 from deliberation.service_layer.messages import (
     RSVP,
@@ -508,6 +515,20 @@ def calendar_entry(
     )
 
 
+def invitation_links(
+    deps: Dependencies, mailing: Mailing, meeting: Meeting, person: Participant
+) -> dict[str, str | Mapping[str, str]]:
+    """The links an invitation carries: the answers, the person's calendar to subscribe to,
+    their vote (when the meeting's cycle takes dots) and what became of the last round's
+    needs (when the cycle received a Rückspiegelung)."""
+    return {
+        "answer": answer_links(mailing, meeting, person),
+        "calendar_url": public_links.personal_feed_url(mailing, person),
+        "vote_url": dot_votes.invitation_vote_url(deps, mailing, meeting.cycle, person),
+        "feedback_url": public_links.invitation_feedback_url(mailing.links, meeting.cycle, person),
+    }
+
+
 def answer_links(mailing: Mailing, meeting: Meeting, person: Participant) -> dict[str, str]:
     """The signed yes/no/maybe links of ``person`` for ``meeting``."""
     assert person.id is not None and meeting.id is not None
@@ -525,8 +546,7 @@ def invitation(
     context = {
         "meeting": meeting,
         "changed": changed,
-        "answer": answer_links(mailing, meeting, person),
-        "vote_url": dot_votes.invitation_vote_url(deps, mailing, meeting.cycle, person),
+        **invitation_links(deps, mailing, meeting, person),
     }
     return personal_message(deps, mailing, person, INVITATION, context, entry)
 
@@ -548,9 +568,8 @@ class Invitations:
                 self._deps, self._mailing, self._meeting, person, "REQUEST"
             )
         entry = replace(self._entry, attendee_name=person.name, attendee_email=person.email)
-        answer = answer_links(self._mailing, self._meeting, person)
-        vote = dot_votes.invitation_vote_url(self._deps, self._mailing, self._meeting.cycle, person)
-        return self._messages.message(person, {"answer": answer, "vote_url": vote}, entry)
+        links = invitation_links(self._deps, self._mailing, self._meeting, person)
+        return self._messages.message(person, links, entry)
 
 
 def remind(

@@ -591,6 +591,9 @@ class PasswordHasher(Protocol):
 class Links(Protocol):
     """Signed, expiring links for answers from emails (no account needed)."""
 
+    #: the application's address, e.g. "https://beteiligung.landkreis-peine.de"
+    base_url: str
+
     def url(self, purpose: str, payload: Sequence[int | str]) -> str: ...
 
     def read(self, purpose: str, token: str, max_age: timedelta | None) -> list[int | str]:

@@ -7,13 +7,17 @@ be changed; the tally shows on-site and online dots and ranks by both together.
 
 from __future__ import annotations
 
+import email
+from email import policy
+from email.message import EmailMessage
+
 import pytest
 
 from deliberation.bootstrap import Application
 from deliberation.domain.dot_voting import DEFAULT_DOT_BUDGET, OverBudget, UnknownNeed
 from deliberation.domain.errors import LinkInvalid, NotAllowedInState
 from deliberation.domain.participants import LegalBasis, Participant
-from deliberation.service_layer import cycles, dot_votes, needs
+from deliberation.service_layer import cycles, dot_votes, needs, public_links
 from deliberation.service_layer.ports import Mailing
 
 
@@ -94,6 +98,25 @@ def test_invited_people_vote_online_within_their_budget(app: Application, walker
         language: 4,
         lighting: 5,
     }
+
+
+def test_the_invitation_carries_the_personal_vote_and_calendar_links(
+    app: Application, walker
+) -> None:
+    workshop, mailing, (ayla, bernd, _carla), _needs = _invited_workshop(app, walker)
+    with app.deps.unit_of_work() as uow:
+        bodies = {
+            m.recipient: m.body.decode("utf-8", "replace") for m in uow.repo.outbox_messages()
+        }
+    assert set(bodies) == {ayla.email, bernd.email}  # one invitation each, none for Carla
+    mail = email.message_from_string(bodies[ayla.email], policy=policy.default)
+    assert isinstance(mail, EmailMessage)
+    plain = mail.get_body(preferencelist=("plain",))
+    assert plain is not None
+    text = plain.get_content()
+    assert dot_votes.vote_url(mailing, ayla, workshop) in text
+    assert public_links.personal_feed_url(mailing, ayla) in text
+    assert dot_votes.vote_url(mailing, bernd, workshop) not in text  # only her own
 
 
 def test_online_dots_alone_prioritise_the_workshop(app: Application, walker) -> None:

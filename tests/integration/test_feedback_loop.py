@@ -58,6 +58,8 @@ def test_the_next_rounds_cycles_and_workshop_invitations_carry_the_feedback(
     body = text.get_content()
     # in her language: the feedback section names what became of last round's recommendation
     assert "Зворотний зв’язок" in body and f"– {line.title}" in body
+    # … and links to the public trace of the round the report comes from, in her municipality
+    assert f"{app.mailing().links.base_url}/public/feedback/2026/ilsede" in body
     assert title == line.title
     assert cycles.round_feedback(deps, NEXT_ROUND) == shown.feedback  # the round overview
     # the round before it has no feedback of its own

@@ -36,6 +36,9 @@ def context(title: str = "Sitzung der Kommission") -> dict[str, object]:
         "county": "Landkreis Peine",
         "organiser": "Referat für Migration und Teilhabe",
         "unsubscribe_url": "https://x/unsubscribe/t",
+        "calendar_url": "https://x/calendar/t/invitations.ics",
+        "vote_url": "https://x/vote/t",
+        "feedback_url": "https://x/public/feedback/2026/ilsede",
         "confirm_url": "https://x/confirm/t",
         "valid_until": STARTS,
     }

@@ -15,7 +15,7 @@ from live_server import Site
 
 from deliberation.domain.invitations import Audience
 from deliberation.domain.participants import LegalBasis, Participant
-from deliberation.service_layer import body_meetings, calendar_feeds, meetings
+from deliberation.service_layer import body_meetings, meetings, public_links
 
 WHEN = datetime(2026, 6, 18, 15, 0, tzinfo=UTC)
 
@@ -69,9 +69,7 @@ def test_body_and_personal_feeds_follow_every_change(site: Site, visitor: httpx.
     meetings.invite(deps, mailing, kreistag.id, Audience(bodies=frozenset({"kreistag"})))
     mail_uid = _mail_uid(site)
     meetings.invite(deps, mailing, closed.id, Audience(bodies=frozenset({"kreisausschuss"})))
-    personal = calendar_feeds.personal_feed_url(mailing, member).removeprefix(
-        mailing.links.base_url
-    )
+    personal = public_links.personal_feed_url(mailing, member).removeprefix(mailing.links.base_url)
 
     public = _events(visitor.get("/calendar/bodies/kreistag.ics"))
     assert list(public) == ["Kreistag Juni"]
@@ -110,7 +108,7 @@ def test_a_tampered_or_foreign_personal_link_opens_no_calendar(
         uow.repo.add(person)
         uow.commit()
         uow.repo.participant_by_id(person.id or 0)
-    path = calendar_feeds.personal_feed_url(mailing, person).removeprefix(mailing.links.base_url)
+    path = public_links.personal_feed_url(mailing, person).removeprefix(mailing.links.base_url)
     assert visitor.get(path).status_code == 200
     token = path.split("/")[2]
     tampered = path.replace(token, token[:-2] + ("xy" if not token.endswith("xy") else "zz"))

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from deliberation.domain.calendar_feed import CalendarFeed
 from deliberation.entrypoints.web.context import Context, WebContext
-from deliberation.service_layer import calendar_feeds
+from deliberation.service_layer import calendar_feeds, public_links
 
 router = APIRouter()
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -23,7 +23,7 @@ def body_calendar(body_key: str, ctx: Context) -> Response:
     return _calendar(ctx, calendar_feeds.body_feed(ctx.deps, ctx.mailing, body_key), body_key)
 
 
-@router.get(f"/{calendar_feeds.CALENDAR}/{{token}}/invitations.ics")
+@router.get(f"/{public_links.CALENDAR}/{{token}}/invitations.ics")
 def personal_calendar(token: str, ctx: Context) -> Response:
     feed = calendar_feeds.person_feed(ctx.deps, ctx.mailing, token)
     response = _calendar(ctx, feed, "termine")

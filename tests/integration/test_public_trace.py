@@ -1,0 +1,92 @@
+"""What became of our needs: the public trace of a round, on SQLite and PostgreSQL.
+
+A need from Stadt Peine goes through the conference, a working group, the whole
+consultation route and implementation into the next round's Rückspiegelung; the
+trace shows every step and none of the people involved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from route_helpers import SPRACHKURSE, Route
+
+from deliberation.bootstrap import Application
+from deliberation.domain.consultations import ConsultationResult as R
+from deliberation.domain.errors import NotFound
+from deliberation.service_layer import implementation, public_trace
+
+NEXT_ROUND = "2028"
+#: people who took part; none of them may appear in the public trace
+PEOPLE = ("Ayşe Yılmaz", "Jan Becker", "Sitzungsdienst", "Martina Müller", "AG Sprachkurse-Leitung")
+
+
+def adopted_and_reported(app: Application, walker: Any, clock: Any) -> Route:
+    route = Route(walker, clock)
+    route.to_kreistag()
+    route.pass_body("kreistag", R.ADOPTED, "Der Kreistag beschließt die Sprachkurse.")
+    deps = route.deps
+    due = deps.today() + timedelta(days=90)
+    implementation.assign(deps, route.rec, "Fachdienst Soziales", due, "Martina Müller")
+    implementation.note_progress(
+        deps, route.rec, "Zwei Kurse mit Kinderbetreuung laufen in Peine.", "Martina Müller"
+    )
+    implementation.report_back(deps, app.templates, route.rec, "Martina Müller", NEXT_ROUND)
+    return route
+
+
+def test_the_trace_follows_a_need_to_its_feedback_without_personal_data(
+    app: Application, walker: Any, clock: Any
+) -> None:
+    route = adopted_and_reported(app, walker, clock)
+    trace = public_trace.round_trace(app.deps, "2026", "stadt-peine")
+
+    assert trace.round == "2026" and trace.municipality.name == "Stadt Peine"
+    assert trace.rounds == (NEXT_ROUND, "2026")
+    by_text = {n.text: n for n in trace.needs}
+    assert set(by_text) == {SPRACHKURSE, "Beleuchtung am Bahnhof"}
+    local = by_text["Beleuchtung am Bahnhof"]
+    assert (local.scope, local.status, local.groups) == ("local", "handled_locally", ())
+
+    need = by_text[SPRACHKURSE]
+    assert (need.scope, need.status, need.votes_on_site) == ("county", "forwarded", 5)
+    [topic] = need.topics
+    assert topic.title == "Sprache"
+    [group] = need.groups
+    assert group.name == "AG Sprachkurse"
+    [rec] = group.recommendations
+    assert rec.id == route.rec and rec.reference == f"BV-2026/{route.rec:04d}"
+    assert (rec.decision, rec.resolution_text) == (
+        "adopted",
+        "Der Kreistag beschließt die Sprachkurse.",
+    )
+    bodies = [(c.body, c.result, c.closed) for c in rec.consultations]
+    # the Kreisausschuss meets in closed session: that it dealt with it shows, its result not
+    assert ("Kreisausschuss", "", True) in bodies
+    assert ("Kreistag", "adopted", False) in bodies
+    assert rec.implementation is not None
+    assert rec.implementation.office == "Fachdienst Soziales"
+    assert [p.text for p in rec.implementation.progress] == [
+        "Zwei Kurse mit Kinderbetreuung laufen in Peine."
+    ]
+    [feedback] = rec.feedback
+    assert feedback.round == NEXT_ROUND
+
+    everything = repr(asdict(trace))
+    for name in PEOPLE:
+        assert name not in everything, name
+    # another municipality's page has none of Stadt Peine's needs
+    other = public_trace.round_trace(app.deps, "2026", "edemissen")
+    assert SPRACHKURSE not in repr(asdict(other))
+
+
+def test_an_unknown_round_or_municipality_is_not_found(app: Application, walker: Any) -> None:
+    walker.launch_workshops(("stadt-peine",))
+    with pytest.raises(NotFound):
+        public_trace.round_trace(app.deps, "1999", "stadt-peine")
+    with pytest.raises(NotFound):
+        public_trace.round_trace(app.deps, "2026", "atlantis")
+    assert public_trace.index(app.deps).rounds == ("2026",)
