@@ -95,7 +95,7 @@ def cycles_table(views: Iterable[CycleView], with_round: bool = True) -> Table:
     """Cycles with their state and next steps.
 
     Without ``with_round`` (for narrow terminals) the round is left to the title,
-    which names it anyway.
+    which names it.
     """
     views = list(views)
     round_column = [fixed_column("Durchgang")] if with_round else []
@@ -105,7 +105,8 @@ def cycles_table(views: Iterable[CycleView], with_round: bool = True) -> Table:
         [
             (
                 v.status.id,
-                *((v.round, v.title.removesuffix(f" {v.round}")) if with_round else (v.title,)),
+                *((v.round,) if with_round else ()),
+                v.title,
                 v.status.state_title,
                 next_steps(v.status),
             )
