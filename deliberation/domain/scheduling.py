@@ -57,6 +57,15 @@ MEETING_STATUS_TITLES: dict[str, str] = {
     MeetingStatus.PLANNED: "geplant",
     MeetingStatus.CANCELLED: "abgesagt",
 }
+#: how lists name a planned meeting that is over
+HELD_TITLE = "stattgefunden"
+
+
+def meeting_status_title(status: str, ends_at: datetime, now: datetime) -> str:
+    """A meeting's state as lists show it: a planned meeting that is over has taken place."""
+    if status == MeetingStatus.PLANNED and ends_at <= now:
+        return HELD_TITLE
+    return MEETING_STATUS_TITLES.get(status, status)
 
 
 @dataclass

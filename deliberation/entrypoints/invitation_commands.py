@@ -82,7 +82,7 @@ def meeting_list(args: argparse.Namespace, console: Console) -> int:
                 m.title,
                 m.location,
                 "ja" if m.public else "nein",
-                MEETING_STATUS_TITLES.get(m.status, m.status),
+                m.status_title,
                 str(m.invited),
                 m.next_work,
             )

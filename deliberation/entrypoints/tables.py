@@ -338,7 +338,7 @@ def upcoming_table(rows: Sequence[MeetingRow], total: int, zone: ZoneInfo) -> Ta
                 m.id,
                 local_time(m.starts_at, zone),
                 m.title,
-                MEETING_STATUS_TITLES.get(m.status, m.status),
+                m.status_title,
                 m.invited,
                 m.next_work or NO_STEPS,
             )

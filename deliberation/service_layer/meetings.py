@@ -34,7 +34,7 @@ from deliberation.domain.invitations import (
 from deliberation.domain.model import Meeting
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.domain.participants import Participant, may_write_to
-from deliberation.domain.scheduling import MEETING_STATUS_TITLES
+from deliberation.domain.scheduling import MEETING_STATUS_TITLES, meeting_status_title
 from deliberation.service_layer import (
     audit,
     body_meetings,
@@ -96,6 +96,8 @@ class MeetingRow:
     series: str = ""  # the cadence series of a generated meeting
     next_work: str = ""  # the next pending scheduler item, e.g. "Erinnerung 03.03.2027 08:00"
     sequence: int = 0  # raised on every change (a form remembers it to notice a later one)
+    #: "geplant", or "stattgefunden" once a planned meeting is over
+    status_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -374,7 +376,7 @@ def confirm(deps: Dependencies, meeting_id: int, actor: str = "") -> MeetingRow:
             reason=describe(deps, meeting),
         )
         uow.commit()
-        return row(uow, meeting, {})
+        return row(uow, meeting, {}, deps.clock())
 
 
 def show_answer(deps: Dependencies, mailing: Mailing, token: str) -> AnswerView:
@@ -448,7 +450,7 @@ def meeting_row(deps: Dependencies, meeting_id: int) -> MeetingRow:
     with deps.unit_of_work() as uow:
         meeting = get_meeting(uow, meeting_id)
         names = {body.key: body.name for body in uow.repo.bodies()}
-        return row(uow, meeting, names)
+        return row(uow, meeting, names, deps.clock())
 
 
 def list_meetings(
@@ -472,11 +474,12 @@ def list_meetings(
             starts_from=starts_from,
             starts_before=starts_before,
         )
-        return [row(uow, meeting, names) for meeting in found]
+        now = deps.clock()
+        return [row(uow, meeting, names, now) for meeting in found]
 
 
-def row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str]) -> MeetingRow:
-    """A meeting as the lists show it, read in the caller's unit of work."""
+def row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str], now: datetime) -> MeetingRow:
+    """A meeting as the lists show it at ``now``, read in the caller's unit of work."""
     assert meeting.id is not None
     return MeetingRow(
         meeting.id,
@@ -490,6 +493,9 @@ def row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str]) -> Meetin
         meeting.series or "",
         meeting_schedule.next_work(uow, meeting),
         meeting.sequence,
+        meeting_status_title(
+            meeting.status, meeting.starts_at + timedelta(minutes=meeting.duration_minutes), now
+        ),
     )
 
 

@@ -96,7 +96,8 @@ def status_overview(
         recs = uow.repo.recommendations(round_label=round_label)
         need_views = [need_view(n) for n in uow.repo.needs(round_label=round_label)]
         names = {body.key: body.name for body in uow.repo.bodies()}
-        next_meetings = uow.repo.meetings(starts_from=deps.clock())
+        now = deps.clock()
+        next_meetings = uow.repo.meetings(starts_from=now)
         return StatusOverview(
             round_label,
             tuple(cycle_summary(deps.engine, c) for c in found),
@@ -105,7 +106,7 @@ def status_overview(
             _tally("", need_views),
             tuple(group_view(deps.engine, g) for g in group_list),
             tuple(recommendation_view(deps.engine, r, today=today) for r in recs),
-            tuple(meetings.row(uow, m, names) for m in next_meetings[:upcoming]),
+            tuple(meetings.row(uow, m, names, now) for m in next_meetings[:upcoming]),
             len(next_meetings),
         )
 
