@@ -81,23 +81,23 @@ def status_overview(
     with deps.unit_of_work() as uow:
         feedback: tuple[FeedbackLine, ...] = ()
         if round_label is not None:
-            round_ = uow.repo.round(round_label)
+            round_ = uow.cycles.round(round_label)
             if round_ is None:
                 raise NotFound(f'Den Durchgang "{round_label}" gibt es nicht.')
             feedback = feedback_lines(round_)
-        found = uow.repo.cycles(round_label)
+        found = uow.cycles.cycles(round_label)
         cycle_ids = {c.id for c in found}
         group_list = [
             g
-            for g in uow.repo.working_groups()
+            for g in uow.groups.working_groups()
             if round_label is None or g.conference.id in cycle_ids
         ]
         today = deps.today()
-        recs = uow.repo.recommendations(round_label=round_label)
-        need_views = [need_view(n) for n in uow.repo.needs(round_label=round_label)]
-        names = {body.key: body.name for body in uow.repo.bodies()}
+        recs = uow.recommendations.recommendations(round_label=round_label)
+        need_views = [need_view(n) for n in uow.needs.needs(round_label=round_label)]
+        names = {body.key: body.name for body in uow.reference.bodies()}
         now = deps.clock()
-        next_meetings = uow.repo.meetings(starts_from=now)
+        next_meetings = uow.meetings.meetings(starts_from=now)
         return StatusOverview(
             round_label,
             tuple(cycle_summary(deps.engine, c) for c in found),
