@@ -11,7 +11,8 @@ dates are left out until staff confirm them; cancelled meetings stay in, marked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from deliberation.domain.calendar_feed import CalendarFeed, FeedEvent
 from deliberation.domain.errors import LinkInvalid, NotFound
@@ -25,6 +26,41 @@ from deliberation.service_layer.public_links import CALENDAR
 #: How far back a feed reaches: calendars keep what they once showed anyway.
 HISTORY = timedelta(days=365)
 SHOWN = (MeetingStatus.PLANNED.value, MeetingStatus.CANCELLED.value)
+#: meetings a body's public page lists (the feed has them all)
+UPCOMING = 5
+
+
+@dataclass(frozen=True)
+class PublicMeeting:
+    title: str
+    starts_at: datetime
+    location: str
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class PublicBody:
+    key: str
+    name: str
+    #: the body meets in public; a closed body (the Kreisausschuss) lists no meetings
+    public: bool
+    upcoming: tuple[PublicMeeting, ...]
+
+
+def public_bodies(deps: Dependencies) -> tuple[PublicBody, ...]:
+    """Every body with its next public meetings, for the page that offers the feeds."""
+    now = deps.clock()
+    with deps.unit_of_work() as uow:
+        found = []
+        for body in uow.reference.bodies():
+            meetings = uow.meetings.meetings(body.key, starts_from=now) if body.public else []
+            shown = [m for m in meetings if m.public and m.status in SHOWN][:UPCOMING]
+            upcoming = tuple(
+                PublicMeeting(m.title, m.starts_at, m.location, m.status == MeetingStatus.CANCELLED)
+                for m in shown
+            )
+            found.append(PublicBody(body.key, body.name, body.public, upcoming))
+        return tuple(found)
 
 
 def body_feed(deps: Dependencies, mailing: Mailing, body_key: str) -> CalendarFeed:

@@ -19,6 +19,7 @@ from deliberation.domain.participants import Participant
 from deliberation.service_layer import stepping
 from deliberation.service_layer.messages import holds, person_token, read_token
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+from deliberation.service_layer.public_links import personal_feed_url
 
 #: The purpose (salt) of vote links: a vote token opens nothing else.
 VOTE = "vote"
@@ -49,6 +50,8 @@ class Ballot:
     #: titles of the states in which the cycle takes votes (for "not yet" / "no longer")
     voting_phases: tuple[str, ...]
     needs: tuple[BallotNeed, ...]
+    #: the person's calendar to subscribe to (their invitations), linked beside the vote
+    calendar_url: str = ""
 
     @property
     def given(self) -> int:
@@ -68,7 +71,7 @@ def show(deps: Dependencies, mailing: Mailing, token: str) -> Ballot:
     """The ballot behind ``token``; ``LinkInvalid`` if altered, expired or not invited."""
     with deps.unit_of_work() as uow:
         cycle, person = _from_token(uow, mailing, token)
-        return _ballot(deps, uow, cycle, person)
+        return _ballot(deps, mailing, uow, cycle, person)
 
 
 def cast(
@@ -98,7 +101,7 @@ def _cast_once(
         uow.flush()
         assert person.id is not None and cycle.id is not None
         uow.needs.replace_dot_votes(person.id, cycle.id, kept, now)
-        ballot = _ballot(deps, uow, cycle, person)
+        ballot = _ballot(deps, mailing, uow, cycle, person)
         uow.commit()
         return ballot
 
@@ -118,7 +121,9 @@ def _from_token(
     return cycle, person
 
 
-def _ballot(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, person: Participant) -> Ballot:
+def _ballot(
+    deps: Dependencies, mailing: Mailing, uow: UnitOfWork, cycle: Cycle, person: Participant
+) -> Ballot:
     definition = deps.engine.definition_of(cycle)
     mine = uow.needs.dot_votes_of(person.id or 0, cycle.id or 0)
     return Ballot(
@@ -135,6 +140,7 @@ def _ballot(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, person: Participa
             BallotNeed(n.id or 0, n.text, n.topic_field, mine.get(n.id or 0, 0))
             for n in cycle.needs
         ),
+        calendar_url=personal_feed_url(mailing, person),
     )
 
 
