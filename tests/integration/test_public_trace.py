@@ -8,40 +8,29 @@ trace shows every step and none of the people involved.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from route_helpers import SPRACHKURSE, Route
+from feedback_scenario import (
+    HIDDEN_EMAIL,
+    HIDDEN_NAME,
+    NEXT_ROUND,
+    OTHER_PEOPLE,
+    PROGRESS,
+    RESOLUTION,
+    SPRACHKURSE,
+    closed_loop,
+)
 
 from deliberation.bootstrap import Application
-from deliberation.domain.consultations import ConsultationResult as R
 from deliberation.domain.errors import NotFound
-from deliberation.service_layer import implementation, public_trace
-
-NEXT_ROUND = "2028"
-#: people who took part; none of them may appear in the public trace
-PEOPLE = ("Ayşe Yılmaz", "Jan Becker", "Sitzungsdienst", "Martina Müller", "AG Sprachkurse-Leitung")
-
-
-def adopted_and_reported(app: Application, walker: Any, clock: Any) -> Route:
-    route = Route(walker, clock)
-    route.to_kreistag()
-    route.pass_body("kreistag", R.ADOPTED, "Der Kreistag beschließt die Sprachkurse.")
-    deps = route.deps
-    due = deps.today() + timedelta(days=90)
-    implementation.assign(deps, route.rec, "Fachdienst Soziales", due, "Martina Müller")
-    implementation.note_progress(
-        deps, route.rec, "Zwei Kurse mit Kinderbetreuung laufen in Peine.", "Martina Müller"
-    )
-    implementation.report_back(deps, app.templates, route.rec, "Martina Müller", NEXT_ROUND)
-    return route
+from deliberation.service_layer import public_trace
 
 
 def test_the_trace_follows_a_need_to_its_feedback_without_personal_data(
     app: Application, walker: Any, clock: Any
 ) -> None:
-    route = adopted_and_reported(app, walker, clock)
+    loop = closed_loop(app, walker, clock)
     trace = public_trace.round_trace(app.deps, "2026", "stadt-peine")
 
     assert trace.round == "2026" and trace.municipality.name == "Stadt Peine"
@@ -58,10 +47,10 @@ def test_the_trace_follows_a_need_to_its_feedback_without_personal_data(
     [group] = need.groups
     assert group.name == "AG Sprachkurse"
     [rec] = group.recommendations
-    assert rec.id == route.rec and rec.reference == f"BV-2026/{route.rec:04d}"
+    assert rec.id == loop.recommendation and rec.reference == f"BV-2026/{loop.recommendation:04d}"
     assert (rec.decision, rec.resolution_text) == (
         "adopted",
-        "Der Kreistag beschließt die Sprachkurse.",
+        RESOLUTION,
     )
     bodies = [(c.body, c.result, c.closed) for c in rec.consultations]
     # the Kreisausschuss meets in closed session: that it dealt with it shows, its result not
@@ -69,14 +58,12 @@ def test_the_trace_follows_a_need_to_its_feedback_without_personal_data(
     assert ("Kreistag", "adopted", False) in bodies
     assert rec.implementation is not None
     assert rec.implementation.office == "Fachdienst Soziales"
-    assert [p.text for p in rec.implementation.progress] == [
-        "Zwei Kurse mit Kinderbetreuung laufen in Peine."
-    ]
+    assert [p.text for p in rec.implementation.progress] == [PROGRESS]
     [feedback] = rec.feedback
     assert feedback.round == NEXT_ROUND
 
     everything = repr(asdict(trace))
-    for name in PEOPLE:
+    for name in (HIDDEN_NAME, HIDDEN_EMAIL, *OTHER_PEOPLE):
         assert name not in everything, name
     # another municipality's page has none of Stadt Peine's needs
     other = public_trace.round_trace(app.deps, "2026", "edemissen")
