@@ -25,7 +25,7 @@ The two sides run interleaved in chunks (ABBA order) so drift of the machine hit
 both alike; with ``--repeat K`` everything is done K times and medians reported.
 
 MEMORY: a fresh child process loads all cycles of the engine database through
-``uow.repo.cycles()`` in one unit of work and measures the tracemalloc snapshot
+``uow.cycles.cycles()`` in one unit of work and measures the tracemalloc snapshot
 difference per loaded cycle, then the same for plain Core rows; it counts the
 ``transitions.Machine`` objects alive before and after loading.
 
@@ -472,7 +472,7 @@ def memory_probe(database_url: str) -> dict[str, Any]:
     core_query = select(orm.cycles).order_by(C.id)
     # Warm up: imports, compiled-statement cache, pool connection; then measure a second load.
     with app.deps.unit_of_work() as uow:
-        uow.repo.cycles()
+        uow.cycles.cycles()
     with app.db.connect() as connection:
         connection.execute(core_query).all()
     gc.collect()
@@ -482,7 +482,7 @@ def memory_probe(database_url: str) -> dict[str, Any]:
     with app.deps.unit_of_work() as uow:
         before = tracemalloc.take_snapshot()
         current_before = tracemalloc.get_traced_memory()[0]
-        loaded = uow.repo.cycles()
+        loaded = uow.cycles.cycles()
         current_after = tracemalloc.get_traced_memory()[0]
         after = tracemalloc.take_snapshot()
         orm_bytes = _traced_bytes(after, before)
@@ -663,7 +663,7 @@ def print_report(env: dict[str, Any], args: argparse.Namespace, summary: dict[st
     if memory:
         print()
         print(f"memory, fresh process, {memory['loaded_cycles']} cycles loaded in one unit of work")
-        print(f"  ORM Cycle via uow.repo.cycles(): {memory['orm_bytes_per_cycle']:>9.0f} B/cycle")
+        print(f"  ORM Cycle via uow.cycles.cycles(): {memory['orm_bytes_per_cycle']:>9.0f} B/cycle")
         print(f"  Core rows select(orm.cycles):    {memory['core_bytes_per_row']:>9.0f} B/row")
         ok = memory["machines_before"] == memory["machines_after"] == memory["workflow_definitions"]
         print(

@@ -229,7 +229,7 @@ def add_participants(app: Application, n: int) -> None:
             )
             if citizen:
                 person.consent_requested_at = person.consent_confirmed_at = now
-            uow.repo.add(person)
+            uow.participants.add(person)
         uow.commit()
 
 
@@ -317,7 +317,7 @@ Message = tuple[str, str, bytes]
 
 def prerendered(app: Application) -> list[Message]:
     with app.deps.unit_of_work() as uow:
-        return [(m.sender, m.recipient, m.body) for m in uow.repo.outbox_messages()]
+        return [(m.sender, m.recipient, m.body) for m in uow.outbox.outbox_messages()]
 
 
 def run_connection_per_message(messages: list[Message], sink: Sink | PostfixSink) -> Side:
@@ -372,8 +372,8 @@ def compare_render(app: Application, sample: int) -> dict[str, float]:
     with app.db.connect() as connection:
         meeting_id = connection.execute(select(func.max(orm.meetings.c.id))).scalar_one()
     with app.deps.unit_of_work() as uow:
-        people = uow.repo.participants()[:sample]
-        meeting = uow.repo.meeting(meeting_id)
+        people = uow.participants.participants()[:sample]
+        meeting = uow.meetings.meeting(meeting_id)
         assert meeting is not None
         started = time.process_time()
         for person in people:

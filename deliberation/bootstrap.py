@@ -122,21 +122,16 @@ def bootstrap(
 def initialise_database(app: Application) -> tuple[str | None, str]:
     """Create or upgrade the schema, then load municipalities and bodies from the config."""
     revisions = database.upgrade(app.db)
-    reference_data.synchronise(
-        app.deps,
-        [Municipality(m.key, m.name) for m in app.settings.municipalities],
-        [
-            Body(
-                b.key,
-                b.name,
-                b.kind,
-                b.notice_days,
-                b.every_months,
-                b.public,
-                b.notice_counting,
-            )
-            for b in app.settings.bodies
-        ],
-    )
+    reference_data.synchronise(app.deps, *reference_records(app.settings))
     workflow_versions.stamp_unfingerprinted(app.deps)
     return revisions
+
+
+def reference_records(settings: Settings) -> tuple[list[Municipality], list[Body]]:
+    """The municipalities and bodies ``config.toml`` declares, as domain records."""
+    municipalities = [Municipality(m.key, m.name) for m in settings.municipalities]
+    bodies = [
+        Body(b.key, b.name, b.kind, b.notice_days, b.every_months, b.public, b.notice_counting)
+        for b in settings.bodies
+    ]
+    return municipalities, bodies

@@ -189,10 +189,10 @@ class RoundWalker:
         with self.deps.unit_of_work() as uow:
             existing = [
                 (m.id, m.status)
-                for m in uow.repo.meetings_of_cycle(cycle_id)
+                for m in uow.meetings.meetings_of_cycle(cycle_id)
                 if m.status != MeetingStatus.CANCELLED
             ]
-            title = uow.repo.cycle(cycle_id).title  # type: ignore[union-attr]
+            title = uow.cycles.cycle(cycle_id).title  # type: ignore[union-attr]
         if existing:
             meeting_id, status = existing[0]
             if status == MeetingStatus.PROPOSED:

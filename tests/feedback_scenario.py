@@ -51,7 +51,7 @@ def closed_loop(app: Application, walker: Any, clock: Any) -> Loop:
         )
         uow.repo.add(person)
         uow.commit()
-        uow.repo.participant_by_id(person.id or 0)
+        uow.participants.participant_by_id(person.id or 0)
     record = walker.walk()
     [rec] = record.recommendations
     group = groups.show(deps, record.group)
@@ -97,7 +97,7 @@ def voting_link(app: Application, walker: Any, language: str) -> tuple[str, list
         )
         uow.repo.add(person)
         uow.commit()
-        uow.repo.participant_by_id(person.id or 0)
+        uow.participants.participant_by_id(person.id or 0)
     [workshop] = walker.launch_workshops(("stadt-peine",)).values()
     walker.give_meeting(workshop)
     mailing = app.mailing()

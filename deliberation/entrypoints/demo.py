@@ -460,7 +460,7 @@ def confirm_consent(run: DemoRun, emails: set[str]) -> int:
     now = run.deps.clock()
     confirmed = 0
     with run.deps.unit_of_work() as uow:
-        for person in uow.repo.participants():
+        for person in uow.participants.participants():
             if person.email in emails and person.legal_basis == LegalBasis.CONSENT:
                 person.consent_requested_at = person.consent_confirmed_at = now
                 confirmed += 1

@@ -50,7 +50,7 @@ def opt_in(deps: Dependencies, mailing: Mailing) -> int:
     with deps.unit_of_work() as uow:
         payloads = [
             person_token(p)
-            for p in uow.repo.participants()
+            for p in uow.participants.participants()
             if p.consent_requested_at is not None and p.email != HESITANT
         ]
     for payload in payloads:
@@ -101,7 +101,7 @@ def _working_day(day: date, calendar: LowerSaxonyCalendar) -> date:
 def answer_conference(deps: Dependencies, mailing: Mailing, meeting_id: int) -> str:
     """Play the sample answers through the answer links; returns a German summary."""
     with deps.unit_of_work() as uow:
-        payloads = {p.email: answer_token(p, meeting_id) for p in uow.repo.participants()}
+        payloads = {p.email: answer_token(p, meeting_id) for p in uow.participants.participants()}
     for email, response in ANSWERS:
         url = mailing.links.url(RSVP, payloads[email])
         meetings.respond(deps, mailing, url.rpartition("/")[2], response)

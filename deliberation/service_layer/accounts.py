@@ -60,10 +60,10 @@ def add(
     parsed = parse_role(role)
     check_password(password)
     with deps.unit_of_work() as uow:
-        if uow.repo.account(login) is not None:
+        if uow.accounts.account(login) is not None:
             raise DeliberationError(f'Den Zugang "{login}" gibt es schon.')
         account = Account(login, parsed.value, hasher.hash(password), deps.clock())
-        uow.repo.add(account)
+        uow.accounts.add(account)
         uow.flush()
         view = account_view(account)
         uow.commit()
@@ -72,7 +72,7 @@ def add(
 
 def list_accounts(deps: Dependencies) -> list[AccountView]:
     with deps.unit_of_work() as uow:
-        return [account_view(a) for a in uow.repo.accounts()]
+        return [account_view(a) for a in uow.accounts.accounts()]
 
 
 def disable(deps: Dependencies, name: str) -> AccountView:
@@ -112,7 +112,7 @@ def log_in(
     """The account if name and password match; ``LoginRefused`` otherwise."""
     now = deps.clock()
     with deps.unit_of_work() as uow:
-        account = uow.repo.account(name.strip().casefold(), lock=True) if name.strip() else None
+        account = uow.accounts.account(name.strip().casefold(), lock=True) if name.strip() else None
         if account is None:
             hasher.verify_nothing(password)  # as slow as a real check: no guessing of names
             raise LoginRefused(WRONG_LOGIN)
@@ -140,7 +140,7 @@ def log_in(
 def session_account(deps: Dependencies, account_id: int, epoch: int) -> AccountView | None:
     """The account a session cookie names, if that session is still valid."""
     with deps.unit_of_work() as uow:
-        account = uow.repo.account_by_id(account_id)
+        account = uow.accounts.account_by_id(account_id)
         if account is None or not account.active or account.session_epoch != epoch:
             return None
         return account_view(account)
@@ -149,14 +149,14 @@ def session_account(deps: Dependencies, account_id: int, epoch: int) -> AccountV
 def log_out(deps: Dependencies, account_id: int) -> None:
     """End the account's sessions (signed cookies cannot be taken back one by one)."""
     with deps.unit_of_work() as uow:
-        account = uow.repo.account_by_id(account_id)
+        account = uow.accounts.account_by_id(account_id)
         if account is not None:
             account.end_sessions()
             uow.commit()
 
 
 def _get(uow: UnitOfWork, name: str) -> Account:
-    account = uow.repo.account(name.strip().casefold(), lock=True)
+    account = uow.accounts.account(name.strip().casefold(), lock=True)
     if account is None:
         raise NotFound(f'Den Zugang "{name}" gibt es nicht (deliberation user list zeigt alle).')
     return account
@@ -180,7 +180,7 @@ def add_demo_accounts(deps: Dependencies, hasher: PasswordHasher) -> list[Accoun
     with deps.unit_of_work() as uow:
         for name, role in DEMO_ACCOUNTS:
             account = Account(name, role, hasher.hash(DEMO_PASSWORD), deps.clock())
-            uow.repo.add(account)
+            uow.accounts.add(account)
             uow.flush()
             views.append(account_view(account))
         uow.commit()

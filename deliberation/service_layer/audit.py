@@ -79,7 +79,7 @@ def record(
         after=after,
         person_id=person_id,
     )
-    uow.repo.append_to_log(row)
+    uow.log.append_to_log(row)
     return row
 
 
@@ -143,7 +143,7 @@ def entries(deps: Dependencies, wanted: LogFilter) -> list[LogEntry]:
     if since and until and since >= until:
         raise DeliberationError("Der Zeitraum ist leer: --von liegt nach --bis.")
     with deps.unit_of_work() as uow:
-        rows = uow.repo.log_entries(
+        rows = uow.log.log_entries(
             subject_kind=wanted.subject_kind,
             subject_id=wanted.subject_id,
             actor=wanted.actor,

@@ -61,7 +61,7 @@ def add(
         )
         slot = Slot(meeting.starts_at, meeting.duration_minutes, meeting.location)
         require_confirmed(date_warnings(uow, deps, slot), confirmed)
-        uow.repo.add(meeting)
+        uow.meetings.add(meeting)
         uow.flush()
         view = meeting_view(meeting, body)
         audit.record(
@@ -81,17 +81,17 @@ def list_meetings(deps: Dependencies, body_key: str | None = None) -> list[Meeti
     with deps.unit_of_work() as uow:
         if body_key is not None:
             get_body(uow, body_key)
-        bodies = {b.key: b for b in uow.repo.bodies()}
+        bodies = {b.key: b for b in uow.reference.bodies()}
         return [
             meeting_view(m, bodies[m.body_key])
-            for m in uow.repo.meetings(body_key)
+            for m in uow.meetings.meetings(body_key)
             if m.body_key is not None
         ]
 
 
 def get_body(uow: UnitOfWork, key: str) -> Body:
     """A body by key or name, case-insensitive."""
-    known = uow.repo.bodies()
+    known = uow.reference.bodies()
     for body in known:
         if key.strip().casefold() in (body.key.casefold(), body.name.casefold()):
             return body
@@ -101,7 +101,7 @@ def get_body(uow: UnitOfWork, key: str) -> Body:
 
 
 def get(uow: UnitOfWork, meeting_id: int) -> Meeting:
-    meeting = uow.repo.meeting(meeting_id)
+    meeting = uow.meetings.meeting(meeting_id)
     if meeting is None:
         raise NotFound(f"Sitzung {meeting_id} gibt es nicht (deliberation meeting list).")
     return meeting

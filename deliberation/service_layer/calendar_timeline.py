@@ -23,14 +23,14 @@ WORKSHOP_LANE = "Zukunftswerkstätten"
 def calendar_timeline(deps: Dependencies, start: datetime, end: datetime) -> list[TimelineEntry]:
     """Meetings (not cancelled) and the scheduler's launches and reminders in ``[start, end)``."""
     with deps.unit_of_work() as uow:
-        bodies = {b.key: b.name for b in uow.repo.bodies()}
+        bodies = {b.key: b.name for b in uow.reference.bodies()}
         entries = [
             TimelineEntry(_lane(m, bodies), m.starts_at, "meeting", m.title)
-            for m in uow.repo.meetings(starts_from=start, starts_before=end)
+            for m in uow.meetings.meetings(starts_from=start, starts_before=end)
             if m.status != MeetingStatus.CANCELLED
         ]
         for kind in SHOWN_KINDS:
-            for item in uow.repo.due_work(kind=kind.value):
+            for item in uow.due_work.due_work(kind=kind.value):
                 if start <= item.due_at < end and item.status != DueStatus.CANCELLED:
                     label = f"{KIND_TITLES[kind]} {item.note}".strip()
                     entries.append(TimelineEntry(STAFF_LANE, item.due_at, kind.value, label))

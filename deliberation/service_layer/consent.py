@@ -47,7 +47,7 @@ def request_confirmations(deps: Dependencies, mailing: Mailing) -> int:
     with deps.unit_of_work() as uow:
         now = deps.clock()
         asked = 0
-        for person in uow.repo.participants():
+        for person in uow.participants.participants():
             if person.legal_basis != LegalBasis.CONSENT or person.consent_requested_at:
                 continue
             if person.consent_confirmed_at is not None:
@@ -115,7 +115,7 @@ def withdraw(deps: Dependencies, mailing: Mailing, token: str) -> ConsentView:
                 after=_state(person),
                 person_id=person.id,
             )
-        uow.repo.withdraw_waiting(person.email, "Einwilligung widerrufen")
+        uow.outbox.withdraw_waiting(person.email, "Einwilligung widerrufen")
         uow.commit()
         return _view(person)
 
@@ -128,7 +128,7 @@ def remove_unconfirmed(deps: Dependencies, after: timedelta) -> list[str]:
     with deps.unit_of_work() as uow:
         limit = deps.clock() - after
         removed = []
-        for person in uow.repo.participants():
+        for person in uow.participants.participants():
             asked = person.consent_requested_at
             if (
                 person.legal_basis == LegalBasis.CONSENT
@@ -152,7 +152,7 @@ def _holder(uow: UnitOfWork, mailing: Mailing, purpose: str, token: str) -> Part
     max_age = mailing.confirm_valid if purpose == CONFIRM else None
     payload = mailing.links.read(purpose, token, max_age)
     [person_id], digest = read_token(payload, 1)
-    person = uow.repo.participant_by_id(person_id)
+    person = uow.participants.participant_by_id(person_id)
     if person is None or not holds(person, digest):
         raise LinkInvalid("Diese Adresse ist nicht (mehr) im Verzeichnis.")
     return person

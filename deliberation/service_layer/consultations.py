@@ -186,7 +186,7 @@ def _check_later_than_deferral(
 
 def _check_notice(deps: Dependencies, uow: UnitOfWork, meeting: Meeting) -> None:
     body = body_meetings.get_body(uow, meeting.body_key or "")
-    candidates = [m for m in uow.repo.meetings(body.key) if m.status != "cancelled"]
+    candidates = [m for m in uow.meetings.meetings(body.key) if m.status != "cancelled"]
     day_of = {m.id or 0: body_meetings.local_day(deps, m.starts_at) for m in candidates}
     refusal = notice_refusal(
         body,
@@ -220,4 +220,4 @@ def _default_resolution(rec: Recommendation, result: ConsultationResult) -> str:
 def counts_by_body(deps: Dependencies) -> dict[str, int]:
     """How many recommendations each body has had on its meetings (tracker overview)."""
     with deps.unit_of_work() as uow:
-        return uow.repo.recommendation_counts_by_body()
+        return uow.recommendations.recommendation_counts_by_body()

@@ -31,7 +31,7 @@ def require_meeting_with_place(deps: Dependencies, uow: UnitOfWork, subject: Sta
     """Refuse unless the cycle has a confirmed meeting with a place (other subjects pass)."""
     if subject.kind != SubjectKind.CYCLE or subject.id is None:
         return
-    problem = missing(deps, uow.repo.meetings_of_cycle(subject.id))
+    problem = missing(deps, uow.meetings.meetings_of_cycle(subject.id))
     if problem is not None:
         assert isinstance(subject, Cycle)
         raise InvitationIncomplete(

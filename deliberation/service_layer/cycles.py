@@ -88,11 +88,11 @@ def start_cycles(
             "mit 'group form' und 'recommendation draft'."
         )
     ctx = stepping.context(deps, actor, reason)
-    round_ = uow.repo.round(round_label) or Round(round_label, ctx.now)
+    round_ = uow.cycles.round(round_label) or Round(round_label, ctx.now)
     places = _places(uow, definition, municipality_keys)
     cycles = [_new_cycle(round_, definition, place, ctx.now) for place in places]
     for cycle in cycles:
-        uow.repo.add(cycle)
+        uow.cycles.add(cycle)
     for cycle in cycles:
         stepping.record_creation(uow, cycle, "launch", ctx)
     return cycles
@@ -108,12 +108,12 @@ def _places(
             )
         return [None]
     if not keys:
-        return list(uow.repo.municipalities())
+        return list(uow.reference.municipalities())
     places: list[Municipality | None] = []
     for key in keys:
-        municipality = uow.repo.municipality(key)
+        municipality = uow.reference.municipality(key)
         if municipality is None:
-            known = ", ".join(m.key for m in uow.repo.municipalities())
+            known = ", ".join(m.key for m in uow.reference.municipalities())
             raise NotFound(f'Gemeinde "{key}" ist unbekannt (bekannt: {known}).')
         places.append(municipality)
     return places
@@ -187,7 +187,7 @@ def builds_agenda(deps: Dependencies, cycle: Cycle, trigger: str) -> bool:
 
 def get(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
     """The cycle; ``lock`` holds its row until commit where the database can (PostgreSQL)."""
-    cycle = uow.repo.cycle(cycle_id, lock)
+    cycle = uow.cycles.cycle(cycle_id, lock)
     if cycle is None:
         raise NotFound(_missing(cycle_id))
     return cycle
@@ -195,7 +195,7 @@ def get(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
 
 def get_detached(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
     """The cycle's row alone (``repo.detached_cycle``), for steps that need nothing more."""
-    cycle = uow.repo.detached_cycle(cycle_id, lock)
+    cycle = uow.fast_path.detached_cycle(cycle_id, lock)
     if cycle is None:
         raise NotFound(_missing(cycle_id))
     return cycle
@@ -218,21 +218,21 @@ def list_cycles(
         state = deps.engine.resolve_state(SubjectKind.CYCLE, state, workflow)
     with deps.unit_of_work() as uow:
         return [
-            cycle_summary(deps.engine, c) for c in uow.repo.cycles(round_label, workflow, state)
+            cycle_summary(deps.engine, c) for c in uow.cycles.cycles(round_label, workflow, state)
         ]
 
 
 def round_feedback(deps: Dependencies, round_label: str) -> tuple[FeedbackLine, ...]:
     """The Rückspiegelung a round received (none for a round that does not exist)."""
     with deps.unit_of_work() as uow:
-        round_ = uow.repo.round(round_label)
+        round_ = uow.cycles.round(round_label)
         return () if round_ is None else feedback_lines(round_)
 
 
 def show(deps: Dependencies, cycle_id: int) -> CycleView:
     with deps.unit_of_work() as uow:
         cycle = get(uow, cycle_id)
-        found = uow.repo.meetings_of_cycle(cycle_id)
-        view = cycle_detail(deps.engine, cycle, uow.repo.log("cycle", cycle_id), found)
+        found = uow.meetings.meetings_of_cycle(cycle_id)
+        view = cycle_detail(deps.engine, cycle, uow.log.log("cycle", cycle_id), found)
         problem = cycle_invitations.missing(deps, found) or ""
         return replace(view, invitation_problem=problem)

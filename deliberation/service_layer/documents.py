@@ -51,7 +51,7 @@ def resolution_draft(deps: Dependencies, recommendation_id: int) -> ResolutionDr
     with deps.unit_of_work() as uow:
         rec = recommendations.get(uow, recommendation_id)
         view = recommendation_view(deps.engine, rec, today=deps.today())
-        bodies = {b.key: b for b in uow.repo.bodies()}
+        bodies = {b.key: b for b in uow.reference.bodies()}
         rows: list[RouteRow] = []
         for position, step in enumerate(deps.consultation_route):
             body = bodies[step.body_key]

@@ -98,7 +98,7 @@ def start(deps: Dependencies, tools: SchedulerTools) -> bool:
         # The very first planning runs at once, also in the half hour after midnight on
         # the 1st, before the month's regular planning time.
         first.due_at = min(first.due_at, now)
-        added = uow.repo.add_due_work([first])
+        added = uow.due_work.add_due_work([first])
         uow.commit()
         return added > 0
 
@@ -132,7 +132,7 @@ def run_next(deps: Dependencies, tools: SchedulerTools) -> DueView | None:
     """Claim, do and finish the oldest due item; None when nothing is due."""
     with deps.unit_of_work() as uow:
         now = deps.clock()
-        item = uow.repo.claim_next_due(now)
+        item = uow.due_work.claim_next_due(now)
         if item is None:
             return None
         item.attempts += 1
@@ -157,7 +157,7 @@ def _record_failure(deps: Dependencies, tools: SchedulerTools, item_id: int, err
     policy = tools.policy
     with deps.unit_of_work() as uow:
         now = deps.clock()
-        item = uow.repo.due_work_item(item_id)
+        item = uow.due_work.due_work_item(item_id)
         if item is None:
             raise DeliberationError(f"Aufgabe {item_id} gibt es nicht mehr.")
         item.attempts += 1
@@ -184,7 +184,7 @@ def _report_stale(deps: Dependencies, tools: SchedulerTools, stale: list[DueView
 def stale_items(deps: Dependencies, limit: int = 50) -> list[DueView]:
     """The latest items skipped as stale, newest first: for the scheduler's status."""
     with deps.unit_of_work() as uow:
-        items = uow.repo.due_work(status=DueStatus.STALE)
+        items = uow.due_work.due_work(status=DueStatus.STALE)
         items.sort(key=lambda i: (i.finished_at or i.due_at, i.id or 0), reverse=True)
         return [view_of(i) for i in items[:limit]]
 
@@ -196,7 +196,7 @@ def _describe(exc: Exception) -> str:
 def troubles(deps: Dependencies, limit: int = 200) -> list[DueView]:
     """What the scheduler's log in the database says went wrong: failed, retried, late."""
     with deps.unit_of_work() as uow:
-        return [view_of(item) for item in uow.repo.troubled_due_work(limit)]
+        return [view_of(item) for item in uow.due_work.troubled_due_work(limit)]
 
 
 def view_of(item: DueWork) -> DueView:
@@ -364,7 +364,7 @@ def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Du
     policy = tools.policy
     label = planning.round_label(conference, policy)
     workflow = item.argument
-    round_ = uow.repo.round(label)
+    round_ = uow.cycles.round(label)
     if round_ is not None and any(c.workflow == workflow for c in round_.cycles):
         return DueStatus.SKIPPED, f"Durchgang {label} hat {workflow} schon."
     started = cycles.start_cycles(
@@ -379,7 +379,7 @@ def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Du
 def _group_overdue(
     deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork
 ) -> Outcome:
-    group = uow.repo.working_group(item.subject_id)
+    group = uow.groups.working_group(item.subject_id)
     if group is None or deps.engine.is_final(group):
         return DueStatus.SKIPPED, "Bericht liegt vor oder Gruppe aufgelöst"
     state = deps.engine.definition_of(group).state(group.state).title
@@ -395,7 +395,7 @@ def _group_overdue(
 def _decision_overdue(
     deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: DueWork
 ) -> Outcome:
-    rec = uow.repo.recommendation(item.subject_id)
+    rec = uow.recommendations.recommendation(item.subject_id)
     if rec is None or deps.engine.marked(rec, "decided") or deps.engine.is_final(rec):
         return DueStatus.SKIPPED, "Entscheidung gefallen"
     state = deps.engine.definition_of(rec).state(rec.state).title
@@ -456,7 +456,7 @@ HANDLERS: dict[DueKind, Handler] = {
 
 
 def _meeting(uow: UnitOfWork, item: DueWork) -> Meeting:
-    meeting = uow.repo.meeting(item.subject_id)
+    meeting = uow.meetings.meeting(item.subject_id)
     if meeting is None:
         raise DeliberationError(f"{item.key}: Sitzung {item.subject_id} gibt es nicht.")
     return meeting
@@ -468,7 +468,7 @@ def audience(uow: UnitOfWork, engine: WorkflowEngine, meeting: Meeting) -> list[
     if meeting.cycle is not None:
         people = notifications.cycle_audience(uow, engine, meeting.cycle)
     elif meeting.body_key is not None:
-        people = uow.repo.body_members(meeting.body_key)
+        people = uow.participants.body_members(meeting.body_key)
     else:
         people = []
     return [p for p in people if may_write_to(p)]

@@ -83,7 +83,7 @@ def members_from(uow: UnitOfWork, entries: Sequence[str]) -> list[GroupMember]:
         if not entry:
             continue
         if "@" in entry and "/" not in entry:
-            person = uow.repo.participant(entry)
+            person = uow.participants.participant(entry)
             if person is None:
                 raise NotFound(
                     f'"{entry}" steht nicht im Personenverzeichnis; Mitglieder ohne Eintrag '
@@ -105,7 +105,7 @@ def member_entries(deps: Dependencies, group_id: int) -> tuple[str, ...]:
     with deps.unit_of_work() as uow:
         group = get(uow, group_id)
         ids = {m.participant_id for m in group.members if m.participant_id is not None}
-        people = uow.repo.participants_by_id(ids)
+        people = uow.participants.participants_by_id(ids)
         return tuple(
             people[m.participant_id].email
             if m.participant_id in people
@@ -208,7 +208,7 @@ def close(
 
 
 def get(uow: UnitOfWork, group_id: int, lock: bool = False) -> WorkingGroup:
-    group = uow.repo.working_group(group_id, lock)
+    group = uow.groups.working_group(group_id, lock)
     if group is None:
         raise NotFound(f"Arbeitsgruppe {group_id} gibt es nicht (deliberation group list).")
     return group
@@ -216,10 +216,10 @@ def get(uow: UnitOfWork, group_id: int, lock: bool = False) -> WorkingGroup:
 
 def list_groups(deps: Dependencies, conference_id: int | None = None) -> list[GroupView]:
     with deps.unit_of_work() as uow:
-        return [group_view(deps.engine, g) for g in uow.repo.working_groups(conference_id)]
+        return [group_view(deps.engine, g) for g in uow.groups.working_groups(conference_id)]
 
 
 def show(deps: Dependencies, group_id: int) -> GroupView:
     with deps.unit_of_work() as uow:
         group = get(uow, group_id)
-        return group_view(deps.engine, group, uow.repo.log(SubjectKind.WORKING_GROUP, group_id))
+        return group_view(deps.engine, group, uow.log.log(SubjectKind.WORKING_GROUP, group_id))

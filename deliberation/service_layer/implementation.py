@@ -119,7 +119,7 @@ def report_back(
         )
         ctx = stepping.context(deps, actor, f"Rückspiegelung in Durchgang {target.label}", text)
         report = FeedbackReport(target, rec, text, ctx.now)
-        uow.repo.add(report)
+        uow.cycles.add_feedback_report(report)
         stepping.fire(deps, uow, rec, report_trigger, ctx)
         return FeedbackView(target.label, rec.id or 0, rec.title, text, ctx.now)
 
@@ -127,13 +127,13 @@ def report_back(
 def feedback(deps: Dependencies, round_label: str) -> list[FeedbackView]:
     """The implementation reports mirrored back into a round, for its workshops and conference."""
     with deps.unit_of_work() as uow:
-        if uow.repo.round(round_label) is None:
+        if uow.cycles.round(round_label) is None:
             raise DeliberationError(f'Den Durchgang "{round_label}" gibt es nicht.')
         return [
             FeedbackView(
                 round_label, r.recommendation.id or 0, r.recommendation.title, r.text, r.created_at
             )
-            for r in uow.repo.feedback_reports(round_label)
+            for r in uow.cycles.feedback_reports(round_label)
         ]
 
 
@@ -159,8 +159,8 @@ def _next_round(
             raise DeliberationError(
                 f"Die Rückspiegelung gehört in einen späteren Durchgang als {own.label}."
             )
-        return uow.repo.round(round_label) or Round(round_label, now)
-    later = [r for r in uow.repo.rounds() if r.label > own.label]
+        return uow.cycles.round(round_label) or Round(round_label, now)
+    later = [r for r in uow.cycles.rounds() if r.label > own.label]
     if not later:
         raise DeliberationError(
             f"Es gibt noch keinen Durchgang nach {own.label}; den Durchgang für die "

@@ -82,7 +82,9 @@ def implementation_report(deps: Dependencies, committee: str) -> ImplementationR
         states = deps.engine.marked_states(kind, "implementing")
         states |= deps.engine.marked_states(kind, "reported")
         for state in sorted(states):
-            found += uow.repo.recommendations(state, body_key=body.key if on_route else None)
+            found += uow.recommendations.recommendations(
+                state, body_key=body.key if on_route else None
+            )
         lines = [
             _line(deps, rec, light)
             for rec in found

@@ -27,7 +27,7 @@ def shift_pending_work(uow: UnitOfWork, meeting: Meeting, before: datetime, zone
     A round's launch is not moved: it belongs to the conference's period, not to its day.
     """
     moved = 0
-    for item in uow.repo.due_work_of("meeting", meeting.id or 0):
+    for item in uow.due_work.due_work_of("meeting", meeting.id or 0):
         if item.status == DueStatus.PENDING and item.kind != DueKind.LAUNCH:
             shift(item, before, meeting.starts_at, zone)
             moved += 1
@@ -37,7 +37,7 @@ def shift_pending_work(uow: UnitOfWork, meeting: Meeting, before: datetime, zone
 def cancel_pending_work(uow: UnitOfWork, meeting: Meeting, now: datetime) -> int:
     """Cancel every pending item of ``meeting``; returns how many."""
     cancelled = 0
-    for item in uow.repo.due_work_of("meeting", meeting.id or 0):
+    for item in uow.due_work.due_work_of("meeting", meeting.id or 0):
         if item.status == DueStatus.PENDING:
             item.status = DueStatus.CANCELLED
             item.finished_at = now
@@ -49,7 +49,9 @@ def cancel_pending_work(uow: UnitOfWork, meeting: Meeting, now: datetime) -> int
 def next_work(uow: UnitOfWork, meeting: Meeting) -> str:
     """The meeting's next pending item as staff read it, e.g. "Erinnerung 03.03.2027 08:00"."""
     pending = [
-        i for i in uow.repo.due_work_of("meeting", meeting.id or 0) if i.status == DueStatus.PENDING
+        i
+        for i in uow.due_work.due_work_of("meeting", meeting.id or 0)
+        if i.status == DueStatus.PENDING
     ]
     if not pending:
         return ""

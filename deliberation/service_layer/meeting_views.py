@@ -207,10 +207,10 @@ def _preview(
 
 
 def _not_yet_invited(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[Participant]:
-    invited = {i.participant_id for i in uow.repo.invitations(meeting_id=meeting.id)}
+    invited = {i.participant_id for i in uow.meetings.invitations(meeting_id=meeting.id)}
     return [
         p
-        for p in uow.repo.participants()
+        for p in uow.participants.participants()
         if audience.includes(p) and p.id not in invited and may_write_to(p)
     ]
 
@@ -218,7 +218,7 @@ def _not_yet_invited(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> l
 def _confirm_note(uow: UnitOfWork, deps: Dependencies, meeting: Meeting) -> str:
     pending = [
         i
-        for i in uow.repo.due_work_of("meeting", meeting.id or 0)
+        for i in uow.due_work.due_work_of("meeting", meeting.id or 0)
         if i.status == DueStatus.PENDING and i.kind in (DueKind.INVITATION, DueKind.PHASE)
     ]
     if not pending:

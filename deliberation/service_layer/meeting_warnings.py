@@ -91,7 +91,7 @@ def holidays_on(calendar: HolidayNames | None, day: date) -> tuple[str | None, s
 
 def clashes(uow: UnitOfWork, slot: Slot, exclude_id: int | None = None) -> list[Meeting]:
     """Meetings (not cancelled) at the same place whose time overlaps ``slot``."""
-    nearby = uow.repo.meetings(
+    nearby = uow.meetings.meetings(
         starts_from=slot.starts_at - LONGEST_MEETING, starts_before=slot.ends_at
     )
     return [

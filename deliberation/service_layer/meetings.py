@@ -163,11 +163,11 @@ def schedule(
     with deps.unit_of_work() as uow:
         cycle = None
         if plan.cycle_id is not None:
-            cycle = uow.repo.cycle(plan.cycle_id)
+            cycle = uow.cycles.cycle(plan.cycle_id)
             if cycle is None:
                 raise NotFound(f"Zyklus {plan.cycle_id} gibt es nicht.")
-        if plan.body_key is not None and uow.repo.body(plan.body_key) is None:
-            known = ", ".join(b.key for b in uow.repo.bodies())
+        if plan.body_key is not None and uow.reference.body(plan.body_key) is None:
+            known = ", ".join(b.key for b in uow.reference.bodies())
             raise NotFound(f'Das Gremium "{plan.body_key}" gibt es nicht (bekannt: {known}).')
         slot = Slot(plan.starts_at, plan.duration_minutes, plan.location)
         require_confirmed(date_warnings(uow, deps, slot), confirmed)
@@ -182,7 +182,7 @@ def schedule(
             plan.capacity,
             uid=new_uid(uid_domain),
         )
-        uow.repo.add(meeting)
+        uow.meetings.add(meeting)
         uow.flush()
         assert meeting.id is not None
         audit.record(
@@ -215,7 +215,7 @@ def invite(
     """
     with deps.unit_of_work() as uow:
         meeting = _planned(uow, meeting_id, lock=True)
-        people = [p for p in uow.repo.participants() if audience.includes(p)]
+        people = [p for p in uow.participants.participants() if audience.includes(p)]
         report = invite_people(uow, deps, mailing, meeting, people, progress=progress)
         uow.commit()
         return report
@@ -231,7 +231,7 @@ def invite_people(
 ) -> InviteReport:
     """Record an invitation and queue its message for each new person (in ``uow``)."""
     assert meeting.id is not None
-    invited_ids = {i.participant_id for i in uow.repo.invitations(meeting_id=meeting.id)}
+    invited_ids = {i.participant_id for i in uow.meetings.invitations(meeting_id=meeting.id)}
     invited = without_consent = already = 0
     messages, records = [], []
     invitations = Invitations(deps, mailing, meeting, changed=False)
@@ -247,7 +247,7 @@ def invite_people(
             invited += 1
         if progress is not None:
             progress(done, len(people))
-    uow.repo.add_invitations(records)  # multi-row INSERTs, not one flush per object
+    uow.meetings.add_invitations(records)  # multi-row INSERTs, not one flush per object
     outbox.enqueue_all(uow, messages)
     return InviteReport(invited, without_consent, already)
 
@@ -395,7 +395,9 @@ def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response
                 "Auf diese Einladung kann nicht mehr geantwortet werden: der Termin ist "
                 "abgesagt oder vorbei."
             )
-        others = [i for i in uow.repo.invitations(meeting_id=meeting.id) if i.id != invitation.id]
+        others = [
+            i for i in uow.meetings.invitations(meeting_id=meeting.id) if i.id != invitation.id
+        ]
         was = RESPONSE_TITLES[Response(invitation.response)]
         promoted = answer(invitation, response, others, meeting.capacity, deps.clock())
         audit.record(
@@ -417,8 +419,8 @@ def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response
 def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
     with deps.unit_of_work() as uow:
         meeting = get_meeting(uow, meeting_id)
-        invitations = uow.repo.invitations(meeting_id=meeting_id)
-        people = uow.repo.participants_by_id({i.participant_id for i in invitations})
+        invitations = uow.meetings.invitations(meeting_id=meeting_id)
+        people = uow.participants.participants_by_id({i.participant_id for i in invitations})
         counts = {str(r): 0 for r in Response}
         rows = []
         for invitation in invitations:
@@ -449,7 +451,7 @@ def meeting_row(deps: Dependencies, meeting_id: int) -> MeetingRow:
     """One meeting as ``list_meetings`` shows it."""
     with deps.unit_of_work() as uow:
         meeting = get_meeting(uow, meeting_id)
-        names = {body.key: body.name for body in uow.repo.bodies()}
+        names = {body.key: body.name for body in uow.reference.bodies()}
         return row(uow, meeting, names, deps.clock())
 
 
@@ -466,8 +468,8 @@ def list_meetings(
     with deps.unit_of_work() as uow:
         if body_key is not None:
             body_key = body_meetings.get_body(uow, body_key).key
-        names = {body.key: body.name for body in uow.repo.bodies()}
-        found = uow.repo.meetings(
+        names = {body.key: body.name for body in uow.reference.bodies()}
+        found = uow.meetings.meetings(
             body_key,
             series=series,
             status=status,
@@ -487,7 +489,7 @@ def row(uow: UnitOfWork, meeting: Meeting, body_names: dict[str, str], now: date
         meeting.starts_at,
         meeting.location,
         meeting.status,
-        len(uow.repo.invitations(meeting_id=meeting.id)),
+        len(uow.meetings.invitations(meeting_id=meeting.id)),
         body_names.get(meeting.body_key or "", ""),
         meeting.public,
         meeting.series or "",
@@ -595,7 +597,7 @@ def remind(
 def _tell_promoted(
     uow: UnitOfWork, deps: Dependencies, mailing: Mailing, meeting: Meeting, moved_up: Invitation
 ) -> None:
-    person = uow.repo.participant_by_id(moved_up.participant_id)
+    person = uow.participants.participant_by_id(moved_up.participant_id)
     if person is None or not may_write_to(person):
         return
     context = {"meeting": meeting, "answer": answer_links(mailing, meeting, person)}
@@ -605,9 +607,9 @@ def _tell_promoted(
 def recipients(uow: UnitOfWork, meeting: Meeting) -> Sequence[Participant]:
     """Invited people who did not decline and whom we may (still) write to."""
     invitations = [
-        i for i in uow.repo.invitations(meeting_id=meeting.id) if i.response != Response.NO
+        i for i in uow.meetings.invitations(meeting_id=meeting.id) if i.response != Response.NO
     ]
-    people = uow.repo.participants_by_id({i.participant_id for i in invitations})
+    people = uow.participants.participants_by_id({i.participant_id for i in invitations})
     return [
         people[i.participant_id]
         for i in invitations
@@ -616,7 +618,7 @@ def recipients(uow: UnitOfWork, meeting: Meeting) -> Sequence[Participant]:
 
 
 def get_meeting(uow: UnitOfWork, meeting_id: int, lock: bool = False) -> Meeting:
-    meeting = uow.repo.meeting(meeting_id, lock=lock)
+    meeting = uow.meetings.meeting(meeting_id, lock=lock)
     if meeting is None:
         raise NotFound(f"Termin {meeting_id} gibt es nicht.")
     return meeting
@@ -653,11 +655,11 @@ def _from_token(
 ) -> tuple[Meeting, Participant, Invitation]:
     payload = mailing.links.read(RSVP, token, mailing.answer_valid)
     [person_id, meeting_id], digest = read_token(payload, 2)
-    meeting = uow.repo.meeting(meeting_id, lock=lock)
-    person = uow.repo.participant_by_id(person_id)
+    meeting = uow.meetings.meeting(meeting_id, lock=lock)
+    person = uow.participants.participant_by_id(person_id)
     if meeting is None or person is None or not holds(person, digest):
         raise LinkInvalid("Zu diesem Link gibt es keine Einladung (mehr).")
-    mine = uow.repo.invitations(meeting_id=meeting_id, participant_id=person_id)
+    mine = uow.meetings.invitations(meeting_id=meeting_id, participant_id=person_id)
     if not mine:
         raise LinkInvalid("Zu diesem Link gibt es keine Einladung (mehr).")
     return meeting, person, mine[0]
@@ -670,7 +672,7 @@ def _answer_view(
     person: Participant,
     invitation: Invitation,
 ) -> AnswerView:
-    everyone = uow.repo.invitations(meeting_id=meeting.id)
+    everyone = uow.meetings.invitations(meeting_id=meeting.id)
     return AnswerView(
         meeting.title,
         meeting.starts_at,

@@ -48,16 +48,16 @@ class WorkshopFigures:
 def monitoring(deps: Dependencies, round_label: str | None = None) -> list[WorkshopFigures]:
     """One row per future workshop (municipality and round), ordered by round and name."""
     with deps.unit_of_work() as uow:
-        if round_label is not None and uow.repo.round(round_label) is None:
+        if round_label is not None and uow.cycles.round(round_label) is None:
             raise DeliberationError(f'Den Durchgang "{round_label}" gibt es nicht.')
         rendered = {
             n.subject_id
-            for n in uow.repo.notifications(NotificationStatus.RENDERED)
+            for n in uow.outbox.notifications(NotificationStatus.RENDERED)
             if n.subject_kind == "cycle"
         }
         workshops = [
             c
-            for c in uow.repo.cycles(round_label=round_label)
+            for c in uow.cycles.cycles(round_label=round_label)
             if deps.engine.definition_of(c).collects_needs
         ]
         rows = [_figures(deps, uow, c, c.id in rendered) for c in workshops]
@@ -69,7 +69,7 @@ def record_attendance(deps: Dependencies, cycle_id: int, attendees: int) -> str:
     if attendees < 0:
         raise DeliberationError("Die Zahl der Teilnehmenden kann nicht negativ sein.")
     with deps.unit_of_work() as uow:
-        cycle = uow.repo.cycle(cycle_id, lock=True)
+        cycle = uow.cycles.cycle(cycle_id, lock=True)
         if cycle is None:
             raise NotFound(f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list).")
         cycle.attendees = attendees
@@ -80,9 +80,9 @@ def record_attendance(deps: Dependencies, cycle_id: int, attendees: int) -> str:
 
 
 def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -> WorkshopFigures:
-    answering = {n.id: uow.repo.recommendations_for_need(n.id or 0) for n in cycle.needs}
+    answering = {n.id: uow.recommendations.recommendations_for_need(n.id or 0) for n in cycle.needs}
     recs: dict[int, Recommendation] = {r.id or 0: r for found in answering.values() for r in found}
-    recorded = uow.repo.invitations_of_cycle(cycle.id or 0)
+    recorded = uow.meetings.invitations_of_cycle(cycle.id or 0)
     if recorded:  # invited to the workshop's meeting: one record per person, with the answer
         invited_count = len({i.participant_id for i in recorded})
         accepted: int | None = sum(1 for i in recorded if i.seated)
@@ -126,4 +126,4 @@ def _fate(deps: Dependencies, need: Need, answered_by: list[Recommendation]) -> 
 def round_labels(deps: Dependencies) -> list[str]:
     """The labels of every round, oldest first (for choosing one)."""
     with deps.unit_of_work() as uow:
-        return sorted(r.label for r in uow.repo.rounds())
+        return sorted(r.label for r in uow.cycles.rounds())

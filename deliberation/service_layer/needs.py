@@ -56,8 +56,8 @@ def add(
                 'Bedarfe sind "kreisweit", nicht "lokal".'
             )
         need = Need(text, cycle.municipality, field, parsed_scope, now)
-        uow.repo.save_detached(cycle)  # the version check covers the new card
-        need_id = uow.repo.add_need_row(need, cycle)
+        uow.fast_path.save_detached(cycle)  # the version check covers the new card
+        need_id = uow.fast_path.add_need_row(need, cycle)
         uow.commit()
         return need_id
 
@@ -95,13 +95,13 @@ def vote(deps: Dependencies, need_id: int, dots: int = 1) -> int:
 
 def _vote_once(deps: Dependencies, need_id: int, dots: int) -> int:
     with deps.unit_of_work() as uow:
-        cycle = uow.repo.detached_cycle_of_need(need_id)
+        cycle = uow.fast_path.detached_cycle_of_need(need_id)
         if cycle is None:
             raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
         stepping.require_capability(deps, cycle, "vote_needs", "Punkte vergeben")
         stepping.touch(cycle, deps.clock())
-        uow.repo.save_detached(cycle)  # a vote is a change: the version check covers it
-        total = uow.repo.add_votes(need_id, dots)
+        uow.fast_path.save_detached(cycle)  # a vote is a change: the version check covers it
+        total = uow.needs.add_votes(need_id, dots)
         uow.commit()
         return total
 
@@ -138,14 +138,16 @@ def delete(deps: Dependencies, need_id: int, actor: str) -> NeedView:
         need = _get(uow, need_id)
         cycle = cycles.get(uow, need.cycle.id or 0, lock=True)
         stepping.require_capability(deps, cycle, "add_needs", "Bedarfe löschen")
-        if uow.repo.topics_with_need(need_id) or uow.repo.recommendations_for_need(need_id):
+        if uow.needs.topics_with_need(need_id) or uow.recommendations.recommendations_for_need(
+            need_id
+        ):
             raise DeliberationError(
                 f"Bedarf {need_id} steht schon auf einer Tagesordnung oder in einer Empfehlung "
                 "und kann nicht mehr gelöscht werden."
             )
         view = need_view(need)
         stepping.touch(cycle, deps.clock())
-        uow.repo.remove(need)
+        uow.needs.remove(need)
         uow.commit()
         return view
 
@@ -156,7 +158,7 @@ def show(deps: Dependencies, need_id: int) -> NeedView:
 
 
 def _get(uow: UnitOfWork, need_id: int) -> Need:
-    need = uow.repo.need(need_id)
+    need = uow.needs.need(need_id)
     if need is None:
         raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
     return need
@@ -170,4 +172,4 @@ def list_needs(
 ) -> list[NeedView]:
     parsed = parse_scope(scope).value if scope else None
     with deps.unit_of_work() as uow:
-        return [need_view(n) for n in uow.repo.needs(cycle_id, round_label, parsed)]
+        return [need_view(n) for n in uow.needs.needs(cycle_id, round_label, parsed)]

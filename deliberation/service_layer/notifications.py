@@ -23,12 +23,12 @@ def _municipality_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
     """Everyone registered in the cycle's municipality."""
     if cycle.municipality is None:
         raise DeliberationError(f"{cycle.subject_label()} gehört zu keiner Gemeinde.")
-    return uow.repo.participants(municipality_key=cycle.municipality.key)
+    return uow.participants.participants(municipality_key=cycle.municipality.key)
 
 
 def _county_audience(uow: UnitOfWork, cycle: Cycle) -> list[Participant]:
     """Everyone in the registry: a county-wide cycle."""
-    return uow.repo.participants()
+    return uow.participants.participants()
 
 
 #: Who is invited, per ``audience`` a workflow's transition declares.
@@ -63,7 +63,7 @@ def render_pending(deps: Dependencies, mailing: Mailing) -> int:
     messages queued.
     """
     with deps.unit_of_work() as uow:
-        pending = uow.repo.notifications(NotificationStatus.PENDING, lock=True)
+        pending = uow.outbox.notifications(NotificationStatus.PENDING, lock=True)
         queued = sum(render(uow, deps, mailing, n) for n in pending)
         uow.commit()
     return queued
@@ -71,7 +71,7 @@ def render_pending(deps: Dependencies, mailing: Mailing) -> int:
 
 def render_for(uow: UnitOfWork, deps: Dependencies, mailing: Mailing, subject: Cycle) -> int:
     """Render the subject's pending notifications now, in the caller's unit of work."""
-    pending = uow.repo.notifications(NotificationStatus.PENDING, lock=True)
+    pending = uow.outbox.notifications(NotificationStatus.PENDING, lock=True)
     return sum(
         render(uow, deps, mailing, n)
         for n in pending
@@ -85,7 +85,7 @@ def render(
     """Invite the audience of one notification to its cycle's meeting; messages queued."""
     cycle = _subject(uow, notification)
     assert cycle.id is not None
-    meeting = uow.repo.meeting_of_cycle(cycle.id)
+    meeting = uow.meetings.meeting_of_cycle(cycle.id)
     if meeting is None or not meeting.location.strip():
         return 0
     audience = _audience(uow, deps.engine, notification, cycle)
@@ -100,7 +100,7 @@ def _subject(uow: UnitOfWork, notification: Notification) -> Cycle:
             f'Benachrichtigung {notification.id} ("{notification.template}"): Nachrichten zu '
             f'"{notification.subject_kind}" können noch nicht versandt werden.'
         )
-    cycle = uow.repo.cycle(notification.subject_id)
+    cycle = uow.cycles.cycle(notification.subject_id)
     if cycle is None:
         raise DeliberationError(
             f"Benachrichtigung {notification.id}: Zyklus {notification.subject_id} gibt es nicht."

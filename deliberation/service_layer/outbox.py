@@ -72,18 +72,18 @@ class SendOptions:
 
 def enqueue(uow: UnitOfWork, message: OutboxMessage) -> None:
     """Queue ``message`` in the caller's unit of work: it goes out only if the change commits."""
-    uow.repo.enqueue(message)
+    uow.outbox.enqueue(message)
 
 
 def enqueue_all(uow: UnitOfWork, messages: Sequence[OutboxMessage]) -> None:
     """Queue many messages in the caller's unit of work (one statement, not one per message)."""
-    uow.repo.enqueue_many(messages)
+    uow.outbox.enqueue_many(messages)
 
 
 def count_due(deps: Dependencies, options: SendOptions) -> int:
     now = deps.clock()
     with deps.unit_of_work() as uow:
-        return uow.repo.count_due(now, _stale_before(now, now, options))
+        return uow.outbox.count_due(now, _stale_before(now, now, options))
 
 
 def send_due(
@@ -110,7 +110,7 @@ def send_due(
             now = deps.clock()
             with deps.unit_of_work() as uow:
                 statuses = recorder.write(uow, now)
-                batch = uow.repo.claim_due(
+                batch = uow.outbox.claim_due(
                     now, options.batch_size, _stale_before(now, started, options)
                 )
                 uow.commit()
@@ -179,7 +179,7 @@ class _Recorder:
         sent = [
             (_id(m), answer, at) for m, outcome, answer, at in results if outcome == Outcome.SENT
         ]
-        uow.repo.mark_sent_many(sent)
+        uow.outbox.mark_sent_many(sent)
         return [
             OutboxStatus.SENT
             if outcome == Outcome.SENT
@@ -213,12 +213,12 @@ def _record_failure(
 ) -> OutboxStatus:
     if outcome == Outcome.UNREACHABLE:
         # A relay outage must not use up the attempts of every message in the outbox.
-        uow.repo.release(_id(message), answer, now + policy.base)
+        uow.outbox.release(_id(message), answer, now + policy.base)
         return OutboxStatus.RETRY
     if outcome == Outcome.PERMANENT or policy.gives_up(message.attempts):
-        uow.repo.mark_failed(_id(message), answer)
+        uow.outbox.mark_failed(_id(message), answer)
         return OutboxStatus.FAILED
-    uow.repo.mark_retry(_id(message), answer, now + policy.delay(message.attempts))
+    uow.outbox.mark_retry(_id(message), answer, now + policy.delay(message.attempts))
     return OutboxStatus.RETRY
 
 
@@ -226,18 +226,18 @@ def overview(deps: Dependencies) -> OutboxOverview:
     """Messages per status; every message that finally failed, and every one waiting to be
     tried again, each with the server's last answer."""
     with deps.unit_of_work() as uow:
-        counts = uow.repo.outbox_counts()
+        counts = uow.outbox.outbox_counts()
         failed = tuple(
             FailedMessageView(
                 m.recipient, m.subject, m.message_id, m.attempts, m.last_error, m.id or 0
             )
-            for m in uow.repo.outbox_messages(OutboxStatus.FAILED)
+            for m in uow.outbox.outbox_messages(OutboxStatus.FAILED)
         )
         waiting = tuple(
             WaitingMessageView(
                 m.recipient, m.subject, m.message_id, m.attempts, m.next_attempt_at, m.last_error
             )
-            for m in uow.repo.outbox_messages(OutboxStatus.RETRY)
+            for m in uow.outbox.outbox_messages(OutboxStatus.RETRY)
         )
     return OutboxOverview(
         counts={status.value: counts.get(status.value, 0) for status in OutboxStatus},
@@ -298,7 +298,9 @@ def message_page(
     """Messages of one group, newest first, with the server's answer; bodies stay unread."""
     offset, limit = max(offset, 0), min(max(limit, 1), 500)
     with deps.unit_of_work() as uow:
-        rows, total = uow.repo.outbox_lines([s.value for s in GROUP_STATUSES[group]], limit, offset)
+        rows, total = uow.outbox.outbox_lines(
+            [s.value for s in GROUP_STATUSES[group]], limit, offset
+        )
     lines = tuple(
         MessageLine(
             id_,
@@ -321,6 +323,6 @@ def retry_failed(deps: Dependencies, ids: Collection[int] | None = None) -> int:
     """Queue finally failed messages (all, or those of ``ids``) again with fresh attempts;
     the next ``outbox send`` delivers them with their Message-ID. Returns how many."""
     with deps.unit_of_work() as uow:
-        count = uow.repo.requeue_failed(ids, deps.clock())
+        count = uow.outbox.requeue_failed(ids, deps.clock())
         uow.commit()
         return count

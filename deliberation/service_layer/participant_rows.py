@@ -84,10 +84,10 @@ def normalise_email(address: str) -> str:
 
 def directory(uow: UnitOfWork) -> Directory:
     municipalities = {}
-    for m in uow.repo.municipalities():
+    for m in uow.reference.municipalities():
         municipalities[m.key.casefold()] = municipalities[m.name.casefold()] = m.key
     bodies = {}
-    for b in uow.repo.bodies():
+    for b in uow.reference.bodies():
         bodies[b.key.casefold()] = bodies[b.name.casefold()] = (b.key, b.kind)
     return Directory(municipalities, bodies, normalise_email)
 
@@ -118,8 +118,8 @@ def _email(result: Participant | Rejection) -> str:
 
 
 def _stored(uow: UnitOfWork, emails: Collection[str]) -> dict[str, Participant]:
-    registered = uow.repo.registered_emails(emails)
-    found = (uow.repo.participant(email) for email in registered)
+    registered = uow.participants.registered_emails(emails)
+    found = (uow.participants.participant(email) for email in registered)
     return {p.email: p for p in found if p is not None}
 
 
@@ -155,8 +155,8 @@ class Names:
 
 def names(uow: UnitOfWork) -> Names:
     return Names(
-        {m.key: m.name for m in uow.repo.municipalities()},
-        {b.key: b.name for b in uow.repo.bodies()},
+        {m.key: m.name for m in uow.reference.municipalities()},
+        {b.key: b.name for b in uow.reference.bodies()},
     )
 
 

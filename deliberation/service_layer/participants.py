@@ -112,10 +112,10 @@ def import_participants(
             if row.fresh is None:
                 continue
             if row.outcome == Outcome.NEW:
-                uow.repo.add(row.fresh)
+                uow.participants.add(row.fresh)
                 touched.append((row.fresh, "ins Verzeichnis übernommen"))
             elif row.outcome == Outcome.UPDATE:
-                existing = uow.repo.participant(row.email)
+                existing = uow.participants.participant(row.email)
                 assert existing is not None
                 take_over(existing, row.fresh, row.fields)
                 updated.append((row.line, row.email, row.changes))
@@ -178,7 +178,7 @@ def add(deps: Dependencies, record: Mapping[str, str]) -> ParticipantView:
             raise InvalidPerson(
                 (("email", f"{row.email} ist bereits im Verzeichnis; bitte dort bearbeiten."),)
             )
-        uow.repo.add(row.fresh)
+        uow.participants.add(row.fresh)
         uow.flush()
         view = _view(row.fresh, names(uow).municipalities)
         uow.commit()
@@ -219,7 +219,7 @@ def _apply_edit(
     found = list(differences(person, fresh, fields - {"email"}, names(uow)))
     reset = False
     if "email" in fields and fresh.email != person.email:
-        if uow.repo.participant(fresh.email) is not None:
+        if uow.participants.participant(fresh.email) is not None:
             raise InvalidPerson(
                 (("email", f"{fresh.email} gehört schon zu einer anderen Person."),)
             )
@@ -246,7 +246,7 @@ def list_participants(
         municipalities = names(uow).municipalities
         return [
             _view(p, municipalities)
-            for p in uow.repo.participants(key, role_code)
+            for p in uow.participants.participants(key, role_code)
             if wanted in p.name.casefold() or wanted in p.email
         ]
 
@@ -254,7 +254,7 @@ def list_participants(
 def get(deps: Dependencies, participant_id: int) -> ParticipantView:
     """One person by id, with the proof of their consent."""
     with deps.unit_of_work() as uow:
-        person = uow.repo.participant_by_id(participant_id)
+        person = uow.participants.participant_by_id(participant_id)
         if person is None:
             raise NotFound(f"Person {participant_id} gibt es nicht (mehr) im Verzeichnis.")
         return _view(person, names(uow).municipalities)
@@ -274,7 +274,7 @@ def _role_code(name: str) -> str:
 
 
 def _municipality_key(uow: UnitOfWork, name: str) -> str:
-    for m in uow.repo.municipalities():
+    for m in uow.reference.municipalities():
         if name.strip().casefold() in (m.key.casefold(), m.name.casefold()):
             return m.key
     raise DeliberationError(f'Die Gemeinde "{name}" ist unbekannt.')
@@ -345,10 +345,10 @@ def remove_participant(
 ) -> None:
     """Delete ``person`` with everything personal they left; the log keeps a pseudonymous row."""
     person_traces.forget(uow, person)
-    for invitation in uow.repo.invitations(participant_id=person.id):
-        uow.repo.remove(invitation)
+    for invitation in uow.meetings.invitations(participant_id=person.id):
+        uow.meetings.remove_invitation(invitation)
     uow.flush()  # the answers go first: they refer to the person
-    uow.repo.forget_recipient(person.email)  # the messages to them are personal data too
+    uow.outbox.forget_recipient(person.email)  # the messages to them are personal data too
     audit.record(
         uow,
         at,
@@ -358,11 +358,11 @@ def remove_participant(
         reason=reason,
         person_id=person.id,
     )
-    uow.repo.remove(person)
+    uow.participants.remove(person)
 
 
 def _get(uow: UnitOfWork, email: str) -> Participant:
-    participant = uow.repo.participant(email.strip().lower())
+    participant = uow.participants.participant(email.strip().lower())
     if participant is None:
         raise NotFound(f"{email.strip()} ist nicht im Verzeichnis.")
     return participant

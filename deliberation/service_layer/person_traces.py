@@ -38,7 +38,7 @@ def export(deps: Dependencies, uow: UnitOfWork, person: Participant) -> dict[str
                 "sent_at": _iso(sent),
                 "status": status,
             }
-            for subject, created, sent, status in uow.repo.mail_history(person.email)
+            for subject, created, sent, status in uow.outbox.mail_history(person.email)
         ],
         "log": [
             {
@@ -60,7 +60,7 @@ def forget(uow: UnitOfWork, person: Participant) -> int:
     id from their online dots (the dots keep counting); how many memberships."""
     uow.needs.anonymise_dot_votes(person.id or 0)
     forgotten = 0
-    for group in uow.repo.working_groups():
+    for group in uow.groups.working_groups():
         for member in group.members:
             if _same_name(member.name, person.name):
                 member.name = DELETED_MEMBER
@@ -70,8 +70,8 @@ def forget(uow: UnitOfWork, person: Participant) -> int:
 
 def _invitations(uow: UnitOfWork, person: Participant) -> list[dict[str, Any]]:
     rows = []
-    for invitation in uow.repo.invitations(participant_id=person.id):
-        meeting = uow.repo.meeting(invitation.meeting_id)
+    for invitation in uow.meetings.invitations(participant_id=person.id):
+        meeting = uow.meetings.meeting(invitation.meeting_id)
         rows.append(
             {
                 "meeting": invitation.meeting_id,
@@ -90,14 +90,14 @@ def _invitations(uow: UnitOfWork, person: Participant) -> list[dict[str, Any]]:
 def _memberships(uow: UnitOfWork, person: Participant) -> list[dict[str, Any]]:
     return [
         {"group": group.id, "name": group.name, "organisation": member.organisation}
-        for group in uow.repo.working_groups()
+        for group in uow.groups.working_groups()
         for member in group.members
         if _same_name(member.name, person.name)
     ]
 
 
 def _log(deps: Dependencies, uow: UnitOfWork, person: Participant) -> list[audit.LogEntry]:
-    rows = uow.repo.log_entries(person_id=person.id)
+    rows = uow.log.log_entries(person_id=person.id)
     return [audit.entry(deps, row) for row in rows]
 
 

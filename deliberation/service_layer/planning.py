@@ -53,7 +53,7 @@ def plan_month(uow: UnitOfWork, policy: SchedulePolicy, month: date, now: dateti
     proposed = 0
     for series in policy.series:
         proposed += _propose_series(uow, policy, series, month, end, now)
-    uow.repo.add_due_work([plan_item(add_months(month, 1), policy, now)])
+    uow.due_work.add_due_work([plan_item(add_months(month, 1), policy, now)])
     meetings = ngettext("%(num)d Sitzung", "%(num)d Sitzungen", proposed)
     note = f"{meetings} bis {end - timedelta(days=1):%d.%m.%Y} vorgeschlagen"
     warning = holiday_horizon_warning(policy, month)
@@ -87,18 +87,18 @@ def _propose_series(
     periods = meeting_periods(series.rule, start, end, closed, policy.tz)
     if not periods:
         return 0
-    taken = uow.repo.planned_periods(series.key, periods[0][0], periods[-1][0])
+    taken = uow.meetings.planned_periods(series.key, periods[0][0], periods[-1][0])
     # Too late to invite within the notice period: such a meeting is left to staff.
     earliest = now + timedelta(days=series.notice_days + 1)
     new = [(p, when) for p, when in periods if p not in taken and when >= earliest]
     meetings = [proposed_meeting(series, period, when) for period, when in new]
     for meeting in meetings:
-        uow.repo.add(meeting)
+        uow.meetings.add(meeting)
     uow.flush()  # the next series sees these, and plans around them
     for meeting in meetings:
         schedule_meeting(uow, meeting, None, policy, now)
         if series.cycle_workflow == policy.conference_series:
-            uow.repo.add_due_work(launch_items(meeting, policy, now))
+            uow.due_work.add_due_work(launch_items(meeting, policy, now))
     return len(meetings)
 
 
@@ -111,7 +111,7 @@ def _others_at(
     last = datetime.combine(add_months(end, series.rule.interval_months), time(0), policy.tz)
     return [
         m
-        for m in uow.repo.meetings(starts_from=first, starts_before=last)
+        for m in uow.meetings.meetings(starts_from=first, starts_before=last)
         if m.series != series.key
         and m.status != MeetingStatus.CANCELLED
         and same_place(m.location, series.location)
@@ -173,7 +173,7 @@ def schedule_meeting(
     items = meeting_items(
         meeting.id or 0, meeting.starts_at, meeting.notice_days, phases, policy, now
     )
-    return uow.repo.add_due_work(items)
+    return uow.due_work.add_due_work(items)
 
 
 def round_label(conference: Meeting, policy: SchedulePolicy) -> str:
@@ -242,7 +242,7 @@ def workshop_meetings(
             notice_days=plan.notice_days,
             duration_minutes=plan.duration_minutes,
         )
-        uow.repo.add(meeting)
+        uow.meetings.add(meeting)
         meetings.append(meeting)
     uow.flush()
     for meeting in meetings:
@@ -274,9 +274,9 @@ def escalation_items(
             tz,
             now,
         )
-        for group_id, due_date in uow.repo.open_groups_without(DueKind.GROUP_OVERDUE, final)
+        for group_id, due_date in uow.due_work.open_groups_without(DueKind.GROUP_OVERDUE, final)
     ]
-    for rec_id, created_at in uow.repo.open_recommendations_without(
+    for rec_id, created_at in uow.due_work.open_recommendations_without(
         DueKind.DECISION_OVERDUE, undecided
     ):
         due = created_at.astimezone(tz).date() + timedelta(days=policy.decision_due_days)
@@ -293,4 +293,4 @@ def escalation_items(
         )
     if not items:
         return 0
-    return uow.repo.add_due_work(items)
+    return uow.due_work.add_due_work(items)

@@ -104,8 +104,8 @@ class Publication:
 
 def publication(deps: Dependencies) -> Publication:
     with deps.unit_of_work() as uow:
-        recs = uow.repo.recommendations()
-        if not recs and not uow.repo.meetings():
+        recs = uow.recommendations.recommendations()
+        if not recs and not uow.meetings.meetings():
             raise DeliberationError(
                 "Es gibt weder Empfehlungen noch Sitzungen; nichts zu veröffentlichen."
             )
@@ -114,7 +114,7 @@ def publication(deps: Dependencies) -> Publication:
         }
         meetings = tuple(
             _meeting(m, [e for e in entries.values() if e.meeting_id == m.id])
-            for m in uow.repo.meetings()
+            for m in uow.meetings.meetings()
             if m.body_key is not None
         )
         papers = tuple(
@@ -132,7 +132,7 @@ def publication(deps: Dependencies) -> Publication:
         )
         groups = {
             g.id: GroupItem(g.id or 0, g.name, g.conference.title, g.created_at, g.updated_at)
-            for g in uow.repo.working_groups()
+            for g in uow.groups.working_groups()
         }
         persons = tuple(
             PersonItem(
@@ -142,7 +142,7 @@ def publication(deps: Dependencies) -> Publication:
                 p.publication_consent_at or p.created_at,
                 p.publication_consent_at or p.created_at,
             )
-            for p in uow.repo.participants()
+            for p in uow.participants.participants()
             if registry.may_publish(p)
         )
         items: list[PaperItem | MeetingItem | GroupItem | PersonItem] = [
@@ -158,7 +158,7 @@ def publication(deps: Dependencies) -> Publication:
             organiser=deps.organiser,
             created=min(stamps, default=deps.clock()),
             modified=max(changes, default=deps.clock()),
-            bodies=tuple(BodyItem(b.key, b.name, b.kind, b.public) for b in uow.repo.bodies()),
+            bodies=tuple(BodyItem(b.key, b.name, b.kind, b.public) for b in uow.reference.bodies()),
             groups=tuple(sorted(groups.values(), key=lambda g: g.id)),
             meetings=meetings,
             papers=papers,

@@ -49,7 +49,7 @@ def draft(
         recommendation.workflow_fingerprint = definition.fingerprint
         round_ = group.conference.round
         for need_id in need_ids or []:
-            need = uow.repo.need(need_id)
+            need = uow.needs.need(need_id)
             if need is None:
                 raise NotFound(f"Bedarf {need_id} gibt es nicht.")
             if need.cycle.round is not round_:
@@ -78,7 +78,7 @@ def advance(
 
 
 def get(uow: UnitOfWork, recommendation_id: int) -> Recommendation:
-    rec = uow.repo.recommendation(recommendation_id)
+    rec = uow.recommendations.recommendation(recommendation_id)
     if rec is None:
         raise NotFound(
             f"Empfehlung {recommendation_id} gibt es nicht (deliberation recommendation list)."
@@ -110,7 +110,7 @@ def list_recommendations(
         state = deps.engine.resolve_state(SubjectKind.RECOMMENDATION, state)
     with deps.unit_of_work() as uow:
         today = deps.today()
-        found = uow.repo.recommendations(
+        found = uow.recommendations.recommendations(
             state,
             group_id,
             round_label=round_label,
@@ -137,7 +137,7 @@ def tracker(
         state = deps.engine.resolve_state(SubjectKind.RECOMMENDATION, state)
     with deps.unit_of_work() as uow:
         today = deps.today()
-        rows = uow.repo.tracker_rows(
+        rows = uow.tracker.tracker_rows(
             state,
             group_id,
             round_label=round_label,
@@ -175,7 +175,7 @@ def resolved_filters(
 
 def municipality_key(uow: UnitOfWork, name: str) -> str:
     """The key of a municipality given by key or name, case-insensitive."""
-    known = uow.repo.municipalities()
+    known = uow.reference.municipalities()
     for m in known:
         if name.strip().casefold() in (m.key.casefold(), m.name.casefold()):
             return m.key
@@ -187,5 +187,5 @@ def municipality_key(uow: UnitOfWork, name: str) -> str:
 def show(deps: Dependencies, recommendation_id: int) -> RecommendationView:
     with deps.unit_of_work() as uow:
         rec = get(uow, recommendation_id)
-        log = uow.repo.log(SubjectKind.RECOMMENDATION, rec.id or 0)
+        log = uow.log.log(SubjectKind.RECOMMENDATION, rec.id or 0)
         return recommendation_view(deps.engine, rec, log, today=deps.today())

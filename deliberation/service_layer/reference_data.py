@@ -16,15 +16,15 @@ def synchronise(
     """
     with deps.unit_of_work() as uow:
         for m in municipalities:
-            stored = uow.repo.municipality(m.key)
+            stored = uow.reference.municipality(m.key)
             if stored is None:
-                uow.repo.add(m)
+                uow.reference.add_municipality(m)
             else:
                 stored.name = m.name
         for b in bodies:
-            existing = uow.repo.body(b.key)
+            existing = uow.reference.body(b.key)
             if existing is None:
-                uow.repo.add(b)
+                uow.reference.add_body(b)
             else:
                 existing.name, existing.kind = b.name, b.kind
                 existing.notice_days, existing.interval_months = b.notice_days, b.interval_months

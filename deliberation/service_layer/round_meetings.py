@@ -49,7 +49,7 @@ def conference_meeting(
 
 
 def _in_year(uow: UnitOfWork, policy: SchedulePolicy, series: str, year: int) -> Meeting | None:
-    for meeting in uow.repo.meetings(series=series):
+    for meeting in uow.meetings.meetings(series=series):
         local = meeting.starts_at.astimezone(policy.tz)
         if meeting.status != MeetingStatus.CANCELLED and local.year == year:
             return meeting

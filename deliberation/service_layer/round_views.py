@@ -85,7 +85,7 @@ def launchable(deps: Dependencies) -> list[WorkflowChoice]:
 def list_rounds(deps: Dependencies) -> list[RoundSummary]:
     """Every round, newest first, with how many of its cycles are still open."""
     with deps.unit_of_work() as uow:
-        rounds = uow.repo.rounds()
+        rounds = uow.cycles.rounds()
         return sorted(
             (
                 RoundSummary(
@@ -107,7 +107,7 @@ def cycle_page(deps: Dependencies, cycle_id: int) -> CyclePage:
         cycle = cycles.get(uow, cycle_id)
         view = cycle_detail(deps.engine, cycle, [])
         history = titled_history(
-            deps.engine.definition_of(cycle), uow.repo.log(SubjectKind.CYCLE, cycle_id)
+            deps.engine.definition_of(cycle), uow.log.log(SubjectKind.CYCLE, cycle_id)
         )
         allows = {
             capability: deps.engine.allows(cycle, capability) for capability in CYCLE_CAPABILITIES
@@ -159,7 +159,7 @@ def group_page(deps: Dependencies, group_id: int) -> GroupPage:
     entries = groups.member_entries(deps, group_id)
     with deps.unit_of_work() as uow:
         group = groups.get(uow, group_id)
-        log = uow.repo.log(SubjectKind.WORKING_GROUP, group_id)
+        log = uow.log.log(SubjectKind.WORKING_GROUP, group_id)
         today = deps.today()
         return GroupPage(
             group_view(deps.engine, group),

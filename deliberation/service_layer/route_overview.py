@@ -124,10 +124,10 @@ def detail(deps: Dependencies, recommendation_id: int) -> RecommendationDetail:
         rec = recommendations.get(uow, recommendation_id)
         today = deps.today()
         view = recommendation_view(
-            deps.engine, rec, uow.repo.log(SubjectKind.RECOMMENDATION, rec.id or 0), today=today
+            deps.engine, rec, uow.log.log(SubjectKind.RECOMMENDATION, rec.id or 0), today=today
         )
         route = deps.consultation_route
-        bodies = {b.key: b for b in uow.repo.bodies()}
+        bodies = {b.key: b for b in uow.reference.bodies()}
         position = current_position(route, rec.consultations)
         final = deps.engine.is_final(rec)
         pending = pending_consultation(rec.consultations)
@@ -207,7 +207,7 @@ def _upcoming(deps: Dependencies, uow: UnitOfWork, body_key: str) -> list[tuple[
     """The body's meetings that are not cancelled, from today on, with their local days."""
     today = deps.today()
     found = []
-    for meeting in uow.repo.meetings(body_key):
+    for meeting in uow.meetings.meetings(body_key):
         day = body_meetings.local_day(deps, meeting.starts_at)
         if meeting.status != "cancelled" and day >= today:
             found.append((meeting, day))
@@ -312,7 +312,7 @@ def _remaining_stops(deps: Dependencies, uow: UnitOfWork, rec: Recommendation) -
     for index in range(position, len(route)):
         body = body_meetings.get_body(uow, route[index].body_key)
         meetings = tuple(
-            _slot(deps, m) for m in uow.repo.meetings(body.key) if m.status != "cancelled"
+            _slot(deps, m) for m in uow.meetings.meetings(body.key) if m.status != "cancelled"
         )
         placed = (
             _slot(deps, pending.meeting)

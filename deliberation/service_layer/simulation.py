@@ -65,7 +65,7 @@ def seed_participants(deps: Dependencies, per_municipality: int, per_body: int) 
     with deps.unit_of_work() as uow:
         now = deps.clock()
         people: list[Participant] = []
-        for m in uow.repo.municipalities():
+        for m in uow.reference.municipalities():
             for n in range(per_municipality):
                 person = Participant(
                     f"Bürgerin {n + 1} {m.name}",
@@ -78,7 +78,7 @@ def seed_participants(deps: Dependencies, per_municipality: int, per_body: int) 
                 )
                 person.consent_requested_at = person.consent_confirmed_at = now
                 people.append(person)
-        for b in uow.repo.bodies():
+        for b in uow.reference.bodies():
             for n in range(per_body):
                 people.append(
                     Participant(
@@ -91,7 +91,7 @@ def seed_participants(deps: Dependencies, per_municipality: int, per_body: int) 
                     )
                 )
         for person in people:
-            uow.repo.add(person)
+            uow.participants.add(person)
         uow.commit()
         return len(people)
 
@@ -110,7 +110,7 @@ def run(
     last_day = None
     while True:
         with deps.unit_of_work() as uow:
-            next_at = uow.repo.next_due_at()
+            next_at = uow.due_work.next_due_at()
         if next_at is None or next_at >= end:
             break
         set_clock(max(next_at, deps.clock()))
@@ -137,7 +137,7 @@ def _simulated_staff(deps: Dependencies) -> None:
     if workflow is None or not forming:
         return
     with deps.unit_of_work() as uow:  # asked by one query, not by building views
-        conferences = uow.repo.cycle_ids_without_groups(workflow.name, forming[0].name)
+        conferences = uow.cycles.cycle_ids_without_groups(workflow.name, forming[0].name)
     for conference in conferences:
         group = groups.form(
             deps,
@@ -182,8 +182,8 @@ def summarise(
     """Per-year counts, the timeline, and the invariant checks."""
     tz = tools.policy.tz
     with deps.unit_of_work() as uow:
-        meetings = uow.repo.meetings(starts_from=start, starts_before=end)
-        items = [i for i in uow.repo.due_work() if i.due_at < end]
+        meetings = uow.meetings.meetings(starts_from=start, starts_before=end)
+        items = [i for i in uow.due_work.due_work() if i.due_at < end]
         rows = {y: YearRow(y) for y in range(start.astimezone(tz).year, end.astimezone(tz).year)}
         for meeting in meetings:
             row = rows.get(meeting.starts_at.astimezone(tz).year)
@@ -204,7 +204,7 @@ def summarise(
                 )
         result.years = list(rows.values())
         sending = frozenset(t for d in deps.engine.definitions() for t in d.sending_triggers())
-        _check(tools, start, end, meetings, items, uow.repo.due_work_of, result, sending)
+        _check(tools, start, end, meetings, items, uow.due_work.due_work_of, result, sending)
     return result
 
 

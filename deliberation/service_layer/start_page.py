@@ -71,20 +71,20 @@ def start_page(deps: Dependencies) -> StartPage:
                 f"/meetings/{item.subject_id}",
                 item.due_at,
             )
-            for item in uow.repo.due_work(DueStatus.PENDING, DueKind.INVITATION)
+            for item in uow.due_work.due_work(DueStatus.PENDING, DueKind.INVITATION)
             if item.due_at <= now + SOON
         )
         today = deps.today()
         overdue_groups = tuple(
             Item(g.name, f"Bericht war fällig am {g.due_date:%d.%m.%Y}", f"/groups/{g.id}")
-            for g in uow.repo.working_groups()
+            for g in uow.groups.working_groups()
             if g.due_date < today and not deps.engine.is_final(g)
         )
         decisions = []
-        for item in uow.repo.due_work(kind=DueKind.DECISION_OVERDUE):
+        for item in uow.due_work.due_work(kind=DueKind.DECISION_OVERDUE):
             if item.due_at > now:
                 continue
-            rec = uow.repo.recommendation(item.subject_id)
+            rec = uow.recommendations.recommendation(item.subject_id)
             if rec is None or rec.state in decided_states or deps.engine.is_final(rec):
                 continue
             state = deps.engine.definition_of(rec).state(rec.state).title
@@ -98,10 +98,10 @@ def start_page(deps: Dependencies) -> StartPage:
                 f"/recommendations/{r.id}",
             )
             for state in _on_the_route(deps, decided_states)
-            for r in uow.repo.recommendations(state)
+            for r in uow.recommendations.recommendations(state)
             if _waits_for_meeting(deps, r)
         )
-        failed = uow.repo.outbox_counts().get(OutboxStatus.FAILED.value, 0)
+        failed = uow.outbox.outbox_counts().get(OutboxStatus.FAILED.value, 0)
     return StartPage(
         proposed,
         invitations,

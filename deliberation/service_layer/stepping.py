@@ -59,9 +59,9 @@ def apply(
     if cycle_invitations.sends_messages(deps, subject, trigger):
         cycle_invitations.require_meeting_with_place(deps, uow, subject)
     outcome = deps.engine.fire(subject, trigger, ctx)
-    uow.repo.append_to_log(outcome.record)
+    uow.log.append_to_log(outcome.record)
     for notification in _notifications(outcome, ctx):
-        uow.repo.add(notification)
+        uow.outbox.add_notification(notification)
     return outcome.record
 
 
@@ -81,10 +81,10 @@ def fire_detached(
     if cycle_invitations.sends_messages(deps, cycle, trigger):
         cycle_invitations.require_meeting_with_place(deps, uow, cycle)
     if deps.engine.reads(cycle, trigger):  # FAST_PATH_READS: the needs
-        uow.repo.load_needs(cycle)
-    ctx.children = uow.repo
+        uow.fast_path.load_needs(cycle)
+    ctx.children = uow.fast_path
     outcome = deps.engine.fire(cycle, trigger, ctx)
-    uow.repo.save_detached(cycle, outcome.record, _notifications(outcome, ctx))
+    uow.fast_path.save_detached(cycle, outcome.record, _notifications(outcome, ctx))
     uow.commit()
     return outcome.record
 
@@ -131,7 +131,7 @@ def record_creation(
     """Log the birth of a record (from nothing into its initial state)."""
     uow.flush()
     record = log_record(subject, trigger, None, ctx)
-    uow.repo.append_to_log(record)
+    uow.log.append_to_log(record)
     return record
 
 

@@ -114,10 +114,10 @@ class RecommendationTrace:
 
 def trace_need(deps: Dependencies, need_id: int) -> NeedTrace:
     with deps.unit_of_work() as uow:
-        need = uow.repo.need(need_id)
+        need = uow.needs.need(need_id)
         if need is None:
             raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
-        found = uow.repo.topics_with_need(need_id)
+        found = uow.needs.topics_with_need(need_id)
         topics = tuple(
             TopicRef(topic.id or 0, topic.position, topic.title, _conference(cycle_))
             for cycle_, topic in found
@@ -131,11 +131,11 @@ def trace_need(deps: Dependencies, need_id: int) -> NeedTrace:
                 g.topic.id or 0,
                 g.topic.title,
             )
-            for g in (uow.repo.working_groups(topic_ids=topic_ids) if topic_ids else [])
+            for g in (uow.groups.working_groups(topic_ids=topic_ids) if topic_ids else [])
         )
         recs = tuple(
-            _recommendation_ref(deps, r, uow.repo.log(SubjectKind.RECOMMENDATION, r.id or 0))
-            for r in uow.repo.recommendations_for_need(need_id)
+            _recommendation_ref(deps, r, uow.log.log(SubjectKind.RECOMMENDATION, r.id or 0))
+            for r in uow.recommendations.recommendations_for_need(need_id)
         )
         ref = _need_ref(need)
         return NeedTrace(ref, topics, groups, recs, _outcome(ref, recs))
@@ -144,7 +144,7 @@ def trace_need(deps: Dependencies, need_id: int) -> NeedTrace:
 def trace_recommendation(deps: Dependencies, recommendation_id: int) -> RecommendationTrace:
     with deps.unit_of_work() as uow:
         rec = recommendations.get(uow, recommendation_id)
-        log = uow.repo.log(SubjectKind.RECOMMENDATION, rec.id or 0)
+        log = uow.log.log(SubjectKind.RECOMMENDATION, rec.id or 0)
         group = rec.working_group
         group_ref = GroupRef(
             group.id or 0,

@@ -107,7 +107,7 @@ def tracker_page(deps: Dependencies, query: TrackerQuery) -> TrackerPage:
     with deps.unit_of_work() as uow:
         today = deps.today()
         filters = resolve(uow, deps, query)
-        total = uow.repo.tracker_count(filters)
+        total = uow.tracker.tracker_count(filters)
         pages = max(1, -(-total // query.per_page))
         page = min(query.page, pages)
         order = TrackerOrder(
@@ -117,7 +117,7 @@ def tracker_page(deps: Dependencies, query: TrackerQuery) -> TrackerPage:
             offset=(page - 1) * query.per_page,
             state_order=tuple(definition.states),
         )
-        rows = uow.repo.tracker_slice(filters, order)
+        rows = uow.tracker.tracker_slice(filters, order)
     return TrackerPage(tracker_views(deps.engine, rows, today), total, page, query.per_page, query)
 
 
@@ -146,10 +146,10 @@ def choices(deps: Dependencies) -> TrackerChoices:
     with deps.unit_of_work() as uow:
         return TrackerChoices(
             states=tuple(Choice(key, spec.title) for key, spec in definition.states.items()),
-            bodies=tuple(Choice(b.key, b.name) for b in uow.repo.bodies()),
-            rounds=tuple(Choice(r.label, r.label) for r in uow.repo.rounds()),
-            municipalities=tuple(Choice(m.key, m.name) for m in uow.repo.municipalities()),
-            offices=tuple(uow.repo.responsible_offices()),
+            bodies=tuple(Choice(b.key, b.name) for b in uow.reference.bodies()),
+            rounds=tuple(Choice(r.label, r.label) for r in uow.cycles.rounds()),
+            municipalities=tuple(Choice(m.key, m.name) for m in uow.reference.municipalities()),
+            offices=tuple(uow.recommendations.responsible_offices()),
         )
 
 
@@ -181,7 +181,7 @@ def export(deps: Dependencies, query: TrackerQuery) -> list[ExportLine]:
     read set-wise, so 100,000 lines take seconds, not minutes."""
     with deps.unit_of_work() as uow:
         today = deps.today()
-        rows = uow.repo.tracker_export(resolve(uow, deps, query))
+        rows = uow.tracker.tracker_export(resolve(uow, deps, query))
     views = {v.id: v for v in tracker_views(deps.engine, (r[:10] for r in rows.lines), today)}
     needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for rec_id, need_id, municipality in rows.needs:

@@ -43,7 +43,7 @@ def published_problems(deps: Dependencies) -> list[str]:
     """One German paragraph per published version that running records no longer match."""
     with deps.unit_of_work() as uow:
         grouped: dict[tuple[SubjectKind, str, int], list[WorkflowUsage]] = defaultdict(list)
-        for row in uow.repo.workflow_usage():
+        for row in uow.workflow_records.workflow_usage():
             grouped[row.kind, row.workflow, row.version].append(row)
         return [
             problem
@@ -90,7 +90,7 @@ def _problem(
         f'workflows migrate {name} --to {_next_version(deps, name)}" umstellen.'
     ]
     for row in vanished:
-        ids = uow.repo.record_ids(kind, name, version, row.state, NAMED)
+        ids = uow.workflow_records.record_ids(kind, name, version, row.state, NAMED)
         more = f" und {row.records - len(ids)} weitere" if row.records > len(ids) else ""
         listing = ", ".join(f"{SUBJECT_LABELS[kind]} {i}" for i in ids)
         lines.append(
@@ -111,14 +111,14 @@ def stamp_unfingerprinted(deps: Dependencies) -> int:
     """Records stored before fingerprints were kept get their loaded definition's."""
     stamped = 0
     with deps.unit_of_work() as uow:
-        for row in uow.repo.workflow_usage():
+        for row in uow.workflow_records.workflow_usage():
             if row.fingerprint is not None:
                 continue
             try:
                 definition = deps.engine.definition(row.workflow, row.version)
             except NotFound:
                 continue
-            stamped += uow.repo.stamp_fingerprints(
+            stamped += uow.workflow_records.stamp_fingerprints(
                 row.kind, row.workflow, row.version, definition.fingerprint
             )
         uow.commit()
@@ -139,7 +139,7 @@ def migrate(deps: Dependencies, workflow: str, version: int, actor: str) -> Migr
     refused: list[str] = []
     with deps.unit_of_work() as uow:
         now = deps.clock()
-        for record in uow.repo.records_of_workflow(target.subject, workflow):
+        for record in uow.workflow_records.records_of_workflow(target.subject, workflow):
             if _current(record, target) or _finished(deps, record):
                 continue
             if record.state not in target.states:
@@ -162,7 +162,7 @@ def _move(
     record.workflow_version = target.version
     record.workflow_fingerprint = target.fingerprint
     record.updated_at = now
-    uow.repo.append_to_log(
+    uow.log.append_to_log(
         TransitionRecord(
             subject_kind=record.kind.value,
             subject_id=record.id or 0,

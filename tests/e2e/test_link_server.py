@@ -51,7 +51,7 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
 def who(app: Application, address: str) -> list[int | str]:
     """The payload of a person's confirmation and unsubscribe links."""
     with app.deps.unit_of_work() as uow:
-        person = uow.repo.participant(address)
+        person = uow.participants.participant(address)
         assert person is not None and person.id is not None
         return [person.id, fingerprint(address)]
 

@@ -69,14 +69,14 @@ def _people(app: Application) -> None:
 
 def _person_id(app: Application, address: str) -> int:
     with app.deps.unit_of_work() as uow:
-        person = uow.repo.participant(address)
+        person = uow.participants.participant(address)
         assert person is not None and person.id is not None
         return person.id
 
 
 def _token(app: Application, address: str, purpose: str, meeting: int | None = None) -> str:
     with app.deps.unit_of_work() as uow:
-        person = uow.repo.participant(address)
+        person = uow.participants.participant(address)
         assert person is not None
         payload = answer_token(person, meeting) if meeting else person_token(person)
         return app.mailing().links.url(purpose, payload).rpartition("/")[2]
@@ -215,12 +215,12 @@ def test_the_dsgvo_export_and_deletion_cover_everything_a_person_left(
     participants.delete(app.deps, "jan@example.org", STAFF)
 
     with app.deps.unit_of_work() as uow:
-        assert uow.repo.participant("jan@example.org") is None
-        assert uow.repo.invitations(meeting_id=meeting) == []
-        assert uow.repo.mail_history("jan@example.org") == []
-        [group] = uow.repo.working_groups()
+        assert uow.participants.participant("jan@example.org") is None
+        assert uow.meetings.invitations(meeting_id=meeting) == []
+        assert uow.outbox.mail_history("jan@example.org") == []
+        [group] = uow.groups.working_groups()
         members = sorted((m.name, m.organisation) for m in group.members)
-        recommendations = uow.repo.recommendations()
+        recommendations = uow.recommendations.recommendations()
     # the group, its recommendation and the other member stay; Jan's name is gone
     assert members == [
         ("(gelöschte Person)", "VHS Peine"),
@@ -245,7 +245,7 @@ def test_scheduler_status_lists_what_ran_late_or_failed_and_why(app: Application
     items[2].status, items[2].note = DueStatus.FAILED, "Datenbank nicht erreichbar"
     items[0].status = DueStatus.DONE
     with app.deps.unit_of_work() as uow:
-        uow.repo.add_due_work(items)
+        uow.due_work.add_due_work(items)
         uow.commit()
 
     troubles = due_work.troubles(app.deps)

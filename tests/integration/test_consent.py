@@ -37,7 +37,9 @@ def register(app: Application) -> None:
 
 def mails(app: Application) -> dict[str, EmailMessage]:
     with app.deps.unit_of_work() as uow:
-        messages: list[OutboxMessage] = [dataclasses.replace(m) for m in uow.repo.outbox_messages()]
+        messages: list[OutboxMessage] = [
+            dataclasses.replace(m) for m in uow.outbox.outbox_messages()
+        ]
     result = {}
     for message in messages:
         parsed = email.message_from_bytes(message.body, policy=policy.default)

@@ -38,7 +38,7 @@ def _people(app: Application) -> None:
             ("Olena Koval", "olena@example.org", "uk"),
             ("Jan Becker", "jan@example.org", "de"),
         ):
-            uow.repo.add(
+            uow.participants.add(
                 Participant(
                     name,
                     address,
@@ -63,7 +63,7 @@ def _meeting_rows(app: Application) -> list[tuple[int, int | None, str, str, dat
                 m.starts_at,
                 m.location,
             )
-            for m in uow.repo.meetings()
+            for m in uow.meetings.meetings()
         ]
 
 
@@ -71,7 +71,7 @@ def _outbox(app: Application) -> list[EmailMessage]:
     with app.deps.unit_of_work() as uow:
         mails = [
             email.message_from_bytes(m.body, policy=policy.default)
-            for m in uow.repo.outbox_messages()
+            for m in uow.outbox.outbox_messages()
         ]
     return [m for m in mails if isinstance(m, EmailMessage)]
 
@@ -91,7 +91,7 @@ def test_a_round_launched_by_hand_gets_its_meetings_like_the_scheduler_launches_
     venues = {m.key: m.venue for m in app.settings.municipalities}
     with app.deps.unit_of_work() as uow:
         for cycle_id in workshops:
-            cycle = uow.repo.cycle(cycle_id)
+            cycle = uow.cycles.cycle(cycle_id)
             assert cycle is not None and cycle.municipality is not None
             _, _, series, status, starts, location = by_cycle[cycle_id]
             assert series == f"future_workshop:{cycle.municipality.key}"
@@ -135,7 +135,7 @@ def test_the_invitation_step_by_hand_is_refused_without_a_confirmed_meeting_with
     meetings.move(app.deps, app.mailing(), proposed[0], location=" ")
     meetings.confirm(app.deps, proposed[0])
     with app.deps.unit_of_work() as uow:
-        meeting = uow.repo.meeting(proposed[0])
+        meeting = uow.meetings.meeting(proposed[0])
         assert meeting is not None
         meeting.location = ""
         uow.commit()
@@ -176,7 +176,7 @@ def test_the_invitation_step_by_hand_sends_the_full_multilingual_invitation_at_o
     assert turkish is not None and "Merhaba" in turkish.get_content()
     # the scheduler's tick finds nothing left to render: the step sent them once
     with app.deps.unit_of_work() as uow:
-        assert [n.status for n in uow.repo.notifications()] == ["rendered"]
+        assert [n.status for n in uow.outbox.notifications()] == ["rendered"]
 
 
 def test_the_scheduler_inviting_at_the_notice_period_confirms_the_proposed_date(

@@ -26,9 +26,9 @@ def _person(app: Application, name: str, email: str, municipality: str) -> Parti
         person = Participant(
             name, email, "de", LegalBasis.DUTY, app.deps.clock(), municipality_key=municipality
         )
-        uow.repo.add(person)
+        uow.participants.add(person)
         uow.commit()
-        uow.repo.participant_by_id(person.id or 0)
+        uow.participants.participant_by_id(person.id or 0)
         return person
 
 
@@ -106,7 +106,7 @@ def test_the_invitation_carries_the_personal_vote_and_calendar_links(
     workshop, mailing, (ayla, bernd, _carla), _needs = _invited_workshop(app, walker)
     with app.deps.unit_of_work() as uow:
         bodies = {
-            m.recipient: m.body.decode("utf-8", "replace") for m in uow.repo.outbox_messages()
+            m.recipient: m.body.decode("utf-8", "replace") for m in uow.outbox.outbox_messages()
         }
     assert set(bodies) == {ayla.email, bernd.email}  # one invitation each, none for Carla
     mail = email.message_from_string(bodies[ayla.email], policy=policy.default)
@@ -137,7 +137,7 @@ def test_only_invited_people_with_an_intact_link_vote(app: Application, walker) 
         dot_votes.show(app.deps, mailing, _token(mailing, carla, workshop))
     # an address changed since the link was sent: the link no longer opens her vote
     with app.deps.unit_of_work() as uow:
-        stored = uow.repo.participant_by_id(ayla.id or 0)
+        stored = uow.participants.participant_by_id(ayla.id or 0)
         assert stored is not None
         stored.email = "ayla.neu@example.org"
         uow.commit()

@@ -29,7 +29,7 @@ def test_the_next_rounds_cycles_and_workshop_invitations_carry_the_feedback(
     implementation.report_back(deps, app.templates, route.rec, "Referat", NEXT_ROUND)
     title = f"Empfehlung {route.rec}"  # the walker's title
     with deps.unit_of_work() as uow:
-        uow.repo.add(
+        uow.participants.add(
             Participant(
                 "Olena Koval",
                 "olena@example.org",
@@ -50,7 +50,7 @@ def test_the_next_rounds_cycles_and_workshop_invitations_carry_the_feedback(
     walker.give_meeting(workshop)
     cycles.advance(deps, workshop, "send_invitations", "Referat", mailing=app.mailing())
     with deps.unit_of_work() as uow:
-        [message] = uow.repo.outbox_messages()
+        [message] = uow.outbox.outbox_messages()
         mail = email.message_from_bytes(message.body, policy=policy.default)
     assert isinstance(mail, EmailMessage)
     text = mail.get_body(preferencelist=("plain",))

@@ -135,7 +135,7 @@ def test_the_detail_has_answers_with_capacity_waiting_list_and_date_warnings(
     )
     meetings.invite(app.deps, mailing, meeting_id, Audience())
     with app.deps.unit_of_work() as uow:
-        people = {p.email: p for p in uow.repo.participants()}
+        people = {p.email: p for p in uow.participants.participants()}
         tokens = {
             email_: mailing.links.url(RSVP, answer_token(p, meeting_id)).rsplit("/", 1)[-1]
             for email_, p in people.items()

@@ -50,7 +50,7 @@ def register(app: Application) -> None:
     ]
     assert participants.import_participants(app.deps, rows).imported == len(PEOPLE)
     with app.deps.unit_of_work() as uow:
-        for person in uow.repo.participants():
+        for person in uow.participants.participants():
             if person.email != UNCONFIRMED and person.legal_basis == "consent":
                 person.consent_requested_at = person.consent_confirmed_at = app.deps.clock()
         uow.commit()
@@ -65,7 +65,7 @@ def schedule(app: Application, capacity: int | None = None) -> int:
 
 def outbox(app: Application) -> list[OutboxMessage]:
     with app.deps.unit_of_work() as uow:
-        return [dataclasses.replace(m) for m in uow.repo.outbox_messages()]
+        return [dataclasses.replace(m) for m in uow.outbox.outbox_messages()]
 
 
 def parsed(message: OutboxMessage) -> EmailMessage:
@@ -93,7 +93,7 @@ def token(mailing: Mailing, purpose: str, url: str) -> str:
 
 def rsvp_token(app: Application, mailing: Mailing, email_: str, meeting_id: int) -> str:
     with app.deps.unit_of_work() as uow:
-        person = uow.repo.participant(email_)
+        person = uow.participants.participant(email_)
         assert person is not None and person.id is not None
         url = mailing.links.url(RSVP, answer_token(person, meeting_id))
     return token(mailing, RSVP, url)
@@ -323,7 +323,7 @@ def test_a_meeting_stored_without_a_calendar_uid_gets_one_that_stays(app: Applic
     register(app)
     with app.deps.unit_of_work() as uow:
         meeting = Meeting("Kreistag", STARTS, "Kreishaus Peine", body_key="kreistag")
-        uow.repo.add(meeting)  # as another part of the program might store it: no UID
+        uow.meetings.add(meeting)  # as another part of the program might store it: no UID
         uow.commit()
         meeting_id = meeting.id
     assert meeting_id is not None

@@ -56,8 +56,8 @@ def test_initialise_again_synchronises_changed_settings(app: Application) -> Non
     initialise_database(app)
 
     with app.deps.unit_of_work() as uow:
-        kommission = uow.repo.body("kommission")
-        kreistag = uow.repo.body("kreistag")
+        kommission = uow.reference.body("kommission")
+        kreistag = uow.reference.body("kreistag")
         assert kommission is not None and kreistag is not None
         assert (kommission.notice_days, kommission.name) == (21, "Migrationsbeirat")
         assert kreistag.notice_days == 7
@@ -75,7 +75,7 @@ def test_migrated_schema_matches_the_orm_metadata(app: Application) -> None:
 def _logged_launch(app: Application, walker) -> int:
     [workshop] = walker.launch_workshops(("lengede",)).values()
     with app.deps.unit_of_work() as uow:
-        [record] = uow.repo.log("cycle", workshop)
+        [record] = uow.log.log("cycle", workshop)
         assert record.id is not None
         return record.id
 

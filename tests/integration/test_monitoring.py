@@ -97,7 +97,7 @@ def test_invited_and_accepted_come_from_the_workshop_meetings_invitations(
     report = meetings.invite(app.deps, mailing, meeting_id, Audience())
     assert report.invited == 3  # the three members; the unconfirmed citizen is skipped
     with app.deps.unit_of_work() as uow:
-        anna = uow.repo.participant("anna@peine.de")
+        anna = uow.participants.participant("anna@peine.de")
         assert anna is not None
         url = mailing.links.url(RSVP, answer_token(anna, meeting_id))
     meetings.respond(app.deps, mailing, url.split(f"/{RSVP}/", 1)[1].split("?", 1)[0], Response.YES)

@@ -41,7 +41,7 @@ def register(app: Application) -> None:
     assert participants.import_participants(app.deps, rows).imported == len(PEOPLE)
     with app.deps.unit_of_work() as uow:
         for email_ in CONFIRMED:
-            person = uow.repo.participant(email_)
+            person = uow.participants.participant(email_)
             assert person is not None
             person.consent_requested_at = person.consent_confirmed_at = app.deps.clock()
         uow.commit()
@@ -59,12 +59,12 @@ def invite(walker: Any) -> None:
 def outbox(app: Application) -> list[OutboxMessage]:
     with app.deps.unit_of_work() as uow:
         # plain copies: the unit of work expires what it loaded when it rolls back
-        return [dataclasses.replace(m) for m in uow.repo.outbox_messages()]
+        return [dataclasses.replace(m) for m in uow.outbox.outbox_messages()]
 
 
 def statuses(app: Application) -> list[str]:
     with app.deps.unit_of_work() as uow:
-        return [n.status for n in uow.repo.notifications()]
+        return [n.status for n in uow.outbox.notifications()]
 
 
 def parsed(message: OutboxMessage) -> EmailMessage:

@@ -54,7 +54,7 @@ def _queue(app: Application, count: int) -> dict[str, str]:
 
 def _stored(app: Application) -> list[OutboxMessage]:
     with app.deps.unit_of_work() as uow:
-        return [dataclasses.replace(m) for m in uow.repo.outbox_messages()]
+        return [dataclasses.replace(m) for m in uow.outbox.outbox_messages()]
 
 
 def test_a_sender_killed_mid_send_loses_nothing_and_repeats_only_what_was_in_flight(

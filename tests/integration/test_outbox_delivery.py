@@ -90,7 +90,7 @@ def _send(app: Application, port: int, **changes: Any) -> SendSummary:
 def _stored(app: Application) -> dict[str, OutboxMessage]:
     with app.deps.unit_of_work() as uow:
         # plain copies: the unit of work expires what it loaded when it rolls back
-        return {m.recipient: dataclasses.replace(m) for m in uow.repo.outbox_messages()}
+        return {m.recipient: dataclasses.replace(m) for m in uow.outbox.outbox_messages()}
 
 
 def test_queued_messages_go_out_over_reused_connections_and_are_marked_sent(
@@ -324,7 +324,7 @@ def test_a_message_a_crashed_sender_left_in_sending_is_reclaimed_with_its_messag
     [message_id] = _queue(app, "verwaist@example.org")
     with app.deps.unit_of_work() as uow:  # a sender claims it, then dies
         now = clock.now
-        [claimed] = uow.repo.claim_due(now, 10, now - OPTIONS.claim_timeout)
+        [claimed] = uow.outbox.claim_due(now, 10, now - OPTIONS.claim_timeout)
         uow.commit()
     assert claimed.status == OutboxStatus.SENDING
 
@@ -344,7 +344,7 @@ def test_a_restart_after_a_crash_takes_over_the_dead_senders_claims_when_told_so
     [message_id] = _queue(app, "verwaist@example.org")
     with app.deps.unit_of_work() as uow:  # a sender claims it, then is killed
         now = clock.now
-        uow.repo.claim_due(now, 10, now - OPTIONS.claim_timeout)
+        uow.outbox.claim_due(now, 10, now - OPTIONS.claim_timeout)
         uow.commit()
     clock.advance(timedelta(seconds=1))
 
@@ -377,11 +377,11 @@ def test_two_senders_claim_disjoint_messages(app: Application, clock: Any) -> No
     postgres = app.db.dialect.name == "postgresql"
 
     with app.deps.unit_of_work() as first, app.deps.unit_of_work() as second:
-        first_batch = {m.message_id for m in first.repo.claim_due(now, 2, stale)}
+        first_batch = {m.message_id for m in first.outbox.claim_due(now, 2, stale)}
         if not postgres:  # SQLite has one writer at a time: the first sender commits first
             first.commit()
         # On PostgreSQL the first sender still holds its rows: SKIP LOCKED passes them over.
-        second_batch = {m.message_id for m in second.repo.claim_due(now, 10, stale)}
+        second_batch = {m.message_id for m in second.outbox.claim_due(now, 10, stale)}
         second.commit()
         first.commit()
 

@@ -101,6 +101,6 @@ def test_an_untrusted_certificate_is_refused_and_nothing_is_sent(
     assert summary == SendSummary(retried=1)
     assert inbox.received == []
     with app.deps.unit_of_work() as uow:
-        [message] = uow.repo.outbox_messages()
+        [message] = uow.outbox.outbox_messages()
         assert message.attempts == 0  # the relay, not the message, was the problem
         assert "CERTIFICATE_VERIFY_FAILED" in message.last_error

@@ -148,7 +148,7 @@ def test_a_new_address_of_someone_invited_by_consent_needs_consent_again(
 ) -> None:
     participants.add(app.deps, {"name": "Anna", "email": "anna@peine.de"})
     with app.deps.unit_of_work() as uow:
-        anna = uow.repo.participant("anna@peine.de")
+        anna = uow.participants.participant("anna@peine.de")
         assert anna is not None
         anna.consent_requested_at = anna.consent_confirmed_at = app.deps.clock()
         uow.commit()

@@ -245,7 +245,7 @@ def test_second_unit_of_work_on_the_same_version_gets_a_conflict(
     walker.give_meeting(workshop)  # invitations need a date and a place
 
     with deps.unit_of_work() as first, deps.unit_of_work() as second:
-        mine, theirs = first.repo.cycle(workshop), second.repo.cycle(workshop)
+        mine, theirs = first.cycles.cycle(workshop), second.cycles.cycle(workshop)
         assert mine is not None and theirs is not None
         assert mine.version == theirs.version == 1
         stepping.fire(deps, first, mine, "send_invitations", stepping.context(deps, "Erste"))

@@ -58,8 +58,8 @@ class _Meeting:
 
 def _meeting_items(app: Application) -> tuple[dict[int, _Meeting], list[DueWork]]:
     with app.deps.unit_of_work() as uow:
-        meetings = {m.id or 0: _Meeting(m.starts_at, m.status) for m in uow.repo.meetings()}
-        items = [dataclasses.replace(i) for i in uow.repo.due_work()]
+        meetings = {m.id or 0: _Meeting(m.starts_at, m.status) for m in uow.meetings.meetings()}
+        items = [dataclasses.replace(i) for i in uow.due_work.due_work()]
     return meetings, [i for i in items if i.subject_kind == "meeting"]
 
 
@@ -80,8 +80,8 @@ def test_after_ten_days_down_nothing_stale_is_sent_and_nothing_else_is_lost(
     app: Application, tools: SchedulerTools, clock
 ) -> None:  # type: ignore[no-untyped-def]
     with app.deps.unit_of_work() as uow:
-        for body in uow.repo.bodies():
-            uow.repo.add(
+        for body in uow.reference.bodies():
+            uow.participants.add(
                 Participant(
                     f"Mitglied {body.name}",
                     f"mitglied.{body.key}@example.org",
@@ -129,7 +129,7 @@ def test_after_ten_days_down_nothing_stale_is_sent_and_nothing_else_is_lost(
     with app.deps.unit_of_work() as uow:
         notes = [
             (m.subject, _text(m.body))
-            for m in uow.repo.outbox_messages()
+            for m in uow.outbox.outbox_messages()
             if m.recipient == tools.policy.escalation_to and "übersprungen" in m.subject
         ]
     [(subject, body)] = notes

@@ -39,9 +39,9 @@ def planned(app: Application, tools: SchedulerTools) -> Application:
     """Members for every body, and the first tick: this month's planning done."""
     with app.deps.unit_of_work() as uow:
         now = app.deps.clock()
-        for body in uow.repo.bodies():
+        for body in uow.reference.bodies():
             for n in range(MEMBERS):
-                uow.repo.add(
+                uow.participants.add(
                     Participant(
                         f"Mitglied {n}",
                         f"m{n}.{body.key}@example.org",
@@ -73,17 +73,17 @@ def _snapshot(item: DueWork) -> DueWork:
 
 def _items(app: Application, **where: object) -> list[DueWork]:
     with app.deps.unit_of_work() as uow:
-        items = [_snapshot(i) for i in uow.repo.due_work()]
+        items = [_snapshot(i) for i in uow.due_work.due_work()]
     return [i for i in items if all(getattr(i, k) == v for k, v in where.items())]
 
 
 def _first_invitation(app: Application, series: str) -> DueWork:
     with app.deps.unit_of_work() as uow:
-        [meeting, *_] = uow.repo.meetings(series=series)
+        [meeting, *_] = uow.meetings.meetings(series=series)
         return _snapshot(
             next(
                 i
-                for i in uow.repo.due_work_of("meeting", meeting.id or 0)
+                for i in uow.due_work.due_work_of("meeting", meeting.id or 0)
                 if i.kind == DueKind.INVITATION
             )
         )
@@ -91,7 +91,7 @@ def _first_invitation(app: Application, series: str) -> DueWork:
 
 def test_planning_proposes_each_meeting_once(planned: Application, tools) -> None:
     with planned.deps.unit_of_work() as uow:
-        proposed = uow.repo.meetings()
+        proposed = uow.meetings.meetings()
         assert proposed and {m.status for m in proposed} == {MeetingStatus.PROPOSED}
         stab = [m for m in proposed if m.series == "koordinierungsstab"]
         # 10 March 2026 is too close for 14 days' notice; the 12-month horizon ends in
@@ -162,9 +162,9 @@ def test_meetings_and_reminders_keep_their_wall_clock_time_across_the_switches(
     planned: Application,
 ) -> None:
     with planned.deps.unit_of_work() as uow:
-        starts = [m.starts_at for m in uow.repo.meetings(series="kommission")]
-        ids = [m.id or 0 for m in uow.repo.meetings(series="kommission")]
-        items = [_snapshot(i) for m in ids for i in uow.repo.due_work_of("meeting", m)]
+        starts = [m.starts_at for m in uow.meetings.meetings(series="kommission")]
+        ids = [m.id or 0 for m in uow.meetings.meetings(series="kommission")]
+        items = [_snapshot(i) for m in ids for i in uow.due_work.due_work_of("meeting", m)]
     offsets = {s.astimezone(BERLIN).utcoffset() for s in starts}
     assert offsets == {timedelta(hours=1), timedelta(hours=2)}  # both sides of a switch
     assert {s.astimezone(BERLIN).time() for s in starts} == {time(17, 0)}
@@ -187,7 +187,7 @@ def test_an_item_in_the_switching_hour_runs_exactly_once(
 ) -> None:
     key = f"test:{day}"
     with app.deps.unit_of_work() as uow:
-        uow.repo.add_due_work(
+        uow.due_work.add_due_work(
             [
                 due_item(
                     key,
@@ -218,9 +218,9 @@ def test_moving_a_meeting_moves_its_reminders_and_cancelling_cancels_them(
     planned: Application, tools, clock
 ) -> None:
     with planned.deps.unit_of_work() as uow:
-        meeting = uow.repo.meetings(series="kommission")[0]
+        meeting = uow.meetings.meetings(series="kommission")[0]
         meeting_id, new_start = meeting.id or 0, meeting.starts_at + timedelta(days=7)
-        before = {i.key: i.due_at for i in uow.repo.due_work_of("meeting", meeting_id)}
+        before = {i.key: i.due_at for i in uow.due_work.due_work_of("meeting", meeting_id)}
 
     meetings.move(planned.deps, planned.mailing(), meeting_id, new_start)
 
@@ -251,7 +251,9 @@ def test_cancelling_after_the_invitation_tells_the_invited(
 
     assert told == MEMBERS
     with planned.deps.unit_of_work() as uow:
-        subjects = [m.subject for m in uow.repo.outbox_messages()]  # read inside: rollback expires
+        subjects = [
+            m.subject for m in uow.outbox.outbox_messages()
+        ]  # read inside: rollback expires
     assert sum(s.startswith("Abgesagt: Kommission") for s in subjects) == MEMBERS
 
 
@@ -270,7 +272,7 @@ def test_an_overdue_working_group_report_is_escalated_once(
     with app.deps.unit_of_work() as uow:
         sent = [
             dataclasses.replace(m)
-            for m in uow.repo.outbox_messages()
+            for m in uow.outbox.outbox_messages()
             if m.subject.startswith("Überfällig: Bericht")
         ]
     assert [m.recipient for m in sent] == [tools.policy.escalation_to]
@@ -301,7 +303,7 @@ def test_a_delivered_report_is_not_escalated(app: Application, tools, clock, wal
     [item] = _items(app, key=item.key)
     assert item.status == DueStatus.SKIPPED
     with app.deps.unit_of_work() as uow:
-        assert not [m for m in uow.repo.outbox_messages() if m.subject.startswith("Überfällig")]
+        assert not [m for m in uow.outbox.outbox_messages() if m.subject.startswith("Überfällig")]
 
 
 def test_two_claims_at_once_get_different_items(
@@ -311,8 +313,8 @@ def test_two_claims_at_once_get_different_items(
         pytest.skip("SQLite serialises writers; SKIP LOCKED is PostgreSQL's")
     clock.now += timedelta(days=400)
     with planned.deps.unit_of_work() as first, planned.deps.unit_of_work() as second:
-        a = first.repo.claim_next_due(clock.now)
-        b = second.repo.claim_next_due(clock.now)
+        a = first.due_work.claim_next_due(clock.now)
+        b = second.due_work.claim_next_due(clock.now)
         assert a is not None and b is not None
         assert a.id != b.id
 
@@ -353,16 +355,16 @@ def test_reminders_go_to_those_invited_who_did_not_decline_in_their_language(
     invitation = _first_invitation(planned, "kommission")
     meeting_id = invitation.subject_id
     with planned.deps.unit_of_work() as uow:
-        turkish = uow.repo.participant("m1.kommission@example.org")
+        turkish = uow.participants.participant("m1.kommission@example.org")
         assert turkish is not None
         turkish.language = "tr"
         uow.commit()
     clock.now = invitation.due_at
     due_work.tick(planned.deps, tools)
     with planned.deps.unit_of_work() as uow:
-        invited = uow.repo.invitations(meeting_id=meeting_id)
+        invited = uow.meetings.invitations(meeting_id=meeting_id)
         assert len(invited) == MEMBERS
-        declining = uow.repo.participant("m2.kommission@example.org")
+        declining = uow.participants.participant("m2.kommission@example.org")
         assert declining is not None
         [answer] = [i for i in invited if i.participant_id == declining.id]
         answer.response = "no"
@@ -380,7 +382,7 @@ def test_reminders_go_to_those_invited_who_did_not_decline_in_their_language(
     with planned.deps.unit_of_work() as uow:
         reminders = {
             m.recipient: m.subject
-            for m in uow.repo.outbox_messages()
+            for m in uow.outbox.outbox_messages()
             if m.subject.startswith(("Erinnerung:", "Hatırlatma:"))
             and m.recipient.endswith(".kommission@example.org")
         }

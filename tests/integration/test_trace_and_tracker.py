@@ -151,10 +151,9 @@ def generate(deps: Dependencies, per_round: int = 150) -> list[Generated]:
     now = deps.clock()
     pending: list[tuple[Recommendation, str, Cycle, WorkingGroup, str, frozenset[str]]] = []
     with deps.unit_of_work() as uow:
-        places = {key: uow.repo.municipality(key) for key in MUNICIPALITIES}
+        places = {key: uow.reference.municipality(key) for key in MUNICIPALITIES}
         for label in ("2025", "2027"):
             round_ = Round(label, now)
-            uow.repo.add(round_)
             needs_by_key: dict[str, list[Need]] = {}
             for key, place in places.items():
                 assert place is not None
@@ -173,7 +172,7 @@ def generate(deps: Dependencies, per_round: int = 150) -> list[Generated]:
                     need.status = NeedStatus.FORWARDED
                     workshop.needs.append(need)
                 needs_by_key[key] = workshop.needs
-                uow.repo.add(workshop)
+                uow.cycles.add(workshop)
             conference = Cycle(
                 round_,
                 conference_wf.name,
@@ -182,7 +181,7 @@ def generate(deps: Dependencies, per_round: int = 150) -> list[Generated]:
                 f"Integrationskonferenz {label}",
                 now,
             )
-            uow.repo.add(conference)
+            uow.cycles.add(conference)
             groups = []
             for g in range(3):
                 topic = AgendaTopic(f"Thema {g}", "Sprache", g + 1)

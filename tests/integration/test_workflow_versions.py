@@ -78,7 +78,7 @@ def test_records_keep_the_fingerprint_of_their_definition(
     app = opened()
     definition = app.deps.engine.latest("future_workshop")
     with app.deps.unit_of_work() as uow:
-        stored = {c.workflow_fingerprint for i in workshops if (c := uow.repo.cycle(i))}
+        stored = {c.workflow_fingerprint for i in workshops if (c := uow.cycles.cycle(i))}
     assert stored == {definition.fingerprint} and len(definition.fingerprint) == 64
 
 
@@ -127,12 +127,12 @@ def test_migrate_moves_running_records_whose_state_exists(
     )
     v2 = app.deps.engine.definition("future_workshop", 2)
     with app.deps.unit_of_work() as uow:
-        moved = [uow.repo.cycle(i) for i in workshops]
+        moved = [uow.cycles.cycle(i) for i in workshops]
         versions = [
             (c.workflow_version, c.workflow_fingerprint == v2.fingerprint) for c in moved if c
         ]
         assert versions == [(2, True), (2, True), (1, False)]
-        last = uow.repo.log("cycle", workshops[0])[-1]
+        last = uow.log.log("cycle", workshops[0])[-1]
         logged = (last.trigger, last.from_state, last.to_state, last.actor, last.reason)
     assert logged == (
         workflow_versions.MIGRATION,

@@ -37,7 +37,7 @@ def _events(response: httpx.Response) -> dict[str, dict[str, str]]:
 
 def _mail_uid(site: Site) -> str:
     with site.app.deps.unit_of_work() as uow:
-        [message] = uow.repo.outbox_messages()
+        [message] = uow.outbox.outbox_messages()
         mail = email.message_from_bytes(message.body, policy=policy.default)
     assert isinstance(mail, EmailMessage)
     [part] = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
@@ -63,9 +63,9 @@ def test_body_and_personal_feeds_follow_every_change(site: Site, visitor: httpx.
             deps.clock(),
             body_keys=frozenset({"kreistag", "kreisausschuss"}),
         )
-        uow.repo.add(member)
+        uow.participants.add(member)
         uow.commit()
-        uow.repo.participant_by_id(member.id or 0)
+        uow.participants.participant_by_id(member.id or 0)
     meetings.invite(deps, mailing, kreistag.id, Audience(bodies=frozenset({"kreistag"})))
     mail_uid = _mail_uid(site)
     meetings.invite(deps, mailing, closed.id, Audience(bodies=frozenset({"kreisausschuss"})))
@@ -105,9 +105,9 @@ def test_a_tampered_or_foreign_personal_link_opens_no_calendar(
         person = Participant(
             "Jonas Ebert", "jonas@example.org", "de", LegalBasis.DUTY, deps.clock()
         )
-        uow.repo.add(person)
+        uow.participants.add(person)
         uow.commit()
-        uow.repo.participant_by_id(person.id or 0)
+        uow.participants.participant_by_id(person.id or 0)
     path = public_links.personal_feed_url(mailing, person).removeprefix(mailing.links.base_url)
     assert visitor.get(path).status_code == 200
     token = path.split("/")[2]

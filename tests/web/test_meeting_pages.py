@@ -34,7 +34,7 @@ def _meeting(site: Site, location: str = "Kreishaus") -> int:
 
 def _outbox(site: Site) -> int:
     with site.app.deps.unit_of_work() as uow:
-        return len(uow.repo.outbox_messages())
+        return len(uow.outbox.outbox_messages())
 
 
 def _post(client: httpx.Client, page: str, action: str, data: dict[str, object]) -> httpx.Response:
@@ -229,7 +229,7 @@ def test_a_proposed_meeting_is_confirmed_after_seeing_that_no_mail_goes_out_yet(
 ) -> None:
     meeting_id = _meeting(site)
     with site.app.deps.unit_of_work() as uow:
-        proposed = uow.repo.meeting(meeting_id)
+        proposed = uow.meetings.meeting(meeting_id)
         assert proposed is not None
         proposed.status = MeetingStatus.PROPOSED
         uow.commit()

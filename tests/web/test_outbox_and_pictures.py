@@ -23,7 +23,7 @@ def _failed(site: Site, recipient: str = "weg@example.org") -> int:
         outbox.enqueue(uow, message)
         uow.flush()
         assert message.id is not None
-        uow.repo.mark_failed(message.id, "550 5.1.1 Postfach <unbekannt>")
+        uow.outbox.mark_failed(message.id, "550 5.1.1 Postfach <unbekannt>")
         uow.commit()
         return message.id
 

@@ -42,7 +42,7 @@ def _data(tab: Browser) -> int:
         outbox.enqueue(uow, message)
         uow.flush()
         assert message.id is not None
-        uow.repo.mark_failed(message.id, "550 5.1.1 Postfach unbekannt")
+        uow.outbox.mark_failed(message.id, "550 5.1.1 Postfach unbekannt")
         uow.commit()
     return meeting_id
 

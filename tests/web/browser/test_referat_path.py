@@ -32,7 +32,7 @@ def step(tab: Browser, title: str, done: str) -> None:
 def confirm_meeting_of(tab: Browser, cycle_id: int) -> None:
     """Confirm the cycle's proposed meeting on its page, keyboard only (invitations need it)."""
     with tab.site.app.deps.unit_of_work() as uow:
-        [meeting] = [m.id for m in uow.repo.meetings_of_cycle(cycle_id)]
+        [meeting] = [m.id for m in uow.meetings.meetings_of_cycle(cycle_id)]
     tab.open(f"/meetings/{meeting}/confirm")
     tab.check_accessibility()
     press(tab, button("Termin bestätigen"))
