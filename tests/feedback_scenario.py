@@ -49,7 +49,7 @@ def closed_loop(app: Application, walker: Any, clock: Any) -> Loop:
             deps.clock(),
             municipality_key="stadt-peine",
         )
-        uow.repo.add(person)
+        uow.participants.add(person)
         uow.commit()
         uow.participants.participant_by_id(person.id or 0)
     record = walker.walk()
@@ -95,7 +95,7 @@ def voting_link(app: Application, walker: Any, language: str) -> tuple[str, list
             deps.clock(),
             municipality_key="stadt-peine",
         )
-        uow.repo.add(person)
+        uow.participants.add(person)
         uow.commit()
         uow.participants.participant_by_id(person.id or 0)
     [workshop] = walker.launch_workshops(("stadt-peine",)).values()
