@@ -17,7 +17,7 @@ from deliberation.bootstrap import Application
 from deliberation.domain.dot_voting import DEFAULT_DOT_BUDGET, OverBudget, UnknownNeed
 from deliberation.domain.errors import LinkInvalid, NotAllowedInState
 from deliberation.domain.participants import LegalBasis, Participant
-from deliberation.service_layer import cycles, dot_votes, needs, public_links
+from deliberation.service_layer import cycles, dot_votes, needs, participants, public_links
 from deliberation.service_layer.ports import Mailing
 
 
@@ -143,3 +143,17 @@ def test_only_invited_people_with_an_intact_link_vote(app: Application, walker) 
         uow.commit()
     with pytest.raises(LinkInvalid):
         dot_votes.show(app.deps, mailing, link)
+
+
+def test_a_deleted_persons_dots_keep_counting_without_them(app: Application, walker) -> None:
+    workshop, mailing, (ayla, _bernd, _carla), (language, _) = _invited_workshop(app, walker)
+    walker.advance(workshop, "start_vision", "start_realisation")
+    dot_votes.cast(app.deps, mailing, _token(mailing, ayla, workshop), {language: 4})
+    exported = participants.export(app.deps, ayla.email)
+    assert [(v["need"], v["dots"]) for v in exported["dot_votes"]] == [(language, 4)]
+
+    participants.delete(app.deps, ayla.email, actor="Referat")
+    with app.deps.unit_of_work() as uow:
+        assert uow.needs.dot_votes_of_person(ayla.id or 0) == []
+    # the dots are the workshop's result; they stay, no longer tied to anyone
+    assert {n.id: n.online_votes for n in needs.list_needs(app.deps, workshop)}[language] == 4
