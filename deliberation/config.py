@@ -390,6 +390,19 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class PublicConfig:
+    """``[public]``: the public pages' forms (bring a need, my data): abuse protection."""
+
+    max_form_bytes: int = setting(
+        32768, help="so viele Bytes darf ein öffentliches Formular höchstens haben", minimum=1024
+    )
+    posts_per_window: int = setting(
+        10, help="so viele Formulare je Adresse und Formular im Zeitfenster", minimum=1
+    )
+    window_minutes: int = setting(10, help="Länge des Zeitfensters in Minuten", minimum=1)
+
+
+@dataclass(frozen=True)
 class WorkshopScheduleConfig:
     """``[scheduler.workshops]``: where a round's workshops lie before its conference."""
 
@@ -492,6 +505,7 @@ class Settings:
     oparl: OparlConfig = setting(OparlConfig(), help="der OParl-Export")
     scheduler: SchedulerConfig = setting(SchedulerConfig(), help="der Terminplaner")
     web: WebConfig = setting(WebConfig(), help="die Webanwendung")
+    public: PublicConfig = setting(PublicConfig(), help="die öffentlichen Seiten")
     source: str = derived("", help="die Datei, als ordner/name (für Meldungen)")
 
     @property

@@ -424,6 +424,17 @@ accounts = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+#: Posts to a public form per client address (a keyed digest) and time window: the rate
+#: limit every web worker shares. Rows older than their window are deleted as they pass.
+public_post_counts = Table(
+    "public_post_counts",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("window_start", UTCDateTime, primary_key=True),
+    Column("posts", Integer, nullable=False),
+    Index("ix_public_post_counts_window_start", "window_start"),
+)
+
 #: APScheduler's job store (SQLAlchemyJobStore), created by our migrations like every table.
 apscheduler_jobs = Table(
     "apscheduler_jobs",

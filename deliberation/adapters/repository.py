@@ -26,6 +26,7 @@ from deliberation.adapters.log_store import LogStore
 from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
+from deliberation.adapters.rate_limit_store import RateLimitStore
 from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.adapters.step_store import StepStore
 from deliberation.adapters.workflow_store import WorkflowStore
@@ -63,6 +64,7 @@ class SqlRepository(
     WorkflowStore,
     LogStore,
     DotVoteStore,
+    RateLimitStore,
 ):
     """Cycles, needs, groups, recommendations and their log; participants, the outbox,
     accounts, the step fast path and the whole log come from the stores it inherits,

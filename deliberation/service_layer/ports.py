@@ -443,6 +443,13 @@ class WorkflowRecords(Protocol):
     ) -> int: ...
 
 
+class RateLimits(Protocol):
+    """Posts to public forms per address and window (the rate limit all workers share)."""
+
+    def count_post(self, key: str, window_start: datetime, expired_before: datetime) -> int:
+        """Count a post to a public form; the window's count so far."""
+
+
 class Repository(
     CycleRepository,
     StepFastPath,
@@ -458,6 +465,7 @@ class Repository(
     DueWorkQueue,
     TransitionLog,
     WorkflowRecords,
+    RateLimits,
     Protocol,
 ):
     """Every port at once: what ``UnitOfWork.repo`` was before the split; kept only while
@@ -514,6 +522,9 @@ class UnitOfWork(Protocol):
 
     @property
     def workflow_records(self) -> WorkflowRecords: ...
+
+    @property
+    def rate_limits(self) -> RateLimits: ...
 
     @property
     def repo(self) -> Repository: ...

@@ -74,7 +74,12 @@ def test_the_compiled_catalogue_is_current(language: str) -> None:
 #: Where participants' texts are: their mails and the pages behind the links in them.
 #: (Staff read German only, like the command line: escalations, reports, staff pages.)
 STAFF_TEMPLATES = ("templates/scheduling/", "templates/recommendation/", "templates/web/")
-PARTICIPANT_FILES = ("templates/web/links/", "deliberation/entrypoints/web_texts.py")
+PARTICIPANT_FILES = (
+    "templates/web/links/",
+    "templates/web/public/",
+    "deliberation/entrypoints/web_texts.py",
+    "deliberation/entrypoints/web/public/",
+)
 
 
 def _for_participants(file_name: str) -> bool:

@@ -7,6 +7,7 @@ POST can forget it; the pages behind email links are public and need none.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -19,6 +20,8 @@ from deliberation.entrypoints.web import auth, errors, feeds, links
 from deliberation.entrypoints.web.context import WebContext
 from deliberation.entrypoints.web.forms import verify_csrf
 from deliberation.entrypoints.web.pages import Pages
+from deliberation.entrypoints.web.public import error_pages
+from deliberation.entrypoints.web.public import home as public_home
 from deliberation.entrypoints.web.security import PageGuard
 from deliberation.entrypoints.web.session_data import COOKIE
 from deliberation.entrypoints.web.sessions import signed_in_account
@@ -63,7 +66,7 @@ STAFF_ROUTERS: list[APIRouter] = [
     implementation_pages.router,
 ]
 #: Pages anyone with a signed link may open.
-PUBLIC_ROUTERS: list[APIRouter] = [links.router, feeds.router]
+PUBLIC_ROUTERS: list[APIRouter] = [public_home.router, links.router, feeds.router]
 
 
 def create_app(application: Application, passwords: PasswordHasher | None = None) -> FastAPI:
@@ -94,25 +97,19 @@ def create_app(application: Application, passwords: PasswordHasher | None = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app, pages)
     web = settings.web
+    secret = secret_from(web.secret_env, web.secret_file)()
+    #: Keys the digests of client addresses (rate limit): not reversible without it.
+    app.state.address_key = hashlib.sha256(f"addresses\0{secret}".encode()).digest()
     app.add_middleware(
         SessionMiddleware,
-        secret_key=secret_from(web.secret_env, web.secret_file)(),
+        secret_key=secret,
         session_cookie=COOKIE,
         max_age=web.session_hours * 3600,
         same_site="lax",
         https_only=web.base_url.startswith("https://"),
     )
-    app.add_middleware(PageGuard, error_page=lambda reference: _error_page(pages, reference))
-    return app
-
-
-def _error_page(pages: Pages, reference: str) -> str:
-    return pages.text(
-        "error.html",
-        {
-            "title": "Interner Fehler",
-            "message": "Auf dem Server ist ein unerwarteter Fehler aufgetreten. Bitte versuchen "
-            "Sie es noch einmal; wenn er bleibt, nennen Sie der IT die Fehlernummer.",
-            "reference": reference,
-        },
+    app.add_middleware(
+        PageGuard,
+        error_page=lambda scope, reference: error_pages.internal_error(pages, scope, reference),
     )
+    return app

@@ -1,4 +1,7 @@
-"""Refusals and error pages, all in German: 403 (role, CSRF), 404, 405, 400/409, 500.
+"""Refusals and error pages: 403 (role, CSRF), 404, 405, 400/409, 413/429, 500.
+
+Staff get them in German; a visitor without an account gets them in their own
+language on the public look (``public/error_pages.py``).
 
 An unexpected error shows a reference number; the traceback goes to the
 log under the same number, never to the browser.
@@ -18,6 +21,8 @@ from starlette.exceptions import HTTPException
 from deliberation.domain.accounts import Role
 from deliberation.domain.errors import DeliberationError, LinkInvalid, NotFound
 from deliberation.entrypoints.web.pages import Pages
+from deliberation.entrypoints.web.public import error_pages
+from deliberation.entrypoints.web.public.protection import PublicRefusal
 from deliberation.entrypoints.web.refusals import CsrfRefused, LoginRequired, RoleRefused
 from deliberation.entrypoints.web.roles import ROLE_DUTIES
 
@@ -30,6 +35,8 @@ def install(app: FastAPI, pages: Pages) -> None:
     def page(
         request: Request, status: int, title: str, message: str, **extra: object
     ) -> HTMLResponse:
+        if error_pages.is_public(request):  # no account: the visitor's language
+            return error_pages.page(request, status, title, message, **extra)
         context = {"title": title, "message": message, **extra}
         return pages.render(request, "error.html", context, status_code=status)
 
@@ -89,6 +96,11 @@ def install(app: FastAPI, pages: Pages) -> None:
     async def refused(request: Request, exc: Exception) -> Response:
         return page(request, 409, "Nicht möglich", str(exc))
 
+    async def public_refusal(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PublicRefusal)
+        return page(request, exc.status, exc.title, exc.message)
+
+    app.add_exception_handler(PublicRefusal, public_refusal)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(RoleRefused, role_refused)
     app.add_exception_handler(CsrfRefused, csrf_refused)

@@ -4,21 +4,25 @@ No account is needed: the signed token in the path is the permission, so
 these forms carry no CSRF token (a mail program's RFC 8058 one-click
 unsubscribe POST could not send one). Each GET shows what the link will do
 and a button; only the POST changes anything, so mail scanners that open
-links change nothing. Pages are in the participant's language.
+links change nothing. Pages are in the participant's language (or the one they
+switched to), on the public look; the forms pass the public size limit and honeypot.
+They have no rate limit per address: the signed token is the permission, and
+mail providers send one-click unsubscribes for many people from few addresses.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from deliberation.adapters.templates import format_when
 from deliberation.domain.invitations import Response
 from deliberation.entrypoints.web.context import Context, WebContext
-from deliberation.entrypoints.web.forms import Form
+from deliberation.entrypoints.web.public.language import page_language
+from deliberation.entrypoints.web.public.protection import PublicForm
+from deliberation.entrypoints.web.public.rendering import render
 from deliberation.entrypoints.web_texts import texts_for
 from deliberation.service_layer import consent, meetings
 from deliberation.service_layer.messages import CONFIRM, UNSUBSCRIBE
@@ -30,14 +34,7 @@ CHOICES = (Response.YES, Response.NO, Response.MAYBE)
 def _page(
     ctx: WebContext, request: Request, language: str, values: dict[str, Any], status: int = 200
 ) -> HTMLResponse:
-    texts = texts_for(language)
-    return ctx.pages.render(
-        request,
-        "links/page.html",
-        {"t": texts, "direction": Locale.parse(language).text_direction, **values},
-        status_code=status,
-        language=language,
-    )
+    return render(ctx, request, "links/page.html", values, language, status)
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)
@@ -52,11 +49,12 @@ def unsubscribe_page(request: Request, ctx: Context, token: str) -> HTMLResponse
 
 def _ask(ctx: WebContext, request: Request, purpose: str, token: str) -> HTMLResponse:
     view = consent.show(ctx.deps, ctx.mailing, purpose, token)
-    t = texts_for(view.language)
+    language = page_language(request, view.language)
+    t = texts_for(language)
     return _page(
         ctx,
         request,
-        view.language,
+        language,
         {
             "title": t[f"{purpose}_title"],
             "paragraphs": [t[f"{purpose}_ask"].format(name=view.name, place="")],
@@ -66,21 +64,20 @@ def _ask(ctx: WebContext, request: Request, purpose: str, token: str) -> HTMLRes
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse)
-def confirm(request: Request, ctx: Context, token: str) -> HTMLResponse:
+def confirm(request: Request, ctx: Context, token: str, form: PublicForm) -> HTMLResponse:
     view = consent.confirm(ctx.deps, ctx.mailing, token)
     return _done(ctx, request, CONFIRM, view.language, view.name)
 
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
-def unsubscribe(request: Request, ctx: Context, token: str) -> HTMLResponse:
+def unsubscribe(request: Request, ctx: Context, token: str, form: PublicForm) -> HTMLResponse:
     """Also the one-click unsubscribe of RFC 8058 (body ``List-Unsubscribe=One-Click``)."""
     view = consent.withdraw(ctx.deps, ctx.mailing, token)
     return _done(ctx, request, UNSUBSCRIBE, view.language, view.name)
 
 
-def _done(
-    ctx: WebContext, request: Request, purpose: str, language: str, name: str
-) -> HTMLResponse:
+def _done(ctx: WebContext, request: Request, purpose: str, own: str, name: str) -> HTMLResponse:
+    language = page_language(request, own)
     t = texts_for(language)
     return _page(
         ctx,
@@ -96,45 +93,50 @@ def _done(
 @router.get("/rsvp/{token}", response_class=HTMLResponse)
 def answer_page(request: Request, ctx: Context, token: str, answer: str = "") -> HTMLResponse:
     view = meetings.show_answer(ctx.deps, ctx.mailing, token)
-    t = texts_for(view.language)
-    values = _meeting(ctx, view, t)
+    language = page_language(request, view.language)
+    t = texts_for(language)
+    values = _meeting(ctx, view, t, language)
     if view.open:
         values["paragraphs"] = [t["rsvp_ask"].format(name=view.person_name, place="")]
         values["choices"] = [(c.value, t[c.value], c.value == answer) for c in CHOICES]
         values["button"] = t["rsvp_button"]
     else:
         values["paragraphs"] = [t["closed"]]
-    return _page(ctx, request, view.language, values)
+    return _page(ctx, request, language, values)
 
 
 @router.post("/rsvp/{token}", response_class=HTMLResponse)
-def answer(request: Request, ctx: Context, token: str, form: Form) -> HTMLResponse:
+def answer(request: Request, ctx: Context, token: str, form: PublicForm) -> HTMLResponse:
     chosen = form.get("answer") or request.query_params.get("answer", "")
     if chosen not in [c.value for c in CHOICES]:
         view = meetings.show_answer(ctx.deps, ctx.mailing, token)
-        t = texts_for(view.language)
-        values = _meeting(ctx, view, t)
+        language = page_language(request, view.language)
+        t = texts_for(language)
+        values = _meeting(ctx, view, t, language)
         values["paragraphs"] = [t["rsvp_ask"].format(name=view.person_name, place="")]
         values["choices"] = [(c.value, t[c.value], False) for c in CHOICES]
         values["button"] = t["rsvp_button"]
         values["error"] = t["choose"]
-        return _page(ctx, request, view.language, values, status=400)
+        return _page(ctx, request, language, values, status=400)
     view = meetings.respond(ctx.deps, ctx.mailing, token, Response(chosen))
-    t = texts_for(view.language)
-    values = _meeting(ctx, view, t)
+    language = page_language(request, view.language)
+    t = texts_for(language)
+    values = _meeting(ctx, view, t, language)
     values["paragraphs"] = [t["rsvp_done"]]
     values["strong"] = t[view.response]
     if view.waiting:
         values["paragraphs_after"] = [t["waiting"].format(name="", place=view.waiting)]
-    return _page(ctx, request, view.language, values)
+    return _page(ctx, request, language, values)
 
 
-def _meeting(ctx: WebContext, view: meetings.AnswerView, t: dict[str, str]) -> dict[str, Any]:
+def _meeting(
+    ctx: WebContext, view: meetings.AnswerView, t: dict[str, str], language: str
+) -> dict[str, Any]:
     return {
         "title": t["rsvp_title"],
         "meeting": (
             view.meeting_title,
-            format_when(view.starts_at, view.language, ctx.deps.timezone),
+            format_when(view.starts_at, language, ctx.deps.timezone),
             view.location,
         ),
     }

@@ -27,9 +27,11 @@ HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 NO_STORE = (b"cache-control", b"no-store")
+#: First path parts whose next part is a personal token (never logged whole).
+TOKEN_PATHS = {"confirm", "unsubscribe", "rsvp", "public"}
 
-#: Renders the German 500 page for a reference number (no database, no session).
-ErrorPage = Callable[[str], str]
+#: Renders the 500 page for a request's scope and a reference number (no database, no session).
+ErrorPage = Callable[[Scope, str], str]
 
 
 class PageGuard:
@@ -67,7 +69,7 @@ class PageGuard:
             )
             if started:
                 return
-            body = self.error_page(reference).encode("utf-8")
+            body = self.error_page(scope, reference).encode("utf-8")
             await send_with_headers(
                 {
                     "type": "http.response.start",
@@ -84,4 +86,4 @@ class PageGuard:
 def _path_without_token(path: str) -> str:
     """Link paths carry a personal token: the log gets only the first part."""
     first = path.strip("/").partition("/")[0]
-    return f"/{first}/…" if first in ("confirm", "unsubscribe", "rsvp") else path
+    return f"/{first}/…" if first in TOKEN_PATHS else path
