@@ -33,22 +33,12 @@ from pathlib import Path
 from deliberation.adapters.database import use_as_scratch
 from deliberation.bootstrap import Application, bootstrap, initialise_database
 from deliberation.config import BodyConfig, MunicipalityConfig, Settings
+from deliberation.domain.clock import Clock
 from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import simulation
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)  # 1 January 2026, midnight in Berlin
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, now: datetime) -> None:
-        self.now = now
 
 
 def federation(settings: Settings, counties: int) -> Settings:
@@ -67,7 +57,7 @@ def federation(settings: Settings, counties: int) -> Settings:
 
 
 def measure(counties: int, years: int, folder: Path) -> dict[str, object]:
-    clock = Clock(START)
+    clock = Clock.standing_at(START)
     url = f"sqlite:///{folder / f'federation-{counties}.sqlite3'}"
     app: Application = bootstrap(
         ROOT / "config.toml", database_url=url, clock=clock, require_schema=False

@@ -22,6 +22,7 @@ from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.unit_of_work import SqlUnitOfWork
 from deliberation.adapters.workflow_files import load_workflows
 from deliberation.config import Settings, load_settings
+from deliberation.domain.clock import Clock
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
 from deliberation.service_layer import consultations, reference_data, workflow_versions
@@ -52,7 +53,7 @@ class Application:
 
 
 def build_mailing(
-    settings: Settings, templates: TemplateCatalog, clock: Callable[[], datetime] = utc_now
+    settings: Settings, templates: TemplateCatalog, clock: Callable[[], datetime]
 ) -> Mailing:
     links = settings.invitations
     secret = secret_from(links.secret_env, links.secret_file)
@@ -77,13 +78,14 @@ def load_engine(settings: Settings) -> tuple[WorkflowEngine, TemplateCatalog]:
 def bootstrap(
     config_path: Path,
     database_url: str | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Callable[[], datetime] | None = None,
     require_schema: bool = True,
     check_published: bool = True,
 ) -> Application:
     """The application on ``config_path``; with ``require_schema`` the database must be
     current, with ``check_published`` too no running record's workflow version may have
-    been changed in place (``workflow_versions``)."""
+    been changed in place (``workflow_versions``). Without ``clock`` the application
+    runs on the real time (a running ``Clock``)."""
     settings = load_settings(config_path)
     if database_url is not None:
         settings = settings.with_database(database_url)
@@ -101,7 +103,7 @@ def bootstrap(
     deps = Dependencies(
         unit_of_work=lambda: SqlUnitOfWork(factory),
         engine=engine,
-        clock=clock,
+        clock=clock or Clock(),
         topic_fields=settings.topic_fields,
         timezone=settings.county.timezone,
         county_name=settings.county.name,

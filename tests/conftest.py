@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from deliberation.adapters import orm
 from deliberation.bootstrap import Application, bootstrap, initialise_database
+from deliberation.domain.clock import Clock
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.service_layer import cycles, groups, meetings, needs, recommendations
 from deliberation.service_layer.ports import Dependencies
@@ -35,20 +36,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG = REPO_ROOT / "config.toml"
 POSTGRES_URL_ENV = "DELIBERATION_TEST_POSTGRES_URL"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """A clock that stands still until the test moves it; always aware UTC."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> datetime:
-        self.now += delta
-        return self.now
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +70,9 @@ def config_path() -> Path:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> Clock:
+    """The application's clock, standing at ``START`` until the test moves it."""
+    return Clock.standing_at(START)
 
 
 @pytest.fixture(
@@ -120,7 +108,7 @@ def _wipe_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def bare_app(database_url: str, clock: FakeClock) -> Iterator[Application]:
+def bare_app(database_url: str, clock: Clock) -> Iterator[Application]:
     """The application on an empty database: no schema, no reference data."""
     app = bootstrap(CONFIG, database_url=database_url, clock=clock, require_schema=False)
     yield app

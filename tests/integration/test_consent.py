@@ -11,11 +11,11 @@ from email.message import EmailMessage
 import pytest
 
 from deliberation.bootstrap import Application
+from deliberation.domain.clock import Clock
 from deliberation.domain.errors import LinkInvalid
 from deliberation.domain.outbox import OutboxMessage
 from deliberation.service_layer import consent, participants
 from deliberation.service_layer.messages import CONFIRM, UNSUBSCRIBE
-from tests.conftest import FakeClock
 
 PEOPLE = [
     ("Heike Brandes", "heike.brandes@example.org", "Stadt Peine", "", "Kreistag", ""),
@@ -60,7 +60,7 @@ def proof(app: Application, address: str) -> dict[str, object]:
 
 
 def test_people_by_consent_are_asked_once_and_confirm_with_the_signed_link(
-    app: Application, clock: FakeClock
+    app: Application, clock: Clock
 ) -> None:
     register(app)
     mailing = app.mailing()
@@ -86,9 +86,7 @@ def test_people_by_consent_are_asked_once_and_confirm_with_the_signed_link(
     assert record["consent_withdrawn_at"] is None
 
 
-def test_a_confirmation_link_expires_and_cannot_unsubscribe(
-    app: Application, clock: FakeClock
-) -> None:
+def test_a_confirmation_link_expires_and_cannot_unsubscribe(app: Application, clock: Clock) -> None:
     register(app)
     mailing = app.mailing()
     consent.request_confirmations(app.deps, mailing)
@@ -102,9 +100,7 @@ def test_a_confirmation_link_expires_and_cannot_unsubscribe(
     assert proof(app, "oksana.lysenko@example.org")["consent_confirmed_at"] is None
 
 
-def test_unconfirmed_addresses_are_removed_after_the_period(
-    app: Application, clock: FakeClock
-) -> None:
+def test_unconfirmed_addresses_are_removed_after_the_period(app: Application, clock: Clock) -> None:
     register(app)
     mailing = app.mailing()
     consent.request_confirmations(app.deps, mailing)
@@ -122,7 +118,7 @@ def test_unconfirmed_addresses_are_removed_after_the_period(
 
 
 def test_unsubscribing_withdraws_and_confirming_again_restores(
-    app: Application, clock: FakeClock
+    app: Application, clock: Clock
 ) -> None:
     register(app)
     mailing = app.mailing()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deliberation.bootstrap import Application, bootstrap, initialise_database
+from deliberation.domain.clock import Clock
 from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import meetings, simulation
 
@@ -18,18 +19,10 @@ START = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)  # 1 January 2026, midnight in
 END = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def scratch(tmp_path: Path, config_path: Path) -> Iterator[tuple[Application, Clock]]:
     """A scratch SQLite database, as ``deliberation simulate`` uses."""
-    clock = Clock(START)
+    clock = Clock.standing_at(START)
     app = bootstrap(
         config_path,
         database_url=f"sqlite:///{tmp_path / 'sim.sqlite3'}",
@@ -41,18 +34,11 @@ def scratch(tmp_path: Path, config_path: Path) -> Iterator[tuple[Application, Cl
     app.close()
 
 
-def _set(clock: Clock):  # type: ignore[no-untyped-def]
-    def set_clock(now: datetime) -> None:
-        clock.now = now
-
-    return set_clock
-
-
 def test_one_year_passes_every_check(scratch: tuple[Application, Clock]) -> None:
     app, clock = scratch
     tools = scheduler_tools(app)
 
-    result = simulation.run(app.deps, tools, _set(clock), END)
+    result = simulation.run(app.deps, tools, clock.set, END)
     simulation.summarise(app.deps, tools, START, END, result)
 
     assert result.violations == []
@@ -67,7 +53,7 @@ def test_a_meeting_moved_onto_a_public_holiday_is_reported(
 ) -> None:
     app, clock = scratch
     tools = scheduler_tools(app)
-    simulation.run(app.deps, tools, _set(clock), datetime(2026, 3, 1, tzinfo=UTC))
+    simulation.run(app.deps, tools, clock.set, datetime(2026, 3, 1, tzinfo=UTC))
     [stab, *_] = meetings.list_meetings(app.deps, series="koordinierungsstab")
     # 1 May 2026, a Friday: Tag der Arbeit
     moved = meetings.move(
@@ -79,7 +65,7 @@ def test_a_meeting_moved_onto_a_public_holiday_is_reported(
     )
     assert moved.warnings == ("Der 01.05.2026 ist ein Feiertag (Erster Mai).",)
 
-    result = simulation.run(app.deps, tools, _set(clock), END)
+    result = simulation.run(app.deps, tools, clock.set, END)
     simulation.summarise(app.deps, tools, START, END, result)
 
     assert any(

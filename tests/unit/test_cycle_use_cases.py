@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from deliberation.domain.clock import Clock
 from deliberation.domain.errors import InvalidTrigger, NotFound
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.model import Meeting, NotificationStatus
@@ -25,7 +26,7 @@ def store() -> FakeStore:
 
 @pytest.fixture
 def deps(store: FakeStore) -> Dependencies:
-    return fake_dependencies(store, lambda: NOW)
+    return fake_dependencies(store, Clock.standing_at(NOW))
 
 
 def test_launching_a_workshop_starts_one_cycle_per_municipality_with_its_log_row(

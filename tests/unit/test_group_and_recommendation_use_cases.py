@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from deliberation.domain.clock import Clock
 from deliberation.domain.errors import DeliberationError, GuardRejected, NotFound
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.model import Cycle, Meeting, NeedScope, SubjectKind
@@ -30,12 +31,12 @@ DUE = date(2027, 12, 31)
 
 @pytest.fixture
 def store() -> FakeStore:
-    return county_store(lambda: NOW)
+    return county_store(Clock.standing_at(NOW))
 
 
 @pytest.fixture
 def deps(store: FakeStore) -> Dependencies:
-    return fake_dependencies(store, lambda: NOW)
+    return fake_dependencies(store, Clock.standing_at(NOW))
 
 
 def held_conference(store: FakeStore, with_agenda: bool = True) -> Cycle:

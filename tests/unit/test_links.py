@@ -9,15 +9,12 @@ from pathlib import Path
 import pytest
 
 from deliberation.adapters.links import SignedLinks, secret_from
+from deliberation.domain.clock import Clock as DomainClock
 from deliberation.domain.errors import LinkInvalid
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+def Clock() -> DomainClock:
+    return DomainClock.standing_at(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
 
 
 def test_a_link_carries_its_payload_for_its_purpose_only() -> None:

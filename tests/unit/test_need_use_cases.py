@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from deliberation.domain.clock import Clock
 from deliberation.domain.errors import DeliberationError, NotAllowedInState, NotFound
 from deliberation.domain.model import Cycle, NeedScope
 from deliberation.service_layer import needs
@@ -29,7 +30,7 @@ def store() -> FakeStore:
 
 @pytest.fixture
 def deps(store: FakeStore) -> Dependencies:
-    return fake_dependencies(store, lambda: NOW)
+    return fake_dependencies(store, Clock.standing_at(NOW))
 
 
 def stored_workshop(store: FakeStore, state: str) -> Cycle:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from deliberation.domain.clock import Clock
 from deliberation.domain.outbox import OutboxMessage, OutboxStatus, Outcome, compose
 from deliberation.domain.participants import LegalBasis, Participant
 from deliberation.service_layer import outbox, participants
@@ -16,12 +17,12 @@ from tests.unit.fakes import FakeStore, county_store, fake_dependencies
 
 @pytest.fixture
 def store() -> FakeStore:
-    return county_store(lambda: NOW)
+    return county_store(Clock.standing_at(NOW))
 
 
 @pytest.fixture
 def deps(store: FakeStore) -> Dependencies:
-    return fake_dependencies(store, lambda: NOW)
+    return fake_dependencies(store, Clock.standing_at(NOW))
 
 
 def row(line: int, name: str, email: str, **cells: str) -> tuple[int, dict[str, str]]:

@@ -7,8 +7,9 @@ from datetime import timedelta
 import httpx
 from live_server import Site, StaffClient, csrf_of
 
+from deliberation.domain.clock import Clock
 from deliberation.service_layer import cycles, groups, needs, participants
-from tests.conftest import NEEDS, FakeClock, RoundWalker
+from tests.conftest import NEEDS, RoundWalker
 
 
 def post(client: httpx.Client, page: str, action: str, data: dict[str, object]) -> httpx.Response:
@@ -21,7 +22,7 @@ def post(client: httpx.Client, page: str, action: str, data: dict[str, object]) 
 
 
 def test_the_start_page_lists_overdue_reports_and_the_next_meetings(
-    staff: StaffClient, walker: RoundWalker, clock: FakeClock
+    staff: StaffClient, walker: RoundWalker, clock: Clock
 ) -> None:
     record = walker.walk()
     clock.advance(timedelta(days=200))  # past the group's due date
@@ -338,7 +339,7 @@ def test_a_group_is_formed_from_an_agenda_topic_with_members_from_the_directory(
 
 
 def test_a_group_is_changed_its_report_written_and_a_stale_change_refused(
-    staff: StaffClient, walker: RoundWalker, clock: FakeClock
+    staff: StaffClient, walker: RoundWalker, clock: Clock
 ) -> None:
     _held_conference(walker)
     group = walker.form_group()

@@ -9,9 +9,9 @@ import httpx
 from live_server import PASSWORD, PASSWORDS, Site, StaffClient, csrf_of, serving, sign_in
 
 from deliberation.bootstrap import Application
+from deliberation.domain.clock import Clock
 from deliberation.entrypoints.web import create_app
 from deliberation.service_layer import accounts
-from tests.conftest import FakeClock
 
 
 def test_the_start_page_without_a_session_leads_to_the_login_form(visitor: httpx.Client) -> None:
@@ -43,7 +43,7 @@ def test_a_wrong_password_is_refused_at_its_field_and_keeps_the_name(
 
 
 def test_repeated_failures_lock_the_account_for_every_worker(
-    app: Application, site: Site, clock: FakeClock
+    app: Application, site: Site, clock: Clock
 ) -> None:
     site.add_account("m.mueller", "referat")
     # A second app on the same database stands for a second uvicorn worker.
@@ -107,7 +107,7 @@ def test_a_changed_password_or_a_disabled_account_ends_open_sessions(
         assert response.status_code == 400 and "gesperrt" in response.text
 
 
-def test_a_session_expires_after_the_configured_hours(staff: StaffClient, clock: FakeClock) -> None:
+def test_a_session_expires_after_the_configured_hours(staff: StaffClient, clock: Clock) -> None:
     client = staff("referat")
     clock.advance(timedelta(hours=7, minutes=59))
     assert client.get("/").status_code == 200
