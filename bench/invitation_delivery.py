@@ -73,7 +73,7 @@ from deliberation.adapters.smtp_sender import SmtpTransport  # noqa: E402
 from deliberation.bootstrap import Application, bootstrap, initialise_database  # noqa: E402
 from deliberation.domain.outbox import OutboxStatus  # noqa: E402
 from deliberation.domain.participants import LegalBasis, Participant, Role  # noqa: E402
-from deliberation.entrypoints.outbox_commands import send_options  # noqa: E402
+from deliberation.entrypoints.cli.outbox_commands import send_options  # noqa: E402
 from deliberation.service_layer import cycles, meetings, notifications, outbox  # noqa: E402
 
 CONFIG = REPO_ROOT / "config.toml"

@@ -1,3 +1,3 @@
-from deliberation.entrypoints.launcher import main
+from deliberation.entrypoints.cli.launcher import main
 
 raise SystemExit(main())

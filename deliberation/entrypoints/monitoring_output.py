@@ -8,7 +8,7 @@ from datetime import date
 from rich.console import Group
 
 from deliberation.adapters.html_documents import HtmlDocuments
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.formats import table
 from deliberation.service_layer.monitoring import FATE_TITLES, FATES, WorkshopFigures
 
 HEADER = (

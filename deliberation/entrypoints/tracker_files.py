@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from deliberation.adapters.spreadsheet_cells import Cell, neutralise
-from deliberation.entrypoints.tables import local_time
+from deliberation.entrypoints.formats import local_time
 from deliberation.service_layer.implementation_report import ImplementationReport
 from deliberation.service_layer.tracker import ExportLine
 

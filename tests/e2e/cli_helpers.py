@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deliberation.entrypoints.cli import main
+from deliberation.entrypoints.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "config.toml"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import CONFIG, ok, run
 
-from deliberation.entrypoints.cli import main
+from deliberation.entrypoints.cli.main import main
 
 
 def test_commands_refuse_to_work_before_init(

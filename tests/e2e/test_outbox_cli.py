@@ -11,7 +11,7 @@ from cli_helpers import CONFIG, REPO
 from deliberation.adapters.mailsink import MailSink
 from deliberation.bootstrap import bootstrap
 from deliberation.domain.outbox import compose
-from deliberation.entrypoints.cli import main
+from deliberation.entrypoints.cli.main import main
 from deliberation.service_layer import outbox
 
 

@@ -13,7 +13,7 @@ import pytest
 from cli_helpers import CONFIG, run
 from sqlalchemy import create_engine, text
 
-from deliberation.entrypoints.cli import main
+from deliberation.entrypoints.cli.main import main
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

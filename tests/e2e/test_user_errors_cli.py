@@ -10,7 +10,7 @@ import pytest
 from cli_helpers import CONFIG, ok, run
 from rich.console import Console
 
-from deliberation.entrypoints import cli
+from deliberation.entrypoints.cli import main as cli
 
 
 def _clear(code: int, err: str, *expected: str) -> None:

@@ -23,7 +23,7 @@ from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.bootstrap import Application
 from deliberation.config import SmtpConfig
 from deliberation.domain.outbox import OutboxMessage, OutboxStatus, RetryPolicy, compose
-from deliberation.entrypoints.cli import main
+from deliberation.entrypoints.cli.main import main
 from deliberation.service_layer import outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from route_helpers import Route
 
 from deliberation.domain.consultations import ConsultationResult as R
-from deliberation.entrypoints.cli import main
+from deliberation.entrypoints.cli.main import main
 from deliberation.service_layer import body_meetings, implementation
 
 BERLIN = ZoneInfo("Europe/Berlin")

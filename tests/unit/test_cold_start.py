@@ -7,7 +7,8 @@ import argparse
 import subprocess
 import sys
 
-from deliberation.entrypoints import cli, command_index
+from deliberation.entrypoints.cli import command_index
+from deliberation.entrypoints.cli import main as cli
 
 HEAVY = (
     "sqlalchemy",
@@ -58,7 +59,8 @@ def _top_level(parser: argparse.ArgumentParser) -> dict[str, str]:
 
 def test_the_index_lists_every_command_of_the_tree_with_its_help() -> None:
     assert _top_level(cli.build_parser()) == command_index.COMMANDS, (
-        "entrypoints/command_index.py COMMANDS must list every top-level command with its help text"
+        "entrypoints/cli/command_index.py COMMANDS must list every top-level command "
+        "with its help text"
     )
 
 

@@ -14,7 +14,7 @@ from domain_builders import ROOT
 from deliberation.config import load_settings
 from deliberation.domain.errors import ConfigError
 from deliberation.domain.outbox import OutboxStatus, RetryPolicy, compose, compose_for_each
-from deliberation.entrypoints.outbox_commands import send_options
+from deliberation.entrypoints.cli.outbox_commands import send_options
 
 CONFIG_TEXT = (ROOT / "config.toml").read_text(encoding="utf-8")
 

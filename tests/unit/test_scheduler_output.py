@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 
-from deliberation.entrypoints.scheduler_commands import _keep_going, item_line
+from deliberation.entrypoints.cli.scheduler_commands import item_line
+from deliberation.entrypoints.scheduler.process import keep_going
 from deliberation.service_layer.due_work import DueView
 
 
@@ -38,7 +39,7 @@ def test_a_failed_tick_is_reported_in_one_line_and_the_scheduler_goes_on() -> No
     def tick() -> None:
         raise ConnectionError("Server\n  antwortet nicht")
 
-    _keep_going(tick, 60, console)()
+    keep_going(tick, 60, console)()
 
     assert out.getvalue() == (
         "Fehler im Terminplaner (ConnectionError: Server antwortet nicht); "

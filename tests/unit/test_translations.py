@@ -77,7 +77,7 @@ STAFF_TEMPLATES = ("templates/scheduling/", "templates/recommendation/", "templa
 PARTICIPANT_FILES = (
     "templates/web/links/",
     "templates/web/public/",
-    "deliberation/entrypoints/web_texts.py",
+    "deliberation/entrypoints/web/link_texts.py",
     "deliberation/entrypoints/web/public/",
 )
 

@@ -19,7 +19,7 @@ from domain_builders import ROOT
 
 PACKAGE = ROOT / "deliberation"
 #: the demo plays a sample round through the use cases: its script names steps on purpose
-DEMO_DATA = {"entrypoints/demo.py", "entrypoints/demo_invitations.py"}
+DEMO_DATA = {"entrypoints/cli/demo.py", "entrypoints/cli/demo_invitations.py"}
 
 #: literals that equal a declared name but mean something else, with the reason
 OTHER_VOCABULARIES = {
@@ -48,16 +48,19 @@ OTHER_VOCABULARIES = {
     ("adapters/orm.py", "working_group"): "a mapped relationship's attribute name",
     ("adapters/orm.py", "recommendation"): "a mapped relationship's attribute name",
     ("adapters/repository.py", "working_group"): "a mapped relationship's attribute name",
-    ("entrypoints/cli.py", "recommendation"): "the command family 'deliberation recommendation'",
-    ("entrypoints/command_index.py", "recommendation"): "the command family's name",
-    ("entrypoints/cli.py", "draft"): "the command 'deliberation recommendation draft'",
-    ("entrypoints/cli.py", "close"): "the command 'deliberation group close'",
-    ("entrypoints/web_texts.py", "closed"): "a text key of the link pages",
+    (
+        "entrypoints/cli/main.py",
+        "recommendation",
+    ): "the command family 'deliberation recommendation'",
+    ("entrypoints/cli/command_index.py", "recommendation"): "the command family's name",
+    ("entrypoints/cli/main.py", "draft"): "the command 'deliberation recommendation draft'",
+    ("entrypoints/cli/main.py", "close"): "the command 'deliberation group close'",
+    ("entrypoints/web/link_texts.py", "closed"): "a text key of the link pages",
     ("entrypoints/web/links.py", "closed"): "a text key of the link pages",
     ("entrypoints/web/staff/accounts.py", "done"): "a message key of the accounts page",
     ("service_layer/outbox.py", "withdrawn"): "an outbox message's status (consent withdrawn)",
     ("service_layer/participant_rows.py", "rejected"): "an import row's outcome",
-    ("entrypoints/route_commands.py", "draft"): "a template variable of the Beschlussvorlage",
+    ("entrypoints/cli/route_commands.py", "draft"): "a template variable of the Beschlussvorlage",
     ("service_layer/recommendations.py", "draft"): "the log's creation label of a draft",
     ("domain/engine.py", "draft"): "the title of the log's creation label of a draft",
     ("service_layer/due_work.py", "recommendation"): "a template variable of the escalation",

@@ -20,10 +20,10 @@ from fastapi.responses import HTMLResponse
 from deliberation.adapters.templates import format_when
 from deliberation.domain.invitations import Response
 from deliberation.entrypoints.web.context import Context, WebContext
+from deliberation.entrypoints.web.link_texts import texts_for
 from deliberation.entrypoints.web.public.language import page_language
 from deliberation.entrypoints.web.public.protection import PublicForm
 from deliberation.entrypoints.web.public.rendering import render
-from deliberation.entrypoints.web_texts import texts_for
 from deliberation.service_layer import consent, meetings
 from deliberation.service_layer.messages import CONFIRM, UNSUBSCRIBE
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from deliberation.adapters import unit_of_work
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints import (
+from deliberation.entrypoints.cli import (
     argparse_de,
     command_index,
     commands,
@@ -37,7 +37,7 @@ from deliberation.entrypoints import (
     subcommands,
     web_commands,
 )
-from deliberation.entrypoints.subcommands import Handler, Subparsers
+from deliberation.entrypoints.cli.subcommands import Handler, Subparsers
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.text import Text
 from rich.tree import Tree
 
-from deliberation.entrypoints.tables import local_time
+from deliberation.entrypoints.formats import local_time
 from deliberation.service_layer.trace import (
     ConferenceRef,
     NeedRef,

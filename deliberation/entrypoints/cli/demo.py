@@ -30,8 +30,8 @@ from deliberation.domain.consultations import ConsultationResult as R
 from deliberation.domain.consultations import ConsultationRole, RouteStep
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.participants import LegalBasis
-from deliberation.entrypoints import demo_invitations
-from deliberation.entrypoints.overview import print_overview
+from deliberation.entrypoints.cli import demo_invitations
+from deliberation.entrypoints.cli.overview import print_overview
 from deliberation.service_layer import (
     body_meetings,
     consultations,

@@ -11,10 +11,10 @@ from rich.progress import Progress
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.adapters.oparl import OparlTree, write_tree
-from deliberation.entrypoints import subcommands
-from deliberation.entrypoints.commands import opened
+from deliberation.entrypoints.cli import subcommands
+from deliberation.entrypoints.cli.commands import opened
+from deliberation.entrypoints.cli.subcommands import Subparsers
 from deliberation.entrypoints.monitoring_output import monitoring_html, monitoring_table
-from deliberation.entrypoints.subcommands import Subparsers
 from deliberation.service_layer import monitoring, participants, publication
 
 

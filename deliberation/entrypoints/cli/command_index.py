@@ -13,7 +13,7 @@ import os
 import textwrap
 from pathlib import Path
 
-from deliberation.entrypoints import argparse_de
+from deliberation.entrypoints.cli import argparse_de
 
 DESCRIPTION = (
     "deliberation führt wiederkehrende Beteiligungsprozesse: Zukunftswerkstätten in den "

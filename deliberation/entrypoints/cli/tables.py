@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
-from rich.table import Column, Table
+from rich.table import Table
 from rich.text import Text
 
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.domain.workflow import WorkflowDefinition
+from deliberation.entrypoints.formats import (
+    fixed_column,
+    local_time,
+    number_column,
+    table,
+    text_column,
+)
 from deliberation.service_layer.views import (
     NEED_STATUS_TITLES,
     SCOPE_TITLES,
@@ -30,10 +36,6 @@ if TYPE_CHECKING:  # the views only; ``--help`` imports no service module it doe
     from deliberation.service_layer.status_overview import NeedTally
 
 
-def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-
-
 def heading(title: str, rest: str = "") -> Text:
     """A record's title in bold, then ``rest``: both literal (the console reads no markup)."""
     return Text.assemble((title, "bold"), rest)
@@ -41,43 +43,6 @@ def heading(title: str, rest: str = "") -> Text:
 
 def _ids(ids: tuple[int, ...]) -> str:
     return ", ".join(map(str, ids)) or "—"
-
-
-Cell = Column | str
-
-
-def table(
-    title: str,
-    columns: Sequence[Cell],
-    rows: Iterable[Sequence[object]],
-    min_widths: dict[str, int] | None = None,
-) -> Table:
-    """The one table of the command line: a bold title, a header, literal cells.
-
-    A column is its heading, or a ``Column`` where it needs more (numbers
-    right-aligned, a column that wraps early). Cells are plain text: what people
-    typed is never read as markup.
-    """
-    result = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        if isinstance(column, str):
-            column = text_column(column, min_width=(min_widths or {}).get(column))
-        result.columns.append(column)
-    for row in rows:
-        result.add_row(*(Text(str(cell)) for cell in row))
-    return result
-
-
-def text_column(header: str, max_width: int | None = None, min_width: int | None = None) -> Column:
-    return Column(header, overflow="fold", max_width=max_width, min_width=min_width)
-
-
-def number_column(header: str) -> Column:
-    return Column(header, justify="right", no_wrap=True)
-
-
-def fixed_column(header: str) -> Column:
-    return Column(header, no_wrap=True)
 
 
 #: columns that wrap early so that titles keep their room

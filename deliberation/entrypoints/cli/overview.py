@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from deliberation.entrypoints.tables import (
+from deliberation.entrypoints.cli.tables import (
     cycles_table,
     feedback_table,
     groups_table,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.formats import table
 from deliberation.service_layer.implementation_report import ImplementationReport
 from deliberation.service_layer.route_overview import BackwardPlanView
 

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
-from deliberation.entrypoints.commands import opened
-from deliberation.entrypoints.scheduler_commands import item_line
-from deliberation.entrypoints.subcommands import Subparsers, command
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.cli.commands import opened
+from deliberation.entrypoints.cli.scheduler_commands import item_line
+from deliberation.entrypoints.cli.subcommands import Subparsers, command
+from deliberation.entrypoints.formats import table
 from deliberation.service_layer import audit, due_work
 
 DateType = Callable[[str], date]

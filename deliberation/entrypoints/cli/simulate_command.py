@@ -18,7 +18,7 @@ from deliberation.adapters.database import use_as_scratch
 from deliberation.adapters.file_transport import FileTransport
 from deliberation.adapters.timeline import write_timeline
 from deliberation.bootstrap import bootstrap, initialise_database
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.formats import table
 from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import simulation
 from deliberation.service_layer.simulation import SimulationResult

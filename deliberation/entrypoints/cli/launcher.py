@@ -13,14 +13,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from deliberation.entrypoints import argparse_de
-from deliberation.entrypoints.command_index import COMMANDS, overview_parser
+from deliberation.entrypoints.cli import argparse_de
+from deliberation.entrypoints.cli.command_index import COMMANDS, overview_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if any(argument in COMMANDS for argument in arguments):
-        from deliberation.entrypoints import cli
+        from deliberation.entrypoints.cli import main as cli
 
         return cli.main(arguments)
     argparse_de.install()

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints.commands import opened
-from deliberation.entrypoints.subcommands import Subparsers, command, family
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.cli.commands import opened
+from deliberation.entrypoints.cli.subcommands import Subparsers, command, family
+from deliberation.entrypoints.formats import table
 from deliberation.service_layer import accounts
 
 APP_FACTORY = "deliberation.entrypoints.web.serving:app_from_environment"

@@ -13,8 +13,9 @@ from rich.console import Console
 
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
-from deliberation.entrypoints import date_confirmation, plan_output, subcommands, tracker_files
-from deliberation.entrypoints.commands import (
+from deliberation.entrypoints import tracker_files
+from deliberation.entrypoints.cli import date_confirmation, plan_output, subcommands
+from deliberation.entrypoints.cli.commands import (
     actor_of,
     local_moment,
     opened,
@@ -22,8 +23,8 @@ from deliberation.entrypoints.commands import (
     print_step,
     zone,
 )
-from deliberation.entrypoints.subcommands import Subparsers
-from deliberation.entrypoints.tables import local_time
+from deliberation.entrypoints.cli.subcommands import Subparsers
+from deliberation.entrypoints.formats import local_time
 from deliberation.service_layer import (
     body_meetings,
     consultations,

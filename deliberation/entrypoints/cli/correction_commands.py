@@ -12,8 +12,8 @@ from pathlib import Path
 from rich.console import Console
 
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints.commands import opened
-from deliberation.entrypoints.subcommands import Subparsers, command
+from deliberation.entrypoints.cli.commands import opened
+from deliberation.entrypoints.cli.subcommands import Subparsers, command
 from deliberation.service_layer import groups, needs
 
 DateType = Callable[[str], date]

@@ -10,10 +10,10 @@ from rich.console import Console
 from deliberation.adapters.participant_files import read_participant_file
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, Role
-from deliberation.entrypoints import subcommands
-from deliberation.entrypoints.commands import actor_of, opened
-from deliberation.entrypoints.subcommands import Subparsers
-from deliberation.entrypoints.tables import table
+from deliberation.entrypoints.cli import subcommands
+from deliberation.entrypoints.cli.commands import actor_of, opened
+from deliberation.entrypoints.cli.subcommands import Subparsers
+from deliberation.entrypoints.formats import table
 from deliberation.service_layer import participants
 from deliberation.service_layer.participant_rows import (
     LEGAL_BASIS_TITLES,

@@ -18,8 +18,8 @@ from deliberation.bootstrap import Application
 from deliberation.config import SmtpConfig
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
-from deliberation.entrypoints.commands import opened
-from deliberation.entrypoints.tables import local_time, table
+from deliberation.entrypoints.cli.commands import opened
+from deliberation.entrypoints.formats import local_time, table
 from deliberation.service_layer import outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingMessageView
 from deliberation.translations import ngettext

@@ -1,0 +1,1 @@
+"""The command line: ``deliberation`` and its commands (kept light: the launcher lives here)."""

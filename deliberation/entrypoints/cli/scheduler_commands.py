@@ -1,0 +1,72 @@
+"""``deliberation scheduler``: the command that starts the scheduler process.
+
+The process loop itself (APScheduler) lives in ``entrypoints.scheduler.process``;
+this module takes the lock, plans the first month and prints what each tick did.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+
+from deliberation.adapters.scheduler_lock import scheduler_lock
+from deliberation.domain.scheduling import DueStatus, holiday_horizon_warning
+from deliberation.entrypoints.cli.commands import opened
+from deliberation.entrypoints.scheduler import process
+from deliberation.schedule_setup import scheduler_tools
+from deliberation.service_layer import due_work
+from deliberation.service_layer.due_work import DueView
+from deliberation.translations import ngettext
+
+STATUS_WORDS = {
+    DueStatus.DONE: "erledigt",
+    DueStatus.SKIPPED: "übersprungen",
+    DueStatus.STALE: "übersprungen (veraltet)",
+    DueStatus.CANCELLED: "abgesagt",
+    DueStatus.FAILED: "gescheitert",
+    DueStatus.PENDING: "wird wiederholt",
+}
+
+
+def item_line(view: DueView) -> str:
+    late = " (verspätet)" if view.late else ""
+    status = STATUS_WORDS.get(DueStatus(view.status), view.status)
+    note = f": {view.note}" if view.note else ""
+    return f"{view.local_time} {view.title} {status}{late}{note}"
+
+
+def scheduler(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as app:
+        tools = scheduler_tools(app)
+        lock = scheduler_lock(app.db)
+        lock.acquire()
+        try:
+            if due_work.start(app.deps, tools):
+                console.print("Terminplanung begonnen: der laufende Monat wird geplant.")
+            warning = holiday_horizon_warning(tools.policy, app.deps.today())
+            if warning:
+                console.print(f"Achtung: {warning}", markup=False, highlight=False)
+
+            def tick() -> None:
+                report = due_work.tick(
+                    app.deps, tools, on_item=lambda v: console.print(item_line(v), markup=False)
+                )
+                if report.messages:
+                    console.print(
+                        ngettext(
+                            "%(num)d Nachricht in den Postausgang gelegt.",
+                            "%(num)d Nachrichten in den Postausgang gelegt.",
+                            report.messages,
+                        )
+                    )
+
+            if args.once:
+                tick()
+                return 0
+            seconds = app.settings.scheduler.tick_seconds
+            return process.run_forever(
+                app.db, process.keep_going(tick, seconds, console), seconds, console
+            )
+        finally:
+            lock.release()
