@@ -30,8 +30,8 @@ from deliberation.domain import wall_clock
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.scheduling import holiday_horizon_warning
 from deliberation.entrypoints import tracker_files
-from deliberation.entrypoints.cli.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.cli import tables, trace_output
+from deliberation.entrypoints.cli.demo import DemoClock, DemoMail, run_demo
 from deliberation.entrypoints.cli.overview import print_overview
 from deliberation.entrypoints.cli.tracker_output import tracker_table
 from deliberation.schedule_setup import schedule_policy

@@ -24,8 +24,8 @@ from deliberation.domain.errors import DeliberationError
 from deliberation.domain.invitations import Audience, MeetingStatus
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_language, parse_role
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
-from deliberation.entrypoints.cli.commands import actor_of, local_moment, opened, parse_moment
 from deliberation.entrypoints.cli import date_confirmation, route_commands
+from deliberation.entrypoints.cli.commands import actor_of, local_moment, opened, parse_moment
 from deliberation.entrypoints.formats import table
 from deliberation.service_layer import consent, meetings
 from deliberation.translations import ngettext
