@@ -1,5 +1,11 @@
 """The composition root: reads the configuration and wires adapters to use cases.
 
+Every adapter is built here: the database, the SMTP and file transports, the local
+mail sink, printable HTML documents, the holiday calendar, the link signer, the
+scheduler's lock and APScheduler, the clock. Entrypoints get what they need from the
+``Application`` (or the functions below) and import no adapter that holds a resource or
+configuration themselves (an import-linter contract in ``pyproject.toml``).
+
 Nothing connects, reads files or starts threads at import time; everything
 happens in ``bootstrap()``.
 """
@@ -10,23 +16,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from deliberation.adapters import database, orm
+from deliberation.adapters import database, orm, unit_of_work
 from deliberation.adapters.calendar_entries import write_calendar, write_feed
 from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
+from deliberation.adapters.database import DatabaseError as DatabaseError
+from deliberation.adapters.file_transport import FileTransport
+from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.passwords import Argon2Passwords
+from deliberation.adapters.scheduler_lock import SchedulerLock, scheduler_lock
+from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.adapters.templates import TemplateCatalog
 from deliberation.adapters.unit_of_work import SqlUnitOfWork
 from deliberation.adapters.workflow_files import load_workflows
-from deliberation.config import Settings, load_settings
+from deliberation.config import Settings, SmtpConfig, load_settings
 from deliberation.domain.clock import Clock
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
 from deliberation.service_layer import consultations, reference_data, workflow_versions
 from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
+
+if TYPE_CHECKING:  # aiosmtpd is imported only where a sink runs
+    from deliberation.adapters.mailsink import MailSink, ReceivedMail
 
 
 def utc_now() -> datetime:
@@ -50,6 +65,72 @@ class Application:
     def passwords(self) -> PasswordHasher:
         """Hashing of staff passwords (argon2id)."""
         return Argon2Passwords()
+
+    def documents(self) -> HtmlDocuments:
+        """Printable HTML documents from the templates folder (autoescaped)."""
+        return HtmlDocuments(self.settings.templates_dir)
+
+    def smtp_transport(self, smtp: SmtpConfig | None = None) -> SmtpTransport:
+        """Delivery to the mail relay of ``[smtp]`` (or of ``smtp``, e.g. the demo's sink)."""
+        return SmtpTransport(smtp or self.settings.smtp)
+
+    def file_transport(self, folder: Path) -> FileTransport:
+        """Delivery into ``folder``, one .eml file per message (the simulation's mail)."""
+        return FileTransport(folder)
+
+    def holidays(self) -> HolidayCalendar:
+        """Public holidays of ``[county] holiday_state`` and the configured school holidays."""
+        return holiday_calendar(self.settings)
+
+    def web_secret(self) -> str:
+        """The key that signs the web application's session cookies."""
+        web = self.settings.web
+        return secret_from(web.secret_env, web.secret_file)()
+
+    def scheduler_lock(self) -> SchedulerLock:
+        """The lock that keeps the scheduler process single (advisory lock or lock file)."""
+        return scheduler_lock(self.db)
+
+    def scheduler(self) -> Any:
+        """APScheduler's blocking scheduler for the tick, its job store in this database
+        (one worker, missed runs coalesced, UTC)."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        return BlockingScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.db, tablename="apscheduler_jobs")},
+            executors={"default": ThreadPoolExecutor(1)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+            timezone=UTC,
+        )
+
+    def use_as_scratch(self) -> None:
+        """Trade durability for speed: for a throwaway database (the simulation's)."""
+        database.use_as_scratch(self.db)
+
+
+def mail_sink(
+    folder: Path,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    on_message: Callable[[ReceivedMail], None] | None = None,
+) -> MailSink:
+    """A local SMTP server that keeps every message it receives in ``folder`` (the demo's and
+    ``outbox sink``); without ``port``, on a free one."""
+    from deliberation.adapters.mailsink import MailSink as Sink
+    from deliberation.adapters.mailsink import free_port
+
+    return Sink(folder, host, free_port(host) if port is None else port, on_message)
+
+
+def holiday_calendar(settings: Settings) -> HolidayCalendar:
+    return HolidayCalendar(settings.school_holidays, settings.county.holiday_state)
+
+
+def commits() -> int:
+    """How many transactions this process committed (whether "nothing was saved" is true)."""
+    return unit_of_work.commits()
 
 
 def build_mailing(
@@ -110,7 +191,7 @@ def bootstrap(
         organiser=settings.county.organiser,
         language=settings.county.language,
         consultation_route=settings.consultation_route,
-        holidays=HolidayCalendar(settings.school_holidays, settings.county.holiday_state),
+        holidays=holiday_calendar(settings),
     )
     if require_schema and check_published:
         try:

@@ -578,6 +578,13 @@ class MailRenderer(Protocol):
         """Subject, text and HTML part; ``TemplateRenderError`` if it cannot be rendered."""
 
 
+class Documents(Protocol):
+    """Printable HTML documents from ``templates/`` (autoescaped): reports, Beschlussvorlagen."""
+
+    def render(self, name: str, context: Mapping[str, object], language: str = "de") -> str:
+        """Template ``name`` filled with ``context``; ``TemplateRenderError`` if it cannot be."""
+
+
 class HolidayNames(Protocol):
     """The county's public holidays and configured school holidays, by German name."""
 

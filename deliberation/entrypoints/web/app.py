@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from deliberation.adapters.links import secret_from
 from deliberation.bootstrap import Application
 from deliberation.entrypoints.web import auth, errors, feeds, links
 from deliberation.entrypoints.web.context import WebContext
@@ -89,6 +88,7 @@ def create_app(application: Application, passwords: PasswordHasher | None = None
         application.mailing(),
         passwords or application.passwords(),
         pages,
+        application.documents(),
     )
     for router in STAFF_ROUTERS:
         app.include_router(router, dependencies=[Depends(verify_csrf)])
@@ -97,7 +97,7 @@ def create_app(application: Application, passwords: PasswordHasher | None = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app, pages)
     web = settings.web
-    secret = secret_from(web.secret_env, web.secret_file)()
+    secret = application.web_secret()
     #: Keys the digests of client addresses (rate limit): not reversible without it.
     app.state.address_key = hashlib.sha256(f"addresses\0{secret}".encode()).digest()
     app.add_middleware(

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from deliberation.config import Settings
 from deliberation.entrypoints.web.pages import Pages
 from deliberation.service_layer.accounts import LoginPolicy
-from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
+from deliberation.service_layer.ports import Dependencies, Documents, Mailing, PasswordHasher
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class WebContext:
     mailing: Mailing
     passwords: PasswordHasher
     pages: Pages
+    documents: Documents
 
     @property
     def policy(self) -> LoginPolicy:
@@ -37,5 +38,6 @@ def web_context(request: Request) -> WebContext:
     return context
 
 
-#: ``def page(ctx: Context)``: deps, settings, mailing, password hasher and ``ctx.pages``.
+#: ``def page(ctx: Context)``: deps, settings, mailing, password hasher, ``ctx.pages`` and
+#: ``ctx.documents`` (printable HTML).
 Context = Annotated[WebContext, Depends(web_context)]

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.entrypoints import tracker_files
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context
@@ -50,7 +49,7 @@ def report_page(request: Request, ctx: Context, account: SignedIn) -> HTMLRespon
 @router.get("/implementation-report/print", response_class=HTMLResponse)
 def report_print(request: Request, ctx: Context, account: SignedIn) -> HTMLResponse:
     report = implementation_report.implementation_report(ctx.deps, _committee(request, ctx))
-    html = HtmlDocuments(ctx.settings.templates_dir).render(PRINT_TEMPLATE, {"report": report})
+    html = ctx.documents.render(PRINT_TEMPLATE, {"report": report})
     return HTMLResponse(html)
 
 

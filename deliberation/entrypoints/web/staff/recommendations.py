@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
-from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import ConsultationResult
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.model import SubjectKind
@@ -205,7 +204,7 @@ def progress(
 def resolution_draft(rec_id: int, ctx: Context, account: SignedIn) -> HTMLResponse:
     """The printable Beschlussvorlage, a document of its own (print it from the browser)."""
     draft = documents.resolution_draft(ctx.deps, rec_id)
-    html = HtmlDocuments(ctx.settings.templates_dir).render(RESOLUTION_TEMPLATE, {"draft": draft})
+    html = ctx.documents.render(RESOLUTION_TEMPLATE, {"draft": draft})
     return HTMLResponse(html)
 
 
