@@ -13,13 +13,13 @@ from live_server import PASSWORDS, Site, StaffClient, serving
 from pydantic import Field
 
 from deliberation.bootstrap import Application
+from deliberation.domain.clock import Clock
 from deliberation.entrypoints.web import create_app
 from deliberation.entrypoints.web.forms import PageForm
 from deliberation.entrypoints.web.public.protection import PublicForm, RateLimited, validate
 from deliberation.entrypoints.web.security import CONTENT_SECURITY_POLICY
 from deliberation.service_layer import consent, participants
 from deliberation.service_layer.messages import CONFIRM, RSVP, fingerprint
-from tests.conftest import FakeClock
 
 SAMIRA = "samira.nasser@example.org"
 
@@ -128,7 +128,7 @@ def test_a_tampered_link_is_a_page_in_the_visitors_language(visitor: httpx.Clien
 
 
 def test_an_expired_link_says_so_in_the_visitors_language(
-    app: Application, clock: FakeClock, people: None, visitor: httpx.Client
+    app: Application, clock: Clock, people: None, visitor: httpx.Client
 ) -> None:
     path = _confirm_path(app)
     clock.advance(timedelta(days=8))  # confirm_valid_days = 7
@@ -222,7 +222,7 @@ def test_html_in_a_field_is_refused_with_a_clear_message_plain_text_is_taken(
 
 
 def test_the_rate_limit_counts_per_address_in_the_database_across_two_servers(
-    app: Application, site: Site, visitor: httpx.Client, clock: FakeClock
+    app: Application, site: Site, visitor: httpx.Client, clock: Clock
 ) -> None:
     """Two apps (as two uvicorn workers) on one database share the count."""
     _add_note_form(site)
