@@ -19,8 +19,11 @@ from deliberation.entrypoints.web import auth, errors, feeds, links
 from deliberation.entrypoints.web.context import WebContext
 from deliberation.entrypoints.web.forms import verify_csrf
 from deliberation.entrypoints.web.pages import Pages
+from deliberation.entrypoints.web.public import bodies as public_bodies
 from deliberation.entrypoints.web.public import error_pages
+from deliberation.entrypoints.web.public import feedback as public_feedback
 from deliberation.entrypoints.web.public import home as public_home
+from deliberation.entrypoints.web.public import votes as public_votes
 from deliberation.entrypoints.web.security import PageGuard
 from deliberation.entrypoints.web.session_data import COOKIE
 from deliberation.entrypoints.web.sessions import signed_in_account
@@ -65,7 +68,14 @@ STAFF_ROUTERS: list[APIRouter] = [
     implementation_pages.router,
 ]
 #: Pages anyone with a signed link may open.
-PUBLIC_ROUTERS: list[APIRouter] = [public_home.router, links.router, feeds.router]
+PUBLIC_ROUTERS: list[APIRouter] = [
+    public_home.router,
+    links.router,
+    feeds.router,
+    public_votes.router,
+    public_feedback.router,
+    public_bodies.router,
+]
 
 
 def create_app(application: Application, passwords: PasswordHasher | None = None) -> FastAPI:

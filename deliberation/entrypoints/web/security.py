@@ -28,7 +28,7 @@ HEADERS = [
 ]
 NO_STORE = (b"cache-control", b"no-store")
 #: First path parts whose next part is a personal token (never logged whole).
-TOKEN_PATHS = {"confirm", "unsubscribe", "rsvp", "public"}
+TOKEN_PATHS = {"confirm", "unsubscribe", "rsvp", "public", "vote", "calendar"}
 
 #: Renders the 500 page for a request's scope and a reference number (no database, no session).
 ErrorPage = Callable[[Scope, str], str]

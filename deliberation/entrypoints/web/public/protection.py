@@ -34,7 +34,8 @@ from deliberation.entrypoints.web.public.rendering import HONEYPOT
 from deliberation.entrypoints.web.public.texts import say
 from deliberation.service_layer import rate_limits
 
-MAX_FIELDS = 50
+#: fields a public form may post (a ballot has one per card of its workshop)
+MAX_FIELDS = 200
 URLENCODED = "application/x-www-form-urlencoded"
 #: "<" directly before a letter, "/", "!" or "?": the start of a tag, comment or declaration.
 HTML = re.compile(r"<\s*[A-Za-z/!?]")
