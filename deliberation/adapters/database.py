@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,14 +90,24 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the schema to the newest revision; return (before, after)."""
+def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
+    """Bring the schema to ``target`` (the newest revision by default); return (before, after)."""
     before = current_revision(engine)
     try:
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), target)
     except OperationalError as exc:
         raise unreachable(exc) from None
-    return before, head_revision()
+    return before, head_revision() if target == "head" else target
+
+
+def downgrade(engine: Engine, target: str) -> tuple[str | None, str | None]:
+    """Take the schema back to ``target`` ("base": no tables); return (before, after)."""
+    before = current_revision(engine)
+    try:
+        command.downgrade(alembic_config(engine), target)
+    except OperationalError as exc:
+        raise unreachable(exc) from None
+    return before, current_revision(engine)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -108,20 +119,93 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_script_config()).get_current_head()
-    assert head is not None
-    return head
+    return known_revisions()[-1].revision
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One schema migration this code knows: its id and what it does (first docstring line)."""
+
+    revision: str
+    title: str
+
+
+def known_revisions() -> tuple[Revision, ...]:
+    """Every migration of this code, oldest first."""
+    script = ScriptDirectory.from_config(_script_config())
+    return tuple(
+        Revision(r.revision, (r.doc or "").strip().splitlines()[0] if r.doc else "")
+        for r in reversed(list(script.walk_revisions()))
+    )
+
+
+#: The command that creates the schema or brings it up to date (and loads the reference data).
+UPGRADE_COMMAND = "deliberation init"
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Where a database's schema stands compared with this code.
+
+    ``pending`` are the migrations still to apply (oldest first); ``newer`` says the
+    database carries a revision this code does not know, so a newer version of the
+    program set it up. One check for every process that works on the database (the
+    web application, the scheduler, the sender, ``db status``, readiness).
+    """
+
+    current: str | None
+    head: str
+    pending: tuple[Revision, ...]
+    newer: bool
+
+    @property
+    def is_current(self) -> bool:
+        return self.current == self.head
+
+    def problem(self) -> str | None:
+        """None when the schema fits this code; otherwise a German sentence saying what to do."""
+        if self.is_current:
+            return None
+        if self.newer:
+            return (
+                f"Die Datenbank hat Stand {self.current}, den dieses Programm nicht kennt (es "
+                f"kennt Stände bis {self.head}): eine neuere Version hat sie eingerichtet. Bitte "
+                "die neuere Version installieren, zu der die Datenbank gehört. Zurück auf Stand "
+                f"{self.head} geht es nur mit jener Version (deliberation db downgrade "
+                f"{self.head}) oder aus einer Sicherung (deliberation restore)."
+            )
+        if self.current is None:
+            return (
+                f"Die Datenbank ist noch nicht eingerichtet, erwartet wird Stand {self.head}. "
+                f"Bitte zuerst '{UPGRADE_COMMAND}' ausführen."
+            )
+        names = ", ".join(r.revision for r in self.pending)
+        return (
+            f"Die Datenbank hat Stand {self.current}, erwartet wird Stand {self.head}; "
+            f"ausstehende Migrationen: {names}. Bitte zuerst eine Sicherung anlegen "
+            f"(deliberation backup DATEI) und dann '{UPGRADE_COMMAND}' ausführen."
+        )
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    """The schema of ``engine``'s database against this code's migrations."""
+    current = current_revision(engine)
+    known = known_revisions()
+    ids = [r.revision for r in known]
+    if current is None:
+        pending = known
+    elif current in ids:
+        pending = known[ids.index(current) + 1 :]
+    else:
+        return SchemaStatus(current, ids[-1], (), newer=True)
+    return SchemaStatus(current, ids[-1], pending, newer=False)
 
 
 def require_current_schema(engine: Engine) -> None:
-    """Refuse to work on a database that ``deliberation init`` has not brought up to date."""
-    current = current_revision(engine)
-    if current != head_revision():
-        state = "ist noch nicht eingerichtet" if current is None else f"hat Stand {current}"
-        raise DatabaseError(
-            f"Die Datenbank {state}, erwartet wird Stand {head_revision()}. "
-            "Bitte zuerst 'deliberation init' ausführen."
-        )
+    """Refuse to work on a database with pending migrations or one newer than this code."""
+    problem = schema_status(engine).problem()
+    if problem is not None:
+        raise DatabaseError(problem)
 
 
 def unreachable(exc: OperationalError) -> DatabaseError:

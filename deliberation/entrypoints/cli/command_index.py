@@ -59,6 +59,11 @@ COMMANDS = {
     "Durchgänge, Sitzungen, Einladungen, Erinnerungen, Mahnungen; prüft die Regeln",
     "log": "Protokoll aller Änderungen: Schritte der Abläufe, Termine, Antworten, "
     "Einwilligungen, Löschungen, Importe, Platzierungen (wer, wann, was, vorher/nachher)",
+    "backup": "die Datenbank im laufenden Betrieb in eine Datei sichern (SQLite: Backup-API; "
+    "PostgreSQL: pg_dump im Custom-Format)",
+    "restore": "eine Sicherung in eine leere Datenbank zurückspielen (database_url der "
+    "Konfiguration)",
+    "db": "Datenbankschema: Stand, ausstehende Migrationen, zurückstufen",
 }
 
 

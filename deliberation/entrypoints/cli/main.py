@@ -26,6 +26,7 @@ from deliberation.entrypoints.cli import (
     command_index,
     commands,
     correction_commands,
+    database_commands,
     invitation_commands,
     log_commands,
     outbox_commands,
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     publication_commands.register(commands_)
     publication_commands.register_reports(commands_)
     _scheduling(commands_)
+    database_commands.register(commands_)
     return parser
 
 
