@@ -367,6 +367,35 @@ class InvitationsConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    """``[retention]``: how long personal data is kept (DSGVO Art. 5: storage limitation).
+
+    The scheduler applies these periods on every tick; unconfirmed consent requests
+    go after ``[invitations] remove_unconfirmed_after_days``.
+    """
+
+    message_text_days: int = setting(
+        30,
+        help="Text versandter E-Mails so viele Tage nach dem Versand löschen (Kopfzeilen, "
+        "Empfänger, Betreff, Status und Zeitpunkte bleiben)",
+        minimum=1,
+    )
+    answers_days: int = setting(
+        90,
+        help="Antworten auf Einladungen so viele Tage nach dem Ende der Sitzung löschen (die "
+        "Zahl der Eingeladenen und Zusagen bleibt)",
+        minimum=1,
+    )
+    log_years: int = setting(
+        3,
+        help="Protokollzeilen nach so vielen Jahren pseudonymisieren: wer, Begründung und "
+        "betroffene Person gehen, was wann geschah bleibt",
+        minimum=1,
+        maximum=100,
+    )
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """``[web]``: the staff web application: address, sessions, lock-out."""
 
@@ -506,6 +535,7 @@ class Settings:
     scheduler: SchedulerConfig = setting(SchedulerConfig(), help="der Terminplaner")
     web: WebConfig = setting(WebConfig(), help="die Webanwendung")
     public: PublicConfig = setting(PublicConfig(), help="die öffentlichen Seiten")
+    retention: RetentionConfig = setting(RetentionConfig(), help="Aufbewahrungsfristen")
     source: str = derived("", help="die Datei, als ordner/name (für Meldungen)")
 
     @property

@@ -10,6 +10,7 @@ from deliberation.config import Settings
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.scheduling import SchedulePolicy, Series, WorkshopPlan
 from deliberation.service_layer.due_work import SchedulerTools
+from deliberation.service_layer.retention import RetentionPolicy
 
 
 def schedule_policy(settings: Settings, engine: WorkflowEngine) -> SchedulePolicy:
@@ -87,4 +88,16 @@ def scheduler_tools(app: Application) -> SchedulerTools:
         sender=app.settings.smtp.sender,
         mailing=app.mailing(),
         web_base_url=app.settings.web.base_url,
+        retention=retention_policy(app.settings),
+    )
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    """The periods of ``[retention]`` and ``[invitations]`` as the rules apply them."""
+    kept = settings.retention
+    return RetentionPolicy(
+        unconfirmed_after=timedelta(days=settings.invitations.remove_unconfirmed_after_days),
+        message_texts_after=timedelta(days=kept.message_text_days),
+        answers_after=timedelta(days=kept.answers_days),
+        log_years=kept.log_years,
     )

@@ -258,6 +258,9 @@ meetings = Table(
     Column("series", String(80), nullable=True),
     Column("period_start", Date, nullable=True),
     Column("notice_days", Integer, nullable=False, server_default="0"),
+    # kept when retention removed the answers after the meeting
+    Column("invited_count", Integer, nullable=True),
+    Column("accepted_count", Integer, nullable=True),
     UniqueConstraint("series", "period_start", name="uq_meetings_series_period"),
 )
 
@@ -279,6 +282,8 @@ transition_log = Table(
     Column("after", Text, nullable=False, server_default=""),
     # the participant a row concerns (never their name or address: see migration 0014)
     Column("person_id", Integer, nullable=True, index=True),
+    # set once, when retention removed the row's personal details (retention)
+    Column("pseudonymised_at", UTCDateTime, nullable=True),
     Index("ix_transition_log_subject", "subject_kind", "subject_id"),
     Index("ix_transition_log_at", "at"),
 )
@@ -345,6 +350,8 @@ outbox = Table(
     Column("last_error", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime, nullable=True),
+    # when retention removed the text after delivery (the headers stay in ``body``)
+    Column("text_removed_at", UTCDateTime, nullable=True),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )
 

@@ -27,6 +27,7 @@ from deliberation.adapters.meeting_store import MeetingStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
 from deliberation.adapters.rate_limit_store import RateLimitStore
+from deliberation.adapters.retention_store import RetentionStore
 from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.adapters.step_store import StepStore
 from deliberation.adapters.workflow_store import WorkflowStore
@@ -56,6 +57,7 @@ from deliberation.service_layer.ports import (
 
 class SqlRepository(
     ParticipantStore,
+    RetentionStore,
     OutboxStore,
     MeetingStore,
     ScheduleStore,

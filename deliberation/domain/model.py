@@ -329,6 +329,9 @@ class Meeting:
         self.series = series
         self.period_start = period_start
         self.notice_days = notice_days
+        # How many were invited and accepted, kept once the answers went (retention).
+        self.invited_count: int | None = None
+        self.accepted_count: int | None = None
 
 
 @dataclass

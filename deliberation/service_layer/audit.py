@@ -28,6 +28,8 @@ SUBJECT_TITLES: dict[str, str] = {
     "meeting": "Sitzung",
     "participant": "Person",
     "import": "Import",
+    "outbox": "Postausgang",
+    "log": "Protokoll",
 }
 #: What each kind of audited change is called in the log.
 CHANGE_TITLES: dict[str, str] = {
@@ -43,6 +45,9 @@ CHANGE_TITLES: dict[str, str] = {
     "participants_imported": "Personen importiert",
     "placed_on_meeting": "auf Sitzung gesetzt",
     "result_recorded": "Ergebnis festgehalten",
+    "message_texts_removed": "E-Mail-Texte gelöscht (Aufbewahrungsfrist)",
+    "answers_removed": "Antworten gelöscht (Aufbewahrungsfrist)",
+    "log_pseudonymised": "Protokoll pseudonymisiert (Aufbewahrungsfrist)",
 }
 
 

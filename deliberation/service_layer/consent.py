@@ -10,7 +10,7 @@ every email) takes effect for every later message.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from deliberation.domain.errors import LinkInvalid
 from deliberation.domain.participants import LegalBasis, Participant
@@ -126,20 +126,24 @@ def remove_unconfirmed(deps: Dependencies, after: timedelta) -> list[str]:
     Returns their addresses (for the report); people never asked are kept.
     """
     with deps.unit_of_work() as uow:
-        limit = deps.clock() - after
         removed = []
-        for person in uow.participants.participants():
-            asked = person.consent_requested_at
-            if (
-                person.legal_basis == LegalBasis.CONSENT
-                and person.consent_confirmed_at is None
-                and asked is not None
-                and asked <= limit
-            ):
-                remove_participant(uow, person, deps.clock(), SENDER_ACTOR, "Frist abgelaufen")
-                removed.append(person.email)
+        for person in unconfirmed_people(uow, deps.clock() - after):
+            remove_participant(uow, person, deps.clock(), SENDER_ACTOR, "Frist abgelaufen")
+            removed.append(person.email)
         uow.commit()
         return removed
+
+
+def unconfirmed_people(uow: UnitOfWork, limit: datetime) -> list[Participant]:
+    """People by consent who were asked before ``limit`` and never confirmed."""
+    return [
+        person
+        for person in uow.participants.participants()
+        if person.legal_basis == LegalBasis.CONSENT
+        and person.consent_confirmed_at is None
+        and person.consent_requested_at is not None
+        and person.consent_requested_at <= limit
+    ]
 
 
 def _state(person: Participant) -> str:

@@ -39,10 +39,12 @@ from deliberation.service_layer import (
     notifications,
     outbox,
     planning,
+    retention,
     round_meetings,
     stepping,
 )
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+from deliberation.service_layer.retention import RetentionPolicy, RetentionReport
 from deliberation.translations import ngettext
 
 
@@ -55,6 +57,8 @@ class SchedulerTools:
     mailing: Mailing  # every message: per recipient, in their language (German fallback)
     #: where the staff's web pages are (``[web] base_url``); escalations link to them if set
     web_base_url: str = ""
+    #: the retention periods the tick applies (None: the tick keeps everything)
+    retention: RetentionPolicy | None = None
 
     def page(self, path: str) -> str:
         """The address of a staff page, or "" while no web application is configured."""
@@ -79,6 +83,7 @@ class DueView:
 class TickReport:
     items: list[DueView] = field(default_factory=list)
     messages: int = 0
+    retention: RetentionReport | None = None
 
 
 Outcome = tuple[DueStatus, str]
@@ -125,6 +130,8 @@ def tick(
             on_item(view)
     _report_stale(deps, tools, [v for v in report.items if v.status == DueStatus.STALE])
     report.messages = notifications.render_pending(deps, tools.mailing)
+    if tools.retention is not None:
+        report.retention = retention.apply(deps, tools.retention)
     return report
 
 

@@ -83,9 +83,13 @@ def _figures(deps: Dependencies, uow: UnitOfWork, cycle: Cycle, invited: bool) -
     answering = {n.id: uow.recommendations.recommendations_for_need(n.id or 0) for n in cycle.needs}
     recs: dict[int, Recommendation] = {r.id or 0: r for found in answering.values() for r in found}
     recorded = uow.meetings.invitations_of_cycle(cycle.id or 0)
-    if recorded:  # invited to the workshop's meeting: one record per person, with the answer
+    # the figures a meeting kept when retention removed its answers after the meeting
+    kept = [m for m in uow.meetings.meetings_of_cycle(cycle.id or 0) if m.invited_count is not None]
+    if recorded or kept:  # invited to the workshop's meeting: one record per person
         invited_count = len({i.participant_id for i in recorded})
+        invited_count += sum(m.invited_count or 0 for m in kept)
         accepted: int | None = sum(1 for i in recorded if i.seated)
+        accepted = (accepted or 0) + sum(m.accepted_count or 0 for m in kept)
     else:  # invited by the cycle's own notification: its audience once it was sent
         audience = (
             [p for p in notifications.cycle_audience(uow, deps.engine, cycle) if may_write_to(p)]

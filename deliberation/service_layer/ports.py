@@ -281,6 +281,8 @@ class MeetingRepository(Protocol):
 
     def remove_invitation(self, invitation: Invitation) -> None: ...
 
+    def meetings_with_invitations(self, starts_before: datetime) -> list[Meeting]: ...
+
 
 class ParticipantRepository(Protocol):
     """The participant registry (citizens, members of bodies, administration)."""
@@ -376,6 +378,11 @@ class Outbox(Protocol):
 
     def forget_recipient(self, recipient: str) -> int: ...
 
+    # retention: the text of delivered messages goes, their headers stay
+    def texts_to_remove(self, before: datetime) -> list[int]: ...
+
+    def remove_texts(self, ids: Collection[int], at: datetime) -> int: ...
+
 
 class DueWorkQueue(Protocol):
     """Due work (reminders, escalations, phase changes by date) and what still lacks it."""
@@ -425,6 +432,17 @@ class TransitionLog(Protocol):
         person_id: int | None = None,
         limit: int | None = None,
     ) -> list[TransitionRecord]: ...
+
+    # retention: a row's personal details go once, the row stays (the retention migration)
+    def rows_to_pseudonymise(
+        self,
+        *,
+        before: datetime | None = None,
+        subject: tuple[str, int] | None = None,
+        change: str | None = None,
+    ) -> list[int]: ...
+
+    def pseudonymise(self, ids: Collection[int], at: datetime, pseudonym: str) -> int: ...
 
 
 class WorkflowRecords(Protocol):

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from deliberation.adapters import backups, database, orm
 from deliberation.bootstrap import Application, bootstrap
-from deliberation.entrypoints import cli
+from deliberation.entrypoints.cli import main as cli
 from deliberation.service_layer import meetings
 from tests.conftest import CONFIG
 

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 
 from deliberation.adapters import database, orm
 from deliberation.bootstrap import Application, initialise_database
-from deliberation.entrypoints import cli
+from deliberation.entrypoints.cli import main as cli
 from deliberation.service_layer import participants
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo_at_0006.json.gz"
@@ -62,9 +62,7 @@ def _refuses_updates_of_the_log(engine: Engine) -> None:
         connection.execute(update(orm.transition_log).values(actor="Unbekannt"))
 
 
-def test_every_migration_goes_down_keeping_the_rows_and_up_again(
-    app: Application, walker
-) -> None:
+def test_every_migration_goes_down_keeping_the_rows_and_up_again(app: Application, walker) -> None:
     counts = _filled(app, walker)
 
     for previous in [*reversed(REVISIONS[:-1]), "base"]:
@@ -120,7 +118,10 @@ def _expected(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     for name, table in data["tables"].items():
         columns = [(c["name"], c["type"]) for c in table["columns"]]
         expected[name] = [
-            {column: _typed(value, declared) for (column, declared), value in zip(columns, row)}
+            {
+                column: _typed(value, declared)
+                for (column, declared), value in zip(columns, row, strict=True)
+            }
             for row in table["rows"]
         ]
     return expected
@@ -146,7 +147,7 @@ def _load(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
 
 def _stored(engine: Engine, name: str, columns: list[str]) -> list[dict[str, Any]]:
     table = Table(name, MetaData(), autoload_with=engine)
-    order = [table.c[c] for c in table.primary_key.columns.keys()] or [table.c[columns[0]]]
+    order = list(table.primary_key.columns) or [table.c[columns[0]]]
     with engine.connect() as connection:
         result = connection.execute(select(*(table.c[c] for c in columns)).order_by(*order))
         return [dict(row._mapping) for row in result]

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from deliberation.adapters import database
 from deliberation.bootstrap import Application
-from deliberation.entrypoints import cli
+from deliberation.entrypoints.cli import main as cli
 from deliberation.entrypoints.web import serving
 
 PREVIOUS = database.known_revisions()[-2].revision

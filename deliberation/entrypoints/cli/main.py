@@ -32,6 +32,7 @@ from deliberation.entrypoints.cli import (
     outbox_commands,
     participant_commands,
     publication_commands,
+    retention_commands,
     route_commands,
     scheduler_commands,
     simulate_command,
@@ -132,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     publication_commands.register_reports(commands_)
     _scheduling(commands_)
     database_commands.register(commands_)
+    retention_commands.register(commands_)
     return parser
 
 

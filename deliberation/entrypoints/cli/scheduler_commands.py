@@ -12,6 +12,7 @@ from rich.console import Console
 
 from deliberation.adapters.scheduler_lock import scheduler_lock
 from deliberation.domain.scheduling import DueStatus, holiday_horizon_warning
+from deliberation.entrypoints.cli import retention_commands
 from deliberation.entrypoints.cli.commands import opened
 from deliberation.entrypoints.scheduler import process
 from deliberation.schedule_setup import scheduler_tools
@@ -52,6 +53,8 @@ def scheduler(args: argparse.Namespace, console: Console) -> int:
                 report = due_work.tick(
                     app.deps, tools, on_item=lambda v: console.print(item_line(v), markup=False)
                 )
+                if report.retention is not None and report.retention.total:
+                    console.print(retention_commands.summary_line(report.retention))
                 if report.messages:
                     console.print(
                         ngettext(

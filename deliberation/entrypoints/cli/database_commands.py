@@ -16,7 +16,7 @@ from rich.console import Console
 from deliberation.adapters import backups, database
 from deliberation.config import load_settings
 from deliberation.domain.errors import DeliberationError
-from deliberation.entrypoints.subcommands import Subparsers, command, family
+from deliberation.entrypoints.cli.subcommands import Subparsers, command, family
 
 
 def _url(args: argparse.Namespace) -> str:
