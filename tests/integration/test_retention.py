@@ -16,13 +16,13 @@ from sqlalchemy.exc import DBAPIError
 
 from deliberation.adapters import orm
 from deliberation.bootstrap import Application
+from deliberation.domain.clock import Clock
 from deliberation.domain.invitations import Audience, Response
 from deliberation.entrypoints.cli import main as cli
 from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import consent, due_work, meetings, participants, retention
 from deliberation.service_layer.messages import RSVP, answer_token
 from deliberation.service_layer.retention import PSEUDONYM, RETENTION_ACTOR, RetentionPolicy
-from tests.conftest import FakeClock
 
 POLICY = RetentionPolicy(
     unconfirmed_after=timedelta(days=30),
@@ -95,9 +95,7 @@ def _person_id(app: Application, address: str) -> int:
         return person.id
 
 
-def test_unconfirmed_consent_requests_go_after_their_period(
-    app: Application, clock: FakeClock
-) -> None:
+def test_unconfirmed_consent_requests_go_after_their_period(app: Application, clock: Clock) -> None:
     _world(app)
     nina = _person_id(app, UNCONFIRMED)
 
@@ -120,7 +118,7 @@ def test_unconfirmed_consent_requests_go_after_their_period(
 
 
 def test_the_text_of_delivered_messages_goes_and_their_headers_stay(
-    app: Application, clock: FakeClock
+    app: Application, clock: Clock
 ) -> None:
     _world(app)
     sent = _rows(app, "outbox")
@@ -168,9 +166,7 @@ def _make_a_queued_message(app: Application) -> None:
     assert consent.request_confirmations(app.deps, app.mailing()) == 1
 
 
-def test_answers_go_after_the_meeting_and_its_figures_stay(
-    app: Application, clock: FakeClock
-) -> None:
+def test_answers_go_after_the_meeting_and_its_figures_stay(app: Application, clock: Clock) -> None:
     meeting_id = _world(app)
     invited = len(_rows(app, "invitations"))
     assert invited >= 2
@@ -199,7 +195,7 @@ def test_answers_go_after_the_meeting_and_its_figures_stay(
 
 
 def test_log_rows_are_pseudonymised_after_the_years_and_stay(
-    app: Application, clock: FakeClock
+    app: Application, clock: Clock
 ) -> None:
     _world(app)
     early = _rows(app, "transition_log")
@@ -248,7 +244,7 @@ def _still_append_only(app: Application, pseudonymised: int) -> None:
 
 
 def test_the_scheduler_tick_applies_the_periods_of_the_configuration(
-    app: Application, clock: FakeClock
+    app: Application, clock: Clock
 ) -> None:
     _world(app)
     tools = scheduler_tools(app)

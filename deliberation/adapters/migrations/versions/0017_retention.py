@@ -7,16 +7,16 @@ details went. The log stays append-only: its update trigger now lets through
 exactly one change per row, the pseudonymisation (actor and reason replaced, the
 person removed, everything else as it was).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-01 15:00:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
