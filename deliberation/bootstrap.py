@@ -41,11 +41,8 @@ from deliberation.service_layer import consultations, reference_data, workflow_v
 from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
 
 if TYPE_CHECKING:  # aiosmtpd is imported only where a sink runs
-    from deliberation.adapters.mailsink import MailSink, ReceivedMail
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+    from deliberation.adapters.mailsink import MailSink
+    from deliberation.adapters.mailsink import ReceivedMail as ReceivedMail
 
 
 @dataclass
@@ -124,8 +121,30 @@ def mail_sink(
     return Sink(folder, host, free_port(host) if port is None else port, on_message)
 
 
-def holiday_calendar(settings: Settings) -> HolidayCalendar:
-    return HolidayCalendar(settings.school_holidays, settings.county.holiday_state)
+def local_delivery(
+    folder: Path, sender: str, rate_per_minute: int
+) -> tuple[MailSink, SmtpTransport]:
+    """A mail sink on a free local port and an SMTP transport that delivers to it (the
+    demo's invitations, kept as .eml files in ``folder``)."""
+    sink = mail_sink(folder)
+    smtp = SmtpConfig(
+        host=sink.host,
+        port=sink.port,
+        security="none",
+        username="",
+        password="",
+        sender=sender,
+        rate_per_minute=rate_per_minute,
+        timeout_seconds=10,
+    )
+    return sink, SmtpTransport(smtp)
+
+
+def holiday_calendar(settings: Settings, school_holidays: bool = True) -> HolidayCalendar:
+    """The public holidays of ``[county] holiday_state``; with ``school_holidays`` the
+    configured school holidays too."""
+    days = settings.school_holidays if school_holidays else ()
+    return HolidayCalendar(days, settings.county.holiday_state)
 
 
 def commits() -> int:

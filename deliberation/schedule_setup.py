@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
-from deliberation.bootstrap import Application
+from deliberation.bootstrap import Application, holiday_calendar
 from deliberation.config import Settings
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.scheduling import SchedulePolicy, Series, WorkshopPlan
@@ -22,9 +21,8 @@ def schedule_policy(settings: Settings, engine: WorkflowEngine) -> SchedulePolic
     """
     conference = engine.conference()
     conference_name = conference.name if conference else ""
-    state = settings.county.holiday_state
-    with_holidays = HolidayCalendar(settings.school_holidays, state)
-    without = HolidayCalendar(state=state)
+    with_holidays = holiday_calendar(settings)
+    without = holiday_calendar(settings, school_holidays=False)
     config = settings.scheduler
     series = [
         Series(

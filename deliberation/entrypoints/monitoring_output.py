@@ -7,9 +7,9 @@ from datetime import date
 
 from rich.console import Group
 
-from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.entrypoints.formats import table
 from deliberation.service_layer.monitoring import FATE_TITLES, FATES, WorkshopFigures
+from deliberation.service_layer.ports import Documents
 
 HEADER = (
     "Durchgang",
@@ -163,7 +163,7 @@ def chart(figures: list[WorkshopFigures]) -> Chart:
 
 
 def monitoring_html(
-    documents: HtmlDocuments,
+    documents: Documents,
     figures: list[WorkshopFigures],
     county: str,
     organiser: str,

@@ -15,23 +15,23 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.text import Text
 
-from deliberation.adapters.database import DatabaseError
 from deliberation.adapters.diagram import to_html, to_mermaid
 from deliberation.bootstrap import (
     Application,
+    DatabaseError,
     bootstrap,
     build_mailing,
     initialise_database,
     load_engine,
-    utc_now,
 )
 from deliberation.config import load_settings
 from deliberation.domain import wall_clock
+from deliberation.domain.clock import Clock
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.scheduling import holiday_horizon_warning
 from deliberation.entrypoints import tracker_files
 from deliberation.entrypoints.cli import tables, trace_output
-from deliberation.entrypoints.cli.demo import DemoClock, DemoMail, run_demo
+from deliberation.entrypoints.cli.demo import DemoMail, run_demo
 from deliberation.entrypoints.cli.overview import print_overview
 from deliberation.entrypoints.cli.tracker_output import tracker_table
 from deliberation.schedule_setup import schedule_policy
@@ -387,7 +387,7 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     database = _fresh_demo_database(folder)
     console.print(f"Demo-Datenbank: {database} (SQLite, wird bei jedem Lauf neu angelegt)")
     url = f"sqlite:///{database.resolve()}"
-    clock = DemoClock(utc_now())
+    clock = Clock().stopped()  # today, until the demo moves it on
     app = bootstrap(args.config, database_url=url, clock=clock, require_schema=False)
     try:
         initialise_database(app)
@@ -423,13 +423,12 @@ def demo(args: argparse.Namespace, console: Console) -> int:
 
 
 def _serve_demo(
-    args: argparse.Namespace, console: Console, folder: Path, url: str, clock: DemoClock
+    args: argparse.Namespace, console: Console, folder: Path, url: str, clock: Clock
 ) -> int:
     """Serve the web application on the demo database; its clock runs on from the demo's."""
     from deliberation.entrypoints.web.serving import serve_app
 
-    offset = clock() - utc_now()
-    app = bootstrap(args.config, database_url=url, clock=lambda: utc_now() + offset)
+    app = bootstrap(args.config, database_url=url, clock=clock.running())
     links = replace(app.settings.invitations, secret_file=folder / DEMO_LINK_SECRET)
     web = replace(app.settings.web, secret_file=folder / DEMO_WEB_SECRET)
     app = replace(app, settings=replace(app.settings, invitations=links, web=web))

@@ -23,9 +23,8 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.text import Text
 
-from deliberation.adapters.mailsink import MailSink, free_port
-from deliberation.adapters.smtp_sender import SmtpTransport
-from deliberation.config import SmtpConfig
+from deliberation.bootstrap import local_delivery
+from deliberation.domain.clock import Clock
 from deliberation.domain.consultations import ConsultationResult as R
 from deliberation.domain.consultations import ConsultationRole, RouteStep
 from deliberation.domain.errors import DeliberationError
@@ -330,19 +329,6 @@ class DemoMail:
     folder: Path
 
 
-class DemoClock:
-    """The demo's clock: starts now and jumps ahead to the next meeting when told to."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
 @dataclass(frozen=True)
 class DemoRun:
     """What every stage of the demo needs."""
@@ -352,7 +338,7 @@ class DemoRun:
     round_label: str
     actor: str
     rng: random.Random
-    clock: DemoClock
+    clock: Clock
     renderer: TemplateRenderer | None = None
 
     def say(self, message: str) -> None:
@@ -379,7 +365,7 @@ class Drafted:
 def run_demo(
     deps: Dependencies,
     console: Console,
-    clock: DemoClock,
+    clock: Clock,
     round_label: str = "2027",
     actor: str = "Demo (Referat Migration und Teilhabe)",
     mail: DemoMail | None = None,
@@ -473,18 +459,9 @@ def deliver_invitations(run: DemoRun, mail: DemoMail, conference_meeting: int) -
     queued = notifications.render_pending(run.deps, mail.mailing)
     run.say(demo_invitations.answer_conference(run.deps, mail.mailing, conference_meeting))
     queued = outbox.overview(run.deps).counts.get("queued", queued)
-    config = SmtpConfig(
-        host="127.0.0.1",
-        port=free_port("127.0.0.1"),
-        security="none",
-        username="",
-        password="",
-        sender=mail.mailing.sender,
-        rate_per_minute=SINK_RATE_PER_MINUTE,
-        timeout_seconds=10,
-    )
-    with MailSink(mail.folder, host=config.host, port=config.port):
-        summary = outbox.send_due(run.deps, SmtpTransport(config), SendOptions())
+    sink, transport = local_delivery(mail.folder, mail.mailing.sender, SINK_RATE_PER_MINUTE)
+    with sink:
+        summary = outbox.send_due(run.deps, transport, SendOptions())
     if summary.retried or summary.failed:
         raise DeliberationError(
             f"Die lokale Mail-Senke hat nur {summary.sent} von {queued} Einladungen "

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from deliberation.adapters.calendar_niedersachsen import LowerSaxonyCalendar
 from deliberation.domain.invitations import Response
 from deliberation.service_layer import consent, meetings
 from deliberation.service_layer.messages import CONFIRM, RSVP, answer_token, person_token
-from deliberation.service_layer.ports import Dependencies, Mailing
+from deliberation.service_layer.ports import Dependencies, HolidayNames, Mailing
 
 #: Preferred languages in the sample registry (everyone else: German).
 LANGUAGES = {
@@ -65,7 +64,7 @@ def schedule_meetings(
 ) -> int:
     """A workshop evening per municipality and the conference day; returns the conference's."""
     zone = ZoneInfo(deps.timezone)
-    calendar = LowerSaxonyCalendar()
+    calendar = deps.holidays  # the configured state's public holidays
     domain = mailing.sender.rpartition("@")[2]
     day = deps.today() + timedelta(days=21)
     for cycle_id, municipality in workshops:
@@ -91,9 +90,9 @@ def schedule_meetings(
     return meetings.schedule(deps, plan, domain, confirmed=True)
 
 
-def _working_day(day: date, calendar: LowerSaxonyCalendar) -> date:
-    """``day`` or the next weekday that is no public holiday in Lower Saxony."""
-    while day.weekday() >= 5 or calendar.public_holiday(day) is not None:
+def _working_day(day: date, calendar: HolidayNames | None) -> date:
+    """``day`` or the next weekday that is no public holiday."""
+    while day.weekday() >= 5 or (calendar is not None and calendar.public_holiday(day)):
         day += timedelta(days=1)
     return day
 

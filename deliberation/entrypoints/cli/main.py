@@ -19,7 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
-from deliberation.adapters import unit_of_work
+from deliberation import bootstrap
 from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints.cli import (
     argparse_de,
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    commits_before = unit_of_work.commits()
+    commits_before = bootstrap.commits()
     try:
         return handler(args, console)
     except DeliberationError as exc:
@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _what_was_saved(commits_before: int) -> str:
     """Only a rolled-back transaction may be called "nothing saved"."""
-    if unit_of_work.commits() == commits_before:
+    if bootstrap.commits() == commits_before:
         return "Es wurde nichts gespeichert."
     return (
         "Ein Teil wurde schon gespeichert, bevor der Fehler kam; bitte nachsehen "

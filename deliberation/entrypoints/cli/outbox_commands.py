@@ -6,15 +6,14 @@ import argparse
 import socket
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from deliberation.adapters.mailsink import MailSink, ReceivedMail
-from deliberation.adapters.smtp_sender import SmtpTransport
-from deliberation.bootstrap import Application
+from deliberation.bootstrap import Application, mail_sink
 from deliberation.config import SmtpConfig
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
@@ -22,7 +21,11 @@ from deliberation.entrypoints.cli.commands import opened
 from deliberation.entrypoints.formats import local_time, table
 from deliberation.service_layer import outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingMessageView
+from deliberation.service_layer.ports import MailTransport
 from deliberation.translations import ngettext
+
+if TYPE_CHECKING:
+    from deliberation.bootstrap import ReceivedMail
 
 #: Messages claimed at once; fewer if the rate limit could not send them within the claim.
 BATCH_SIZE = 100
@@ -57,7 +60,7 @@ def summary_line(summary: SendSummary) -> str:
 def outbox_send(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         options = send_options(app.settings.smtp, take_over=args.take_over)
-        transport = SmtpTransport(app.settings.smtp)
+        transport = app.smtp_transport()
         if not console.is_terminal:
             summary = outbox.send_due(app.deps, transport, options)
         else:
@@ -67,7 +70,7 @@ def outbox_send(args: argparse.Namespace, console: Console) -> int:
 
 
 def _send_with_progress(
-    app: Application, transport: SmtpTransport, options: SendOptions, console: Console
+    app: Application, transport: MailTransport, options: SendOptions, console: Console
 ) -> SendSummary:
     total = outbox.count_due(app.deps, options)
     columns = (
@@ -156,7 +159,7 @@ def mailsink(args: argparse.Namespace, console: Console) -> int:
         )
 
     _require_free_port(args.host, args.port)  # before the sink builds its event loop
-    sink = MailSink(args.folder, host=args.host, port=args.port, on_message=received)
+    sink = mail_sink(args.folder, host=args.host, port=args.port, on_message=received)
     sink.start()
     console.print(
         f"Mail-Senke empfängt auf {args.host}:{args.port} und speichert in {args.folder}/ "

@@ -9,7 +9,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.adapters.oparl import OparlTree, write_tree
 from deliberation.entrypoints.cli import subcommands
 from deliberation.entrypoints.cli.commands import opened
@@ -52,7 +51,7 @@ def report_monitoring(args: argparse.Namespace, console: Console) -> int:
         figures = monitoring.monitoring(app.deps, args.round)
         if args.html is not None:
             html = monitoring_html(
-                HtmlDocuments(app.settings.templates_dir),
+                app.documents(),
                 figures,
                 app.deps.county_name,
                 app.deps.organiser,

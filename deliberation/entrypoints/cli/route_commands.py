@@ -11,7 +11,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.domain.consultations import RESULT_TITLES, parse_result
 from deliberation.entrypoints import tracker_files
 from deliberation.entrypoints.cli import date_confirmation, plan_output, subcommands
@@ -114,9 +113,7 @@ def rec_implementation_report(args: argparse.Namespace, console: Console) -> int
     with opened(args) as app:
         report = implementation_report.implementation_report(app.deps, args.committee)
         if args.html is not None:
-            html = HtmlDocuments(app.settings.templates_dir).render(
-                IMPLEMENTATION_OVERVIEW_TEMPLATE, {"report": report}
-            )
+            html = app.documents().render(IMPLEMENTATION_OVERVIEW_TEMPLATE, {"report": report})
             args.html.write_text(html, encoding="utf-8")
     if args.xlsx is not None:
         args.xlsx.write_bytes(tracker_files.report_xlsx(report))
@@ -154,9 +151,7 @@ def rec_resolution_draft(args: argparse.Namespace, console: Console) -> int:
     target = args.output or Path(f"Beschlussvorlage-{args.id}.html")
     with opened(args) as app:
         draft = documents.resolution_draft(app.deps, args.id)
-        html = HtmlDocuments(app.settings.templates_dir).render(
-            RESOLUTION_TEMPLATE, {"draft": draft}
-        )
+        html = app.documents().render(RESOLUTION_TEMPLATE, {"draft": draft})
     target.write_text(html, encoding="utf-8")
     console.print(
         f"Beschlussvorlage {draft.reference} nach {target} geschrieben (im Browser drucken).",

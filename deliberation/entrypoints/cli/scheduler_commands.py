@@ -10,7 +10,6 @@ import argparse
 
 from rich.console import Console
 
-from deliberation.adapters.scheduler_lock import scheduler_lock
 from deliberation.domain.scheduling import DueStatus, holiday_horizon_warning
 from deliberation.entrypoints.cli import retention_commands
 from deliberation.entrypoints.cli.commands import opened
@@ -40,7 +39,7 @@ def item_line(view: DueView) -> str:
 def scheduler(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         tools = scheduler_tools(app)
-        lock = scheduler_lock(app.db)
+        lock = app.scheduler_lock()
         lock.acquire()
         try:
             if due_work.start(app.deps, tools):
@@ -69,7 +68,7 @@ def scheduler(args: argparse.Namespace, console: Console) -> int:
                 return 0
             seconds = app.settings.scheduler.tick_seconds
             return process.run_forever(
-                app.db, process.keep_going(tick, seconds, console), seconds, console
+                app.scheduler(), process.keep_going(tick, seconds, console), seconds, console
             )
         finally:
             lock.release()

@@ -14,13 +14,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.text import Text
 
-from deliberation.adapters.database import use_as_scratch
-from deliberation.adapters.file_transport import FileTransport
 from deliberation.adapters.timeline import write_timeline
 from deliberation.bootstrap import bootstrap, initialise_database
+from deliberation.domain.clock import Clock
 from deliberation.entrypoints.formats import table
 from deliberation.schedule_setup import scheduler_tools
 from deliberation.service_layer import simulation
+from deliberation.service_layer.ports import MailTransport
 from deliberation.service_layer.simulation import SimulationResult
 
 #: (key, column title) of the per-year table; short titles so it fits 80 columns.
@@ -41,19 +41,6 @@ LEGEND = (
     "Gremien, Erinn. = Erinnerungen, Phasen = Schritte nach Terminplan (auch Einladungen zu "
     "Werkstätten und Konferenz), Starts = gestartete Zyklen, Mahn. = Mahnungen"
 )
-
-
-class SimulatedClock:
-    """The simulator's clock: it stands still until the simulation moves it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, now: datetime) -> None:
-        self.now = now
 
 
 def add_parser(
@@ -98,7 +85,7 @@ def simulate(args: argparse.Namespace, console: Console) -> int:
     simulation.require_valid_window(args.years)
     folder: Path = args.folder
     _fresh(folder)
-    clock = SimulatedClock(datetime.now(UTC))
+    clock = Clock().stopped()  # set to the start below
     app = bootstrap(
         args.config,
         database_url=f"sqlite:///{folder.resolve() / 'simulation.sqlite3'}",
@@ -112,11 +99,11 @@ def simulate(args: argparse.Namespace, console: Console) -> int:
             args.start.replace(year=args.start.year + args.years), time(0), tzinfo=tz
         ).astimezone(UTC)
         clock.set(start)
-        use_as_scratch(app.db)
+        app.use_as_scratch()
         initialise_database(app)
         simulation.seed_participants(app.deps, args.people, args.people)
         tools = scheduler_tools(app)
-        transport = FileTransport(folder / "mails")
+        transport = app.file_transport(folder / "mails")
         result = _run(app.deps, tools, clock, start, end, transport, console)
         simulation.summarise(app.deps, tools, start, end, result)
     finally:
@@ -145,10 +132,10 @@ def _fresh(folder: Path) -> None:
 def _run(
     deps: Any,
     tools: Any,
-    clock: SimulatedClock,
+    clock: Clock,
     start: datetime,
     end: datetime,
-    transport: FileTransport,
+    transport: MailTransport,
     console: Console,
 ) -> SimulationResult:
     total = (end - start).days

@@ -12,10 +12,8 @@ import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
+from typing import Any
 
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
 from rich.console import Console
 
 TICK_JOB = "deliberation-tick"
@@ -51,15 +49,11 @@ def keep_going(tick: Callable[[], None], seconds: int, console: Console) -> Call
     return guarded
 
 
-def run_forever(db: object, tick: Callable[[], None], seconds: int, console: Console) -> int:
+def run_forever(scheduler_: Any, tick: Callable[[], None], seconds: int, console: Console) -> int:
+    """Run ``tick`` every ``seconds`` on ``scheduler_`` (``Application.scheduler()``) until
+    SIGTERM or Ctrl+C."""
     global _tick
     _tick = tick
-    scheduler_ = BlockingScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=db, tablename="apscheduler_jobs")},
-        executors={"default": ThreadPoolExecutor(1)},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-        timezone=UTC,
-    )
     scheduler_.add_job(
         f"{__name__}:run_tick",
         "interval",
