@@ -20,6 +20,7 @@ what would go, ``deliberation retention`` applies them at once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from deliberation.service_layer.consent import unconfirmed_people
 from deliberation.service_layer.participants import remove_participant
 from deliberation.service_layer.ports import Dependencies
 
+LOG = logging.getLogger("deliberation.retention")
 RETENTION_ACTOR = "Aufbewahrungsfristen"
 #: What a pseudonymised log row names as its actor.
 PSEUDONYM = "(pseudonymisiert)"
@@ -109,6 +111,9 @@ def apply(deps: Dependencies, policy: RetentionPolicy) -> RetentionReport:
         ANSWERS: _remove_answers(deps, limits[ANSWERS]),
         LOG_ROWS: _pseudonymise_log(deps, limits[LOG_ROWS]),
     }
+    for rule, ids in found.items():
+        if ids:  # ids and counts only, never a name or an address
+            LOG.info("retention %s: %d (%s)", rule, len(ids), id_ranges(ids))
     return RetentionReport(tuple(RuleResult(r, found[r], limits[r]) for r in RULE_TITLES))
 
 

@@ -125,6 +125,7 @@ def _backup_under_writes(app: Application, database_url: str, file: Path) -> Mee
         writer.stop.set()
         writer.join(120)
     assert result.path == file and result.size == file.stat().st_size > 0
+    assert file.stat().st_mode & 0o077 == 0  # personal data: readable by its owner only
     return writer
 
 

@@ -36,9 +36,7 @@ def report_rows(report: RetentionReport, zone: ZoneInfo) -> list[tuple[str, str,
         if len(ids) > SHOWN:
             ids = ids[:SHOWN].rsplit(",", 1)[0] + ", …"
         limit = result.limit.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-        rows.append(
-            (result.title, f"vor {limit}", str(len(result.ids)), f"{ID_WORDS[result.rule]}: {ids}")
-        )
+        rows.append((result.title, limit, str(len(result.ids)), f"{ID_WORDS[result.rule]}: {ids}"))
     return rows
 
 
