@@ -25,7 +25,6 @@ class SqlUnitOfWork:
     ``SqlRepository`` on it (its stores share the session and its identity map)."""
 
     session: Session
-    repo: SqlRepository
     cycles: SqlRepository
     fast_path: SqlRepository
     needs: SqlRepository
@@ -47,7 +46,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._session_factory()
-        self.repo = repo = SqlRepository(self.session)
+        repo = SqlRepository(self.session)
         self.cycles = self.fast_path = self.needs = self.groups = repo
         self.recommendations = self.tracker = self.meetings = self.participants = repo
         self.reference = self.accounts = self.outbox = self.due_work = self.log = repo

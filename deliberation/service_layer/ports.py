@@ -468,32 +468,6 @@ class RateLimits(Protocol):
         """Count a post to a public form; the window's count so far."""
 
 
-class Repository(
-    CycleRepository,
-    StepFastPath,
-    NeedRepository,
-    GroupRepository,
-    RecommendationRepository,
-    TrackerQueries,
-    MeetingRepository,
-    ParticipantRepository,
-    ReferenceRepository,
-    AccountRepository,
-    Outbox,
-    DueWorkQueue,
-    TransitionLog,
-    WorkflowRecords,
-    RateLimits,
-    Protocol,
-):
-    """Every port at once: what ``UnitOfWork.repo`` was before the split; kept only while
-    call sites move to the ports (``uow.cycles``, ``uow.needs``, …)."""
-
-    def add(self, item: object) -> None: ...
-
-    def remove(self, item: object) -> None: ...
-
-
 class UnitOfWork(Protocol):
     """One transaction over one port per aggregate: commit explicitly, everything else rolls
     back. A use case names the port it reads or writes (``uow.cycles.cycle(3)``,
@@ -543,9 +517,6 @@ class UnitOfWork(Protocol):
 
     @property
     def rate_limits(self) -> RateLimits: ...
-
-    @property
-    def repo(self) -> Repository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -45,7 +45,7 @@ def people(app: Application) -> None:
 
 def _confirm_path(app: Application) -> str:
     with app.deps.unit_of_work() as uow:
-        person = uow.repo.participant(SAMIRA)
+        person = uow.participants.participant(SAMIRA)
         assert person is not None and person.id is not None
         payload: list[int | str] = [person.id, fingerprint(SAMIRA)]
     return "/confirm/" + app.mailing().links.url(CONFIRM, payload).rpartition("/")[2]

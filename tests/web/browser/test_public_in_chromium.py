@@ -27,7 +27,7 @@ def _person_links(tab: Browser) -> list[str]:
     participants.import_participants(app.deps, [(2, row)])
     consent.request_confirmations(app.deps, app.mailing())
     with app.deps.unit_of_work() as uow:
-        person = uow.repo.participant("samira@example.org")
+        person = uow.participants.participant("samira@example.org")
         assert person is not None and person.id is not None
         payload: list[int | str] = [person.id, fingerprint(person.email)]
     links = app.mailing().links
