@@ -112,6 +112,7 @@ def test_export_contains_everything_stored_about_the_person(
         "invitations": [],
         "working_groups": [],
         "mails": [],
+        "dot_votes": [],
         "log": [
             {
                 "at": app.deps.clock().isoformat(),
