@@ -135,6 +135,8 @@ class AnswerView:
     response: str
     waiting: int
     open: bool
+    #: the person's calendar to subscribe to (every meeting they are invited to)
+    calendar_url: str = ""
 
 
 def schedule(
@@ -383,7 +385,7 @@ def show_answer(deps: Dependencies, mailing: Mailing, token: str) -> AnswerView:
     """What an answer link stands for, for the page that asks to confirm the answer."""
     with deps.unit_of_work() as uow:
         meeting, person, invitation = _from_token(uow, mailing, token)
-        return _answer_view(deps, uow, meeting, person, invitation)
+        return _answer_view(deps, mailing, uow, meeting, person, invitation)
 
 
 def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response) -> AnswerView:
@@ -413,7 +415,7 @@ def respond(deps: Dependencies, mailing: Mailing, token: str, response: Response
         if promoted is not None:
             _tell_promoted(uow, deps, mailing, meeting, promoted)
         uow.commit()
-        return _answer_view(deps, uow, meeting, person, invitation)
+        return _answer_view(deps, mailing, uow, meeting, person, invitation)
 
 
 def answers(deps: Dependencies, meeting_id: int) -> MeetingAnswers:
@@ -667,6 +669,7 @@ def _from_token(
 
 def _answer_view(
     deps: Dependencies,
+    mailing: Mailing,
     uow: UnitOfWork,
     meeting: Meeting,
     person: Participant,
@@ -682,4 +685,5 @@ def _answer_view(
         invitation.response,
         waiting_position(invitation, everyone),
         _open(deps, meeting),
+        public_links.personal_feed_url(mailing, person),
     )

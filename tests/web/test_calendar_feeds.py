@@ -5,6 +5,7 @@ mail's), SEQUENCE rising with a move, a cancelled meeting marked, closed session
 from __future__ import annotations
 
 import email
+import re
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -118,3 +119,31 @@ def test_a_tampered_or_foreign_personal_link_opens_no_calendar(
     other = mailing.links.token("vote", [person.id or 0, "0" * 16, 1])
     assert visitor.get(f"/calendar/{other}/invitations.ics").status_code == 400
     assert visitor.get("/calendar/bodies/gibt-es-nicht.ics").status_code == 404
+
+
+def test_the_answer_page_links_the_personal_calendar(site: Site, visitor: httpx.Client) -> None:
+    deps, mailing = site.app.deps, site.app.mailing()
+    meeting = body_meetings.add(deps, "kommission", WHEN, "Kreishaus", "Kommission", confirmed=True)
+    with deps.unit_of_work() as uow:
+        person = Participant(
+            "Ali Kaya",
+            "ali@example.org",
+            "tr",
+            LegalBasis.DUTY,
+            deps.clock(),
+            body_keys=frozenset({"kommission"}),
+        )
+        uow.repo.add(person)
+        uow.commit()
+        uow.repo.participant_by_id(person.id or 0)
+    meetings.invite(deps, mailing, meeting.id, Audience(bodies=frozenset({"kommission"})))
+    with deps.unit_of_work() as uow:
+        stored = uow.participants.participant_by_id(person.id or 0)
+        assert stored is not None
+        with_meeting = uow.meetings.meeting(meeting.id)
+        assert with_meeting is not None
+        answer = meetings.answer_links(mailing, with_meeting, stored)["yes"]
+    page = visitor.get(answer.removeprefix(mailing.links.base_url))
+    assert page.status_code == 200 and "Randevularınıza takvim olarak abone olun" in page.text
+    [href] = [h for h in re.findall(r'href="([^"]+)"', page.text) if h.endswith("invitations.ics")]
+    assert list(_events(visitor.get(href.removeprefix(mailing.links.base_url)))) == ["Kommission"]

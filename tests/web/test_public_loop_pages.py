@@ -115,3 +115,18 @@ def test_the_bodies_page_offers_the_public_calendars(site: Site, visitor: httpx.
     assert 'href="/calendar/bodies/kreistag.ics"' in page.text and "Kreistag Juni" in page.text
     assert "Geheime Runde" not in page.text
     assert 'href="/calendar/bodies/kreisausschuss.ics"' not in page.text
+
+
+def test_staff_see_on_site_and_online_dots_apart_and_ranked_by_both(
+    site: Site, visitor: httpx.Client, staff: Any, walker: Any
+) -> None:
+    path, (language, lighting), workshop = voting_link(site.app, walker, "de")
+    assert visitor.post(path, data={f"dots-{lighting}": "5"}).status_code == 303
+    needs.vote(site.app.deps, language, 2)  # counted on the board
+    page = staff("referat").get(f"/cycles/{workshop}/needs").text
+    ranked = page[page.index('id="ranked"') :]
+    assert "Punkte vor Ort" in ranked and "Punkte online" in ranked
+    # the lighting has 5 online dots and ranks before the courses with 2 on site
+    assert ranked.index("Beleuchtung am Bahnhof") < ranked.index(SPRACHKURSE)
+    row = ranked[ranked.index("Beleuchtung am Bahnhof") :].split("</tr>")[0]
+    assert re.findall(r'<td class="number">(\d+)</td>', row) == ["0", "5", "5"]

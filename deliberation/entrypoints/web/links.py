@@ -24,11 +24,14 @@ from deliberation.entrypoints.web.link_texts import texts_for
 from deliberation.entrypoints.web.public.language import page_language
 from deliberation.entrypoints.web.public.protection import PublicForm
 from deliberation.entrypoints.web.public.rendering import render
+from deliberation.entrypoints.web.public.texts import N_, say
 from deliberation.service_layer import consent, meetings
 from deliberation.service_layer.messages import CONFIRM, UNSUBSCRIBE
 
 router = APIRouter()
 CHOICES = (Response.YES, Response.NO, Response.MAYBE)
+#: beside an answer: every meeting the person is invited to, as a calendar to subscribe to
+CALENDAR_LINK = N_("Ihre Termine als Kalender abonnieren")
 
 
 def _page(
@@ -139,4 +142,5 @@ def _meeting(
             format_when(view.starts_at, language, ctx.deps.timezone),
             view.location,
         ),
+        "calendar_link": (view.calendar_url, say(language, CALENDAR_LINK)),
     }
