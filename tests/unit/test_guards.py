@@ -681,3 +681,13 @@ def test_an_agenda_built_while_a_workshop_runs_gets_a_warning_naming_it(
     assert "Peine" not in warning
     workshop_done = _conference_with_forwarded_need()
     assert undocumented_workshops(workshop_done, engine) is None
+
+
+def test_online_dots_rank_the_agenda_like_dots_on_site(engine: WorkflowEngine) -> None:
+    cycle, _ = _round_with_documented_workshops()
+    [mobility] = [n for n in cycle.round.county_wide_needs() if n.topic_field == "Mobilität"]
+    mobility.online_votes = 8  # 2 on site + 8 online: more than Sprache's 9 on site
+
+    _fire(engine, cycle, "build_agenda")
+
+    assert [t.topic_field for t in cycle.agenda_topics][:3] == ["Mobilität", "Sprache", "Wohnen"]
