@@ -133,9 +133,9 @@ def test_the_answer_page_links_the_personal_calendar(site: Site, visitor: httpx.
             deps.clock(),
             body_keys=frozenset({"kommission"}),
         )
-        uow.repo.add(person)
+        uow.participants.add(person)
         uow.commit()
-        uow.repo.participant_by_id(person.id or 0)
+        uow.participants.participant_by_id(person.id or 0)
     meetings.invite(deps, mailing, meeting.id, Audience(bodies=frozenset({"kommission"})))
     with deps.unit_of_work() as uow:
         stored = uow.participants.participant_by_id(person.id or 0)
