@@ -25,6 +25,7 @@ from deliberation.adapters.calendar_entries import write_calendar, write_feed
 from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.adapters.database import DatabaseError as DatabaseError
 from deliberation.adapters.file_transport import FileTransport
+from deliberation.adapters.health_store import SqlHealthProbe
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.passwords import Argon2Passwords
@@ -38,6 +39,7 @@ from deliberation.domain.clock import Clock
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
 from deliberation.service_layer import consultations, reference_data, workflow_versions
+from deliberation.service_layer.health import HealthProbe
 from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
 
 if TYPE_CHECKING:  # aiosmtpd is imported only where a sink runs
@@ -62,6 +64,10 @@ class Application:
     def passwords(self) -> PasswordHasher:
         """Hashing of staff passwords (argon2id)."""
         return Argon2Passwords()
+
+    def health(self) -> HealthProbe:
+        """The readiness checks' view of the database, and the processes' heartbeats."""
+        return SqlHealthProbe(self.db)
 
     def documents(self) -> HtmlDocuments:
         """Printable HTML documents from the templates folder (autoescaped)."""

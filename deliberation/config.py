@@ -55,6 +55,8 @@ from deliberation.toml_files import Section, display_name, read_toml
 
 BODY_KINDS = ("council", "executive", "committee", "commission", "coordination", "team", "advisory")
 SMTP_SECURITY = ("none", "starttls", "tls")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_DATABASE_URL = "sqlite:///data/deliberation.sqlite3"
 #: The German federal states, by the codes of ISO 3166-2:DE (and of the ``holidays`` package).
 FEDERAL_STATES = (
@@ -503,6 +505,29 @@ class SchedulerConfig:
         return self
 
 
+@dataclass(frozen=True)
+class LoggingConfig:
+    """``[logging]``: what the web application, the scheduler and the sender write to the log."""
+
+    format: str = setting(
+        "text",
+        help="text: eine Zeile je Meldung; json: JSON Lines für Log-Sammler",
+        choices=LOG_FORMATS,
+    )
+    level: str = setting("INFO", help="ab welcher Stufe gemeldet wird", choices=LOG_LEVELS)
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """``[health]``: when ``/readyz`` and ``status --check`` report a problem."""
+
+    outbox_stuck_minutes: int = setting(
+        30,
+        help="Postausgang hängt, wenn fällige E-Mails so lange warten und keine hinausging",
+        minimum=1,
+    )
+
+
 def _route(section: Section, key: str, reading: Reading) -> tuple[RouteStep, ...]:
     bodies: tuple[BodyConfig, ...] = reading.values["bodies"]
     return consultation_route(section, [b.key for b in bodies], reading)
@@ -536,6 +561,8 @@ class Settings:
     web: WebConfig = setting(WebConfig(), help="die Webanwendung")
     public: PublicConfig = setting(PublicConfig(), help="die öffentlichen Seiten")
     retention: RetentionConfig = setting(RetentionConfig(), help="Aufbewahrungsfristen")
+    logging: LoggingConfig = setting(LoggingConfig(), help="das Protokoll der Dienste")
+    health: HealthConfig = setting(HealthConfig(), help="die Betriebsprüfung")
     source: str = derived("", help="die Datei, als ordner/name (für Meldungen)")
 
     @property

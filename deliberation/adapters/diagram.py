@@ -57,7 +57,7 @@ def to_mermaid(definition: WorkflowDefinition) -> str:
         ),
         f"    [*] --> {ids[definition.initial]}",
         *(
-            _mermaid_edge(ids[source], ids[t.dest], t.trigger)
+            _mermaid_edge(ids[source], ids[t.dest], t.title)
             for t in definition.transitions
             for source in t.sources
         ),
@@ -88,8 +88,8 @@ def _mermaid_ids(names: Iterable[str]) -> dict[str, str]:
     return ids
 
 
-def _mermaid_edge(source: str, dest: str, trigger: str) -> str:
-    label = _mermaid_text(trigger, _MERMAID_LABEL_ESCAPES)
+def _mermaid_edge(source: str, dest: str, title: str) -> str:
+    label = _mermaid_text(title, _MERMAID_LABEL_ESCAPES)
     return f"    {source} --> {dest} : {label}" if label else f"    {source} --> {dest}"
 
 
@@ -103,7 +103,6 @@ def _mermaid_text(text: str, escapes: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------
 
 _TITLE_CHAR = 7.5  # estimated width of a character of a state title (13 px)
-_NAME_CHAR = 6.6  # monospace state name (11 px)
 _LABEL_CHAR = 6.4  # edge label (11 px)
 _BOX_H = 50.0
 _BOX_PAD = 14.0
@@ -228,6 +227,7 @@ class _Edge:
     trigger: str
     source: str
     dest: str
+    label: str  # the step's German title, as the arrow is labelled
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def _edges(definition: WorkflowDefinition) -> list[_Edge]:
         if source in definition.states and t.dest in definition.states
     ]
     return [
-        _Edge(key, number, t.trigger, source, t.dest)
+        _Edge(key, number, t.trigger, source, t.dest, t.title)
         for key, (number, t, source) in enumerate(pairs)
     ]
 
@@ -317,8 +317,7 @@ def _label_width(text: str) -> float:
 
 
 def _box_width(state: StateSpec) -> float:
-    text = max(len(state.title) * _TITLE_CHAR, len(state.name) * _NAME_CHAR)
-    return max(_MIN_BOX_W, text + 2 * _BOX_PAD)
+    return max(_MIN_BOX_W, len(state.title) * _TITLE_CHAR + 2 * _BOX_PAD)
 
 
 def _row_gaps(edges: Sequence[_Edge], layer: dict[str, int]) -> dict[frozenset[str], float]:
@@ -327,7 +326,7 @@ def _row_gaps(edges: Sequence[_Edge], layer: dict[str, int]) -> dict[frozenset[s
     for e in edges:
         if e.source != e.dest and layer[e.source] == layer[e.dest]:
             pair = frozenset((e.source, e.dest))
-            gaps[pair] = max(gaps.get(pair, _H_GAP), _label_width(e.trigger) + 36)
+            gaps[pair] = max(gaps.get(pair, _H_GAP), _label_width(e.label) + 36)
     return gaps
 
 
@@ -438,7 +437,7 @@ class _Router:
         self.corridors_used: Counter[tuple[int, bool]] = Counter()
         lane_edges = [e for e in edges if self.kind(e) == "lane"]
         self.bundles = _bundles(lane_edges, grid.boxes)
-        widest = max((_label_width(e.trigger) for e in lane_edges), default=0.0)
+        widest = max((_label_width(e.label) for e in lane_edges), default=0.0)
         self.lane_x0 = max(b.right for b in grid.boxes.values()) + max(48.0, widest + 40)
         self.across = self._across_heights()
 
@@ -577,7 +576,7 @@ _Spots = Callable[[list[_Point], float], list[_Point]]
 def _polyline(edge: _Edge, points: list[_Point], spots: _Spots) -> _Route:
     points = _simplified(points)
     segments = list(pairwise(points))
-    candidates = spots(points, _label_width(edge.trigger))
+    candidates = spots(points, _label_width(edge.label))
     return _Route(edge, _rounded_path(points), points, candidates, segments)
 
 
@@ -659,13 +658,13 @@ def _labels(routes: Sequence[_Route], boxes: dict[str, _Rect]) -> list[_Label]:
         pieces = [_segment_rect(a, b) for r in routes if r is not route for a, b in r.segments]
         rect = _best_spot(route, [*fixed, *pieces, *placed])
         placed.append(rect.grown(2))
-        labels.append(_Label(route.edge.trigger, rect))
+        labels.append(_Label(route.edge.label, rect))
     return labels
 
 
 def _best_spot(route: _Route, obstacles: Sequence[_Rect]) -> _Rect:
     """The first candidate that touches nothing, else the one touching least."""
-    width, shift = _label_width(route.edge.trigger), _LABEL_H / 2 + 3
+    width, shift = _label_width(route.edge.label), _LABEL_H / 2 + 3
     centres = [
         *route.candidates,
         *((x, y - shift) for x, y in route.candidates),
@@ -696,14 +695,12 @@ def _view(grid: _Grid, start: _Point, routes: Sequence[_Route], labels: Sequence
 # ---------------------------------------------------------------------------
 
 _FONT = "'DejaVu Sans', 'Segoe UI', Arial, sans-serif"
-_MONO = "'DejaVu Sans Mono', Consolas, 'Courier New', monospace"
 _SVG_CSS = f"""
 .box {{ fill: #eef4fb; stroke: #3b6ea5; stroke-width: 1.5; }}
 .initial .box {{ stroke-width: 2.5; }}
 .final .box {{ fill: #f3f3f3; stroke: #444; }}
 .final .inner {{ fill: none; stroke: #444; stroke-width: 1.2; }}
 .title {{ font-family: {_FONT}; font-size: 13px; fill: #1a1a1a; text-anchor: middle; }}
-.name {{ font-family: {_MONO}; font-size: 11px; fill: #6b6b6b; text-anchor: middle; }}
 .edge {{ fill: none; stroke: #555; stroke-width: 1.4; }}
 .start {{ fill: #222; stroke: #222; stroke-width: 1.4; }}
 .arrowhead {{ fill: #555; }}
@@ -774,8 +771,7 @@ def _svg_state(state: StateSpec, box: _Rect, initial: bool) -> str:
             f'width="{_num(inner.w)}" height="{_num(inner.h)}" rx="6"/>'
             if state.final
             else "",
-            _svg_text("title", box.cx, box.y + 21, state.title),
-            _svg_text("name", box.cx, box.y + 38, state.name),
+            _svg_text("title", box.cx, box.cy + 5, state.title),
             "</g>",
         ]
     )

@@ -442,6 +442,17 @@ public_post_counts = Table(
     Index("ix_public_post_counts_window_start", "window_start"),
 )
 
+#: The last sign of life of each long-running process (``scheduler``, ``sender``).
+heartbeats = Table(
+    "heartbeats",
+    metadata,
+    Column("process", String(40), primary_key=True),
+    Column("beat_at", UTCDateTime, nullable=False),
+    Column("interval_seconds", Integer, nullable=False),
+    # host/boot id/pid/start of the process (``process_identity``), for the operator
+    Column("owner", String(200), nullable=False),
+)
+
 #: APScheduler's job store (SQLAlchemyJobStore), created by our migrations like every table.
 apscheduler_jobs = Table(
     "apscheduler_jobs",

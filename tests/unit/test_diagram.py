@@ -94,6 +94,15 @@ def _edges(d: WorkflowDefinition) -> Counter[tuple[str, str, str]]:
     return Counter((s, t.dest, t.trigger) for t in d.transitions for s in t.sources)
 
 
+def _titled_edges(d: WorkflowDefinition) -> Counter[tuple[str, str, str]]:
+    """(source, dest, the step's title), once per source of each transition."""
+    return Counter((s, t.dest, t.title) for t in d.transitions for s in t.sources)
+
+
+def _title_of(d: WorkflowDefinition, trigger: str) -> str:
+    return next(t.title for t in d.transitions if t.trigger == trigger)
+
+
 # ---------------------------------------------------------------------------
 # Mermaid
 # ---------------------------------------------------------------------------
@@ -107,8 +116,20 @@ def _mermaid_edges(text: str) -> Counter[tuple[str, str, str]]:
         if "-->" in line:
             match = EDGE_LINE.match(line)
             assert match, f"malformed edge line: {line!r}"
-            found[(match[1], match[2], match[3] or "")] += 1
+            found[(match[1], match[2], _unescaped(match[3] or ""))] += 1
     return found
+
+
+MERMAID_ENTITIES = {"quot": '"', "amp": "&", "lt": "<", "gt": ">"}
+
+
+def _unescaped(label: str) -> str:
+    """Mermaid's entity codes (``#58;``, ``#quot;``) as the characters they stand for."""
+    return re.sub(
+        r"#(\d+|quot|amp|lt|gt);",
+        lambda m: MERMAID_ENTITIES.get(m[1]) or chr(int(m[1])),
+        label,
+    )
 
 
 @pytest.mark.parametrize("definition", REAL, ids=_ids(REAL))
@@ -117,7 +138,7 @@ def test_mermaid_has_one_edge_per_source_and_transition_plus_start_and_ends(
 ) -> None:
     text = to_mermaid(definition)
 
-    expected = _edges(definition)
+    expected = _titled_edges(definition)
     expected[("[*]", definition.initial, "")] += 1
     for name, state in definition.states.items():
         if state.final:
@@ -139,8 +160,9 @@ def test_mermaid_recommendation_draws_withdraw_from_each_of_its_sources() -> Non
 
     edges = _mermaid_edges(to_mermaid(recommendation))
 
-    into_withdrawn = {src for (src, dest, trigger) in edges if trigger == "withdraw"}
-    assert _dest_of(edges, "withdraw") == {"withdrawn"}
+    withdraw = _title_of(recommendation, "withdraw")
+    into_withdrawn = {src for (src, dest, title) in edges if title == withdraw}
+    assert _dest_of(edges, withdraw) == {"withdrawn"}
     assert into_withdrawn == {
         "draft",
         "adopted_by_group",
@@ -152,8 +174,19 @@ def test_mermaid_recommendation_draws_withdraw_from_each_of_its_sources() -> Non
     }
 
 
-def _dest_of(edges: Counter[tuple[str, str, str]], trigger: str) -> set[str]:
-    return {dest for (_, dest, t) in edges if t == trigger}
+def _dest_of(edges: Counter[tuple[str, str, str]], title: str) -> set[str]:
+    return {dest for (_, dest, t) in edges if t == title}
+
+
+def test_arrows_are_labelled_with_the_steps_german_titles_not_their_keys() -> None:
+    workshop = next(d for d in REAL if d.name == "future_workshop")
+
+    lines = to_mermaid(workshop).splitlines()
+    labels = {text for text, _ in _labels(_svg(to_html(workshop)))}
+
+    assert "    planned --> invitations_sent : Einladungen versenden" in lines
+    assert "Einladungen versenden" in labels
+    assert not {t.trigger for t in workshop.transitions} & labels
 
 
 def test_mermaid_makes_keywords_and_odd_names_into_valid_unique_ids() -> None:
@@ -336,7 +369,7 @@ def test_svg_has_one_box_per_state_and_marks_start_and_final_states(
     assert set(_boxes(svg)) == set(definition.states)
     for name, group in groups.items():
         texts = [t.text for t in group.iter(f"{SVG}text")]
-        assert texts == [definition.states[name].title, name]
+        assert texts == [definition.states[name].title]  # the title only, not the key
         inner = [r for r in group.iter(f"{SVG}rect") if "inner" in _classes(r)]
         assert len(inner) == (1 if definition.states[name].final else 0)
         assert ("initial" in _classes(group)) == (name == definition.initial)
@@ -357,7 +390,7 @@ def test_svg_draws_one_labelled_arrow_per_source_and_transition(
     assert all(p.attrib["marker-end"] == "url(#arrow)" for p in paths)
     assert svg.find(f"{SVG}defs/{SVG}marker[@id='arrow']") is not None
     labels = Counter(text for text, _ in _labels(svg))
-    assert labels == Counter(trigger for (_, _, trigger) in _edges(definition).elements())
+    assert labels == Counter(title for (_, _, title) in _titled_edges(definition).elements())
 
 
 @pytest.mark.parametrize("definition", ALL, ids=_ids(ALL))
@@ -399,7 +432,7 @@ def test_svg_labels_do_not_hide_other_edges(definition: WorkflowDefinition) -> N
 
     for text, rect in _labels(svg):
         for path in _edge_paths(svg):
-            if path.attrib["data-trigger"] == text:
+            if _title_of(definition, path.attrib["data-trigger"]) == text:
                 continue
             for (x1, y1), (x2, y2) in _straight_pieces(path.attrib["d"]):
                 piece = Box(min(x1, x2), min(y1, y2), abs(x2 - x1) + 0.1, abs(y2 - y1) + 0.1)

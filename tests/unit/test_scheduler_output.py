@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
+import logging
 from datetime import UTC, datetime
 
-from rich.console import Console
+import pytest
 
 from deliberation.entrypoints.cli.scheduler_commands import item_line
 from deliberation.entrypoints.scheduler.process import keep_going
@@ -32,16 +32,19 @@ def test_late_work_is_marked_late_in_the_log() -> None:
     assert "verspätet" not in item_line(_view(late=False))
 
 
-def test_a_failed_tick_is_reported_in_one_line_and_the_scheduler_goes_on() -> None:
-    out = io.StringIO()
-    console = Console(file=out, width=200)
-
+def test_a_failed_tick_is_reported_in_one_line_and_the_scheduler_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def tick() -> None:
         raise ConnectionError("Server\n  antwortet nicht")
 
-    keep_going(tick, 60, console)()
+    with caplog.at_level(logging.INFO, logger="deliberation.scheduler"):
+        keep_going(tick, 60)()
 
-    assert out.getvalue() == (
-        "Fehler im Terminplaner (ConnectionError: Server antwortet nicht); "
-        "nächster Versuch in 60 s.\n"
-    )
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "ERROR",
+            "Fehler im Terminplaner (ConnectionError: Server antwortet nicht); "
+            "nächster Versuch in 60 s.",
+        )
+    ]

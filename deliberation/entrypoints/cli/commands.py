@@ -361,6 +361,10 @@ def workflows_diagram(args: argparse.Namespace, console: Console) -> int:
 
 
 def status(args: argparse.Namespace, console: Console) -> int:
+    if args.check:
+        from deliberation.entrypoints.cli.health_check import status_check
+
+        return status_check(args, console)
     with opened(args) as app:
         print_overview(app.deps, console, args.round)
         warning = holiday_horizon_warning(

@@ -369,6 +369,13 @@ def _workflows(group: Subparsers) -> None:
 def _status(group: Subparsers) -> None:
     status = _command(group, "status", "Überblick: wo alles steht", commands.status)
     status.add_argument("--round", help="nur dieser Durchgang")
+    status.add_argument(
+        "--check",
+        action="store_true",
+        help="Betriebsprüfung für die Überwachung: Datenbank, Migrationen, Terminplaner, "
+        "Postausgang; Exit-Code 0 = bereit, 2 = Datenbank, 3 = Migrationen, "
+        "4 = Terminplaner, 5 = Postausgang (wie /readyz)",
+    )
 
 
 def _demo(group: Subparsers) -> None:
@@ -464,6 +471,20 @@ def _outbox(group: Subparsers) -> None:
         help="Nachrichten, die ein abgebrochener Versand als 'wird gesendet' hinterlassen hat, "
         "sofort übernehmen statt nach claim_timeout_minutes (nur, wenn kein anderer Versand "
         "läuft; sie gehen mit derselben Message-ID erneut hinaus)",
+    )
+    send.add_argument(
+        "--fortlaufend",
+        dest="continuous",
+        action="store_true",
+        help="als Dienst weiterlaufen: fällige E-Mails senden, dann alle --pause Sekunden "
+        "wieder nachsehen, bis Strg+C oder SIGTERM (meldet ins Protokoll, [logging])",
+    )
+    send.add_argument(
+        "--pause",
+        type=outbox_commands.pause_seconds,
+        default=10,
+        metavar="SEKUNDEN",
+        help="mit --fortlaufend: so lange zwischen zwei Runden warten (Standard: 10)",
     )
     _command(
         family,

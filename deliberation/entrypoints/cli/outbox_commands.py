@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import socket
+import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
+from types import FrameType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -17,9 +22,11 @@ from deliberation.bootstrap import Application, mail_sink
 from deliberation.config import SmtpConfig
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
+from deliberation.entrypoints import process_logging
+from deliberation.entrypoints.cli import argparse_de
 from deliberation.entrypoints.cli.commands import opened
 from deliberation.entrypoints.formats import local_time, table
-from deliberation.service_layer import outbox
+from deliberation.service_layer import health, outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingMessageView
 from deliberation.service_layer.ports import MailTransport
 from deliberation.translations import ngettext
@@ -29,6 +36,8 @@ if TYPE_CHECKING:
 
 #: Messages claimed at once; fewer if the rate limit could not send them within the claim.
 BATCH_SIZE = 100
+
+log = logging.getLogger("deliberation.sender")
 
 
 def send_options(smtp: SmtpConfig, take_over: bool = False) -> SendOptions:
@@ -50,6 +59,14 @@ def send_options(smtp: SmtpConfig, take_over: bool = False) -> SendOptions:
     )
 
 
+def pause_seconds(value: str) -> int:
+    """``--pause``: whole seconds, at least one."""
+    seconds = argparse_de.whole_number(value)
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(f"{value} ist zu kurz (mindestens 1 Sekunde)")
+    return seconds
+
+
 def summary_line(summary: SendSummary) -> str:
     return (
         f"{summary.sent} gesendet, {summary.retried} erneut versucht, "
@@ -58,6 +75,8 @@ def summary_line(summary: SendSummary) -> str:
 
 
 def outbox_send(args: argparse.Namespace, console: Console) -> int:
+    if args.continuous:
+        return _send_continuously(args)
     with opened(args) as app:
         options = send_options(app.settings.smtp, take_over=args.take_over)
         transport = app.smtp_transport()
@@ -67,6 +86,60 @@ def outbox_send(args: argparse.Namespace, console: Console) -> int:
             summary = _send_with_progress(app, transport, options, console)
     console.print(summary_line(summary), highlight=False)
     return 0
+
+
+def _send_continuously(args: argparse.Namespace) -> int:
+    """The sender as a service: send what is due, wait ``--pause`` seconds, again, until
+    SIGTERM or Strg+C; a batch being sent is finished first. It logs instead of printing,
+    and beats a heartbeat each round. Several may run at once on PostgreSQL."""
+    pause: int = args.pause
+    stop = threading.Event()
+
+    def stop_after_this_round(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    with opened(args) as app:
+        process_logging.configure(app.settings.logging, "sender")
+        options = send_options(app.settings.smtp, take_over=args.take_over)
+        transport = app.smtp_transport()
+        probe = app.health()
+        signal.signal(signal.SIGTERM, stop_after_this_round)
+        log.info(
+            "Versand läuft (sieht alle %d s nach fälligen E-Mails; beenden mit Strg+C).", pause
+        )
+        try:
+            while not stop.is_set():
+                _send_round(app, transport, options, probe, pause)
+                # Only the first round takes over claims left from before this process:
+                # later, older claims may be another running sender's.
+                options = replace(options, take_over=False)
+                stop.wait(pause)
+        except KeyboardInterrupt:
+            pass
+    log.info("Versand beendet.")
+    return 0
+
+
+def _send_round(
+    app: Application,
+    transport: MailTransport,
+    options: SendOptions,
+    probe: health.HealthProbe,
+    pause: int,
+) -> None:
+    """One round; a failure (database or relay away) is one log line, the next round retries."""
+    try:
+        probe.beat(health.SENDER, app.deps.clock(), pause)
+        if outbox.count_due(app.deps, options):
+            log.info(summary_line(outbox.send_due(app.deps, transport, options)))
+    except Exception as exc:  # the sender must outlive a failed round
+        detail = " ".join(str(exc).split())
+        log.error(
+            "Fehler im Versand (%s: %s); nächster Versuch in %d s.",
+            type(exc).__name__,
+            detail,
+            pause,
+        )
 
 
 def _send_with_progress(

@@ -7,15 +7,17 @@ this module takes the lock, plans the first month and prints what each tick did.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from rich.console import Console
 
 from deliberation.domain.scheduling import DueStatus, holiday_horizon_warning
+from deliberation.entrypoints import process_logging
 from deliberation.entrypoints.cli import retention_commands
 from deliberation.entrypoints.cli.commands import opened
 from deliberation.entrypoints.scheduler import process
 from deliberation.schedule_setup import scheduler_tools
-from deliberation.service_layer import due_work
+from deliberation.service_layer import due_work, health
 from deliberation.service_layer.due_work import DueView
 from deliberation.translations import ngettext
 
@@ -37,38 +39,48 @@ def item_line(view: DueView) -> str:
 
 
 def scheduler(args: argparse.Namespace, console: Console) -> int:
+    """``--once`` is a command and prints; the long-running scheduler is a service and logs."""
     with opened(args) as app:
+        say: Callable[[str], None]
+        if args.once:
+
+            def say(text: str) -> None:
+                console.print(text, markup=False, highlight=False)
+
+        else:
+            process_logging.configure(app.settings.logging, "scheduler")
+            say = process.log.info
         tools = scheduler_tools(app)
         lock = app.scheduler_lock()
         lock.acquire()
         try:
             if due_work.start(app.deps, tools):
-                console.print("Terminplanung begonnen: der laufende Monat wird geplant.")
+                say("Terminplanung begonnen: der laufende Monat wird geplant.")
             warning = holiday_horizon_warning(tools.policy, app.deps.today())
             if warning:
-                console.print(f"Achtung: {warning}", markup=False, highlight=False)
+                say(f"Achtung: {warning}")
+            seconds = app.settings.scheduler.tick_seconds
+            probe = app.health()
 
             def tick() -> None:
-                report = due_work.tick(
-                    app.deps, tools, on_item=lambda v: console.print(item_line(v), markup=False)
-                )
+                # A sign of life before and after: /readyz sees a stopped scheduler, not a busy one.
+                probe.beat(health.SCHEDULER, app.deps.clock(), seconds)
+                report = due_work.tick(app.deps, tools, on_item=lambda v: say(item_line(v)))
                 if report.retention is not None and report.retention.total:
-                    console.print(retention_commands.summary_line(report.retention))
+                    say(retention_commands.summary_line(report.retention))
                 if report.messages:
-                    console.print(
+                    say(
                         ngettext(
                             "%(num)d Nachricht in den Postausgang gelegt.",
                             "%(num)d Nachrichten in den Postausgang gelegt.",
                             report.messages,
                         )
                     )
+                probe.beat(health.SCHEDULER, app.deps.clock(), seconds)
 
             if args.once:
                 tick()
                 return 0
-            seconds = app.settings.scheduler.tick_seconds
-            return process.run_forever(
-                app.scheduler(), process.keep_going(tick, seconds, console), seconds, console
-            )
+            return process.run_forever(app.scheduler(), process.keep_going(tick, seconds), seconds)
         finally:
             lock.release()

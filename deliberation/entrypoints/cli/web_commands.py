@@ -60,8 +60,8 @@ def web(args: argparse.Namespace, console: Console) -> int:
         return 0
     with opened(args) as app:  # check config and schema once, before the workers start
         console.print(started(app, args.host, args.port), highlight=False, soft_wrap=True)
+        log_setup(app)
     os.environ["DELIBERATION_CONFIG"] = str(args.config.resolve())
-    log_setup()
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(
             APP_FACTORY,
@@ -72,6 +72,7 @@ def web(args: argparse.Namespace, console: Console) -> int:
             server_header=False,
             access_log=False,
             proxy_headers=True,
+            log_config=None,
         )
     console.print("Beendet.")
     return 0

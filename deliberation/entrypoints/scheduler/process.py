@@ -8,15 +8,17 @@ nothing depends on APScheduler remembering anything.
 
 from __future__ import annotations
 
+import logging
 import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
-from rich.console import Console
-
 TICK_JOB = "deliberation-tick"
+
+#: The scheduler is a service: it logs (``entrypoints.process_logging``), it does not print.
+log = logging.getLogger("deliberation.scheduler")
 
 #: The tick the job runs; set by ``run_forever`` (the job store keeps only a reference).
 _tick: Callable[[], None] | None = None
@@ -28,7 +30,7 @@ def run_tick() -> None:
         _tick()
 
 
-def keep_going(tick: Callable[[], None], seconds: int, console: Console) -> Callable[[], None]:
+def keep_going(tick: Callable[[], None], seconds: int) -> Callable[[], None]:
     """A tick that reports a failure (database away, say) in one line instead of dying.
 
     Nothing is lost: the item that was running rolled back and is still due.
@@ -39,17 +41,17 @@ def keep_going(tick: Callable[[], None], seconds: int, console: Console) -> Call
             tick()
         except Exception as exc:  # the scheduler must outlive a failed tick
             detail = " ".join(str(exc).split())
-            console.print(
-                f"Fehler im Terminplaner ({type(exc).__name__}: {detail}); "
-                f"nächster Versuch in {seconds} s.",
-                markup=False,
-                highlight=False,
+            log.error(
+                "Fehler im Terminplaner (%s: %s); nächster Versuch in %d s.",
+                type(exc).__name__,
+                detail,
+                seconds,
             )
 
     return guarded
 
 
-def run_forever(scheduler_: Any, tick: Callable[[], None], seconds: int, console: Console) -> int:
+def run_forever(scheduler_: Any, tick: Callable[[], None], seconds: int) -> int:
     """Run ``tick`` every ``seconds`` on ``scheduler_`` (``Application.scheduler()``) until
     SIGTERM or Ctrl+C."""
     global _tick
@@ -67,12 +69,12 @@ def run_forever(scheduler_: Any, tick: Callable[[], None], seconds: int, console
         scheduler_.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
-    console.print(f"Terminplaner läuft (alle {seconds} s; beenden mit Strg+C).", highlight=False)
+    log.info("Terminplaner läuft (alle %d s; beenden mit Strg+C).", seconds)
     try:
         scheduler_.start()
     except KeyboardInterrupt:
         scheduler_.shutdown(wait=False)
     finally:
         _tick = None
-    console.print("Terminplaner beendet.")
+    log.info("Terminplaner beendet.")
     return 0

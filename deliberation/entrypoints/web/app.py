@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from deliberation.bootstrap import Application
-from deliberation.entrypoints.web import auth, errors, feeds, links
+from deliberation.entrypoints.web import auth, errors, feeds, health, links
 from deliberation.entrypoints.web.context import WebContext
 from deliberation.entrypoints.web.forms import verify_csrf
 from deliberation.entrypoints.web.pages import Pages
@@ -75,6 +75,7 @@ PUBLIC_ROUTERS: list[APIRouter] = [
     public_votes.router,
     public_feedback.router,
     public_bodies.router,
+    health.router,
 ]
 
 
@@ -100,6 +101,7 @@ def create_app(application: Application, passwords: PasswordHasher | None = None
         pages,
         application.documents(),
     )
+    app.state.health = application.health()
     for router in STAFF_ROUTERS:
         app.include_router(router, dependencies=[Depends(verify_csrf)])
     for router in PUBLIC_ROUTERS:

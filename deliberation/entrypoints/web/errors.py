@@ -3,14 +3,13 @@
 Staff get them in German; a visitor without an account gets them in their own
 language on the public look (``public/error_pages.py``).
 
-An unexpected error shows a reference number; the traceback goes to the
-log under the same number, never to the browser.
+An unexpected error shows a reference number (the request's id, ``security.PageGuard``);
+the traceback goes to the log under the same number, never to the browser.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -109,8 +108,3 @@ def install(app: FastAPI, pages: Pages) -> None:
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(LinkInvalid, link_invalid)
     app.add_exception_handler(DeliberationError, refused)
-
-
-def reference_number() -> str:
-    """A short number staff can quote on the phone and IT can find in the log."""
-    return "-".join(secrets.token_hex(2).upper() for _ in range(2))

@@ -9,7 +9,6 @@ shared between workers but the database.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import socket
 from pathlib import Path
@@ -21,11 +20,13 @@ from rich.console import Console
 
 from deliberation.bootstrap import Application, bootstrap
 from deliberation.domain.errors import DeliberationError
+from deliberation.entrypoints import process_logging
 from deliberation.entrypoints.web.app import create_app
 
 
 def app_from_environment() -> FastAPI:
     application = bootstrap(Path(os.environ.get("DELIBERATION_CONFIG", "config.toml")))
+    log_setup(application)
     return create_app(application)
 
 
@@ -53,7 +54,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def serve_app(app: Application, host: str, port: int, console: Console) -> None:
     """Serve the web application of ``app`` in this process until Strg+C."""
-    log_setup()
+    log_setup(app)
     asgi = create_app(app)
     console.print(started(app, host, port), highlight=False, soft_wrap=True)
     with contextlib.suppress(KeyboardInterrupt):  # Strg+C ends the server, not with an error
@@ -68,7 +69,7 @@ def _config(asgi: Any, host: str, port: int) -> uvicorn.Config:
         server_header=False,  # no version for attackers to look up
         access_log=False,  # the paths of email links carry personal tokens
         proxy_headers=True,
-        log_level="info",
+        log_config=None,  # process_logging's set-up, not uvicorn's own
     )
 
 
@@ -80,7 +81,5 @@ def started(app: Application, host: str, port: int) -> str:
     )
 
 
-def log_setup() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def log_setup(app: Application) -> None:
+    process_logging.configure(app.settings.logging, "web")
