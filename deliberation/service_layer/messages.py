@@ -36,7 +36,12 @@ def person_token(person: Participant) -> list[int | str]:
     Signed tokens are readable (not encrypted), so the address itself is not in them.
     """
     assert person.id is not None, "the participant must be stored before links are signed"
-    return [person.id, fingerprint(person.email)]
+    return token_payload(person.id, person.email)
+
+
+def token_payload(participant_id: int, email: str) -> list[int | str]:
+    """``person_token`` for a person known by id and address (a view, not the record)."""
+    return [participant_id, fingerprint(email)]
 
 
 def answer_token(person: Participant, meeting_id: int) -> list[int | str]:

@@ -34,3 +34,12 @@ def confirm_meetings(capsys: pytest.CaptureFixture[str], cycle: str) -> None:
     assert proposed, shown
     for meeting in proposed:
         ok(capsys, "meeting", "confirm", meeting)
+
+
+def demo_rounds(out: str) -> tuple[str, str]:
+    """The round ``deliberation demo`` played (the latest one over by today) and the next one,
+    which received its Rückspiegelung, as its output names them."""
+    played = re.search(r"✓ Durchgang (\d{4}): ", out)
+    mirrored = re.search(r"Rückspiegelung an Durchgang (\d{4})", out)
+    assert played and mirrored, out
+    return played[1], mirrored[1]

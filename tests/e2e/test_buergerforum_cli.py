@@ -2,8 +2,8 @@
 
 ``workflows/buergerforum.toml`` and its template are all there is to it (no line
 of the package names it; ``tests/unit/test_workflows_are_data.py`` checks that).
-On the demo's data, whose round 2027 mirrored an implementation report back into
-round 2029, the forum is launched, presents that Rückspiegelung, collects and
+On the demo's data, whose round mirrored an implementation report back into the
+next round, the forum of that next round is launched, presents that Rückspiegelung, collects and
 weighs county-wide needs, forwards them, and a need is traced back to it.
 """
 
@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import ok, run
+from cli_helpers import demo_rounds, ok, run
 
 
 def _forum_id(listing: str) -> str:
@@ -25,19 +25,20 @@ def _forum_id(listing: str) -> str:
 def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
     data_folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ok(capsys, "demo", "--folder", "demo")
+    _, mirrored = demo_rounds(ok(capsys, "demo", "--folder", "demo"))
+    forum_title = f"Bürgerforum {mirrored}"
     monkeypatch.setenv(
         "DELIBERATION_DATABASE_URL", f"sqlite:///{data_folder / 'demo' / 'demo.sqlite3'}"
     )
     assert "Bürgerforum" in ok(capsys, "workflows", "check")
 
-    out = ok(capsys, "cycle", "launch", "Bürgerforum", "--round", "2029")
-    assert "1 Zyklus gestartet" in out and "Bürgerforum 2029" in out
-    listed = ok(capsys, "cycle", "list", "--round", "2029")
+    out = ok(capsys, "cycle", "launch", "Bürgerforum", "--round", mirrored)
+    assert "1 Zyklus gestartet" in out and forum_title in out
+    listed = ok(capsys, "cycle", "list", "--round", mirrored)
     forum = _forum_id(listed)
     assert "Einladungen versenden" in listed and "send_invitations" not in listed
     code, _, err = run(
-        capsys, "cycle", "launch", "buergerforum", "--round", "2029", "--municipality", "ilsede"
+        capsys, "cycle", "launch", "buergerforum", "--round", mirrored, "--municipality", "ilsede"
     )
     assert code == 1 and "kreisweit" in err
 
@@ -46,7 +47,7 @@ def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
         capsys,
         "meeting",
         "schedule",
-        "Bürgerforum 2029",
+        forum_title,
         "--at",
         "18.09.2029 18:00",
         "--location",
@@ -101,7 +102,7 @@ def test_a_buergerforum_is_launched_collects_needs_and_is_traced(
         assert key not in shown
     assert "Sprachcafé für Eltern" in shown and "Landkreis (kreisweit)" in shown
     traced = ok(capsys, "trace", "need", need[1])
-    assert "Erfasst in: Bürgerforum 2029" in traced and "kreisweit" in traced
+    assert f"Erfasst in: {forum_title}" in traced and "kreisweit" in traced
     assert "an die Konferenz weitergeleitet" in traced
 
 

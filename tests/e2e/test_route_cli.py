@@ -8,22 +8,23 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import ok, run
+from cli_helpers import demo_rounds, ok, run
 
 
 def test_route_and_reports_on_the_demo(
     data_folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = ok(capsys, "demo", "--folder", "demo")
+    played, mirrored = demo_rounds(out)
     assert "Vertagt, dann geändert beschlossen" in out
     assert "Im Fachausschuss zurückgezogen" in out
     monkeypatch.setenv(
         "DELIBERATION_DATABASE_URL", f"sqlite:///{data_folder / 'demo' / 'demo.sqlite3'}"
     )
 
-    listed = ok(capsys, "meeting", "list", "--body", "kreistag")
+    listed = ok(capsys, "meeting", "list", "--body", "kreistag", "--all")  # the round is over
     assert listed.count("Sitzung Kreistag am") == 2
-    closed = ok(capsys, "meeting", "list", "--body", "kreisausschuss")
+    closed = ok(capsys, "meeting", "list", "--body", "kreisausschuss", "--all")
     assert "│ nein" in closed
 
     rec = ok(capsys, "trace", "recommendation", "2")
@@ -64,7 +65,7 @@ def test_route_and_reports_on_the_demo(
 
     ok(capsys, "recommendation", "resolution-draft", "2", "--output", "vorlage.html")
     html = (data_folder / "vorlage.html").read_text(encoding="utf-8")
-    assert "Beschlussvorlage" in html and "BV-2027/0002" in html and "@media print" in html
+    assert "Beschlussvorlage" in html and f"BV-{played}/0002" in html and "@media print" in html
 
     exported = ok(capsys, "export", "oparl", "oparl")
     assert "5 Vorlagen" in exported and "2 Personen mit Einwilligung" in exported
@@ -72,9 +73,9 @@ def test_route_and_reports_on_the_demo(
     assert paper["paperType"] == "Beschlussvorlage"
     assert [c["role"] for c in paper["consultation"]][-2:] == ["Entscheidung"] * 2
 
-    report = ok(capsys, "report", "monitoring", "--round", "2027", "--html", "monitoring.html")
+    report = ok(capsys, "report", "monitoring", "--round", played, "--html", "monitoring.html")
     assert "Beteiligungsmonitoring (7 Werkstätten)" in report
     assert "<svg" in (data_folder / "monitoring.html").read_text(encoding="utf-8")
 
-    feedback = ok(capsys, "recommendation", "feedback", "--round", "2029")
+    feedback = ok(capsys, "recommendation", "feedback", "--round", mirrored)
     assert "Umsetzungsbericht zur Empfehlung 1" in feedback

@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import ok, run
+from cli_helpers import demo_rounds, ok, run
 
 
 def test_trace_and_tracker_on_the_demo(
     data_folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ok(capsys, "demo", "--folder", "demo")
+    played, _ = demo_rounds(ok(capsys, "demo", "--folder", "demo"))
     monkeypatch.setenv(
         "DELIBERATION_DATABASE_URL", f"sqlite:///{data_folder / 'demo' / 'demo.sqlite3'}"
     )
@@ -39,7 +39,7 @@ def test_trace_and_tracker_on_the_demo(
     code, _, err = run(capsys, "trace", "recommendation", "9999")
     assert code == 1 and "Empfehlung 9999 gibt es nicht" in err
 
-    listed = ok(capsys, "recommendation", "list", "--round", "2027", "--state", "rejected")
+    listed = ok(capsys, "recommendation", "list", "--round", played, "--state", "rejected")
     assert "Empfehlungen (1)" in listed
     out = ok(capsys, "recommendation", "list", "--csv", "tracker.csv")
     assert out.strip() == "5 Empfehlungen nach tracker.csv geschrieben."

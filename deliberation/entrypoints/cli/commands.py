@@ -391,12 +391,14 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     database = _fresh_demo_database(folder)
     console.print(f"Demo-Datenbank: {database} (SQLite, wird bei jedem Lauf neu angelegt)")
     url = f"sqlite:///{database.resolve()}"
-    clock = Clock().stopped()  # today, until the demo moves it on
+    clock = Clock().stopped()  # today, until the demo sets it to the round's dates
     app = bootstrap(args.config, database_url=url, clock=clock, require_schema=False)
     try:
         initialise_database(app)
         mail = DemoMail(_demo_mailing(app, folder), folder / DEMO_MAILS)
-        run_demo(app.deps, console, clock, mail=mail, renderer=app.templates)
+        venues = {m.name: m.venue for m in app.settings.municipalities}
+        policy = schedule_policy(app.settings, app.deps.engine)
+        run_demo(app.deps, console, clock, policy, mail, app.templates, venues)
         demo_accounts = accounts.add_demo_accounts(app.deps, app.passwords())
     finally:
         app.close()
@@ -417,7 +419,8 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     )
     if (folder / DEMO_LINK_SECRET).is_file():
         console.print(
-            "Links in den Demo-Mails beantworten (Zusage, Abmelden, …):\n"
+            "Links in den Demo-Mails öffnen (Abmelden, …; die Zu- und Absagen zur "
+            "Konferenz sind vorbei):\n"
             f"  DELIBERATION_DATABASE_URL=sqlite:///{database} "
             f"DELIBERATION_LINK_SECRET=$(cat {folder / DEMO_LINK_SECRET}) deliberation web",
             highlight=False,

@@ -105,6 +105,11 @@ def test_a_referat_member_goes_from_launching_a_round_to_drafting_a_recommendati
     tab.check_accessibility()
     tab.open(f"/cycles/{workshop}")
     step(tab, "Ergebnisse dokumentieren und kreisweite Bedarfe weiterleiten", "ausgeführt")
+    # The round's overview: the same query as deliberation status, needs counted per place.
+    tab.open("/rounds/2027")
+    tab.wait_for("Bedarfe je Gemeinde")
+    assert "Landkreis gesamt" in driver.page_source
+    tab.check_accessibility()
 
     # The conference, its agenda built from the county-wide needs, a group on a topic.
     tab.open("/rounds")
