@@ -2,7 +2,9 @@
 
 Each entry names a configured body, its role on the route and, optionally,
 the recommendation workflow's step that placing a recommendation on one of
-that body's meetings takes. Exactly the last entry decides ("Entscheidung").
+that body's meetings takes, and whether the county's rules let the (advisory)
+body give its statement without a meeting. Exactly the last entry decides
+("Entscheidung").
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class RouteEntry:
     placement_trigger: str = setting(
         "", help="Schritt der Empfehlung, den das Setzen auf eine Sitzung auslöst"
     )
+    statement_without_meeting: bool = setting(
+        False,
+        help="die Stellungnahme darf auch ohne Sitzung festgehalten werden (z. B. schriftlich "
+        "im Umlaufverfahren), wenn die Geschäftsordnung es erlaubt; nur für beratende Gremien",
+    )
 
 
 def consultation_route(
@@ -50,7 +57,16 @@ def consultation_route(
             )
         if entry.body in (s.body_key for s in steps):
             raise section.fail("body", f'"{entry.body}" kommt in der Beratungsfolge doppelt vor.')
-        steps.append(RouteStep(entry.body, ConsultationRole(entry.role), entry.placement_trigger))
+        role = ConsultationRole(entry.role)
+        if entry.statement_without_meeting and role == ConsultationRole.DECISION:
+            raise section.fail(
+                "statement_without_meeting",
+                "das entscheidende Gremium beschließt in einer Sitzung; eine Stellungnahme "
+                "ohne Sitzung gibt es nur bei beratenden Gremien.",
+            )
+        steps.append(
+            RouteStep(entry.body, role, entry.placement_trigger, entry.statement_without_meeting)
+        )
     deciding = [i for i, s in enumerate(steps) if s.authoritative]
     if deciding != [len(steps) - 1]:
         raise sections[-1].fail(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +22,16 @@ from sqlalchemy import create_engine, text
 from deliberation.adapters import orm
 from deliberation.bootstrap import Application, bootstrap, initialise_database
 from deliberation.domain.clock import Clock
+from deliberation.domain.consultations import ConsultationResult
 from deliberation.domain.invitations import MeetingStatus
-from deliberation.service_layer import cycles, groups, meetings, needs, recommendations
+from deliberation.service_layer import (
+    consultations,
+    cycles,
+    groups,
+    meetings,
+    needs,
+    recommendations,
+)
 from deliberation.service_layer.ports import Dependencies
 
 # In CI the property tests draw the same examples on every run, so a red build can be
@@ -282,13 +290,17 @@ class RoundWalker:
         recommendations.advance(
             self.deps, recommendation, "adopt_in_group", "AG Sprachkurse", "einstimmig"
         )
-        recommendations.advance(
-            self.deps,
+        # as in a county whose rules let the Kommission state its view in writing
+        written = tuple(
+            replace(step, statement_without_meeting=not step.authoritative)
+            for step in self.deps.consultation_route
+        )
+        consultations.give_statement_without_meeting(
+            replace(self.deps, consultation_route=written),
             recommendation,
-            "give_statement",
+            ConsultationResult.APPROVED,
+            "Die Kommission unterstützt die Empfehlung.",
             "Kommission",
-            "Sitzung 2/2026",
-            text="Die Kommission unterstützt die Empfehlung.",
         )
         groups.advance(self.deps, self.record.group, "deliver_report", "AG Sprachkurse", "Bericht")
         self.advance(self.record.conference, "form_groups", "collect_recommendations", "close")

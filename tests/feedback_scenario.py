@@ -68,7 +68,8 @@ def closed_loop(app: Application, walker: Any, clock: Any) -> Loop:
         consultations.place(deps, rec, meeting, "Sitzungsdienst")
         clock.advance(timedelta(days=22))
         text = RESOLUTION if body == "kreistag" else "Zustimmung."
-        consultations.record_result(deps, rec, ConsultationResult.ADOPTED, "Sitzungsdienst", text)
+        result = ConsultationResult.ADOPTED if body == "kreistag" else ConsultationResult.APPROVED
+        consultations.record_result(deps, rec, result, "Sitzungsdienst", text)
     due = deps.today() + timedelta(days=90)
     implementation.assign(deps, rec, "Fachdienst Soziales", due, HIDDEN_NAME)
     implementation.note_progress(deps, rec, PROGRESS, HIDDEN_NAME)

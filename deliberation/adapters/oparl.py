@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from deliberation.domain.consultations import WITHOUT_MEETING
 from deliberation.service_layer.publication import (
     AgendaEntry,
     BodyItem,
@@ -162,12 +163,17 @@ class OparlTree:
         return item
 
     def consultation(self, entry: AgendaEntry) -> Json:
+        held: Json = {
+            "agendaItem": self.url(f"agendaitem/{entry.consultation_id}"),
+            "meeting": self.url(f"meeting/{entry.meeting_id}"),
+        }
+        if not entry.meeting_id:  # a statement without a meeting: its result as keywords
+            held = {"keyword": [WITHOUT_MEETING, entry.result]}
         return {
             "id": self.url(f"consultation/{entry.consultation_id}"),
             "type": OPARL + "Consultation",
             "paper": self.url(f"paper/{entry.recommendation_id}"),
-            "agendaItem": self.url(f"agendaitem/{entry.consultation_id}"),
-            "meeting": self.url(f"meeting/{entry.meeting_id}"),
+            **held,
             "organization": [self.url(f"organization/{entry.body_key}")],
             "authoritative": entry.authoritative,
             "role": entry.role,

@@ -360,7 +360,7 @@ consultations = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("recommendation_id", ForeignKey("recommendations.id"), nullable=False, index=True),
-    Column("meeting_id", ForeignKey("meetings.id"), nullable=False, index=True),
+    Column("meeting_id", ForeignKey("meetings.id"), nullable=True, index=True),
     Column("body_key", ForeignKey("bodies.key"), nullable=False, index=True),
     Column("role", String(40), nullable=False),
     Column("authoritative", Boolean, nullable=False),

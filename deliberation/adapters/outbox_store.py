@@ -171,17 +171,25 @@ class OutboxStore:
         )
         return [tuple(row) for row in self.session.execute(query)], int(total)
 
-    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> int:
+    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> list[int]:
         """Give finally failed messages (all, or those of ``ids``) a fresh set of attempts,
-        due now; they keep their Message-ID and the server's last answer."""
-        statement = update(orm.outbox).where(orm.outbox.c.status == OutboxStatus.FAILED.value)
+        due now; they keep their Message-ID and the server's last answer. Returns their ids."""
+        failed = select(orm.outbox.c.id).where(orm.outbox.c.status == OutboxStatus.FAILED.value)
         if ids is not None:
-            statement = statement.where(orm.outbox.c.id.in_(list(ids)))
-        statement = statement.values(
-            status=OutboxStatus.QUEUED.value, attempts=0, next_attempt_at=now, claimed_at=None
+            failed = failed.where(orm.outbox.c.id.in_(list(ids)))
+        found = list(self.session.scalars(failed.order_by(orm.outbox.c.id).with_for_update()))
+        if not found:
+            return []
+        statement = (
+            update(orm.outbox)
+            .where(orm.outbox.c.id.in_(found))
+            .where(orm.outbox.c.status == OutboxStatus.FAILED.value)
+            .values(
+                status=OutboxStatus.QUEUED.value, attempts=0, next_attempt_at=now, claimed_at=None
+            )
         )
-        result = self.session.execute(statement.execution_options(synchronize_session=False))
-        return int(getattr(result, "rowcount", 0) or 0)
+        self.session.execute(statement.execution_options(synchronize_session=False))
+        return found
 
     def mail_history(self, recipient: str) -> list[tuple[str, datetime, datetime | None, str]]:
         """(subject, created, sent, status) of every message to ``recipient``, oldest first."""

@@ -149,7 +149,13 @@ def _columns(header: Sequence[str], name: str) -> list[str | None]:
     if missing:
         known = ", ".join(cell.strip() for cell in header if cell.strip()) or "keine"
         raise UnreadableFile(
-            f"{name}: Spalte(n) {', '.join(missing)} fehlen in der ersten Zeile "
+            f"{name}: "
+            + (
+                f"Spalte {missing[0]} fehlt"
+                if len(missing) == 1
+                else f"Spalten {', '.join(missing)} fehlen"
+            )
+            + " in der ersten Zeile "
             f"(gefunden: {known}). Erwartet: Name (oder Vorname und Nachname), E-Mail, "
             "Sprache, Gemeinde, Rollen, Gremien."
         )

@@ -31,7 +31,7 @@ from deliberation.adapters.retention_store import RetentionStore
 from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.adapters.step_store import StepStore
 from deliberation.adapters.workflow_store import WorkflowStore
-from deliberation.domain.consultations import Consultation
+from deliberation.domain.consultations import Consultation, ConsultationResult
 from deliberation.domain.implementation import FeedbackReport
 from deliberation.domain.model import (
     AgendaTopic,
@@ -314,7 +314,7 @@ class SqlRepository(
         placed, meetings = orm.consultations, orm.meetings
         stages = (
             select(placed.c.recommendation_id, meetings.c.title, placed.c.role, placed.c.result)
-            .join(meetings, meetings.c.id == placed.c.meeting_id)
+            .outerjoin(meetings, meetings.c.id == placed.c.meeting_id)
             .where(placed.c.recommendation_id.in_(matching))
             .order_by(placed.c.id)
         )
@@ -322,7 +322,7 @@ class SqlRepository(
         return TrackerExportRows(
             cast("list[ExportRow]", connection.execute(lines).all()),
             cast("list[tuple[int, int, str]]", connection.execute(answered).all()),
-            cast("list[tuple[int, str, str, str]]", connection.execute(stages).all()),
+            cast("list[tuple[int, str | None, str, str]]", connection.execute(stages).all()),
         )
 
     def responsible_offices(self) -> list[str]:
@@ -366,6 +366,33 @@ class SqlRepository(
             .order_by(reports.c.id)
         )
         return list(self.session.scalars(query))
+
+    def waiting_for_meeting(
+        self, states: Collection[str], route_length: int, limit: int
+    ) -> tuple[list[tuple[int, str, str]], int]:
+        recs, placed = orm.recommendations, orm.consultations
+        pending = (
+            select(placed.c.id)
+            .where(placed.c.recommendation_id == recs.c.id)
+            .where(placed.c.result == "")
+            .exists()
+        )
+        concluded = (
+            select(func.count(distinct(placed.c.position)))
+            .where(placed.c.recommendation_id == recs.c.id)
+            .where(placed.c.result != "")
+            .where(placed.c.result != ConsultationResult.DEFERRED.value)
+            .scalar_subquery()
+        )
+        waiting = [recs.c.state.in_(sorted(states)), ~pending, concluded < route_length]
+        rows = self.session.execute(
+            select(recs.c.id, recs.c.title, recs.c.state)
+            .where(*waiting)
+            .order_by(recs.c.id)
+            .limit(limit)
+        )
+        total = self.session.scalar(select(func.count()).select_from(recs).where(*waiting))
+        return [(int(i), str(t), str(s)) for i, t, s in rows], int(total or 0)
 
     def recommendation_counts_by_body(self) -> dict[str, int]:
         """How many recommendations have been placed on meetings of each body."""

@@ -2,9 +2,16 @@
 
 A recommendation passes the bodies of the configured route in order. At each
 body it is placed on a concrete meeting (a ``Consultation``); the meeting
-records a result. "vertagt" keeps the recommendation at the same body until
-it is placed on a later meeting. Which workflow step a placement or a result
-takes is decided here, so the recommendation workflow and the route agree.
+records a result. An advisory body (Anhörung, Vorberatung, Kenntnisnahme) gives
+a statement in its own words (zugestimmt, abgelehnt, mit Änderungen empfohlen,
+zur Kenntnis genommen); only the deciding body decides (ungeändert or geändert
+beschlossen, abgelehnt). Where the county's rules allow it for a body
+(``statement_without_meeting``), its statement can be recorded without a
+meeting; the route then counts that body as done. "vertagt" keeps the
+recommendation at the same body until it is placed on a later meeting. Which
+workflow step a placement or a result takes is decided here, so the
+recommendation workflow and the route agree; the triggers are looked up by
+their ``role`` in the workflow file, never by name.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import TYPE_CHECKING
 from deliberation.domain.cadence import ClosedDays
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.notice import NoPublicHolidays, NoticeCounting, NoticePeriod
+from deliberation.domain.workflow import DECISION_ROLES as WORKFLOW_DECISION_ROLES
 from deliberation.domain.workflow import WorkflowDefinition
 
 if TYPE_CHECKING:
@@ -33,23 +41,53 @@ class ConsultationRole(StrEnum):
 
 
 class ConsultationResult(StrEnum):
-    """What a meeting did with a recommendation."""
+    """What a body did with a recommendation."""
 
+    # a deciding body's decision
     ADOPTED = "adopted"
     ADOPTED_AMENDED = "adopted_amended"
+    # an advisory body's statement
+    APPROVED = "approved"
+    AMENDMENTS_RECOMMENDED = "amendments_recommended"
+    NOTED = "noted"
+    # either
     REJECTED = "rejected"
     DEFERRED = "deferred"
     WITHDRAWN = "withdrawn"
-    NOTED = "noted"
 
 
 RESULT_TITLES = {
     ConsultationResult.ADOPTED: "ungeändert beschlossen",
     ConsultationResult.ADOPTED_AMENDED: "geändert beschlossen",
+    ConsultationResult.APPROVED: "zugestimmt",
+    ConsultationResult.AMENDMENTS_RECOMMENDED: "mit Änderungen empfohlen",
+    ConsultationResult.NOTED: "zur Kenntnis genommen",
     ConsultationResult.REJECTED: "abgelehnt",
     ConsultationResult.DEFERRED: "vertagt",
     ConsultationResult.WITHDRAWN: "zurückgezogen",
-    ConsultationResult.NOTED: "zur Kenntnis genommen",
+}
+
+#: what the deciding body can record at its meeting
+DECIDING_RESULTS = (
+    ConsultationResult.ADOPTED,
+    ConsultationResult.ADOPTED_AMENDED,
+    ConsultationResult.REJECTED,
+    ConsultationResult.DEFERRED,
+    ConsultationResult.WITHDRAWN,
+)
+#: an advisory body's statement, with or without a meeting
+STATEMENT_RESULTS = (
+    ConsultationResult.APPROVED,
+    ConsultationResult.REJECTED,
+    ConsultationResult.AMENDMENTS_RECOMMENDED,
+    ConsultationResult.NOTED,
+)
+#: what an advisory body can record at its meeting
+ADVISORY_RESULTS = (*STATEMENT_RESULTS, ConsultationResult.DEFERRED, ConsultationResult.WITHDRAWN)
+#: results that need a text: the amended resolution, the recommended changes
+NEEDS_TEXT = {
+    ConsultationResult.ADOPTED_AMENDED: "fehlt der Beschlusstext",
+    ConsultationResult.AMENDMENTS_RECOMMENDED: "fehlen die empfohlenen Änderungen",
 }
 
 #: The role (``role = "..."`` in the recommendation workflow) of the step a deciding
@@ -63,14 +101,19 @@ DECISION_ROLES = {
 }
 
 
-def parse_result(text: str) -> ConsultationResult:
+def parse_result(
+    text: str, allowed: tuple[ConsultationResult, ...] = tuple(ConsultationResult)
+) -> ConsultationResult:
     """A result given by its code ("deferred") or its German title ("vertagt")."""
     wanted = " ".join(text.split()).casefold()
-    for result, title in RESULT_TITLES.items():
-        if wanted in (result.value, title.casefold()):
+    for result in allowed:
+        if wanted in (result.value, RESULT_TITLES[result].casefold()):
             return result
-    known = ", ".join(f'"{t}"' for t in RESULT_TITLES.values())
-    raise DeliberationError(f'Ergebnis "{text}" ist unbekannt (möglich: {known}).')
+    raise DeliberationError(f'Ergebnis "{text}" ist unbekannt (möglich: {titles(allowed)}).')
+
+
+def titles(results: tuple[ConsultationResult, ...]) -> str:
+    return ", ".join(f'"{RESULT_TITLES[r]}"' for r in results)
 
 
 @dataclass(frozen=True)
@@ -80,10 +123,34 @@ class RouteStep:
     body_key: str
     role: ConsultationRole
     placement_trigger: str = ""
+    #: the county's rules let this (advisory) body give its statement without a meeting
+    statement_without_meeting: bool = False
 
     @property
     def authoritative(self) -> bool:
         return self.role == ConsultationRole.DECISION
+
+    @property
+    def results(self) -> tuple[ConsultationResult, ...]:
+        """What a meeting of this body can record: a decision or a statement."""
+        return DECIDING_RESULTS if self.authoritative else ADVISORY_RESULTS
+
+    def check_result(self, result: ConsultationResult, body_name: str) -> None:
+        """Refuse a result that is not in this body's vocabulary, naming the allowed ones."""
+        if result in self.results:
+            return
+        if self.authoritative:
+            raise DeliberationError(
+                f'"{RESULT_TITLES[result]}" ist für die Entscheidung von {body_name} nicht '
+                f"möglich; das entscheidende Gremium beschließt ungeändert oder geändert, "
+                f"lehnt ab, vertagt, oder die Empfehlung wird zurückgezogen (möglich: "
+                f"{titles(self.results)})."
+            )
+        raise DeliberationError(
+            f'"{RESULT_TITLES[result]}" ist für {body_name} ({self.role.value}) nicht möglich: '
+            f"ein beratendes Gremium beschließt nicht, es gibt eine Stellungnahme ab "
+            f"(möglich: {titles(self.results)})."
+        )
 
 
 class Consultation:
@@ -91,11 +158,12 @@ class Consultation:
 
     id: int | None
     recommendation: Recommendation
-    meeting: Meeting
+    #: ``None`` for a statement given without a meeting (``statement_without_meeting``)
+    meeting: Meeting | None
 
     def __init__(
         self,
-        meeting: Meeting,
+        meeting: Meeting | None,
         step: RouteStep,
         position: int,
         placed_at: datetime,
@@ -122,6 +190,20 @@ class Consultation:
 
     def result_title(self) -> str:
         return RESULT_TITLES[ConsultationResult(self.result)] if self.result else "offen"
+
+    @property
+    def meeting_title(self) -> str:
+        """The meeting's title, or what stands in for it when there was none."""
+        return self.meeting.title if self.meeting is not None else WITHOUT_MEETING
+
+    @property
+    def public(self) -> bool:
+        """Whether it was dealt with in public: a statement without a meeting never was."""
+        return self.meeting.public if self.meeting is not None else False
+
+
+#: how a statement given without a meeting is named where a meeting would be
+WITHOUT_MEETING = "schriftliche Stellungnahme"
 
 
 def current_position(route: tuple[RouteStep, ...], consultations: list[Consultation]) -> int:
@@ -150,22 +232,38 @@ def placement_trigger(
 def result_trigger(
     step: RouteStep, result: ConsultationResult, workflow: WorkflowDefinition
 ) -> str:
-    """The workflow step a result takes ("" when the recommendation simply moves on)."""
+    """The workflow step a result takes ("" when the recommendation simply moves on).
+
+    A hearing's statement takes the step with ``role = "statement"``; a deciding body's
+    decision the step of its ``decision_*`` role. ``result`` must be one of the step's
+    ``results``: the service layer checks that first, naming the body
+    (``RouteStep.check_result``); here the key stands in for the name.
+    """
+    step.check_result(result, step.body_key)
     if result == ConsultationResult.WITHDRAWN:
         return workflow.trigger_for(DECISION_ROLES[result])
     if step.authoritative:
-        if result not in DECISION_ROLES:
-            raise DeliberationError(
-                f'"{RESULT_TITLES[result]}" ist für die Entscheidung nicht möglich; der '
-                "Kreistag beschließt (ungeändert oder geändert), lehnt ab, vertagt, oder "
-                "die Empfehlung wird zurückgezogen."
-            )
         return _required(workflow, DECISION_ROLES[result])
-    if result == ConsultationResult.DEFERRED:
-        return ""
-    if step.role == ConsultationRole.HEARING:
-        return _required(workflow, "statement")
+    if step.role == ConsultationRole.HEARING and result in STATEMENT_RESULTS:
+        return _required(workflow, STATEMENT_ROLE)
     return ""
+
+
+#: the role of the workflow's step that records an advisory body's statement
+STATEMENT_ROLE = "statement"
+#: roles of steps only the route takes: placing and recording results fires them
+ROUTE_ROLES = (STATEMENT_ROLE, *WORKFLOW_DECISION_ROLES, "deferral", "back_on_agenda")
+
+
+def route_steps(route: tuple[RouteStep, ...], workflow: WorkflowDefinition) -> frozenset[str]:
+    """The triggers the consultation route fires itself: placements, the statement, the
+    decisions, deferral and return to the agenda. Taking one by hand would leave the route
+    behind the recommendation's state, so only placement and results take them."""
+    if not route:
+        return frozenset()
+    found = {step.placement_trigger for step in route if step.placement_trigger}
+    found.update(workflow.trigger_for(role) for role in ROUTE_ROLES)
+    return frozenset(t for t in found if t)
 
 
 def _required(workflow: WorkflowDefinition, role: str) -> str:

@@ -1,4 +1,5 @@
-"""The monitoring report as a terminal table and as a printable HTML page with an SVG chart."""
+"""The monitoring report as terminal tables and as a printable HTML page with an SVG chart:
+per workshop, then per working group."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.console import Group
+from rich.table import Table
 
 from deliberation.entrypoints.formats import table
-from deliberation.service_layer.monitoring import FATE_TITLES, FATES, WorkshopFigures
+from deliberation.service_layer.monitoring import (
+    FATE_TITLES,
+    FATES,
+    GroupFigures,
+    WorkshopFigures,
+)
 from deliberation.service_layer.ports import Documents
 
 HEADER = (
@@ -20,6 +27,19 @@ HEADER = (
     "zugesagt",
     "teilgenommen",
     "Empfehlungen",
+    "Ergebnisse",
+)
+GROUP_HEADER = (
+    "Durchgang",
+    "Arbeitsgruppe",
+    "Thema",
+    "Stand",
+    "Bericht fällig",
+    "Mitglieder",
+    "Bedarfe",
+    "Empfehlungen",
+    "entschieden",
+    "in Umsetzung",
     "Ergebnisse",
 )
 #: the terminal shows two tables (needs, then participation) to fit 80 columns
@@ -94,6 +114,69 @@ def rows(figures: list[WorkshopFigures]) -> list[tuple[object, ...]]:
     ]
 
 
+def group_rows(groups: list[GroupFigures]) -> list[tuple[object, ...]]:
+    """One line per working group (``GROUP_HEADER``)."""
+    return [
+        (
+            g.round,
+            g.name,
+            g.topic,
+            g.state_title,
+            f"{g.due_date:%d.%m.%Y}" + (" (überfällig)" if g.report_overdue else ""),
+            g.members,
+            g.needs,
+            g.recommendations,
+            g.decided,
+            g.implementing,
+            _outcomes(g.outcomes),
+        )
+        for g in groups
+    ]
+
+
+def _outcomes(outcomes: dict[str, int]) -> str:
+    return ", ".join(f"{title}: {n}" for title, n in outcomes.items()) or "—"
+
+
+def groups_table(groups: list[GroupFigures]) -> Table:
+    """The working groups: what they were asked, what they delivered, how far it got."""
+    found = table(
+        f"Arbeitsgruppen ({len(groups)})",
+        [
+            "Jahr",
+            "Arbeitsgruppe",
+            "Stand",
+            "fällig",
+            "Mitgl.",
+            "Bed.",
+            "Empf.",
+            "entsch.",
+            "Ergebnisse",
+        ],
+        [
+            (
+                g.round,
+                f"{g.name} ({g.topic})",
+                g.state_title,
+                f"{g.due_date:%d.%m.%Y}" + (" überfällig" if g.report_overdue else ""),
+                g.members,
+                g.needs,
+                g.recommendations,
+                g.decided,
+                _outcomes(g.outcomes),
+            )
+            for g in groups
+        ],
+        min_widths={"Jahr": 4},
+    )
+    found.caption = (
+        "fällig: Bericht fällig am; Mitgl.: Mitglieder; Bed.: Bedarfe, die ihre Empfehlungen "
+        "beantworten; Empf.: Empfehlungen; entsch.: davon vom Kreistag entschieden"
+    )
+    found.caption_justify = "left"
+    return found
+
+
 def monitoring_table(figures: list[WorkshopFigures]) -> Group:
     """The needs per workshop and what became of them; then people and recommendations."""
     needs = table(
@@ -165,6 +248,7 @@ def chart(figures: list[WorkshopFigures]) -> Chart:
 def monitoring_html(
     documents: Documents,
     figures: list[WorkshopFigures],
+    groups: list[GroupFigures],
     county: str,
     organiser: str,
     today: date,
@@ -180,5 +264,7 @@ def monitoring_html(
             "chart": chart(figures),
             "header": HEADER,
             "rows": rows(figures),
+            "group_header": GROUP_HEADER,
+            "group_rows": group_rows(groups),
         },
     )

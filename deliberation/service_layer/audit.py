@@ -2,7 +2,9 @@
 
 Workflow steps write their row through ``stepping``; every other change (a
 meeting moved, confirmed or cancelled, an answer to an invitation, consent
-given or withdrawn, a deletion, an import, a placement) writes one with
+given or withdrawn, a deletion, an import, a placement, a statement without
+a meeting, a need or a working group corrected, a person added or edited, a
+failed mail retried) writes one with
 ``record`` in the unit of work of the change itself, so a change is never
 kept without its row. Any front end passes its own actor (the command
 line's ``--actor``, the web application's logged-in user).
@@ -30,6 +32,7 @@ SUBJECT_TITLES: dict[str, str] = {
     "import": "Import",
     "outbox": "Postausgang",
     "log": "Protokoll",
+    "need": "Bedarf",
 }
 #: What each kind of audited change is called in the log.
 CHANGE_TITLES: dict[str, str] = {
@@ -48,6 +51,14 @@ CHANGE_TITLES: dict[str, str] = {
     "message_texts_removed": "E-Mail-Texte gelöscht (Aufbewahrungsfrist)",
     "answers_removed": "Antworten gelöscht (Aufbewahrungsfrist)",
     "log_pseudonymised": "Protokoll pseudonymisiert (Aufbewahrungsfrist)",
+    "statement_without_meeting": "Stellungnahme ohne Sitzung festgehalten",
+    "need_edited": "Bedarf geändert",
+    "need_deleted": "Bedarf gelöscht",
+    "group_changed": "Arbeitsgruppe geändert",
+    "group_report_saved": "Bericht der Arbeitsgruppe gespeichert",
+    "participant_added": "Person angelegt",
+    "participant_edited": "Person geändert",
+    "outbox_retried": "E-Mail erneut versucht",
 }
 
 

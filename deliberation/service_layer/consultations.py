@@ -2,12 +2,19 @@
 
 Every placement and every result is one unit of work together with the
 workflow step it takes, so the ``consultations`` table and the
-recommendation's state never disagree.
+recommendation's state never disagree. These use cases are the only way the
+route's steps are taken (``recommendations.advance`` refuses them); where the
+county's rules allow it, ``give_statement_without_meeting`` records an advisory
+body's statement without a meeting.
 """
 
 from __future__ import annotations
 
 from deliberation.domain.consultations import (
+    NEEDS_TEXT,
+    RESULT_TITLES,
+    STATEMENT_RESULTS,
+    WITHOUT_MEETING,
     Consultation,
     ConsultationResult,
     ConsultationRole,
@@ -17,13 +24,14 @@ from deliberation.domain.consultations import (
     pending_consultation,
     placement_trigger,
     result_trigger,
+    titles,
 )
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.errors import ConfigError, DeliberationError
 from deliberation.domain.model import Meeting, Recommendation, SubjectKind
 from deliberation.service_layer import audit, body_meetings, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
-from deliberation.service_layer.recommendations import get
+from deliberation.service_layer.recommendations import get, without_meeting_hint
 from deliberation.service_layer.views import LogView, log_view
 
 
@@ -93,11 +101,8 @@ def record_result(
         rec = get(uow, recommendation_id)
         stepping.require_version(rec, seen_version)
         consultation = pending_consultation(rec.consultations)
-        if consultation is None:
-            raise DeliberationError(
-                f"Empfehlung {recommendation_id} liegt auf keiner Sitzung; zuerst "
-                f"deliberation recommendation place {recommendation_id} SITZUNG."
-            )
+        if consultation is None or consultation.meeting is None:
+            raise DeliberationError(_not_placed(deps, rec))
         now = deps.clock()
         if consultation.meeting.starts_at > now:
             day = body_meetings.local_day(deps, consultation.meeting.starts_at)
@@ -106,6 +111,7 @@ def record_result(
                 "ein Ergebnis kann erst danach festgehalten werden."
             )
         step = _route(deps)[consultation.position]
+        step.check_result(result, body_meetings.get_body(uow, step.body_key).name)
         trigger = result_trigger(step, result, deps.engine.definition_of(rec))
         _require_text(step, result, text)
         consultation.result = result.value
@@ -130,6 +136,73 @@ def record_result(
         return None
 
 
+def give_statement_without_meeting(
+    deps: Dependencies,
+    recommendation_id: int,
+    result: ConsultationResult,
+    text: str,
+    actor: str,
+    seen_version: int | None = None,
+) -> list[LogView]:
+    """Record the statement of the next (advisory) body of the route without a meeting.
+
+    Allowed only where the route entry says ``statement_without_meeting = true`` (the
+    county's rules of procedure allow it, e.g. a written procedure). The body then counts
+    as done, exactly as after a meeting: the placement's step and the statement's step
+    are taken in the same unit of work. Returns the steps taken.
+    """
+    with deps.unit_of_work() as uow:
+        rec = get(uow, recommendation_id)
+        stepping.require_version(rec, seen_version)
+        step, position = _next_step(deps, rec)
+        body = body_meetings.get_body(uow, step.body_key)
+        if not step.statement_without_meeting:
+            raise DeliberationError(
+                f"{body.name} ({step.role.value}) gibt ihre Stellungnahme in einer Sitzung ab; "
+                "ohne Sitzung erlaubt es die Beratungsfolge nicht ([[consultation_route]] "
+                "statement_without_meeting). Zuerst deliberation recommendation place "
+                f"{recommendation_id} SITZUNG."
+            )
+        if result not in STATEMENT_RESULTS:
+            raise DeliberationError(
+                f'"{RESULT_TITLES[result]}" gibt es ohne Sitzung nicht; eine Stellungnahme '
+                f"lautet {titles(STATEMENT_RESULTS)}."
+            )
+        _require_text(step, result, text)
+        workflow = deps.engine.definition_of(rec)
+        triggers = [placement_trigger(step, [], workflow), result_trigger(step, result, workflow)]
+        reason = f"{body.name}: {RESULT_TITLES[result]} ({WITHOUT_MEETING})"
+        ctx = stepping.context(deps, actor, reason, text.strip())
+        consultation = Consultation(None, step, position, ctx.now)
+        consultation.result = result.value
+        consultation.resolution_text = text.strip()
+        consultation.decided_at = ctx.now
+        rec.consultations.append(consultation)
+        audit.record(
+            uow,
+            ctx.now,
+            actor,
+            "statement_without_meeting",
+            (SubjectKind.RECOMMENDATION.value, recommendation_id),
+            before="offen",
+            after=f"{body.name}: {RESULT_TITLES[result]}",
+            reason=reason,
+        )
+        records = [stepping.apply(deps, uow, rec, t, ctx) for t in triggers if t]
+        if not records:
+            stepping.touch(rec, ctx.now)
+        uow.commit()
+        return [log_view(deps.engine, r) for r in records]
+
+
+def _not_placed(deps: Dependencies, rec: Recommendation) -> str:
+    """Why no result can be recorded yet, and what to do instead."""
+    return (
+        f"{rec.subject_label()} liegt auf keiner Sitzung; zuerst deliberation recommendation "
+        f"place {rec.id} SITZUNG." + without_meeting_hint(deps, rec)
+    )
+
+
 def _route(deps: Dependencies) -> tuple[RouteStep, ...]:
     if not deps.consultation_route:
         raise DeliberationError(
@@ -145,7 +218,7 @@ def _next_step(deps: Dependencies, rec: Recommendation) -> tuple[RouteStep, int]
         state = deps.engine.definition_of(rec).state(rec.state).title
         raise DeliberationError(f'{label} ist abgeschlossen ("{state}").')
     pending = pending_consultation(rec.consultations)
-    if pending is not None:
+    if pending is not None and pending.meeting is not None:
         raise DeliberationError(
             f"{label} liegt schon auf Sitzung {pending.meeting.id} ({pending.meeting.title}); "
             f"zuerst dort das Ergebnis festhalten (deliberation recommendation result "
@@ -173,13 +246,14 @@ def _check_body(uow: UnitOfWork, rec: Recommendation, step: RouteStep, meeting: 
 def _check_later_than_deferral(
     deps: Dependencies, meeting: Meeting, earlier: list[Consultation]
 ) -> None:
-    if not earlier:
+    held = [c.meeting for c in earlier if c.meeting is not None]
+    if not held:
         return
-    last = max(earlier, key=lambda c: c.meeting.starts_at)
-    if meeting.starts_at <= last.meeting.starts_at:
-        day = body_meetings.local_day(deps, last.meeting.starts_at)
+    last = max(held, key=lambda m: m.starts_at)
+    if meeting.starts_at <= last.starts_at:
+        day = body_meetings.local_day(deps, last.starts_at)
         raise DeliberationError(
-            f"Die Empfehlung wurde in Sitzung {last.meeting.id} am {day:%d.%m.%Y} vertagt; "
+            f"Die Empfehlung wurde in Sitzung {last.id} am {day:%d.%m.%Y} vertagt; "
             "sie kann nur auf eine spätere Sitzung gesetzt werden."
         )
 
@@ -204,12 +278,9 @@ def _check_notice(deps: Dependencies, uow: UnitOfWork, meeting: Meeting) -> None
 def _require_text(step: RouteStep, result: ConsultationResult, text: str) -> None:
     if text.strip():
         return
-    if result == ConsultationResult.ADOPTED_AMENDED:
-        raise DeliberationError('Für "geändert beschlossen" fehlt der Beschlusstext (--text).')
-    if step.role == ConsultationRole.HEARING and result not in (
-        ConsultationResult.DEFERRED,
-        ConsultationResult.WITHDRAWN,
-    ):
+    if result in NEEDS_TEXT:
+        raise DeliberationError(f'Für "{RESULT_TITLES[result]}" {NEEDS_TEXT[result]} (--text).')
+    if step.role == ConsultationRole.HEARING and result in STATEMENT_RESULTS:
         raise DeliberationError("Für die Anhörung fehlt die Stellungnahme (--text).")
 
 

@@ -60,9 +60,9 @@ def resolution_draft(deps: Dependencies, recommendation_id: int) -> ResolutionDr
                 RouteRow(
                     body.name,
                     step.role.value,
-                    c.meeting.public,
-                    c.meeting.title,
-                    c.meeting.starts_at,
+                    c.public if c.meeting is not None else body.public,
+                    c.meeting_title,
+                    c.meeting.starts_at if c.meeting is not None else c.decided_at,
                     c.result_title(),
                 )
                 for c in held

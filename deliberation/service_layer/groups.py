@@ -9,9 +9,10 @@ from deliberation.domain import text_rules
 from deliberation.domain.errors import DeliberationError, GuardRejected, NotFound
 from deliberation.domain.model import AgendaTopic, GroupMember, SubjectKind, WorkingGroup
 from deliberation.domain.rules import has_agenda
-from deliberation.service_layer import cycles, stepping
+from deliberation.service_layer import audit, cycles, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import GroupView, LogView, group_view
+from deliberation.translations import ngettext
 
 
 def form(
@@ -133,14 +134,23 @@ def change(
         if due_date != group.due_date:
             _check_due(deps, due_date)
         new_members = members_from(uow, members)
+        before = _terms(group)
         group.mandate, group.due_date = mandate.strip(), due_date
         group.members.clear()
         group.members.extend(new_members)
         stepping.touch(group, deps.clock())
         uow.flush()
         view = group_view(deps.engine, group)
+        audit.record(
+            uow,
+            deps.clock(),
+            actor,
+            "group_changed",
+            (SubjectKind.WORKING_GROUP.value, group_id),
+            before=before,
+            after=_terms(group),
+        )
         uow.commit()
-        del actor
         return view
 
 
@@ -158,13 +168,29 @@ def write_report(
         group = get(uow, group_id, lock=True)
         stepping.require_version(group, expected_version)
         _require_open(deps, group)
+        before = f"{len(group.report)} Zeichen" if group.report else "kein Bericht"
         group.report = text.strip()
         stepping.touch(group, deps.clock())
         uow.flush()
         view = group_view(deps.engine, group)
+        audit.record(
+            uow,
+            deps.clock(),
+            actor,
+            "group_report_saved",
+            (SubjectKind.WORKING_GROUP.value, group_id),
+            before=before,
+            after=f"{len(group.report)} Zeichen",
+        )
         uow.commit()
-        del actor
         return view
+
+
+def _terms(group: WorkingGroup) -> str:
+    """Mandate, due date and how many members, for the log (members are people: no names)."""
+    return f"Auftrag: {group.mandate}; fällig am {group.due_date:%d.%m.%Y}; " + ngettext(
+        "%(num)d Mitglied", "%(num)d Mitglieder", len(group.members)
+    )
 
 
 def _require_open(deps: Dependencies, group: WorkingGroup) -> None:

@@ -53,6 +53,7 @@ from deliberation.service_layer.messages import (
     read_token,
 )
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
+from deliberation.translations import ngettext
 
 #: Called with (done, total) while messages are rendered.
 Progress = Callable[[int, int], None]
@@ -320,7 +321,11 @@ def move(
             ("meeting", meeting_id),
             before=was,
             after=describe(deps, meeting),
-            reason=f"{len(messages)} Aktualisierung(en) an die Eingeladenen",
+            reason=ngettext(
+                "%(num)d Aktualisierung an die Eingeladenen",
+                "%(num)d Aktualisierungen an die Eingeladenen",
+                len(messages),
+            ),
         )
         uow.commit()
         return MoveReport(changed=True, updates=len(messages), warnings=warnings)
@@ -347,7 +352,10 @@ def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int, actor: str = "
             ("meeting", meeting_id),
             before=was,
             after=_status_title(meeting.status),
-            reason=f"{describe(deps, meeting)}; {queued} Absage(n) an die Eingeladenen",
+            reason=f"{describe(deps, meeting)}; "
+            + ngettext(
+                "%(num)d Absage an die Eingeladenen", "%(num)d Absagen an die Eingeladenen", queued
+            ),
         )
         uow.commit()
         return queued

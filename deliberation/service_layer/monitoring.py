@@ -1,4 +1,5 @@
-"""Participation monitoring: per municipality and workshop, what came in and what became of it.
+"""Participation monitoring: per municipality and workshop, what came in and what became of it;
+per working group, what it was asked and what it delivered.
 
 For each future workshop: the needs submitted and their fate (handled locally,
 forwarded, answered by a recommendation, decided by the Kreistag), the people
@@ -6,15 +7,28 @@ invited (the invitations to the workshop's meeting with their answers, or else
 the workshop's audience once its invitation was sent) and attending (recorded by
 staff), and the recommendations answering its needs with their
 outcomes.
+
+For each working group: its topic, state and due date (and whether its report
+is overdue), its members, the needs its recommendations answer, and its
+recommendations with how far they got (decided, being implemented) and their
+outcomes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from deliberation.domain.errors import DeliberationError, NotFound
-from deliberation.domain.model import Cycle, Need, NeedStatus, NotificationStatus, Recommendation
+from deliberation.domain.model import (
+    Cycle,
+    Need,
+    NeedStatus,
+    NotificationStatus,
+    Recommendation,
+    WorkingGroup,
+)
 from deliberation.domain.participants import may_write_to
 from deliberation.service_layer import notifications
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -62,6 +76,63 @@ def monitoring(deps: Dependencies, round_label: str | None = None) -> list[Works
         ]
         rows = [_figures(deps, uow, c, c.id in rendered) for c in workshops]
         return sorted(rows, key=lambda r: (r.round, r.municipality, r.cycle_id))
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    group_id: int
+    round: str
+    name: str
+    topic: str
+    state_title: str
+    due_date: date
+    #: the due date has passed and the group is still at work
+    report_overdue: bool
+    members: int
+    #: the needs its recommendations answer
+    needs: int
+    recommendations: int
+    #: recommendations the Kreistag has decided / that are being implemented
+    decided: int
+    implementing: int
+    outcomes: dict[str, int]
+
+
+def working_groups(deps: Dependencies, round_label: str | None = None) -> list[GroupFigures]:
+    """One row per working group, ordered by round and name."""
+    with deps.unit_of_work() as uow:
+        if round_label is not None and uow.cycles.round(round_label) is None:
+            raise DeliberationError(f'Den Durchgang "{round_label}" gibt es nicht.')
+        groups = [
+            g
+            for g in uow.groups.working_groups()
+            if round_label is None or g.conference.round.label == round_label
+        ]
+        rows = [_group_figures(deps, g) for g in groups]
+        return sorted(rows, key=lambda r: (r.round, r.name.casefold(), r.group_id))
+
+
+def _group_figures(deps: Dependencies, group: WorkingGroup) -> GroupFigures:
+    engine = deps.engine
+    recs = group.recommendations
+    state = engine.definition_of(group).state(group.state).title
+    return GroupFigures(
+        group_id=group.id or 0,
+        round=group.conference.round.label,
+        name=group.name,
+        topic=group.topic.title,
+        state_title=state,
+        due_date=group.due_date,
+        report_overdue=group.due_date < deps.today() and not engine.is_final(group),
+        members=len(group.members),
+        needs=len({n.id for r in recs for n in r.needs}),
+        recommendations=len(recs),
+        decided=sum(1 for r in recs if engine.marked(r, "decided")),
+        implementing=sum(1 for r in recs if engine.marked(r, "implementing")),
+        outcomes=dict(
+            sorted(Counter(engine.definition_of(r).state(r.state).title for r in recs).items())
+        ),
+    )
 
 
 def record_attendance(deps: Dependencies, cycle_id: int, attendees: int) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from deliberation.domain import text_rules
 from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, NotFound
 from deliberation.domain.model import Need, NeedScope
-from deliberation.service_layer import cycles, stepping
+from deliberation.service_layer import audit, cycles, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
-from deliberation.service_layer.views import NeedView, need_view
+from deliberation.service_layer.views import SCOPE_TITLES, NeedView, need_view
 
 SCOPE_NAMES = {
     "local": NeedScope.LOCAL,
@@ -114,8 +114,7 @@ def edit(
     scope: str,
     actor: str,
 ) -> NeedView:
-    """Correct a card while its workshop still collects needs."""
-    del actor  # the workshop's version records that it changed; no log row per card yet
+    """Correct a card while its workshop still collects needs (logged with ``actor``)."""
     text = check_text(text)
     field = known_topic_field(deps, topic_field)
     parsed_scope = parse_scope(scope)
@@ -123,17 +122,26 @@ def edit(
         need = _get(uow, need_id)
         cycle = cycles.get(uow, need.cycle.id or 0, lock=True)
         stepping.require_capability(deps, cycle, "add_needs", "Bedarfe ändern")
+        before = _card(need)
         stepping.touch(cycle, deps.clock())
         need.text, need.topic_field, need.scope = text, field, parsed_scope
         uow.flush()
         view = need_view(need)
+        audit.record(
+            uow,
+            deps.clock(),
+            actor,
+            "need_edited",
+            ("need", need_id),
+            before=before,
+            after=_card(need),
+        )
         uow.commit()
         return view
 
 
 def delete(deps: Dependencies, need_id: int, actor: str) -> NeedView:
     """Remove a card while its workshop still collects needs; returns what it said."""
-    del actor
     with deps.unit_of_work() as uow:
         need = _get(uow, need_id)
         cycle = cycles.get(uow, need.cycle.id or 0, lock=True)
@@ -146,10 +154,24 @@ def delete(deps: Dependencies, need_id: int, actor: str) -> NeedView:
                 "und kann nicht mehr gelöscht werden."
             )
         view = need_view(need)
+        audit.record(
+            uow,
+            deps.clock(),
+            actor,
+            "need_deleted",
+            ("need", need_id),
+            before=_card(need),
+            reason=cycle.title,
+        )
         stepping.touch(cycle, deps.clock())
         uow.needs.remove(need)
         uow.commit()
         return view
+
+
+def _card(need: Need) -> str:
+    """What a card says, for the log: text · topic field · scope."""
+    return f"{need.text} · {need.topic_field} · {SCOPE_TITLES.get(need.scope, need.scope)}"
 
 
 def show(deps: Dependencies, need_id: int) -> NeedView:

@@ -16,6 +16,7 @@ from deliberation.domain.outbox import (
     Outcome,
     RetryPolicy,
 )
+from deliberation.service_layer import audit
 from deliberation.service_layer.ports import Dependencies, MailTransport, UnitOfWork
 
 
@@ -319,10 +320,22 @@ def message_page(
     return MessagePage(group, lines, total, offset, limit)
 
 
-def retry_failed(deps: Dependencies, ids: Collection[int] | None = None) -> int:
+def retry_failed(deps: Dependencies, ids: Collection[int] | None = None, actor: str = "") -> int:
     """Queue finally failed messages (all, or those of ``ids``) again with fresh attempts;
-    the next ``outbox send`` delivers them with their Message-ID. Returns how many."""
+    the next ``outbox send`` delivers them with their Message-ID. Returns how many; each
+    message retried gets its row in the log (no address: the message by its number)."""
     with deps.unit_of_work() as uow:
-        count = uow.outbox.requeue_failed(ids, deps.clock())
+        now = deps.clock()
+        retried = uow.outbox.requeue_failed(ids, now)
+        for message_id in retried:
+            audit.record(
+                uow,
+                now,
+                actor,
+                "outbox_retried",
+                ("outbox", message_id),
+                before=STATUS_TITLES[OutboxStatus.FAILED],
+                after=STATUS_TITLES[OutboxStatus.QUEUED],
+            )
         uow.commit()
-        return count
+        return len(retried)

@@ -19,6 +19,7 @@ from deliberation.domain.participants import (
 )
 from deliberation.service_layer import audit, person_traces
 from deliberation.service_layer.participant_rows import (
+    FIELD_TITLES,
     Change,
     ImportRow,
     Outcome,
@@ -164,11 +165,12 @@ def _audit_import(
         )
 
 
-def add(deps: Dependencies, record: Mapping[str, str]) -> ParticipantView:
+def add(deps: Dependencies, record: Mapping[str, str], actor: str = "") -> ParticipantView:
     """Add one person (name, email, language, municipality, roles, bodies as texts).
 
     ``InvalidPerson`` names every problem at its field; an address already in
-    the directory is refused (the person is edited instead).
+    the directory is refused (the person is edited instead). The log row names the
+    person by number only, and the fields given.
     """
     with deps.unit_of_work() as uow:
         [row] = check_rows(uow, [(0, record)], deps.clock())
@@ -181,6 +183,15 @@ def add(deps: Dependencies, record: Mapping[str, str]) -> ParticipantView:
         uow.participants.add(row.fresh)
         uow.flush()
         view = _view(row.fresh, names(uow).municipalities)
+        audit.record(
+            uow,
+            deps.clock(),
+            actor,
+            "participant_added",
+            ("participant", row.fresh.id or 0),
+            after=", ".join(FIELD_TITLES.get(k, k) for k, v in record.items() if v.strip()),
+            person_id=row.fresh.id,
+        )
         uow.commit()
         return view
 
@@ -190,6 +201,7 @@ def edit(
     email: str,
     changes: Mapping[str, str],
     expected: Mapping[str, str] | None = None,
+    actor: str = "",
 ) -> EditReport:
     """Change the fields in ``changes`` (texts as in a form) of the person with ``email``.
 
@@ -209,6 +221,16 @@ def edit(
         if isinstance(fresh, Rejection):
             raise InvalidPerson(fresh.problems)
         report = _apply_edit(uow, person, fresh, frozenset(changes) & set(current))
+        if report.changes:
+            audit.record(
+                uow,
+                deps.clock(),
+                actor,
+                "participant_edited",
+                ("participant", person.id or 0),
+                after=", ".join(c.field for c in report.changes),  # which fields, not values
+                person_id=person.id,
+            )
         uow.commit()
         return report
 

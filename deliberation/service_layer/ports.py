@@ -77,7 +77,7 @@ class TrackerExportRows:
 
     lines: list[ExportRow]
     needs: list[tuple[int, int, str]]
-    stages: list[tuple[int, str, str, str]]
+    stages: list[tuple[int, str | None, str, str]]
 
 
 class TrackerSort(StrEnum):
@@ -216,6 +216,14 @@ class RecommendationRepository(Protocol):
     def recommendations_for_need(self, need_id: int) -> list[Recommendation]: ...
 
     def recommendation_counts_by_body(self) -> dict[str, int]: ...
+
+    def waiting_for_meeting(
+        self, states: Collection[str], route_length: int, limit: int
+    ) -> tuple[list[tuple[int, str, str]], int]:
+        """(id, title, state) of the first ``limit`` recommendations in ``states`` that lie
+        on no meeting and have a body of the route still ahead, oldest first; and how many
+        there are in all. Plain rows, read set-wise."""
+        ...
 
     def responsible_offices(self) -> list[str]: ...
 
@@ -372,7 +380,7 @@ class Outbox(Protocol):
         self, statuses: Collection[str], limit: int, offset: int
     ) -> tuple[list[OutboxLine], int]: ...
 
-    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> int: ...
+    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> list[int]: ...
 
     def mail_history(self, recipient: str) -> list[tuple[str, datetime, datetime | None, str]]: ...
 

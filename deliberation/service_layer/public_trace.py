@@ -252,14 +252,14 @@ def _recommendation(
         PublicConsultation(
             body=bodies.get(c.body_key, c.body_key),
             role=c.role,
-            day=_day(deps, c.meeting.starts_at),
-            result="" if not c.meeting.public else c.result,
-            closed=not c.meeting.public,
+            day=_day(deps, c.meeting.starts_at if c.meeting else c.decided_at or c.placed_at),
+            result="" if not c.public else c.result,
+            closed=not c.public,
             authoritative=c.authoritative,
         )
         for c in rec.consultations
     )
-    deciding = [c for c in rec.consultations if c.authoritative and c.result and c.meeting.public]
+    deciding = [c for c in rec.consultations if c.authoritative and c.result and c.public]
     last = deciding[-1] if deciding else None
     return PublicRecommendation(
         id=rec.id or 0,

@@ -42,6 +42,7 @@ class AgendaEntry:
     consultation_id: int
     recommendation_id: int
     recommendation_title: str
+    #: 0 for a statement given without a meeting (no agenda item then)
     meeting_id: int
     body_key: str
     role: str
@@ -172,13 +173,13 @@ def _entry(rec_id: int, title: str, c: Consultation) -> AgendaEntry:
         consultation_id=c.id or 0,
         recommendation_id=rec_id,
         recommendation_title=title,
-        meeting_id=c.meeting.id or 0,
+        meeting_id=(c.meeting.id or 0) if c.meeting is not None else 0,
         body_key=c.body_key,
         role=c.role,
         authoritative=c.authoritative,
-        public=c.meeting.public,
+        public=c.public,
         result=c.result_title() if c.result else "",
-        resolution_text=c.resolution_text if c.meeting.public else "",
+        resolution_text=c.resolution_text if c.public else "",
         created=c.placed_at,
         modified=modified,
     )

@@ -6,6 +6,7 @@ from datetime import date
 from typing import TypedDict
 
 from deliberation.domain import text_rules
+from deliberation.domain.consultations import current_position, route_steps
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import Recommendation, SubjectKind
 from deliberation.service_layer import body_meetings, groups, stepping
@@ -72,9 +73,44 @@ def advance(
     reason: str = "",
     text: str = "",
 ) -> LogView:
+    """Take a step of the recommendation's workflow by hand; the steps of the
+    consultation route are refused (``route_refusal``): placing and results take them."""
     with deps.unit_of_work() as uow:
         rec = get(uow, recommendation_id)
+        refusal = route_refusal(deps, rec, deps.engine.resolve_trigger(rec, trigger))
+        if refusal is not None:
+            raise DeliberationError(refusal)
         return stepping.step(deps, uow, rec, trigger, actor, reason, text)
+
+
+def route_refusal(deps: Dependencies, rec: Recommendation, trigger: str) -> str | None:
+    """Why ``trigger`` cannot be taken by hand: it is a step of the consultation route,
+    which ``place`` and ``record_result`` take (None if the route does not own it)."""
+    route = deps.consultation_route
+    workflow = deps.engine.definition_of(rec)
+    if trigger not in route_steps(route, workflow):
+        return None
+    title = next((t.title for t in workflow.transitions if t.trigger == trigger), trigger)
+    message = (
+        f"„{title}“ ist ein Schritt der Beratungsfolge und wird nicht von Hand "
+        f"ausgelöst: {rec.subject_label()} auf eine Sitzung des Gremiums setzen "
+        f"(deliberation recommendation place {rec.id} SITZUNG) und dort das Ergebnis "
+        f"festhalten (deliberation recommendation result {rec.id} --result …)."
+    )
+    return message + without_meeting_hint(deps, rec)
+
+
+def without_meeting_hint(deps: Dependencies, rec: Recommendation) -> str:
+    """ " Die Stellungnahme darf … ohne Sitzung …" where the next body of the route allows
+    it ("" elsewhere)."""
+    route = deps.consultation_route
+    position = current_position(route, rec.consultations)
+    if position < len(route) and route[position].statement_without_meeting:
+        return (
+            " Die Stellungnahme darf hier auch ohne Sitzung festgehalten werden: "
+            f"deliberation recommendation result {rec.id} --ohne-sitzung --result … --text …"
+        )
+    return ""
 
 
 def get(uow: UnitOfWork, recommendation_id: int) -> Recommendation:

@@ -16,6 +16,7 @@ from deliberation.domain.backward_plan import (
 )
 from deliberation.domain.consultations import (
     RESULT_TITLES,
+    STATEMENT_RESULTS,
     Consultation,
     ConsultationResult,
     RouteStep,
@@ -46,13 +47,6 @@ STOP_TITLES = {
     "next": "als Nächstes",
     "later": "später",
 }
-DECISION_RESULTS = (
-    ConsultationResult.ADOPTED,
-    ConsultationResult.ADOPTED_AMENDED,
-    ConsultationResult.REJECTED,
-    ConsultationResult.DEFERRED,
-    ConsultationResult.WITHDRAWN,
-)
 
 
 @dataclass(frozen=True)
@@ -84,6 +78,12 @@ class RouteStopView:
 
 
 @dataclass(frozen=True)
+class ResultChoice:
+    value: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Placement:
     """Where the recommendation can go next: the next body's meetings from today on."""
 
@@ -94,12 +94,8 @@ class Placement:
     earliest_day: date
     earliest: MeetingOption | None
     options: tuple[MeetingOption, ...]
-
-
-@dataclass(frozen=True)
-class ResultChoice:
-    value: str
-    title: str
+    #: the county's rules let this body give its statement without a meeting: its results
+    without_meeting: tuple[ResultChoice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +196,7 @@ def _placement(deps: Dependencies, uow: UnitOfWork, body: Body, step: RouteStep)
         earliest_day,
         earliest,
         options,
+        _choices(STATEMENT_RESULTS) if step.statement_without_meeting else (),
     )
 
 
@@ -230,8 +227,10 @@ def _result_choices(
 ) -> tuple[ResultChoice, ...]:
     if pending is None:
         return ()
-    step = route[pending.position]
-    results = DECISION_RESULTS if step.authoritative else tuple(ConsultationResult)
+    return _choices(route[pending.position].results)
+
+
+def _choices(results: tuple[ConsultationResult, ...]) -> tuple[ResultChoice, ...]:
     return tuple(ResultChoice(r.value, RESULT_TITLES[r]) for r in results)
 
 
@@ -316,7 +315,7 @@ def _remaining_stops(deps: Dependencies, uow: UnitOfWork, rec: Recommendation) -
         )
         placed = (
             _slot(deps, pending.meeting)
-            if pending is not None and pending.position == index
+            if pending is not None and pending.meeting is not None and pending.position == index
             else None
         )
         stops.append(

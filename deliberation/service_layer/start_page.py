@@ -11,17 +11,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from deliberation.domain.consultations import current_position, pending_consultation
 from deliberation.domain.invitations import MeetingStatus
-from deliberation.domain.model import Recommendation, SubjectKind
+from deliberation.domain.model import SubjectKind
 from deliberation.domain.outbox import OutboxStatus
 from deliberation.domain.scheduling import DueKind, DueStatus
 from deliberation.service_layer import meetings
 from deliberation.service_layer.meetings import MeetingRow
-from deliberation.service_layer.ports import Dependencies
+from deliberation.service_layer.ports import Dependencies, UnitOfWork
 
 SOON = timedelta(days=14)
 NEXT_MEETINGS = 8
+#: how many of the recommendations waiting for a meeting the start page names
+WAITING_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,11 @@ class StartPage:
     invitations_due: tuple[Item, ...]
     overdue_groups: tuple[Item, ...]
     overdue_decisions: tuple[Item, ...]
+    #: the oldest ``WAITING_SHOWN`` of them; ``waiting_total`` counts them all
     waiting_for_meeting: tuple[Item, ...]
     outbox_failed: int
     next_meetings: tuple[MeetingRow, ...]
+    waiting_total: int = 0
 
     def anything_to_do(self) -> bool:
         return any(
@@ -91,16 +94,7 @@ def start_page(deps: Dependencies) -> StartPage:
             decisions.append(
                 Item(rec.title, f"noch keine Entscheidung ({state})", f"/recommendations/{rec.id}")
             )
-        waiting = tuple(
-            Item(
-                r.title,
-                deps.engine.definition_of(r).state(r.state).title,
-                f"/recommendations/{r.id}",
-            )
-            for state in _on_the_route(deps, decided_states)
-            for r in uow.recommendations.recommendations(state)
-            if _waits_for_meeting(deps, r)
-        )
+        waiting, waiting_total = _waiting_for_meeting(deps, uow, decided_states)
         failed = uow.outbox.outbox_counts().get(OutboxStatus.FAILED.value, 0)
     return StartPage(
         proposed,
@@ -110,6 +104,7 @@ def start_page(deps: Dependencies) -> StartPage:
         waiting,
         failed,
         tuple(m for m in upcoming if m.status != MeetingStatus.CANCELLED)[:NEXT_MEETINGS],
+        waiting_total,
     )
 
 
@@ -123,11 +118,19 @@ def _on_the_route(deps: Dependencies, decided_states: Collection[str]) -> list[s
     ]
 
 
-def _waits_for_meeting(deps: Dependencies, rec: Recommendation) -> bool:
-    """Not yet on a meeting, and a body of the route still ahead."""
-    route = deps.consultation_route
-    if not route:
-        return False
-    if pending_consultation(rec.consultations) is not None:
-        return False
-    return current_position(route, rec.consultations) < len(route)
+def _waiting_for_meeting(
+    deps: Dependencies, uow: UnitOfWork, decided_states: Collection[str]
+) -> tuple[tuple[Item, ...], int]:
+    """Recommendations on no meeting with a body of the route still ahead: the oldest few
+    as plain rows (never whole recommendations: there can be 100,000), and how many."""
+    if not deps.consultation_route:
+        return (), 0
+    definition = deps.engine.for_subject(SubjectKind.RECOMMENDATION)
+    rows, total = uow.recommendations.waiting_for_meeting(
+        _on_the_route(deps, decided_states), len(deps.consultation_route), WAITING_SHOWN
+    )
+    items = tuple(
+        Item(title, definition.state(state).title, f"/recommendations/{rec_id}")
+        for rec_id, title, state in rows
+    )
+    return items, total

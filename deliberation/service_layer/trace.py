@@ -219,7 +219,7 @@ def _stage(rec: Recommendation) -> str:
     if not rec.consultations:
         return ""
     last = rec.consultations[-1]
-    return f"{last.meeting.title} ({last.role}): {last.result_title()}"
+    return f"{last.meeting_title} ({last.role}): {last.result_title()}"
 
 
 def _outcome(need: NeedRef, recs: tuple[RecommendationRef, ...]) -> str:

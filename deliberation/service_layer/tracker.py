@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from deliberation.domain.consultations import RESULT_TITLES, ConsultationResult
+from deliberation.domain.consultations import RESULT_TITLES, WITHOUT_MEETING, ConsultationResult
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.implementation import (
     TRAFFIC_LIGHT_COLOURS,
@@ -187,7 +187,7 @@ def export(deps: Dependencies, query: TrackerQuery) -> list[ExportLine]:
     for rec_id, need_id, municipality in rows.needs:
         needs[rec_id].append((need_id, municipality))
     stages = {
-        rec_id: f"{meeting} ({role}): {_result_title(result)}"
+        rec_id: f"{meeting or WITHOUT_MEETING} ({role}): {_result_title(result)}"
         for rec_id, meeting, role, result in rows.stages
     }
     marked = {

@@ -188,13 +188,28 @@ class ConsultationView:
     body_key: str
     role: str
     authoritative: bool
+    #: 0 for a statement given without a meeting
     meeting_id: int
     meeting_title: str
+    #: when the meeting began; for a statement without a meeting, when it was recorded
     meeting_starts_at: datetime
+    #: dealt with in a public meeting (never without a meeting)
     public: bool
     result: str
     result_title: str
     resolution_text: str
+
+    @property
+    def held_in_meeting(self) -> bool:
+        return bool(self.meeting_id)
+
+    @property
+    def where(self) -> str:
+        """ "Sitzung 4, Vorberatung, nicht öffentlich" or "ohne Sitzung, Anhörung"."""
+        if not self.held_in_meeting:
+            return f"ohne Sitzung, {self.role}"
+        closed = "" if self.public else ", nicht öffentlich"
+        return f"Sitzung {self.meeting_id}, {self.role}{closed}"
 
 
 @dataclass(frozen=True)
@@ -284,10 +299,12 @@ def consultation_view(c: Consultation) -> ConsultationView:
         body_key=c.body_key,
         role=c.role,
         authoritative=c.authoritative,
-        meeting_id=c.meeting.id or 0,
-        meeting_title=c.meeting.title,
-        meeting_starts_at=c.meeting.starts_at,
-        public=c.meeting.public,
+        meeting_id=(c.meeting.id or 0) if c.meeting is not None else 0,
+        meeting_title=c.meeting_title,
+        meeting_starts_at=c.meeting.starts_at
+        if c.meeting is not None
+        else c.decided_at or c.placed_at,
+        public=c.public,
         result=c.result,
         result_title=c.result_title(),
         resolution_text=c.resolution_text,

@@ -101,7 +101,7 @@ def test_a_group_is_changed_and_its_report_read_from_a_file(
     )
 
     out = ok(capsys, "group", "change", "1", "--due", "31.12.2099", "--member", "Jan Becker / VHS")
-    assert "Frist 31.12.2099, 1 Mitglied(er)" in out
+    assert "Frist 31.12.2099, 1 Mitglied." in out
     shown = ok(capsys, "group", "show", "1")
     assert "Jan Becker (VHS)" in shown and "Eva Klein" not in shown and "Konzept" in shown
 

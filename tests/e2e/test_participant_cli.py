@@ -57,7 +57,7 @@ def test_an_unreadable_file_is_refused_with_exit_code_1(
     code, out, err = run(capsys, "participant", "import", "liste.csv")
 
     assert code == 1
-    assert err.startswith("Fehler: liste.csv: Spalte(n) E-Mail fehlen")
+    assert err.startswith("Fehler: liste.csv: Spalte E-Mail fehlt in der ersten Zeile")
     assert "Traceback" not in err and out == ""
 
 

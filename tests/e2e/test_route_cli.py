@@ -56,9 +56,7 @@ def test_route_and_reports_on_the_demo(
     on_kreistag = ok(capsys, "recommendation", "list", "--body", "Kreistag")
     assert "Empfehlungen (4)" in on_kreistag  # all but the withdrawn one
     shown = ok(capsys, "recommendation", "show", "2")
-    assert re.search(
-        r"\(Sitzung \d+, Vorberatung, nicht öffentlich\): ungeändert beschlossen", shown
-    )
+    assert re.search(r"\(Sitzung \d+, Vorberatung, nicht öffentlich\): zugestimmt", shown)
     assert shown.count("Beratung: Sitzung Kreistag") == 2
     note = ok(capsys, "recommendation", "progress", "5", "--note", "Räume gefunden.")
     assert "Vermerk 2" in note

@@ -28,8 +28,10 @@ class Route:
         # the route's tests are not about dates: holidays and clashes are accepted
         return body_meetings.add(self.deps, body, starts, "Kreishaus Peine", confirmed=True).id
 
-    def pass_body(self, body: str, result: R = R.ADOPTED, text: str = "Zustimmung.") -> int:
-        """Place on a meeting of ``body`` three weeks ahead, let it happen, record ``result``."""
+    def pass_body(self, body: str, result: R | None = None, text: str = "Zustimmung.") -> int:
+        """Place on a meeting of ``body`` three weeks ahead, let it happen, record ``result``
+        (by default: the advisory bodies agree, the deciding body adopts unchanged)."""
+        result = result or (R.ADOPTED if body == ROUTE[-1] else R.APPROVED)
         meeting = self.meeting(body, 21)
         consultations.place(self.deps, self.rec, meeting, "Sitzungsdienst")
         self.clock.advance(timedelta(days=22))

@@ -59,8 +59,8 @@ def test_full_lifecycle_with_deferral_adoption_and_implementation(
     assert view.resolution_text == "Der Kreis finanziert Sprachkurse mit Kinderbetreuung."
     assert [(c.body_key, c.result) for c in view.consultations] == [
         ("kommission", "noted"),
-        ("ausschuss-soziales", "adopted"),
-        ("kreisausschuss", "adopted"),
+        ("ausschuss-soziales", "approved"),
+        ("kreisausschuss", "approved"),
         ("kreistag", "deferred"),
         ("kreistag", "adopted"),
     ]
@@ -120,9 +120,9 @@ def test_deferral_in_a_preliminary_body_stays_with_that_body(route: Route) -> No
         consultations.place(route.deps, route.rec, kreistag, "Sitzungsdienst")
     route.pass_body("ausschuss-soziales")
     assert [c.result for c in recommendations.show(route.deps, route.rec).consultations] == [
-        "adopted",
+        "approved",
         "deferred",
-        "adopted",
+        "approved",
     ]
 
 
@@ -161,16 +161,20 @@ def test_refusals_name_what_to_do(route: Route) -> None:
     with pytest.raises(DeliberationError, match="findet erst am"):
         consultations.record_result(deps, rec, R.ADOPTED, "Sitzungsdienst", "x")
     route.clock.advance(timedelta(days=31))
+    with pytest.raises(DeliberationError, match="ein beratendes Gremium beschließt nicht"):
+        consultations.record_result(deps, rec, R.ADOPTED, "Sitzungsdienst", "Ja.")
     with pytest.raises(DeliberationError, match="fehlt die Stellungnahme"):
-        consultations.record_result(deps, rec, R.ADOPTED, "Sitzungsdienst")
-    consultations.record_result(deps, rec, R.ADOPTED, "Sitzungsdienst", "Ja.")
+        consultations.record_result(deps, rec, R.APPROVED, "Sitzungsdienst")
+    consultations.record_result(deps, rec, R.APPROVED, "Sitzungsdienst", "Ja.")
     for body in ROUTE[1:-1]:
         route.pass_body(body)
     kreistag = route.meeting("kreistag", 21)
     consultations.place(deps, rec, kreistag, "Sitzungsdienst")
     route.clock.advance(timedelta(days=22))
-    with pytest.raises(DeliberationError, match="für die Entscheidung nicht möglich"):
+    with pytest.raises(DeliberationError, match="für die Entscheidung von Kreistag nicht möglich"):
         consultations.record_result(deps, rec, R.NOTED, "Kreistag")
+    with pytest.raises(DeliberationError, match="für die Entscheidung von Kreistag nicht möglich"):
+        consultations.record_result(deps, rec, R.APPROVED, "Kreistag")
     with pytest.raises(DeliberationError, match="fehlt der Beschlusstext"):
         consultations.record_result(deps, rec, R.ADOPTED_AMENDED, "Kreistag")
     consultations.record_result(deps, rec, R.ADOPTED_AMENDED, "Kreistag", "Geändert: 2 Kurse.")
@@ -204,11 +208,11 @@ def test_resolution_draft_is_printable_html_with_the_route(route: Route, app: Ap
     from deliberation.adapters.html_documents import HtmlDocuments
     from deliberation.service_layer import documents
 
-    route.pass_body("kommission", R.ADOPTED, "Die Kommission rät zu <b>Eile</b>.")
+    route.pass_body("kommission", R.APPROVED, "Die Kommission rät zu <b>Eile</b>.")
     draft = documents.resolution_draft(route.deps, route.rec)
     assert draft.reference == f"BV-2026/{route.rec:04d}"
     assert [(r.body, r.result) for r in draft.route] == [
-        ("Kommission Migration und Teilhabe", "ungeändert beschlossen"),
+        ("Kommission Migration und Teilhabe", "zugestimmt"),
         ("Ausschuss für Soziales, Gesundheit und Integration", ""),
         ("Kreisausschuss", ""),
         ("Kreistag", ""),

@@ -31,6 +31,10 @@ from deliberation.entrypoints.cli import main as cli
 from deliberation.service_layer import participants
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo_at_0006.json.gz"
+#: the revision after which advisory bodies have their own words and statements need no
+#: meeting; what it changes in the rows (decision words at advisory bodies)
+STATEMENTS = "0019"
+ADVISORY = {"adopted": "approved", "adopted_amended": "amendments_recommended"}
 REVISIONS = [r.revision for r in database.known_revisions()]
 
 
@@ -69,6 +73,10 @@ def test_every_migration_goes_down_keeping_the_rows_and_up_again(app: Applicatio
         before = database.current_revision(app.db)
         database.downgrade(app.db, previous)
         assert database.current_revision(app.db) == (None if previous == "base" else previous)
+        if before == STATEMENTS:
+            # the walker's Kommission statement was given without a meeting, which the
+            # schema before 0019 cannot hold: the one row that does not survive going down
+            counts["consultations"] -= 1
         now = _counts(app.db)
         kept = {table: counts[table] for table in now}
         assert now == kept, f"down from {before} to {previous}"
@@ -173,6 +181,9 @@ def test_an_upgrade_from_the_first_released_schema_keeps_every_row(
     database.upgrade(bare_app.db)
 
     assert database.current_revision(bare_app.db) == database.head_revision()
+    for row in expected["consultations"]:  # 0019: advisory bodies give statements
+        if not row["authoritative"]:
+            row["result"] = ADVISORY.get(row["result"], row["result"])
     for name, rows in expected.items():
         columns = [c["name"] for c in data["tables"][name]["columns"]]
         assert _stored(bare_app.db, name, columns) == _ordered(bare_app.db, name, rows), name

@@ -1,4 +1,5 @@
-"""Participation monitoring per municipality and workshop, as figures and as a picture."""
+"""Participation monitoring per municipality and workshop, and per working group, as figures,
+as terminal tables and as a picture."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from route_helpers import Route
 
 from deliberation.adapters.html_documents import HtmlDocuments
@@ -65,6 +67,7 @@ def test_monitoring_follows_needs_people_and_recommendations(
     html = monitoring_html(
         HtmlDocuments(app.settings.templates_dir),
         list(after.values()),
+        monitoring.working_groups(app.deps),
         "Landkreis Peine",
         "Referat",
         app.deps.today(),
@@ -109,3 +112,37 @@ def test_invited_and_accepted_come_from_the_workshop_meetings_invitations(
     start = monitoring_output.HEADER.index("eingeladen")
     assert monitoring_output.HEADER[start + 1] == "zugesagt"
     assert table[start : start + 2] == (3, 1)
+
+
+def test_monitoring_reports_per_working_group(
+    app: Application, walker: Any, clock: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    route = Route(walker, clock)  # one group, one recommendation answering one need
+    deps = app.deps
+    [before] = monitoring.working_groups(deps, "2026")
+    assert (before.name, before.topic, before.round) == ("AG Sprachkurse", "Sprache", "2026")
+    assert (before.members, before.needs, before.recommendations) == (2, 1, 1)
+    assert (before.decided, before.implementing, before.report_overdue) == (0, 0, False)
+    assert before.outcomes == {"Von der Arbeitsgruppe beschlossen": 1}
+
+    route.to_kreistag()  # the clock moves past the group's due date on the way
+    route.pass_body("kreistag")
+    [after] = monitoring.working_groups(deps)
+    assert (after.decided, after.implementing) == (1, 1)
+    assert after.outcomes == {"Vom Kreistag unverändert beschlossen": 1}
+    assert not after.report_overdue  # 88 days of the 180 have passed
+
+    clock.advance(timedelta(days=100))  # past the due date, the group still at work
+    [late] = monitoring.working_groups(deps, "2026")
+    assert late.report_overdue
+    console = Console(record=True, width=200)
+    console.print(monitoring_output.groups_table([late]))
+    shown = console.export_text()
+    assert "Arbeitsgruppen (1)" in shown
+    assert "AG Sprachkurse (Sprache)" in shown
+    assert f"{late.due_date:%d.%m.%Y} überfällig" in shown
+    assert "Vom Kreistag unverändert beschlossen: 1" in shown
+    [row] = monitoring_output.group_rows([late])
+    assert row[monitoring_output.GROUP_HEADER.index("entschieden")] == 1
+    with pytest.raises(DeliberationError, match='Durchgang "1999"'):
+        monitoring.working_groups(deps, "1999")

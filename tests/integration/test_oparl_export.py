@@ -50,9 +50,9 @@ def walk_route(walker: Any, clock: Any, tmp_path: Path, app: Application) -> Rou
     csv.write_text(PEOPLE, encoding="utf-8")
     participants.import_participants(app.deps, read_participant_file(csv))
     participants.set_publication_consent(app.deps, "jan.becker@landkreis-peine.de", True)
-    route.pass_body("kommission", R.ADOPTED, "Die Kommission unterstützt die Empfehlung.")
+    route.pass_body("kommission", R.APPROVED, "Die Kommission unterstützt die Empfehlung.")
     route.pass_body("ausschuss-soziales")
-    route.pass_body("kreisausschuss", R.ADOPTED, "Vertraulich beraten.")
+    route.pass_body("kreisausschuss", R.AMENDMENTS_RECOMMENDED, "Vertraulich beraten.")
     route.pass_body("kreistag", R.DEFERRED, "")
     route.pass_body("kreistag", R.ADOPTED_AMENDED, "Geändert beschlossen: zwei Kurse.")
     return route
@@ -102,9 +102,9 @@ def test_every_exported_object_validates(
     ]
     items = [files[c["agendaItem"].removeprefix(BASE + "/")] for c in paper["consultation"]]
     assert [i.get("result") for i in items] == [
-        "ungeändert beschlossen",
-        "ungeändert beschlossen",
-        "ungeändert beschlossen",
+        "zugestimmt",
+        "zugestimmt",
+        "mit Änderungen empfohlen",
         "vertagt",
         "geändert beschlossen",
     ]

@@ -12,7 +12,9 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
+from route_helpers import Route
 
+from deliberation.domain.consultations import ConsultationResult as R
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.model import (
     AgendaTopic,
@@ -34,7 +36,6 @@ from deliberation.service_layer.views import RecommendationView
 SPRACHKURSE = "Mehr Sprachkurse mit Kinderbetreuung"  # Stadt Peine, kreisweit, 5 dots
 BELEUCHTUNG = "Beleuchtung am Bahnhof"  # Stadt Peine, lokal
 ANERKENNUNG = "Anerkennung ausländischer Abschlüsse beschleunigen"  # Edemissen, kreisweit
-TO_KREISTAG = ("give_statement", "refer_to_committee", "refer_to_executive", "refer_to_kreistag")
 
 
 # --- trace --------------------------------------------------------------------------------------
@@ -86,14 +87,11 @@ def test_local_and_unanswered_needs(walker: Any) -> None:
     assert forwarded.groups == ()  # the group works on the Sprache topic
 
 
-def test_a_kreistag_decision_reaches_the_need(walker: Any) -> None:
-    record = walker.walk()
-    [rec_id] = record.recommendations
-    deps = walker.deps
-    recommendations.advance(deps, rec_id, "adopt_in_group", "AG")
-    for trigger in TO_KREISTAG:
-        recommendations.advance(deps, rec_id, trigger, "Sitzungsdienst", text="Stellungnahme")
-    recommendations.advance(deps, rec_id, "decide_amended", "Kreistag", text="Geändert.")
+def test_a_kreistag_decision_reaches_the_need(walker: Any, clock: Any) -> None:
+    route = Route(walker, clock)
+    record, rec_id, deps = route.record, route.rec, route.deps
+    route.to_kreistag()
+    route.pass_body("kreistag", R.ADOPTED_AMENDED, "Geändert.")
     title = deps.engine.latest("recommendation").states["adopted_amended"].title
 
     need_trace = trace.trace_need(deps, record.needs[SPRACHKURSE])

@@ -280,7 +280,8 @@ def _recommendations(
                         "role": "Entscheidung" if body == "kreistag" else "Vorberatung",
                         "authoritative": body == "kreistag",
                         "position": position,
-                        "result": "adopted",
+                        # the advisory bodies agreed, the Kreistag adopted
+                        "result": "adopted" if body == "kreistag" else "approved",
                         "resolution_text": "",
                         "placed_at": now,
                         "decided_at": now,

@@ -279,6 +279,18 @@ class FakeRecommendations:
     def recommendations_for_need(self, need_id: int) -> list[Recommendation]:
         return [r for r in self.store.recommendations() if any(n.id == need_id for n in r.needs)]
 
+    def waiting_for_meeting(
+        self, states: Collection[str], route_length: int, limit: int
+    ) -> tuple[list[tuple[int, str, str]], int]:
+        found = [
+            (r.id or 0, r.title, r.state)
+            for r in sorted(self.store.recommendations(), key=lambda r: r.id or 0)
+            if r.state in states
+            and not any(c.pending for c in r.consultations)
+            and len({c.position for c in r.consultations if c.concluded}) < route_length
+        ]
+        return found[:limit], len(found)
+
     def recommendation_counts_by_body(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for rec in self.store.recommendations():
@@ -527,13 +539,13 @@ class FakeOutbox:
             message.status, message.last_error = OutboxStatus.WITHDRAWN, reason
         return len(waiting)
 
-    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> int:
+    def requeue_failed(self, ids: Collection[int] | None, now: datetime) -> list[int]:
         failed = [
             m for m in self.outbox_messages(OutboxStatus.FAILED) if ids is None or m.id in ids
         ]
         for message in failed:
             message.status, message.attempts, message.next_attempt_at = OutboxStatus.QUEUED, 0, now
-        return len(failed)
+        return [m.id or 0 for m in failed]
 
     def mail_history(self, recipient: str) -> list[tuple[str, datetime, datetime | None, str]]:
         return [

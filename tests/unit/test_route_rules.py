@@ -20,6 +20,7 @@ from deliberation.domain.consultations import (
     parse_result,
     placement_trigger,
     result_trigger,
+    route_steps,
 )
 from deliberation.domain.errors import ConfigError, DeliberationError
 from deliberation.domain.model import Body, Meeting
@@ -103,8 +104,58 @@ def test_each_result_takes_the_workflow_step_its_role_implies() -> None:
     assert result_trigger(PRELIMINARY, ConsultationResult.WITHDRAWN, RECOMMENDATION) == "withdraw"
     assert result_trigger(DECISION, ConsultationResult.ADOPTED, RECOMMENDATION) == "decide_adopted"
     assert result_trigger(DECISION, ConsultationResult.DEFERRED, RECOMMENDATION) == "defer"
-    with pytest.raises(DeliberationError, match="für die Entscheidung nicht möglich"):
+    with pytest.raises(DeliberationError, match="für die Entscheidung von kreistag nicht möglich"):
         result_trigger(DECISION, ConsultationResult.NOTED, RECOMMENDATION)
+
+
+def test_an_advisory_body_states_its_view_and_only_the_deciding_body_decides() -> None:
+    assert result_trigger(HEARING, ConsultationResult.APPROVED, RECOMMENDATION) == "give_statement"
+    assert (
+        result_trigger(HEARING, ConsultationResult.AMENDMENTS_RECOMMENDED, RECOMMENDATION)
+        == "give_statement"
+    )
+    assert result_trigger(HEARING, ConsultationResult.REJECTED, RECOMMENDATION) == "give_statement"
+    assert result_trigger(PRELIMINARY, ConsultationResult.APPROVED, RECOMMENDATION) == ""
+    with pytest.raises(DeliberationError) as caught:
+        HEARING.check_result(ConsultationResult.ADOPTED, "Kommission Migration und Teilhabe")
+    message = str(caught.value)
+    assert (
+        '"ungeändert beschlossen" ist für Kommission Migration und Teilhabe (Anhörung)' in message
+    )
+    assert "gibt eine Stellungnahme ab" in message
+    for word in ("zugestimmt", "abgelehnt", "mit Änderungen empfohlen", "zur Kenntnis genommen"):
+        assert f'"{word}"' in message
+    with pytest.raises(DeliberationError, match="Entscheidung von Kreistag nicht möglich"):
+        DECISION.check_result(ConsultationResult.APPROVED, "Kreistag")
+    assert parse_result("mit Änderungen empfohlen") is ConsultationResult.AMENDMENTS_RECOMMENDED
+    assert parse_result("Zugestimmt") is ConsultationResult.APPROVED
+
+
+def test_the_route_owns_its_steps_as_the_workflow_declares_them() -> None:
+    owned = route_steps(ROUTE, RECOMMENDATION)
+    assert owned == {
+        RECOMMENDATION.trigger_for("statement"),
+        "refer_to_executive",
+        "refer_to_kreistag",
+        *(RECOMMENDATION.trigger_for(r) for r in ("decision_adopted", "decision_amended")),
+        *(RECOMMENDATION.trigger_for(r) for r in ("decision_rejected", "deferral")),
+        RECOMMENDATION.trigger_for("back_on_agenda"),
+    }
+    assert RECOMMENDATION.trigger_for("withdrawal") not in owned
+    assert route_steps((), RECOMMENDATION) == frozenset()
+
+
+def test_a_statement_without_meeting_is_for_advisory_bodies_only(tmp_path: Path) -> None:
+    allowed = broken("statement_without_meeting = false", "statement_without_meeting = true")
+    path = tmp_path / "config.toml"
+    path.write_text(allowed, encoding="utf-8")
+    [hearing, *_] = load_settings(path, environ={}).consultation_route
+    assert hearing.statement_without_meeting
+    path.write_text(broken(KREISTAG, KREISTAG + "\nstatement_without_meeting = true"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+    assert '"consultation_route[4].statement_without_meeting"' in str(caught.value)
+    assert "nur bei beratenden Gremien" in str(caught.value)
 
 
 def _held(step: RouteStep, position: int, result: str) -> Consultation:

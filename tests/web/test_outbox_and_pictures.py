@@ -84,3 +84,17 @@ def test_monitoring_workflows_and_timeline_are_pages_for_all_staff(
     timeline = secretary.get("/timeline")
     assert timeline.status_code == 200 and "Sitzung Kreistag am 16.04.2026" in timeline.text
     assert "<style" not in timeline.text and " style=" not in timeline.text
+
+
+def test_the_monitoring_page_reports_per_working_group(
+    site: Site, staff: StaffClient, walker: Any
+) -> None:
+    walker.walk()  # one group on the topic Sprache, drafting one recommendation
+    page = staff("referat").get("/monitoring", params={"durchgang": "2026"})
+    assert page.status_code == 200
+    assert "Monitoring je Arbeitsgruppe" in page.text
+    assert (
+        '<td>2026</td><th scope="row">AG Sprachkurse</th><td>Sprache</td><td>Arbeitet</td>'
+        in page.text
+    )
+    assert "<td>Entwurf: 1</td>" in page.text

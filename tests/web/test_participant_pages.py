@@ -143,7 +143,7 @@ def test_an_unreadable_upload_is_a_german_error_at_the_field(staff: StaffClient)
         data={"csrf_token": csrf_of(upload.text)},
         files={"datei": ("liste.csv", b"Name;Telefon\nAnna;0511\n", "text/csv")},
     )
-    assert refused.status_code == 400 and "Spalte(n) E-Mail fehlen" in refused.text
+    assert refused.status_code == 400 and "Spalte E-Mail fehlt in der ersten Zeile" in refused.text
     assert 'href="#datei"' in refused.text
 
 

@@ -198,7 +198,9 @@ def test_a_secretary_places_decides_and_implements_through_the_forms(
         ).id
         consultations.place(deps, rec_id, meeting, "Sitzungsdienst")
         clock.advance(timedelta(days=22))  # type: ignore[attr-defined]
-        consultations.record_result(deps, rec_id, R.ADOPTED, "Sitzungsdienst")
+        consultations.record_result(
+            deps, rec_id, R.ADOPTED if body == "kreistag" else R.APPROVED, "Sitzungsdienst"
+        )
 
     secretary, referat = staff("geschaeftsstelle", "im-sommer"), staff("referat", "r-sommer")
     token, version = _form(secretary, path)

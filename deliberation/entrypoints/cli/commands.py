@@ -173,8 +173,13 @@ def cycle_advance(args: argparse.Namespace, console: Console) -> int:
         console.print(f"Achtung: {step.warning}", highlight=False, markup=False)
     if step.messages:
         console.print(
-            f"{step.messages} Einladung(en) mit Kalendereintrag in den Postausgang gelegt "
-            "(deliberation outbox send versendet sie).",
+            ngettext(
+                "%(num)d Einladung mit Kalendereintrag in den Postausgang gelegt "
+                "(deliberation outbox send versendet sie).",
+                "%(num)d Einladungen mit Kalendereintrag in den Postausgang gelegt "
+                "(deliberation outbox send versendet sie).",
+                step.messages,
+            ),
             highlight=False,
         )
     return 0

@@ -15,6 +15,7 @@ from deliberation.domain.errors import DeliberationError
 from deliberation.entrypoints.cli.commands import opened
 from deliberation.entrypoints.cli.subcommands import Subparsers, command
 from deliberation.service_layer import groups, needs
+from deliberation.translations import ngettext
 
 DateType = Callable[[str], date]
 
@@ -59,7 +60,7 @@ def group_change(args: argparse.Namespace, console: Console) -> int:
         )
     console.print(
         f'Arbeitsgruppe {view.status.id} "{view.name}" geändert: Frist {view.due_date:%d.%m.%Y}, '
-        f"{len(view.members)} Mitglied(er).",
+        + ngettext("%(num)d Mitglied.", "%(num)d Mitglieder.", len(view.members)),
         markup=False,
         highlight=False,
     )

@@ -434,7 +434,7 @@ def decide(run: DemoRun, drafted: list[Drafted]) -> None:
                 consultations.place(run.deps, active[i].id, meeting.id, run.actor)
             run.at(meeting.starts_at + timedelta(hours=3))
             for i in waiting:
-                result = _result(plans[i], step, attempt, withdraw_at) or R.ADOPTED
+                result = _result(plans[i], step, attempt, withdraw_at) or R.APPROVED
                 text = _text(run, step.role, result, i, active[i])
                 consultations.record_result(run.deps, active[i].id, result, run.actor, text)
                 if result == R.WITHDRAWN:
@@ -453,11 +453,11 @@ def _result(plan: str, step: RouteStep, attempt: int, withdraw_at: RouteStep | N
     if plan == PULLED_BACK:
         if attempt or step.authoritative:
             return None
-        return R.WITHDRAWN if step == withdraw_at else R.ADOPTED
+        return R.WITHDRAWN if step == withdraw_at else R.APPROVED
     if attempt and not (step.authoritative and plan == DEFERRED_THEN_AMENDED and attempt == 1):
         return None
     if not step.authoritative:
-        return R.ADOPTED
+        return R.APPROVED
     if plan == DEFERRED_THEN_AMENDED:
         return R.DEFERRED if attempt == 0 else R.ADOPTED_AMENDED
     return R.REJECTED if plan == TURNED_DOWN else R.ADOPTED

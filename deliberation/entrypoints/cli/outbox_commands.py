@@ -24,7 +24,7 @@ from deliberation.domain.errors import DeliberationError
 from deliberation.domain.outbox import STATUS_TITLES, OutboxStatus, RetryPolicy
 from deliberation.entrypoints import process_logging
 from deliberation.entrypoints.cli import argparse_de
-from deliberation.entrypoints.cli.commands import opened
+from deliberation.entrypoints.cli.commands import actor_of, opened
 from deliberation.entrypoints.formats import local_time, table
 from deliberation.service_layer import health, outbox
 from deliberation.service_layer.outbox import SendOptions, SendSummary, WaitingMessageView
@@ -187,7 +187,7 @@ def outbox_status(args: argparse.Namespace, console: Console) -> int:
 
 def outbox_retry(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        count = outbox.retry_failed(app.deps, args.ids)
+        count = outbox.retry_failed(app.deps, args.ids, actor_of(args))
     if count == 0:
         which = "mit diesen Nummern " if args.ids else ""
         console.print(f"Keine endgültig gescheiterte Nachricht {which}gefunden.", highlight=False)

@@ -91,7 +91,7 @@ def _record(args: argparse.Namespace) -> dict[str, str]:
 
 def participant_add(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        view = participants.add(app.deps, _record(args))
+        view = participants.add(app.deps, _record(args), actor_of(args))
     basis = LEGAL_BASIS_TITLES.get(view.legal_basis, view.legal_basis)
     console.print(
         f"{view.name} ({view.email}) ins Verzeichnis aufgenommen; Rechtsgrundlage: {basis}.",
@@ -113,7 +113,7 @@ def participant_edit(args: argparse.Namespace, console: Console) -> int:
             "--role, --body)."
         )
     with opened(args) as app:
-        report = participants.edit(app.deps, args.email, changes)
+        report = participants.edit(app.deps, args.email, changes, actor=actor_of(args))
     if not report.changes:
         console.print(f"{report.name} ({report.email}): keine Änderung.", highlight=False)
         return 0

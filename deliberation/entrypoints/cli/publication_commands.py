@@ -13,7 +13,11 @@ from deliberation.adapters.oparl import OparlTree, write_tree
 from deliberation.entrypoints.cli import subcommands
 from deliberation.entrypoints.cli.commands import opened
 from deliberation.entrypoints.cli.subcommands import Subparsers
-from deliberation.entrypoints.monitoring_output import monitoring_html, monitoring_table
+from deliberation.entrypoints.monitoring_output import (
+    groups_table,
+    monitoring_html,
+    monitoring_table,
+)
 from deliberation.service_layer import monitoring, participants, publication
 
 
@@ -49,16 +53,19 @@ def participant_publish(args: argparse.Namespace, console: Console) -> int:
 def report_monitoring(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         figures = monitoring.monitoring(app.deps, args.round)
+        groups = monitoring.working_groups(app.deps, args.round)
         if args.html is not None:
             html = monitoring_html(
                 app.documents(),
                 figures,
+                groups,
                 app.deps.county_name,
                 app.deps.organiser,
                 app.deps.today(),
                 args.round,
             )
     console.print(monitoring_table(figures))
+    console.print(groups_table(groups))
     if args.html is not None:
         args.html.write_text(html, encoding="utf-8")
         console.print(f"Bericht mit Grafik nach {args.html} geschrieben.", highlight=False)

@@ -11,7 +11,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from deliberation.domain.consultations import RESULT_TITLES, parse_result
+from deliberation.domain.consultations import (
+    ADVISORY_RESULTS,
+    DECIDING_RESULTS,
+    RESULT_TITLES,
+    parse_result,
+    titles,
+)
 from deliberation.entrypoints import tracker_files
 from deliberation.entrypoints.cli import date_confirmation, plan_output, subcommands
 from deliberation.entrypoints.cli.commands import (
@@ -74,6 +80,16 @@ def rec_place(args: argparse.Namespace, console: Console) -> int:
 
 def rec_result(args: argparse.Namespace, console: Console) -> int:
     result = parse_result(args.result)
+    if args.without_meeting:
+        with opened(args) as app:
+            steps = consultations.give_statement_without_meeting(
+                app.deps, args.id, result, args.text, args.actor
+            )
+        what = f"Stellungnahme ohne Sitzung festgehalten: {RESULT_TITLES[result]}"
+        console.print(f"Empfehlung {args.id}: {what}.", highlight=False)
+        for taken in steps:
+            print_step(console, f"Empfehlung {args.id}", taken)
+        return 0
     with opened(args) as app:
         step = consultations.record_result(app.deps, args.id, result, args.actor, args.text)
     _report(console, args.id, step, f"Ergebnis festgehalten: {RESULT_TITLES[result]}")
@@ -222,12 +238,25 @@ def register_recommendation(family: Subparsers, german_date: DateType) -> None:
     result.add_argument(
         "--result",
         required=True,
-        help="Ergebnis: " + ", ".join(f'"{t}"' for t in RESULT_TITLES.values()),
+        help="Ergebnis; ein beratendes Gremium gibt eine Stellungnahme ab ("
+        + titles(ADVISORY_RESULTS)
+        + "), das entscheidende Gremium beschließt ("
+        + titles(DECIDING_RESULTS)
+        + ")",
     )
     result.add_argument(
         "--text",
         default="",
-        help='Beschlusstext bzw. Stellungnahme (bei Anhörung und "geändert beschlossen" Pflicht)',
+        help='Beschlusstext bzw. Stellungnahme (Pflicht bei der Anhörung, bei "geändert '
+        'beschlossen" und "mit Änderungen empfohlen")',
+    )
+    result.add_argument(
+        "--ohne-sitzung",
+        dest="without_meeting",
+        action="store_true",
+        help="die Stellungnahme des nächsten beratenden Gremiums ohne Sitzung festhalten (nur "
+        "wo die Beratungsfolge es erlaubt: statement_without_meeting); das Gremium gilt dann "
+        "als beraten",
     )
     _actor(result)
     assign = _command(

@@ -327,12 +327,7 @@ def print_recommendation(console: Console, view: RecommendationView, zone: ZoneI
     if view.need_ids:
         console.print("Beantwortet Bedarfe: " + ", ".join(map(str, view.need_ids)))
     for c in view.consultations:
-        closed = ", nicht öffentlich" if not c.public else ""
-        console.print(
-            f"Beratung: {c.meeting_title} (Sitzung {c.meeting_id}, {c.role}{closed}): "
-            f"{c.result_title}",
-            highlight=False,
-        )
+        console.print(f"Beratung: {c.meeting_title} ({c.where}): {c.result_title}", highlight=False)
     if view.responsible_office:
         due = f" bis {view.due_date:%d.%m.%Y}" if view.due_date else ""
         late = " – überfällig" if view.overdue else ""

@@ -126,11 +126,10 @@ def _route_and_implementation(tree: MarkupTree, trace: RecommendationTrace, zone
     if trace.consultations:
         route = tree.add(f"Beratungsfolge ({len(trace.consultations)})")
         for c in trace.consultations:
-            closed = "" if c.public else ", nicht öffentlich"
             text = f" – {escape(c.resolution_text)}" if c.resolution_text else ""
             route.add(
                 f"{local_time(c.meeting_starts_at, zone)} {escape(c.meeting_title)} "
-                f"(Sitzung {c.meeting_id}, {c.role}{closed}): [bold]{c.result_title}[/bold]{text}"
+                f"({c.where}): [bold]{c.result_title}[/bold]{text}"
             )
     if trace.responsible_office:
         due = f", bis {trace.due_date:%d.%m.%Y}" if trace.due_date else ""

@@ -101,7 +101,7 @@ def test_path_2_a_secretary_takes_a_recommendation_to_its_implementation(
         ).id
         consultations.place(deps, rec, meeting, "Sitzungsdienst")
         clock.advance(timedelta(days=22))
-        consultations.record_result(deps, rec, R.ADOPTED, "Sitzungsdienst")
+        consultations.record_result(deps, rec, R.APPROVED, "Sitzungsdienst")
     _sign_in_again(tab, "g.sekretariat")
     tab.open(page)
     tab.wait_for("Auf eine Sitzung setzen: Kreistag")

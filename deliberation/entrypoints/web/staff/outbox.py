@@ -54,5 +54,5 @@ def outbox_page(
 @router.post("/outbox/retry")
 def retry(ctx: Context, account: Retrying, form: Form) -> Response:
     ids = [int(v) for v in form.getlist("id") if isinstance(v, str) and v.isdigit()]
-    count = outbox.retry_failed(ctx.deps, ids or None)
+    count = outbox.retry_failed(ctx.deps, ids or None, account.name)
     return RedirectResponse(f"/outbox?gruppe=waiting&erneut={count}", status_code=303)

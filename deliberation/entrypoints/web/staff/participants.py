@@ -116,7 +116,7 @@ def new_form(request: Request, ctx: Context, account: Referat) -> HTMLResponse:
 def add(request: Request, ctx: Context, account: Referat, form: Form) -> Response:
     values = values_of(form)
     try:
-        view = participants.add(ctx.deps, _record(values))
+        view = participants.add(ctx.deps, _record(values), account.name)
     except participants.InvalidPerson as exc:
         return _form_page(request, ctx, values, _problems(exc.problems), status_code=400)
     return RedirectResponse(f"/participants/{view.id}?erledigt=aufgenommen", status_code=303)
@@ -161,7 +161,9 @@ def edit(request: Request, person_id: int, ctx: Context, account: Referat, form:
     person = participants.get(ctx.deps, person_id)
     seen = {k: str(values.get(f"seen_{k}", "")) for k in FIELDS}
     try:
-        report = participants.edit(ctx.deps, person.email, _record(values), expected=seen)
+        report = participants.edit(
+            ctx.deps, person.email, _record(values), expected=seen, actor=account.name
+        )
     except participants.InvalidPerson as exc:
         return _form_page(request, ctx, values, _problems(exc.problems), person, 400)
     except ConcurrencyConflict as exc:

@@ -14,7 +14,7 @@ from deliberation.adapters.diagram import state_diagram_svg
 from deliberation.adapters.timeline import COLOURS, timeline_svg
 from deliberation.domain.errors import DeliberationError, NotFound
 from deliberation.domain.workflow import WorkflowDefinition
-from deliberation.entrypoints.monitoring_output import HEADER, chart, rows
+from deliberation.entrypoints.monitoring_output import GROUP_HEADER, HEADER, chart, group_rows, rows
 from deliberation.entrypoints.web.auth import SignedIn
 from deliberation.entrypoints.web.context import Context, WebContext
 from deliberation.entrypoints.web.forms import FormErrors
@@ -42,8 +42,9 @@ def monitoring_page(
     errors = FormErrors()
     try:
         figures = monitoring.monitoring(ctx.deps, durchgang or None)
+        groups = monitoring.working_groups(ctx.deps, durchgang or None)
     except DeliberationError as exc:  # a round that does not exist
-        figures = []
+        figures, groups = [], []
         errors.add("durchgang", str(exc), "Durchgang")
     rounds = monitoring.round_labels(ctx.deps)
     return ctx.pages.render(
@@ -54,6 +55,8 @@ def monitoring_page(
             "chart": chart(figures),
             "header": HEADER,
             "rows": rows(figures),
+            "group_header": GROUP_HEADER,
+            "group_rows": group_rows(groups),
             "round_options": [("", "alle Durchgänge"), *((r, r) for r in rounds)],
             "values": {"durchgang": durchgang},
             "errors": errors,

@@ -1,6 +1,8 @@
 """A recommendation's page for the Geschäftsstelle: its route with bodies, meetings and
-notice periods, placing it on a meeting, recording results, the implementation with its
-traffic light, the printable Beschlussvorlage, the backward plan and its trace."""
+notice periods, placing it on a meeting, recording results (an advisory body's statement,
+also without a meeting where the route allows it; a deciding body's decision), the
+implementation with its traffic light, the printable Beschlussvorlage, the backward plan
+and its trace."""
 
 from __future__ import annotations
 
@@ -61,6 +63,11 @@ class ResultForm(Versioned):
     result_text: str = Field("", max_length=20_000, title="Beschlusstext oder Stellungnahme")
 
 
+class StatementForm(Versioned):
+    statement_result: ConsultationResult = Field(title="Stellungnahme")
+    statement_text: str = Field("", max_length=20_000, title="Wortlaut der Stellungnahme")
+
+
 class AssignForm(Versioned):
     office: str = Field(min_length=1, max_length=300, title="Zuständige Stelle")
     due: date = Field(title="Umzusetzen bis")
@@ -99,6 +106,10 @@ def _page(
             "done": done,
             "feasibility_options": FEASIBILITY_OPTIONS,
             "result_options": [(c.value, c.title) for c in detail.result_choices],
+            "statement_options": [
+                (c.value, c.title)
+                for c in (detail.placement.without_meeting if detail.placement else ())
+            ],
             "plan_options": [
                 (str(m.id), f"{m.title} ({m.day:%d.%m.%Y})") for m in detail.deciding_meetings
             ],
@@ -121,6 +132,7 @@ FEASIBILITY_OPTIONS = [
 DONE_TEXTS = {
     "placed": "Die Empfehlung liegt jetzt auf der gewählten Sitzung.",
     "result": "Das Ergebnis ist festgehalten.",
+    "statement": "Die Stellungnahme ohne Sitzung ist festgehalten; das Gremium gilt als beraten.",
     "assigned": "Zuständigkeit und Frist sind gespeichert.",
     "progress": "Der Vermerk ist gespeichert.",
 }
@@ -172,6 +184,25 @@ def result(rec_id: int, request: Request, ctx: Context, form: Form, account: Sec
         )
 
     return _submit(request, ctx, rec_id, form, ResultForm, run, "result")
+
+
+@router.post("/recommendations/{rec_id}/statement")
+def statement(
+    rec_id: int, request: Request, ctx: Context, form: Form, account: Secretary
+) -> Response:
+    """The next advisory body's statement without a meeting, where the route allows it."""
+
+    def run(data: StatementForm) -> None:
+        consultations.give_statement_without_meeting(
+            ctx.deps,
+            rec_id,
+            data.statement_result,
+            data.statement_text,
+            account.name,
+            data.version,
+        )
+
+    return _submit(request, ctx, rec_id, form, StatementForm, run, "statement")
 
 
 @router.post("/recommendations/{rec_id}/assign")
