@@ -453,6 +453,26 @@ heartbeats = Table(
     Column("owner", String(200), nullable=False),
 )
 
+#: Needs brought in on the public page, waiting for moderation (``domain.need_submissions``).
+need_submissions = Table(
+    "need_submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cycle_id", ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("topic_field", String(120), nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("email", String(320), nullable=True, index=True),
+    Column("email_confirmed_at", UTCDateTime, nullable=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("need_id", ForeignKey("needs.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decided_by", String(200), nullable=False, server_default=""),
+)
+
 #: APScheduler's job store (SQLAlchemyJobStore), created by our migrations like every table.
 apscheduler_jobs = Table(
     "apscheduler_jobs",

@@ -30,6 +30,7 @@ from deliberation.adapters.rate_limit_store import RateLimitStore
 from deliberation.adapters.retention_store import RetentionStore
 from deliberation.adapters.schedule_store import ScheduleStore
 from deliberation.adapters.step_store import StepStore
+from deliberation.adapters.submission_store import SubmissionStore
 from deliberation.adapters.workflow_store import WorkflowStore
 from deliberation.domain.consultations import Consultation, ConsultationResult
 from deliberation.domain.implementation import FeedbackReport
@@ -67,6 +68,7 @@ class SqlRepository(
     LogStore,
     DotVoteStore,
     RateLimitStore,
+    SubmissionStore,
 ):
     """Cycles, needs, groups, recommendations and their log; participants, the outbox,
     accounts, the step fast path and the whole log come from the stores it inherits,

@@ -40,6 +40,7 @@ class SqlUnitOfWork:
     log: SqlRepository
     workflow_records: SqlRepository
     rate_limits: SqlRepository
+    submissions: SqlRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -50,7 +51,7 @@ class SqlUnitOfWork:
         self.cycles = self.fast_path = self.needs = self.groups = repo
         self.recommendations = self.tracker = self.meetings = self.participants = repo
         self.reference = self.accounts = self.outbox = self.due_work = self.log = repo
-        self.workflow_records = self.rate_limits = repo
+        self.workflow_records = self.rate_limits = self.submissions = repo
         return self
 
     def __exit__(

@@ -33,6 +33,7 @@ SUBJECT_TITLES: dict[str, str] = {
     "outbox": "Postausgang",
     "log": "Protokoll",
     "need": "Bedarf",
+    "need_submission": "Bedarf-aus-dem-Web",
 }
 #: What each kind of audited change is called in the log.
 CHANGE_TITLES: dict[str, str] = {
@@ -59,6 +60,11 @@ CHANGE_TITLES: dict[str, str] = {
     "participant_added": "Person angelegt",
     "participant_edited": "Person geändert",
     "outbox_retried": "E-Mail erneut versucht",
+    "need_submitted": "Bedarf aus dem Web eingegangen",
+    "need_address_confirmed": "Adresse für Rückmeldung bestätigt",
+    "need_approved": "Bedarf aus dem Web freigegeben",
+    "need_merged": "Bedarf aus dem Web zusammengeführt",
+    "need_rejected": "Bedarf aus dem Web abgelehnt",
 }
 
 

@@ -42,24 +42,31 @@ def add(
     deps: Dependencies, cycle_id: int, text: str, topic_field: str, scope: str, actor: str
 ) -> int:
     """Record a need in a workshop that is collecting needs; returns its id."""
+    with deps.unit_of_work() as uow:
+        need_id = add_in(uow, deps, cycle_id, text, topic_field, scope)
+        uow.commit()
+        return need_id
+
+
+def add_in(
+    uow: UnitOfWork, deps: Dependencies, cycle_id: int, text: str, topic_field: str, scope: str
+) -> int:
+    """``add`` inside a unit of work the caller commits (an approved need from the web)."""
     text = check_text(text)
     field = known_topic_field(deps, topic_field)
     parsed_scope = parse_scope(scope)
-    with deps.unit_of_work() as uow:
-        cycle = cycles.get_detached(uow, cycle_id, lock=True)
-        stepping.require_capability(deps, cycle, "add_needs", "Bedarfe erfassen")
-        now = deps.clock()
-        stepping.touch(cycle, now)
-        if cycle.municipality is None and parsed_scope != NeedScope.COUNTY:
-            raise DeliberationError(
-                f"{cycle.subject_label()} ist kreisweit und gehört zu keiner Gemeinde; seine "
-                'Bedarfe sind "kreisweit", nicht "lokal".'
-            )
-        need = Need(text, cycle.municipality, field, parsed_scope, now)
-        uow.fast_path.save_detached(cycle)  # the version check covers the new card
-        need_id = uow.fast_path.add_need_row(need, cycle)
-        uow.commit()
-        return need_id
+    cycle = cycles.get_detached(uow, cycle_id, lock=True)
+    stepping.require_capability(deps, cycle, "add_needs", "Bedarfe erfassen")
+    now = deps.clock()
+    stepping.touch(cycle, now)
+    if cycle.municipality is None and parsed_scope != NeedScope.COUNTY:
+        raise DeliberationError(
+            f"{cycle.subject_label()} ist kreisweit und gehört zu keiner Gemeinde; seine "
+            'Bedarfe sind "kreisweit", nicht "lokal".'
+        )
+    need = Need(text, cycle.municipality, field, parsed_scope, now)
+    uow.fast_path.save_detached(cycle)  # the version check covers the new card
+    return uow.fast_path.add_need_row(need, cycle)
 
 
 def known_topic_field(deps: Dependencies, name: str) -> str:

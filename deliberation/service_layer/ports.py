@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 from zoneinfo import ZoneInfo
 
 from deliberation.domain.accounts import Account
@@ -31,6 +31,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.domain.need_submissions import NeedSubmission, SubmissionStatus
 from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
 from deliberation.domain.rules import ChildFacts
@@ -476,6 +477,29 @@ class RateLimits(Protocol):
         """Count a post to a public form; the window's count so far."""
 
 
+class NeedSubmissions(Protocol):
+    """Needs brought in on the public page, waiting for moderation."""
+
+    def add_submission(
+        self,
+        cycle_id: int,
+        text: str,
+        topic_field: str,
+        scope: str,
+        language: str,
+        email: str | None,
+        now: datetime,
+    ) -> int: ...
+
+    def submission(self, submission_id: int, lock: bool = False) -> NeedSubmission | None: ...
+
+    def submissions(
+        self, status: SubmissionStatus | None = None, email: str | None = None
+    ) -> list[NeedSubmission]: ...
+
+    def change_submission(self, submission_id: int, **values: Any) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over one port per aggregate: commit explicitly, everything else rolls
     back. A use case names the port it reads or writes (``uow.cycles.cycle(3)``,
@@ -525,6 +549,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rate_limits(self) -> RateLimits: ...
+
+    @property
+    def submissions(self) -> NeedSubmissions: ...
 
     def __enter__(self) -> Self: ...
 

@@ -78,6 +78,7 @@ PARTICIPANT_FILES = (
     "templates/web/links/",
     "templates/web/public/",
     "deliberation/entrypoints/web/link_texts.py",
+    "templates/web/_forms.html",
     "deliberation/entrypoints/web/public/",
 )
 

@@ -23,6 +23,7 @@ from deliberation.entrypoints.web.public import bodies as public_bodies
 from deliberation.entrypoints.web.public import error_pages
 from deliberation.entrypoints.web.public import feedback as public_feedback
 from deliberation.entrypoints.web.public import home as public_home
+from deliberation.entrypoints.web.public import needs as public_needs
 from deliberation.entrypoints.web.public import votes as public_votes
 from deliberation.entrypoints.web.security import PageGuard
 from deliberation.entrypoints.web.session_data import COOKIE
@@ -34,6 +35,7 @@ from deliberation.entrypoints.web.staff import (
     home,
     meeting_actions,
     meetings,
+    moderation,
     needs,
     outbox,
     participant_import,
@@ -66,10 +68,12 @@ STAFF_ROUTERS: list[APIRouter] = [
     tracker_pages.router,
     recommendation_pages.router,
     implementation_pages.router,
+    moderation.router,
 ]
 #: Pages anyone with a signed link may open.
 PUBLIC_ROUTERS: list[APIRouter] = [
     public_home.router,
+    public_needs.router,
     links.router,
     feeds.router,
     public_votes.router,

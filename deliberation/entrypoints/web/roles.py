@@ -29,6 +29,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("/", "Start"),
     NavItem("/rounds", "Durchgänge"),
+    NavItem("/moderation", "Bedarfe aus dem Web", REFERAT),
     NavItem("/groups", "Arbeitsgruppen"),
     NavItem("/tracker", "Tracker", REFERAT | SECRETARY),
     NavItem("/implementation-report", "Umsetzungsbericht", REFERAT | SECRETARY),
