@@ -9,7 +9,8 @@ process) on loopback. Then, in the same run:
   for K pages of each kind (default 10): the start page, the tracker with a filter, and a
   recommendation's page (numbers drawn at random, the same for both sides);
 * **service calls**: the same number of threads make the calls those pages make, in this
-  process, on the same database: the session's account lookup; plus the tracker page and its
+  process, on the same database: the session's account lookup; plus the start page's query
+  (``start_page.start_page``); plus the tracker page and its
   filter choices; plus a recommendation's detail and its trace.
 
 Reports p50 and p95 of each side, the ratio page / service at p95 (target for the tracker:
@@ -48,7 +49,13 @@ for folder in (REPO_ROOT, REPO_ROOT / "tests" / "integration"):
 from tracker_data import generate  # noqa: E402
 
 from deliberation.bootstrap import Application, bootstrap, initialise_database  # noqa: E402
-from deliberation.service_layer import accounts, route_overview, trace, tracker  # noqa: E402
+from deliberation.service_layer import (  # noqa: E402
+    accounts,
+    route_overview,
+    start_page,
+    trace,
+    tracker,
+)
 
 CONFIG = REPO_ROOT / "config.toml"
 LOGIN = "bench.geschaeftsstelle"
@@ -222,6 +229,10 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
     def lookup() -> None:
         accounts.session_account(deps, uid, epoch)
 
+    def start_calls() -> None:
+        lookup()
+        start_page.start_page(deps)
+
     def tracker_calls() -> None:
         lookup()
         tracker.tracker_page(deps, query)
@@ -238,7 +249,7 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
     kinds: dict[str, tuple[list[list[str]], list[list[Callable[[], Any]]]]] = {
         "Startseite": (
             [["/"] * args.requests for _ in ids],
-            [[lookup] * args.requests for _ in ids],
+            [[start_calls] * args.requests for _ in ids],
         ),
         f"Tracker ({args.tracker_query})": (
             [[f"/tracker?{args.tracker_query}"] * args.requests for _ in ids],
