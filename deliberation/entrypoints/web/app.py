@@ -23,6 +23,7 @@ from deliberation.entrypoints.web.public import bodies as public_bodies
 from deliberation.entrypoints.web.public import error_pages
 from deliberation.entrypoints.web.public import feedback as public_feedback
 from deliberation.entrypoints.web.public import home as public_home
+from deliberation.entrypoints.web.public import my_data as public_my_data
 from deliberation.entrypoints.web.public import needs as public_needs
 from deliberation.entrypoints.web.public import votes as public_votes
 from deliberation.entrypoints.web.security import PageGuard
@@ -74,6 +75,7 @@ STAFF_ROUTERS: list[APIRouter] = [
 PUBLIC_ROUTERS: list[APIRouter] = [
     public_home.router,
     public_needs.router,
+    public_my_data.router,
     links.router,
     feeds.router,
     public_votes.router,

@@ -19,7 +19,7 @@ from deliberation.service_layer import consent, need_submissions, participants
 from deliberation.service_layer.messages import CONFIRM, UNSUBSCRIBE, fingerprint
 from tests.conftest import RoundWalker
 
-PUBLIC_PAGES = ["/public/", "/public/gibt-es-nicht", "/confirm/kaputt"]
+PUBLIC_PAGES = ["/public/", "/public/my-data", "/public/gibt-es-nicht", "/confirm/kaputt"]
 
 
 def _person_links(tab: Browser) -> list[str]:
