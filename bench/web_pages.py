@@ -6,15 +6,19 @@ account, and serves the application with ``deliberation web`` (a real uvicorn in
 process) on loopback. Then, in the same run:
 
 * **pages**: C concurrent clients (default 20), each signed in with its own session, ask
-  for K pages of each kind (default 10): the start page, the tracker with a filter, and a
-  recommendation's page (numbers drawn at random, the same for both sides);
+  for K pages of each kind (default 10): the start page, the tracker with a filter, a
+  recommendation's page (numbers drawn at random, the same for both sides), and the OParl
+  server's paper list with ``modified_since`` (no session needed; about a tenth of the
+  papers changed since then, pages drawn at random);
 * **service calls**: the same number of threads make the calls those pages make, in this
   process, on the same database: the session's account lookup; plus the start page's query
-  (``start_page.start_page``); plus the tracker page and its
-  filter choices; plus a recommendation's detail and its trace.
+  (``start_page.start_page``); plus the tracker page and its filter choices; plus a
+  recommendation's detail and its trace; plus the OParl feed's page of papers
+  (``oparl_feed.papers``).
 
-Reports p50 and p95 of each side, the ratio page / service at p95 (target for the tracker:
-at most 2) and the load average. Exit status 2 if a page did not answer 200.
+Reports p50 and p95 of each side, the ratio page / service at p95 (target for the tracker
+and the OParl list: at most 2) and the load average. Exit status 2 if a page did not answer
+200.
 """
 
 from __future__ import annotations
@@ -34,9 +38,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import httpx
 from sqlalchemy import text
@@ -46,16 +51,18 @@ for folder in (REPO_ROOT, REPO_ROOT / "tests" / "integration"):
     if str(folder) not in sys.path:  # the package and the shared data generator
         sys.path.insert(0, str(folder))
 
-from tracker_data import generate  # noqa: E402
+from tracker_data import MODIFIED_SPREAD, START, generate  # noqa: E402
 
 from deliberation.bootstrap import Application, bootstrap, initialise_database  # noqa: E402
 from deliberation.service_layer import (  # noqa: E402
     accounts,
+    oparl_feed,
     route_overview,
     start_page,
     trace,
     tracker,
 )
+from deliberation.service_layer.oparl_rows import Window  # noqa: E402
 
 CONFIG = REPO_ROOT / "config.toml"
 LOGIN = "bench.geschaeftsstelle"
@@ -63,6 +70,8 @@ PASSWORD = secrets.token_urlsafe(16)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 #: what a secretary looks at most: overdue implementations, by due date
 TRACKER_QUERY = "overdue=1&sort=frist"
+#: what a council information system asks when it updates: papers changed since then
+CHANGED_SINCE = START + timedelta(minutes=MODIFIED_SPREAD * 9 // 10)
 
 
 def _tracker_query(query: str) -> tracker.TrackerQuery:
@@ -187,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=10, help="per client and page kind")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn processes")
     parser.add_argument("--tracker-query", default=TRACKER_QUERY)
+    parser.add_argument(
+        "--only", help="only the page kinds whose name contains this (e.g. OParl)", default=""
+    )
     parser.add_argument("--database-url", help="an empty database (default: temp SQLite file)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
@@ -246,6 +258,19 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
 
         return call
 
+    feed = oparl_feed.Feed(frozenset(app.settings.oparl.closed_session_publishes))
+    changed = Window(modified_since=CHANGED_SINCE)
+    size = app.settings.oparl.page_size
+    changed_pages = max(1, oparl_feed.papers(deps, feed, changed, 1, size).pages)
+    page_numbers = [[rng.randint(1, changed_pages) for _ in own] for own in ids]
+    since = quote(CHANGED_SINCE.isoformat())
+
+    def paper_page(number: int) -> Callable[[], None]:
+        def call() -> None:
+            oparl_feed.papers(deps, feed, changed, number, size)
+
+        return call
+
     kinds: dict[str, tuple[list[list[str]], list[list[Callable[[], Any]]]]] = {
         "Startseite": (
             [["/"] * args.requests for _ in ids],
@@ -259,6 +284,13 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
             [[f"/recommendations/{i}" for i in own] for own in ids],
             [[recommendation_calls(i) for i in own] for own in ids],
         ),
+        "OParl Drucksachen (modified_since)": (
+            [
+                [f"/oparl/v1/body/1/paper?modified_since={since}&page={n}" for n in own]
+                for own in page_numbers
+            ],
+            [[paper_page(n) for n in own] for own in page_numbers],
+        ),
     }
     port = free_port()
     server = serve(url, port, args.workers)
@@ -266,7 +298,8 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     load_before = os.getloadavg()
     try:
-        for name, (paths, calls) in kinds.items():
+        chosen = {n: k for n, k in kinds.items() if args.only.casefold() in n.casefold()}
+        for name, (paths, calls) in chosen.items():
             service = percentiles(service_times(calls))
             pages = percentiles(
                 asyncio.run(page_times(f"http://127.0.0.1:{port}", paths, failures))
@@ -274,7 +307,7 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
             ratio = pages["p95"] / service["p95"]
             figures[name] = {"page": pages, "service": service, "ratio_p95": ratio}
             print(
-                f"{name:<32} Seite p50 {pages['p50'] * 1000:7.1f} ms p95 "
+                f"{name:<36} Seite p50 {pages['p50'] * 1000:7.1f} ms p95 "
                 f"{pages['p95'] * 1000:7.1f} ms | Dienst p50 {service['p50'] * 1000:7.1f} ms "
                 f"p95 {service['p95'] * 1000:7.1f} ms | Verhältnis p95 {ratio:5.2f}",
                 flush=True,
@@ -297,6 +330,7 @@ def run(app: Application, url: str, args: argparse.Namespace) -> dict[str, Any]:
         "clients": args.clients,
         "requests_per_client": args.requests,
         "workers": args.workers,
+        "oparl_modified_since": CHANGED_SINCE.isoformat(),
         "load_before": load_before,
         "load_after": load_after,
         "figures": figures,

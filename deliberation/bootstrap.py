@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from deliberation.adapters import database, orm, unit_of_work
+from deliberation.adapters import database, orm, publication_stamps, unit_of_work
 from deliberation.adapters.calendar_entries import write_calendar, write_feed
 from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.adapters.database import DatabaseError as DatabaseError
@@ -206,10 +206,12 @@ def bootstrap(
             db.dispose()
             raise
     factory = database.session_factory(db)
+    clock = clock or Clock()
+    publication_stamps.install(factory, clock)
     deps = Dependencies(
         unit_of_work=lambda: SqlUnitOfWork(factory),
         engine=engine,
-        clock=clock or Clock(),
+        clock=clock,
         topic_fields=settings.topic_fields,
         timezone=settings.county.timezone,
         county_name=settings.county.name,

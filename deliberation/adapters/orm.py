@@ -227,6 +227,8 @@ recommendations = Table(
     Column("responsible_office", String(300), nullable=False, server_default=""),
     Column("due_date", Date, nullable=True, index=True),
     Column("not_feasible_since", UTCDateTime, nullable=True),
+    # the last change the OParl server reports (kept by adapters/publication_stamps.py)
+    Column("modified_at", UTCDateTime, nullable=True, index=True),
     Index("ix_recommendations_workflow_state", "workflow", "state"),
     # the tracker sorts by title: an index lets a page walk it instead of sorting all rows
     Index("ix_recommendations_title", "title"),
@@ -261,6 +263,8 @@ meetings = Table(
     # kept when retention removed the answers after the meeting
     Column("invited_count", Integer, nullable=True),
     Column("accepted_count", Integer, nullable=True),
+    # the last change the OParl server reports (kept by adapters/publication_stamps.py)
+    Column("modified_at", UTCDateTime, nullable=True, index=True),
     UniqueConstraint("series", "period_start", name="uq_meetings_series_period"),
 )
 
@@ -316,6 +320,8 @@ participants = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("consent_withdrawn_at", UTCDateTime, nullable=True),
     Column("publication_consent_at", UTCDateTime, nullable=True),
+    # the last change the OParl server reports (kept by adapters/publication_stamps.py)
+    Column("modified_at", UTCDateTime, nullable=True, index=True),
 )
 
 invitations = Table(
@@ -369,6 +375,8 @@ consultations = Table(
     Column("resolution_text", Text, nullable=False),
     Column("placed_at", UTCDateTime, nullable=False),
     Column("decided_at", UTCDateTime, nullable=True),
+    # the last change the OParl server reports (kept by adapters/publication_stamps.py)
+    Column("modified_at", UTCDateTime, nullable=True, index=True),
 )
 
 progress_notes = Table(
@@ -413,6 +421,20 @@ due_work = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_due_work_status_due_at", "status", "due_at"),
     Index("ix_due_work_subject", "subject_kind", "subject_id"),
+)
+
+#: Published objects that are gone (a person deleted or no longer consenting, a deleted
+#: meeting): the OParl server lists them with ``deleted: true`` under ``modified_since``.
+oparl_tombstones = Table(
+    "oparl_tombstones",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("object_key", String(120), nullable=False),
+    Column("created_at", UTCDateTime, nullable=True),
+    Column("deleted_at", UTCDateTime, nullable=False),
+    Index("ix_oparl_tombstones_kind_deleted_at", "kind", "deleted_at"),
+    Index("ix_oparl_tombstones_kind_object_key", "kind", "object_key"),
 )
 
 #: Staff accounts of the web application (roles referat, geschaeftsstelle, admin).

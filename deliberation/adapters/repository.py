@@ -24,6 +24,7 @@ from deliberation.adapters.account_store import AccountStore
 from deliberation.adapters.dot_vote_store import DotVoteStore
 from deliberation.adapters.log_store import LogStore
 from deliberation.adapters.meeting_store import MeetingStore
+from deliberation.adapters.oparl_store import OparlStore
 from deliberation.adapters.outbox_store import OutboxStore
 from deliberation.adapters.participant_store import ParticipantStore
 from deliberation.adapters.rate_limit_store import RateLimitStore
@@ -69,6 +70,7 @@ class SqlRepository(
     DotVoteStore,
     RateLimitStore,
     SubmissionStore,
+    OparlStore,
 ):
     """Cycles, needs, groups, recommendations and their log; participants, the outbox,
     accounts, the step fast path and the whole log come from the stores it inherits,

@@ -41,6 +41,7 @@ class SqlUnitOfWork:
     workflow_records: SqlRepository
     rate_limits: SqlRepository
     submissions: SqlRepository
+    publication: SqlRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.recommendations = self.tracker = self.meetings = self.participants = repo
         self.reference = self.accounts = self.outbox = self.due_work = self.log = repo
         self.workflow_records = self.rate_limits = self.submissions = repo
+        self.publication = repo
         return self
 
     def __exit__(

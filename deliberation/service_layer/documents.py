@@ -9,6 +9,9 @@ from deliberation.service_layer import recommendations
 from deliberation.service_layer.ports import Dependencies
 from deliberation.service_layer.views import RecommendationView, need_place, recommendation_view
 
+#: the template of the printable Beschlussvorlage (also the OParl File of its Paper)
+RESOLUTION_TEMPLATE = "recommendation/beschlussvorlage"
+
 
 @dataclass(frozen=True)
 class RouteRow:

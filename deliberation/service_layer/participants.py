@@ -395,8 +395,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def may_publish(participant: Participant) -> bool:
-    """Whether the person agreed that their name is published (e.g. in the OParl export)."""
-    return participant.publication_consent_at is not None
+    """Whether the person agreed that their name is published (OParl) and did not withdraw
+    their consent since (``adapters/oparl_store.py`` asks the same in SQL)."""
+    return publication_allowed(participant.publication_consent_at, participant.consent_withdrawn_at)
+
+
+def publication_allowed(consent_at: datetime | None, withdrawn_at: datetime | None) -> bool:
+    return consent_at is not None and withdrawn_at is None
 
 
 def set_publication_consent(deps: Dependencies, email: str, consent: bool) -> str:

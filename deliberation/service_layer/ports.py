@@ -36,6 +36,7 @@ from deliberation.domain.outbox import MailContent, OutboxMessage, Outcome
 from deliberation.domain.participants import Participant
 from deliberation.domain.rules import ChildFacts
 from deliberation.domain.scheduling import DueWork
+from deliberation.service_layer.oparl_rows import PublishedRows
 
 #: One line of the secretaries' tracker as the database hands it out, in this order:
 #: id, title, group name, conference title, round label, workflow, workflow version, state,
@@ -552,6 +553,11 @@ class UnitOfWork(Protocol):
 
     @property
     def submissions(self) -> NeedSubmissions: ...
+
+    @property
+    def publication(self) -> PublishedRows:
+        """What the OParl server reads (``oparl_rows``)."""
+        ...
 
     def __enter__(self) -> Self: ...
 

@@ -7,12 +7,13 @@ the publication of their name. Nothing here knows the export format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from deliberation.domain.consultations import Consultation
 from deliberation.domain.errors import DeliberationError
-from deliberation.domain.model import Meeting
+from deliberation.domain.model import Meeting, SubjectKind
 from deliberation.service_layer import participants as registry
 from deliberation.service_layer.documents import reference
 from deliberation.service_layer.ports import Dependencies
@@ -66,6 +67,9 @@ class MeetingItem:
     created: datetime
     modified: datetime
     agenda: tuple[AgendaEntry, ...]
+    ends_at: datetime | None = None
+    #: it took place (its start lies in the past and it was not cancelled)
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,16 @@ class PersonItem:
 
 
 @dataclass(frozen=True)
+class Removed:
+    """A published object that is gone (OParl: ``deleted: true``); ``key`` as in its id."""
+
+    kind: str
+    key: str
+    created: datetime | None
+    modified: datetime
+
+
+@dataclass(frozen=True)
 class Publication:
     county: str
     organiser: str
@@ -103,18 +117,52 @@ class Publication:
     persons: tuple[PersonItem, ...]
 
 
-def publication(deps: Dependencies) -> Publication:
+def withheld(entry: AgendaEntry, allowed: Collection[str]) -> AgendaEntry:
+    """An agenda entry of a closed session with only what may be published of it
+    (``[oparl] closed_session_publishes``: "name", "result", "resolutionText")."""
+    if entry.public:
+        return entry
+    return replace(
+        entry,
+        recommendation_title=entry.recommendation_title if "name" in allowed else "",
+        result=entry.result if "result" in allowed else "",
+        resolution_text=entry.resolution_text if "resolutionText" in allowed else "",
+    )
+
+
+#: the workflow role of the step that withdraws a recommendation (its paper is then deleted)
+WITHDRAWAL_ROLE = "withdrawal"
+
+
+def withdrawn_states(deps: Dependencies) -> frozenset[str]:
+    """Every state any recommendation workflow reaches by its withdrawal step."""
+    return frozenset(
+        t.dest
+        for d in deps.engine.definitions()
+        if d.subject == SubjectKind.RECOMMENDATION
+        for t in d.transitions
+        if t.role == WITHDRAWAL_ROLE
+    )
+
+
+def publication(deps: Dependencies, closed_session_publishes: Collection[str] = ()) -> Publication:
+    """Everything published, at once (the static export); closed sessions' agenda items
+    with only what ``closed_session_publishes`` allows."""
+    now = deps.clock()
+    withdrawn = withdrawn_states(deps)
     with deps.unit_of_work() as uow:
-        recs = uow.recommendations.recommendations()
+        recs = [r for r in uow.recommendations.recommendations() if r.state not in withdrawn]
         if not recs and not uow.meetings.meetings():
             raise DeliberationError(
                 "Es gibt weder Empfehlungen noch Sitzungen; nichts zu veröffentlichen."
             )
         entries = {
-            c.id or 0: _entry(rec.id or 0, rec.title, c) for rec in recs for c in rec.consultations
+            c.id or 0: withheld(_entry(rec.id or 0, rec.title, c), closed_session_publishes)
+            for rec in recs
+            for c in rec.consultations
         }
         meetings = tuple(
-            _meeting(m, [e for e in entries.values() if e.meeting_id == m.id])
+            _meeting(m, [e for e in entries.values() if e.meeting_id == m.id], now)
             for m in uow.meetings.meetings()
             if m.body_key is not None
         )
@@ -179,13 +227,13 @@ def _entry(rec_id: int, title: str, c: Consultation) -> AgendaEntry:
         authoritative=c.authoritative,
         public=c.public,
         result=c.result_title() if c.result else "",
-        resolution_text=c.resolution_text if c.public else "",
+        resolution_text=c.resolution_text,
         created=c.placed_at,
         modified=modified,
     )
 
 
-def _meeting(m: Meeting, agenda: list[AgendaEntry]) -> MeetingItem:
+def _meeting(m: Meeting, agenda: list[AgendaEntry], now: datetime) -> MeetingItem:
     created = m.created_at or m.starts_at
     modified = max([created, *(e.modified for e in agenda)])
     return MeetingItem(
@@ -199,4 +247,6 @@ def _meeting(m: Meeting, agenda: list[AgendaEntry]) -> MeetingItem:
         created=created,
         modified=modified,
         agenda=tuple(sorted(agenda, key=lambda e: e.consultation_id)),
+        ends_at=m.starts_at + timedelta(minutes=m.duration_minutes),
+        held=m.status != "cancelled" and m.starts_at <= now,
     )

@@ -12,10 +12,11 @@ import pytest
 from oparl_validation import OPARL, OparlValidator, schema_dir
 from route_helpers import Route
 
-from deliberation.adapters.oparl import OparlTree, write_tree
+from deliberation.adapters.oparl import County, OparlTree, write_tree
 from deliberation.adapters.participant_files import read_participant_file
 from deliberation.bootstrap import Application
 from deliberation.domain.consultations import ConsultationResult as R
+from deliberation.entrypoints.cli.publication_commands import resolution_documents
 from deliberation.service_layer import participants, publication
 
 BASE = "https://oparl.example.org/peine"
@@ -36,8 +37,13 @@ def validator(repo_root: Path) -> OparlValidator:
 
 
 def export(app: Application, target: Path) -> dict[str, Any]:
-    data = publication.publication(app.deps)
-    write_tree(OparlTree(data, BASE, "Europe/Berlin").files(), target)
+    settings = app.settings
+    data = publication.publication(app.deps, settings.oparl.closed_session_publishes)
+    county = County(
+        settings.county.name, settings.county.organiser, "Europe/Berlin", settings.oparl
+    )
+    documents = resolution_documents(app, data, settings.oparl.closed_session_publishes)
+    write_tree(OparlTree(data, county, BASE).files(), target, documents=documents)
     return {
         path.relative_to(target).as_posix(): json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(target.rglob("*.json"))
@@ -89,7 +95,9 @@ def test_every_exported_object_validates(
 
     # every URL in the tree that points into it resolves to a file of the tree
     urls = {u for c in files.values() for u in _strings(c) if u.startswith(BASE + "/")}
-    assert {u.removeprefix(BASE + "/") for u in urls} <= set(files)
+    linked = {u.removeprefix(BASE + "/") for u in urls}
+    assert {u for u in linked if u.endswith(".json")} <= set(files)
+    assert all((tmp_path / "oparl" / u).is_file() for u in linked if not u.endswith(".json"))
 
     paper = files[f"paper/{route.rec}.json"]
     assert paper["paperType"] == "Beschlussvorlage"
@@ -104,13 +112,27 @@ def test_every_exported_object_validates(
     assert [i.get("result") for i in items] == [
         "zugestimmt",
         "zugestimmt",
-        "mit Änderungen empfohlen",
+        None,  # the Kreisausschuss meets in closed session: by default no result
         "vertagt",
         "geändert beschlossen",
     ]
     assert items[-1]["resolutionText"] == "Geändert beschlossen: zwei Kurse."
     closed = items[2]
     assert closed["public"] is False and "resolutionText" not in closed  # Kreisausschuss
+    assert closed["name"] == "Nichtöffentlicher Tagesordnungspunkt"
+    assert items[0]["name"] == paper["name"]
+    main_file = paper["mainFile"]
+    assert main_file["mimeType"] == "text/html"
+    assert main_file["accessUrl"] == f"{BASE}/file/{route.rec}.html"
+    assert "Sprachkurse" in (tmp_path / "oparl" / f"file/{route.rec}.html").read_text("utf-8")
+    body = files["body/1.json"]
+    assert (body["ags"], body["rgs"], body["shortName"]) == ("03157000", "031570000000", "LK Peine")
+    assert [(t["startDate"], t["endDate"]) for t in body["legislativeTerm"]] == [
+        ("2021-11-01", "2026-10-31"),
+        ("2026-11-01", "2031-10-31"),
+    ]
+    for key in ("file", "locationList", "legislativeTermList", "membership"):
+        assert body[key].removeprefix(BASE + "/") in files
 
     organizations = files["body/1/organization.json"]["data"]
     names = {o["name"]: o["organizationType"] for o in organizations}
@@ -140,27 +162,34 @@ def test_ids_are_stable_and_withdrawn_consent_removes_the_person(
     assert set(first) - set(third) == {p for p in first if p.startswith(("person/", "membership/"))}
 
 
-def test_long_lists_are_paginated(app: Application, tmp_path: Path) -> None:
+def test_long_lists_are_paginated_and_withdrawn_papers_left_out(
+    app: Application, tmp_path: Path
+) -> None:
     from tracker_data import generate
 
-    generate(app.db, 250, app.deps.today())
+    generate(app.db, 260, app.deps.today())
+    withdrawn = publication.withdrawn_states(app.deps)
+    with app.deps.unit_of_work() as uow:
+        states = {r.id: r.state for r in uow.recommendations.recommendations()}
+    published = sorted(i for i, state in states.items() if state not in withdrawn)
+    assert 200 < len(published) < 260  # the generator withdraws some
     files = export(app, tmp_path / "oparl")
     first = files["body/1/paper.json"]
     assert first["pagination"] == {
-        "totalElements": 250,
+        "totalElements": len(published),
         "elementsPerPage": 100,
         "currentPage": 1,
         "totalPages": 3,
     }
     assert first["links"]["next"] == f"{BASE}/body/1/paper-page-2.json"
     last = files["body/1/paper-page-3.json"]
-    assert len(last["data"]) == 50 and "next" not in last["links"]
+    assert len(last["data"]) == len(published) - 200 and "next" not in last["links"]
     ids = [
         p["id"]
         for n in ("paper", "paper-page-2", "paper-page-3")
         for p in files[f"body/1/{n}.json"]["data"]
     ]
-    assert len(set(ids)) == 250
+    assert ids == [f"{BASE}/paper/{i}.json" for i in published]
 
 
 def _strings(value: Any) -> list[str]:

@@ -61,6 +61,12 @@ class GeneratedRecommendation:
         return self.due is not None and self.due < today and self.state in IMPLEMENTATION_STATES
 
 
+#: the generated recommendations' last changes lie within so many minutes after ``START``
+MODIFIED_SPREAD = 60 * 24 * 120
+#: when the generated data was made
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
 def generate(
     db: Engine,
     count: int,
@@ -71,7 +77,7 @@ def generate(
 ) -> list[GeneratedRecommendation]:
     """``count`` recommendations over two rounds, and ``log_rows`` transition log rows."""
     rng = random.Random(seed)
-    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    now = START
     with db.begin() as conn:
         ids = _Ids(conn)
         groups, needs_of = _skeleton(conn, ids, now, rng)
@@ -193,7 +199,7 @@ def _skeleton(
                         "name": f"AG {g} ({label})",
                         "mandate": "Auftrag",
                         "due_date": date(2027, 6, 30),
-                        **_workflow("reported", "working_group", now),
+                        **_workflow("report_delivered", "working_group", now),
                     }
                 ],
             )
@@ -218,6 +224,7 @@ def _meetings(conn: Connection, ids: _Ids, now: datetime) -> dict[str, int]:
                     "cycle_id": None,
                     "status": "planned",
                     "public": body != "kreisausschuss",
+                    "modified_at": now,
                 }
             ],
         )
@@ -262,6 +269,8 @@ def _recommendations(
                     "responsible_office": office,
                     "due_date": due,
                     **_workflow(state, "recommendation", now),
+                    # last changes spread over 120 days (the OParl server's modified_since)
+                    "modified_at": now + timedelta(minutes=rec_id * 7919 % MODIFIED_SPREAD),
                 }
             )
             keys = frozenset(rng.sample(MUNICIPALITIES, rng.randint(0, 2)))
@@ -285,6 +294,7 @@ def _recommendations(
                         "resolution_text": "",
                         "placed_at": now,
                         "decided_at": now,
+                        "modified_at": now,
                     }
                 )
             result.append(

@@ -42,6 +42,8 @@ OTHER_VOCABULARIES = {
     ("entrypoints/web/staff/participants.py", "done"): "a message key of the page",
     ("entrypoints/web/staff/recommendations.py", "done"): "a message key of the page",
     ("entrypoints/web/staff/recommendations.py", "draft"): "a template variable (Beschlussvorlage)",
+    ("entrypoints/web/oparl/routes.py", "draft"): "a template variable (Beschlussvorlage)",
+    ("entrypoints/cli/publication_commands.py", "draft"): "a template variable (Beschlussvorlage)",
     ("adapters/orm.py", "working_group"): "a mapped relationship's attribute name",
     ("adapters/orm.py", "recommendation"): "a mapped relationship's attribute name",
     ("adapters/repository.py", "working_group"): "a mapped relationship's attribute name",

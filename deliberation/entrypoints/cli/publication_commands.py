@@ -4,12 +4,14 @@ publish``, ``deliberation report monitoring``."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
-from deliberation.adapters.oparl import OparlTree, write_tree
+from deliberation.adapters.oparl import County, OparlTree, write_tree
+from deliberation.bootstrap import Application
 from deliberation.entrypoints.cli import subcommands
 from deliberation.entrypoints.cli.commands import opened
 from deliberation.entrypoints.cli.subcommands import Subparsers
@@ -18,18 +20,31 @@ from deliberation.entrypoints.monitoring_output import (
     monitoring_html,
     monitoring_table,
 )
-from deliberation.service_layer import monitoring, participants, publication
+from deliberation.service_layer import monitoring, oparl_feed, participants, publication
+from deliberation.service_layer.documents import RESOLUTION_TEMPLATE
 
 
 def export_oparl(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
-        data = publication.publication(app.deps)
-        base_url = args.base_url or app.settings.oparl_base_url
-        files = OparlTree(data, base_url, app.settings.county.timezone).files()
+        settings = app.settings
+        closed = settings.oparl.closed_session_publishes
+        data = publication.publication(app.deps, closed)
+        base_url = args.base_url or settings.oparl_base_url
+        county = County(
+            settings.county.name,
+            settings.county.organiser,
+            settings.county.timezone,
+            settings.oparl,
+        )
+        files = OparlTree(data, county, base_url).files()
+        documents = resolution_documents(app, data, closed)
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("OParl-Dateien schreiben", total=len(files))
+        task = progress.add_task("OParl-Dateien schreiben", total=len(files) + len(documents))
         count = write_tree(
-            files, args.folder, lambda done, _: progress.update(task, completed=done)
+            files,
+            args.folder,
+            lambda done, _: progress.update(task, completed=done),
+            documents,
         )
     console.print(
         f"OParl-1.1-Export: {count} Dateien in {args.folder} ({len(data.papers)} Vorlagen, "
@@ -38,6 +53,21 @@ def export_oparl(args: argparse.Namespace, console: Console) -> int:
         highlight=False,
     )
     return 0
+
+
+def resolution_documents(
+    app: Application, data: publication.Publication, closed: Collection[str]
+) -> dict[str, str]:
+    """Each paper's Beschlussvorlage (its File), as ``file/N.html`` beside the JSON."""
+    documents = app.documents()
+    feed = oparl_feed.Feed(frozenset(closed))
+    return {
+        f"file/{paper.id}.html": documents.render(
+            RESOLUTION_TEMPLATE,
+            {"draft": oparl_feed.public_resolution_draft(app.deps, feed, paper.id)},
+        )
+        for paper in data.papers
+    }
 
 
 def participant_publish(args: argparse.Namespace, console: Console) -> int:

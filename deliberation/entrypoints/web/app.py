@@ -18,6 +18,8 @@ from deliberation.bootstrap import Application
 from deliberation.entrypoints.web import auth, errors, feeds, health, links
 from deliberation.entrypoints.web.context import WebContext
 from deliberation.entrypoints.web.forms import verify_csrf
+from deliberation.entrypoints.web.oparl.app import create_oparl_app
+from deliberation.entrypoints.web.oparl.server import PREFIX as OPARL_PREFIX
 from deliberation.entrypoints.web.pages import Pages
 from deliberation.entrypoints.web.public import bodies as public_bodies
 from deliberation.entrypoints.web.public import error_pages
@@ -113,6 +115,7 @@ def create_app(application: Application, passwords: PasswordHasher | None = None
     for router in PUBLIC_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount(OPARL_PREFIX, create_oparl_app(application.deps, settings, application.documents()))
     errors.install(app, pages)
     web = settings.web
     secret = application.web_secret()
