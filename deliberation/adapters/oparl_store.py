@@ -91,6 +91,7 @@ class OparlStore:
         offset: int,
         limit: int,
         hidden_states: Collection[str] = (),
+        at_meetings: bool = False,
     ) -> PageKeys:
         key, created, modified, condition = _TABLES[kind]
         live: Select[Any] = select(key.label("key"), literal(False).label("gone")).where(
@@ -100,6 +101,8 @@ class OparlStore:
             live = live.where(_published_person())
         if condition is not None:
             live = live.where(condition)
+        if at_meetings:
+            live = live.where(_c.meeting_id.is_not(None))
         if hidden_states and not window.with_deleted:
             live = live.where(_r.state.not_in(list(hidden_states)))
         chosen: Any = live

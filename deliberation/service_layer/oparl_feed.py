@@ -124,11 +124,19 @@ def _paper(
 
 
 def consultations(
-    deps: Dependencies, feed: Feed, window: Window, page: int, size: int
+    deps: Dependencies,
+    feed: Feed,
+    window: Window,
+    page: int,
+    size: int,
+    *,
+    at_meetings: bool = False,
 ) -> Listing[AgendaEntry]:
+    """One page of consultations; ``at_meetings``: only those held in a meeting (the
+    agenda items), leaving out statements given without one."""
     with deps.unit_of_work() as uow:
         keys = uow.publication.published_page(
-            TombstoneKind.CONSULTATION, window, (page - 1) * size, size
+            TombstoneKind.CONSULTATION, window, (page - 1) * size, size, at_meetings=at_meetings
         )
         live = {
             c.id: _entry(c, feed)

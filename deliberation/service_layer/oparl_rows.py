@@ -128,10 +128,12 @@ class PublishedRows(Protocol):
         offset: int,
         limit: int,
         hidden_states: Collection[str] = (),
+        at_meetings: bool = False,
     ) -> PageKeys:
         """One page of ``kind``'s ids by id: objects that pass ``window`` (papers in
         ``hidden_states`` only as deleted ones), and with ``window.with_deleted`` the
-        tombstones in it."""
+        tombstones in it. ``at_meetings``: consultations held in a meeting only (the
+        agenda items; a statement given without a meeting has none)."""
         ...
 
     def tombstones(self, kind: TombstoneKind, keys: Collection[str]) -> list[GoneRow]: ...

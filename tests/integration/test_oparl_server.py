@@ -26,7 +26,7 @@ from deliberation.adapters.participant_files import read_participant_file
 from deliberation.bootstrap import Application
 from deliberation.domain.consultations import ConsultationResult as R
 from deliberation.entrypoints.web import create_app
-from deliberation.service_layer import participants, recommendations
+from deliberation.service_layer import consultations, participants, recommendations
 
 PUBLIC = "https://beteiligung.landkreis-peine.example"
 API = PUBLIC + "/oparl/v1"
@@ -184,6 +184,36 @@ def test_a_crawler_finds_every_object_valid_at_its_id(
     ]
     assert people[0]["title"] == ["Dr."]
     assert {m["role"] for p in people for m in p["membership"]} == {"Mitglied"}
+
+
+def test_a_statement_without_meeting_is_a_consultation_but_no_agenda_item(
+    app: Application,
+    walker: Any,
+    clock: Any,
+    validator: OparlValidator,
+    server: tuple[Server, httpx.Client],
+) -> None:
+    route = Route(walker, clock)
+    allowed = tuple(
+        dataclasses.replace(s, statement_without_meeting=s.body_key == "kommission")
+        for s in route.deps.consultation_route
+    )
+    written = dataclasses.replace(route.deps, consultation_route=allowed)
+    consultations.give_statement_without_meeting(
+        written, route.rec, R.APPROVED, "Die Kommission unterstützt die Empfehlung.", "Sekretariat"
+    )
+    route.pass_body("ausschuss-soziales", R.APPROVED)
+
+    found = crawl(*server, validator)  # every link answers, none to a meeting 0
+
+    paper = found[f"{API}/paper/{route.rec}"]
+    statement, held = paper["consultation"]
+    assert "meeting" not in statement and "agendaItem" not in statement
+    assert statement["keyword"][1] == "zugestimmt"
+    assert held["meeting"] in found and held["agendaItem"] in found
+    body = found[API + "/body/1"]
+    items = _all(found, body["agendaItem"])
+    assert [i["id"] for i in items] == [held["agendaItem"]]
 
 
 def test_filters_and_deleted_objects(

@@ -81,7 +81,9 @@ def body_list(name: str, site: Site, wanted: Listed) -> OparlResponse:
             o, name, meetings, wanted, o.meeting if name == "meeting" else o.location, name
         )
     if name in ("consultation", "agendaItem"):
-        entries = oparl_feed.consultations(deps, feed, window, page, size)
+        entries = oparl_feed.consultations(
+            deps, feed, window, page, size, at_meetings=name == "agendaItem"
+        )
         render_entry = o.consultation if name == "consultation" else o.agenda_item
         return _page(o, name, entries, wanted, render_entry, name)
     if name == "person":
