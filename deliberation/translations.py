@@ -65,6 +65,10 @@ class Texts:
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """``message`` where the same German text is translated differently elsewhere."""
+        return self._translations.pgettext(context, message)
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """The form for ``n`` by the language's plural rule (Arabic has six, Ukrainian three)."""
         return self._translations.ngettext(singular, plural, n)

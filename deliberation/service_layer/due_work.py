@@ -373,7 +373,10 @@ def _launch(deps: Dependencies, tools: SchedulerTools, uow: UnitOfWork, item: Du
     workflow = item.argument
     round_ = uow.cycles.round(label)
     if round_ is not None and any(c.workflow == workflow for c in round_.cycles):
-        return DueStatus.SKIPPED, f"Durchgang {label} hat {workflow} schon."
+        return (
+            DueStatus.SKIPPED,
+            f"Durchgang {label} hat schon {deps.engine.latest(workflow).some()}.",
+        )
     started = cycles.start_cycles(
         deps, uow, workflow, label, policy.actor, reason="nach Terminplan"
     )

@@ -15,9 +15,9 @@ from deliberation.bootstrap import Application
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.participants import LegalBasis, Participant
-from deliberation.domain.scheduling import SchedulePolicy
+from deliberation.domain.scheduling import DueStatus, SchedulePolicy
 from deliberation.schedule_setup import schedule_policy, scheduler_tools
-from deliberation.service_layer import cycles, due_work, meetings
+from deliberation.service_layer import cycles, due_work, meetings, planning
 from deliberation.service_layer.cycle_invitations import InvitationIncomplete
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -214,3 +214,32 @@ def test_building_the_agenda_while_a_workshop_runs_warns_with_the_reason(
     assert f"noch nicht dokumentiert: Zukunftswerkstatt Edemissen 2026 (Zyklus {running})" in (
         step.warning
     )
+
+
+def test_the_scheduler_skips_a_launch_of_a_round_launched_by_hand_naming_the_workflows_title(
+    app: Application, county: SchedulePolicy, clock: Any
+) -> None:
+    cycles.launch(app.deps, "future_workshop", "2027", ACTOR, schedule=county)
+    [conference_id] = cycles.launch(
+        app.deps, "integration_conference", "2027", ACTOR, schedule=county
+    )
+    with app.deps.unit_of_work() as uow:
+        [conference] = [
+            m for m in uow.meetings.meetings() if m.cycle and m.cycle.id == conference_id
+        ]
+        items = planning.launch_items(conference, county, app.deps.clock())
+        uow.due_work.add_due_work(items)
+        uow.commit()
+    clock.now = max(i.due_at for i in items) + timedelta(minutes=1)
+
+    due_work.tick(app.deps, scheduler_tools(app))
+
+    with app.deps.unit_of_work() as uow:
+        notes = {i.argument: (i.status, i.note) for i in uow.due_work.due_work(kind="launch")}
+    assert notes == {
+        "future_workshop": (DueStatus.SKIPPED, "Durchgang 2027 hat schon eine Zukunftswerkstatt."),
+        "integration_conference": (
+            DueStatus.SKIPPED,
+            "Durchgang 2027 hat schon eine Integrationskonferenz.",
+        ),
+    }

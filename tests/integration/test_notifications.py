@@ -131,14 +131,14 @@ def test_a_template_that_cannot_be_rendered_queues_nothing(
     # The workshop invitations render (and are queued in the session) before the
     # conference's template fails: all of it must be rolled back.
     shutil.copytree(repo_root / "templates", tmp_path, dirs_exist_ok=True)
-    (tmp_path / "invitation" / "meeting.de.txt.j2").write_text(
+    (tmp_path / "invitation" / "meeting.txt.j2").write_text(
         "Einladung: {{ meeting.title }}\n\n"
         "{% if 'konferenz' in meeting.title %}{{ meeting.no_such_field.name }}{% endif %}\n",
         encoding="utf-8",
     )
     broken = TemplateCatalog(tmp_path)
 
-    failing = r"invitation/meeting\.de\.txt\.j2"
+    failing = r"invitation/meeting\.txt\.j2"
     with pytest.raises(TemplateRenderError, match=failing):
         render_pending(app.deps, dataclasses.replace(app.mailing(), renderer=broken))
 

@@ -50,14 +50,23 @@ def catalog() -> TemplateCatalog:
 
 
 @pytest.mark.parametrize("name", MAILS)
-def test_every_language_has_every_template(name: str) -> None:
-    missing = [
-        f"{name}.{language}.{part}.j2"
-        for language in LANGUAGES
-        for part in ("txt", "html")
-        if not (TEMPLATES / f"{name}.{language}.{part}.j2").is_file()
+def test_each_mail_is_one_template_per_part_in_every_language(
+    catalog: TemplateCatalog, name: str
+) -> None:
+    """One text and one HTML template; the languages come from the catalogue, none has a
+    file of its own any more (a file of its own would win over the catalogue)."""
+    folder = TEMPLATES / name.rpartition("/")[0]
+    stem = name.rpartition("/")[2]
+    assert sorted(p.name for p in folder.glob(f"{stem}.*j2")) == [
+        f"{stem}.html.j2",
+        f"{stem}.txt.j2",
     ]
-    assert missing == []
+    german = catalog.render_mail(name, "de", context())
+    for language in sorted(set(LANGUAGES) - {"de"}):
+        mail = catalog.render_mail(name, language, context())
+        assert mail.language == language
+        assert mail.subject != german.subject and mail.text != german.text
+        assert mail.html is not None and mail.html != german.html
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
@@ -69,7 +78,7 @@ def test_rendering_with_a_missing_variable_fails(
     catalog.render_mail(name, language, complete)  # renders with everything given
     for key in ("person", "county", "organiser"):
         incomplete = {k: v for k, v in complete.items() if k != key}
-        with pytest.raises(TemplateRenderError, match=rf"{name}\.{language}\.txt\.j2"):
+        with pytest.raises(TemplateRenderError, match=rf"templates/{name}\.txt\.j2"):
             catalog.render_mail(name, language, incomplete)
 
 
