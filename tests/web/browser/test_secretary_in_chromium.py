@@ -82,7 +82,7 @@ def test_path_2_a_secretary_takes_a_recommendation_to_its_implementation(
     clock.advance(timedelta(days=23))
     _sign_in_again(tab, "g.sekretariat")
     tab.open(page)
-    tab.wait_for("Ergebnis der Sitzung")
+    tab.wait_for("Stellungnahme der Sitzung")  # the Kommission advises, it does not decide
     tab.driver.find_element(By.CSS_SELECTOR, "input[name=result][value=noted]").send_keys(
         Keys.SPACE
     )
@@ -111,7 +111,7 @@ def test_path_2_a_secretary_takes_a_recommendation_to_its_implementation(
     clock.now = datetime(2026, 6, 18, 9, tzinfo=BERLIN)
     _sign_in_again(tab, "g.sekretariat")
     tab.open(page)
-    tab.wait_for("Ergebnis der Sitzung")
+    tab.wait_for("Entscheidung der Sitzung")  # the Kreistag decides
     tab.driver.find_element(By.CSS_SELECTOR, "input[name=result][value=adopted]").send_keys(
         Keys.SPACE
     )
