@@ -156,8 +156,11 @@ def publication(deps: Dependencies, closed_session_publishes: Collection[str] = 
             raise DeliberationError(
                 "Es gibt weder Empfehlungen noch Sitzungen; nichts zu veröffentlichen."
             )
+        public_bodies = {b.key for b in uow.reference.bodies() if b.public}
         entries = {
-            c.id or 0: withheld(_entry(rec.id or 0, rec.title, c), closed_session_publishes)
+            c.id or 0: withheld(
+                _entry(rec.id or 0, rec.title, c, public_bodies), closed_session_publishes
+            )
             for rec in recs
             for c in rec.consultations
         }
@@ -215,7 +218,9 @@ def publication(deps: Dependencies, closed_session_publishes: Collection[str] = 
         )
 
 
-def _entry(rec_id: int, title: str, c: Consultation) -> AgendaEntry:
+def _entry(rec_id: int, title: str, c: Consultation, public_bodies: set[str]) -> AgendaEntry:
+    """``public``: the meeting's, or for a statement without a meeting its body's (as the
+    live server reads it, ``adapters/oparl_store.consultation_rows``)."""
     modified = c.decided_at or c.placed_at
     return AgendaEntry(
         consultation_id=c.id or 0,
@@ -225,7 +230,7 @@ def _entry(rec_id: int, title: str, c: Consultation) -> AgendaEntry:
         body_key=c.body_key,
         role=c.role,
         authoritative=c.authoritative,
-        public=c.public,
+        public=c.public if c.meeting is not None else c.body_key in public_bodies,
         result=c.result_title() if c.result else "",
         resolution_text=c.resolution_text,
         created=c.placed_at,

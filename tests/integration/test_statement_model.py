@@ -17,7 +17,7 @@ from route_helpers import ROUTE, Route
 from sqlalchemy import text
 
 from deliberation.adapters.database import alembic_config
-from deliberation.adapters.oparl import OparlTree, write_tree
+from deliberation.adapters.oparl import County, OparlTree, write_tree
 from deliberation.bootstrap import Application
 from deliberation.domain.consultations import ConsultationResult as R
 from deliberation.domain.errors import DeliberationError
@@ -116,7 +116,7 @@ def test_without_the_rule_there_is_no_statement_without_meeting(route: Route) ->
 
 
 def test_a_statement_without_meeting_counts_as_done_everywhere(
-    route: Route, tmp_path: Path
+    route: Route, tmp_path: Path, app: Application
 ) -> None:
     deps = written(route.deps, "kommission", "ausschuss-soziales")
     rec = route.rec
@@ -183,7 +183,11 @@ def test_a_statement_without_meeting_counts_as_done_everywhere(
     ]
 
     target = tmp_path / "oparl"
-    tree = OparlTree(publication.publication(deps), "https://o.example", "Europe/Berlin")
+    settings = app.settings
+    county = County(
+        settings.county.name, settings.county.organiser, "Europe/Berlin", settings.oparl
+    )
+    tree = OparlTree(publication.publication(deps), county, "https://o.example")
     write_tree(tree.files(), target)
     [paper] = [json.loads(p.read_text(encoding="utf-8")) for p in (target / "paper").glob("*.json")]
     first = paper["consultation"][0]
