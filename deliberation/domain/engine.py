@@ -16,6 +16,7 @@ from typing import Any
 from transitions import EventData, Machine
 
 from deliberation.domain.errors import (
+    FieldKey,
     GuardRejected,
     InvalidTrigger,
     MissingParameter,
@@ -357,5 +358,5 @@ def vanished_state(label: str, state: str, definition: WorkflowDefinition) -> No
 def _check_parameters(spec: TransitionSpec, ctx: TransitionContext) -> None:
     if "text" in spec.requires and not ctx.text.strip():
         raise MissingParameter(
-            f'Der Schritt "{spec.title}" braucht einen Text: bitte mit --text angeben.'
+            f'Der Schritt "{spec.title}" braucht einen Text.', field=FieldKey.TEXT
         )

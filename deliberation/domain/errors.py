@@ -1,12 +1,44 @@
 """Errors a member of staff can read and act on.
 
 Every error carries a complete German sentence; entrypoints print it as one
-line and exit non-zero.
+line and exit non-zero. An error about one input names it by its German name
+only and carries the input's key (``field``): each front end points to the
+input in its own way (the command line appends its option, the web page shows
+the message beside the form field).
 """
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FieldKey(StrEnum):
+    """The inputs an error can be about, the same on every front end."""
+
+    TEXT = "text"
+    TITLE = "title"
+    LOCATION = "location"
+    ACTOR = "actor"
+    REASON = "reason"
+    NAME = "name"
+    MANDATE = "mandate"
+    MEMBER = "member"
+    DUE_DATE = "due_date"
+    OFFICE = "office"
+    ROUND = "round"
 
 
 class DeliberationError(Exception):
-    """Base class: ``str(error)`` is the message shown to the user."""
+    """Base class: ``str(error)`` is the message shown to the user.
+
+    ``field`` is the input the message is about, if it is about one.
+    """
+
+    field: FieldKey | None = None
+
+    def __init__(self, message: str = "", *, field: FieldKey | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class WorkflowDefinitionError(DeliberationError):

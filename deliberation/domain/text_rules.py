@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, FieldKey
 
 #: lengths of the database columns the texts go to
 ACTOR_LENGTH = 200
@@ -29,18 +29,29 @@ class InvalidText(DeliberationError):
 
 
 def single_line(
-    value: str, label: str, max_length: int = TITLE_LENGTH, required: bool = True
+    value: str,
+    label: str,
+    max_length: int = TITLE_LENGTH,
+    required: bool = True,
+    field: FieldKey | None = None,
 ) -> str:
-    """``value`` stripped, if it is one line without control characters; else a German error."""
-    return _checked(value.strip(), label, max_length, required, allowed=frozenset())
+    """``value`` stripped, if it is one line without control characters; else a German error.
+
+    ``label`` is the input's German name ("Der Ort"); ``field`` its key on the error.
+    """
+    return _checked(value.strip(), label, max_length, required, frozenset(), field)
 
 
 def multi_line(
-    value: str, label: str, max_length: int = TEXT_LENGTH, required: bool = False
+    value: str,
+    label: str,
+    max_length: int = TEXT_LENGTH,
+    required: bool = False,
+    field: FieldKey | None = None,
 ) -> str:
     """``value`` with line breaks as ``\\n``; tabs and line breaks are allowed."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _checked(text, label, max_length, required, allowed=ALLOWED_IN_TEXT)
+    return _checked(text, label, max_length, required, ALLOWED_IN_TEXT, field)
 
 
 def problem(value: str, allowed: frozenset[str] = frozenset()) -> str | None:
@@ -58,13 +69,20 @@ def problem(value: str, allowed: frozenset[str] = frozenset()) -> str | None:
 
 
 def _checked(
-    text: str, label: str, max_length: int, required: bool, allowed: frozenset[str]
+    text: str,
+    label: str,
+    max_length: int,
+    required: bool,
+    allowed: frozenset[str],
+    field: FieldKey | None,
 ) -> str:
     if required and not text.strip():
-        raise InvalidText(f"{label} darf nicht leer sein.")
+        raise InvalidText(f"{label} darf nicht leer sein.", field=field)
     if len(text) > max_length:
-        raise InvalidText(f"{label} ist zu lang: {len(text)} Zeichen, höchstens {max_length}.")
+        raise InvalidText(
+            f"{label} ist zu lang: {len(text)} Zeichen, höchstens {max_length}.", field=field
+        )
     found = problem(text, allowed)
     if found is not None:
-        raise InvalidText(f"{label} {found}; bitte entfernen.")
+        raise InvalidText(f"{label} {found}; bitte entfernen.", field=field)
     return text

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from deliberation.domain import text_rules
 from deliberation.domain.cadence import ClosedDays
-from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.errors import DeliberationError, FieldKey, NotFound
 from deliberation.domain.model import Body, Meeting
 from deliberation.service_layer import audit
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
@@ -45,9 +45,9 @@ def add(
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be aware")
     if not location.strip():
-        raise DeliberationError("Eine Sitzung braucht einen Ort (--location).")
-    location = text_rules.single_line(location, "Der Ort (--location)")
-    title = text_rules.single_line(title, "Der Titel (--title)", required=False)
+        raise DeliberationError("Eine Sitzung braucht einen Ort.", field=FieldKey.LOCATION)
+    location = text_rules.single_line(location, "Der Ort", field=FieldKey.LOCATION)
+    title = text_rules.single_line(title, "Der Titel", required=False, field=FieldKey.TITLE)
     with deps.unit_of_work() as uow:
         body = get_body(uow, body_key)
         local = starts_at.astimezone(ZoneInfo(deps.timezone))

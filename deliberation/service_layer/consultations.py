@@ -27,7 +27,7 @@ from deliberation.domain.consultations import (
     titles,
 )
 from deliberation.domain.engine import WorkflowEngine
-from deliberation.domain.errors import ConfigError, DeliberationError
+from deliberation.domain.errors import ConfigError, DeliberationError, FieldKey
 from deliberation.domain.model import Meeting, Recommendation, SubjectKind
 from deliberation.service_layer import audit, body_meetings, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -279,9 +279,11 @@ def _require_text(step: RouteStep, result: ConsultationResult, text: str) -> Non
     if text.strip():
         return
     if result in NEEDS_TEXT:
-        raise DeliberationError(f'Für "{RESULT_TITLES[result]}" {NEEDS_TEXT[result]} (--text).')
+        raise DeliberationError(
+            f'Für "{RESULT_TITLES[result]}" {NEEDS_TEXT[result]}.', field=FieldKey.TEXT
+        )
     if step.role == ConsultationRole.HEARING and result in STATEMENT_RESULTS:
-        raise DeliberationError("Für die Anhörung fehlt die Stellungnahme (--text).")
+        raise DeliberationError("Für die Anhörung fehlt die Stellungnahme.", field=FieldKey.TEXT)
 
 
 def _default_resolution(rec: Recommendation, result: ConsultationResult) -> str:

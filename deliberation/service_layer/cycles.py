@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.errors import DeliberationError, FieldKey, NotFound
 from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
 from deliberation.domain.rules import build_agenda, undocumented_workshops
 from deliberation.domain.scheduling import SchedulePolicy
@@ -79,7 +79,7 @@ def start_cycles(
     ``workflow`` is a workflow's name or its German title ("Bürgerforum").
     """
     round_label = text_rules.single_line(
-        round_label, "Der Durchgang (--round)", text_rules.ROUND_LENGTH
+        round_label, "Der Durchgang", text_rules.ROUND_LENGTH, field=FieldKey.ROUND
     )
     definition = deps.engine.find_workflow(workflow)
     if definition.subject != SubjectKind.CYCLE:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import DeliberationError, GuardRejected, NotFound
+from deliberation.domain.errors import DeliberationError, FieldKey, GuardRejected, NotFound
 from deliberation.domain.model import AgendaTopic, GroupMember, SubjectKind, WorkingGroup
 from deliberation.domain.rules import has_agenda
 from deliberation.service_layer import audit, cycles, stepping
@@ -28,10 +28,11 @@ def form(
     """Form a working group on one agenda topic of a held conference; returns its id."""
     if not name.strip() or not mandate.strip():
         raise DeliberationError("Eine Arbeitsgruppe braucht einen Namen und einen Auftrag.")
-    name = text_rules.single_line(name, "Der Name der Arbeitsgruppe (--name)")
-    mandate = text_rules.multi_line(mandate, "Der Auftrag (--mandate)")
+    name = text_rules.single_line(name, "Der Name der Arbeitsgruppe", field=FieldKey.NAME)
+    mandate = text_rules.multi_line(mandate, "Der Auftrag", field=FieldKey.MANDATE)
     members = [
-        text_rules.single_line(m, "Ein Mitglied (--member)", required=False) for m in members
+        text_rules.single_line(m, "Ein Mitglied", required=False, field=FieldKey.MEMBER)
+        for m in members
     ]
     definition = deps.engine.for_subject(SubjectKind.WORKING_GROUP)
     with deps.unit_of_work() as uow:
@@ -73,7 +74,9 @@ def _topic(topics: list[AgendaTopic], wanted: str) -> AgendaTopic:
 
 def _check_due(deps: Dependencies, due_date: date) -> None:
     if due_date <= deps.today():
-        raise DeliberationError(f"Die Frist {due_date:%d.%m.%Y} liegt nicht in der Zukunft.")
+        raise DeliberationError(
+            f"Die Frist {due_date:%d.%m.%Y} liegt nicht in der Zukunft.", field=FieldKey.DUE_DATE
+        )
 
 
 def members_from(uow: UnitOfWork, entries: Sequence[str]) -> list[GroupMember]:
@@ -88,14 +91,16 @@ def members_from(uow: UnitOfWork, entries: Sequence[str]) -> list[GroupMember]:
             if person is None:
                 raise NotFound(
                     f'"{entry}" steht nicht im Personenverzeichnis; Mitglieder ohne Eintrag '
-                    'als "Name / Organisation" angeben.'
+                    'als "Name / Organisation" angeben.',
+                    field=FieldKey.MEMBER,
                 )
             members.append(GroupMember(person.name, "", person.id))
             continue
         name, _, organisation = entry.partition("/")
         if len(name.strip()) > 300 or len(organisation.strip()) > 300:
             raise DeliberationError(
-                "Name und Organisation eines Mitglieds: je höchstens 300 Zeichen."
+                "Name und Organisation eines Mitglieds: je höchstens 300 Zeichen.",
+                field=FieldKey.MEMBER,
             )
         members.append(GroupMember(name.strip(), organisation.strip()))
     return members
@@ -126,7 +131,7 @@ def change(
 ) -> GroupView:
     """New mandate, due date and members of a group that is still at work."""
     if not mandate.strip():
-        raise DeliberationError("Eine Arbeitsgruppe braucht einen Auftrag.")
+        raise DeliberationError("Eine Arbeitsgruppe braucht einen Auftrag.", field=FieldKey.MANDATE)
     with deps.unit_of_work() as uow:
         group = get(uow, group_id, lock=True)
         stepping.require_version(group, expected_version)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, FieldKey
 from deliberation.domain.implementation import FeedbackReport, ProgressNote
 from deliberation.domain.model import Recommendation, Round
 from deliberation.service_layer import stepping
@@ -39,7 +39,7 @@ def assign(
     """Give an adopted recommendation its responsible office and due date; implementation
     starts with it (if it has not already)."""
     if not office.strip():
-        raise DeliberationError("Die zuständige Stelle fehlt (--office).")
+        raise DeliberationError("Die zuständige Stelle fehlt.", field=FieldKey.OFFICE)
     with deps.unit_of_work() as uow:
         rec = _being_implemented(deps, uow, recommendation_id, "Zuständigkeit festlegen")
         stepping.require_version(rec, seen_version)

@@ -18,6 +18,7 @@ from deliberation.domain import text_rules
 from deliberation.domain.errors import (
     ConcurrencyConflict,
     DeliberationError,
+    FieldKey,
     LinkInvalid,
     NotFound,
 )
@@ -156,7 +157,7 @@ def schedule(
     plan = replace(
         plan,
         title=text_rules.single_line(plan.title, "Der Titel der Sitzung"),
-        location=text_rules.single_line(plan.location, "Der Ort (--location)"),
+        location=text_rules.single_line(plan.location, "Der Ort", field=FieldKey.LOCATION),
     )
     if plan.capacity is not None and plan.capacity < 1:
         raise DeliberationError("Die Zahl der Plätze muss mindestens 1 sein.")
@@ -296,7 +297,7 @@ def move(
             _require_future(deps, starts_at)
             meeting.starts_at, changed = starts_at, True
         if location is not None and location.strip():
-            location = text_rules.single_line(location, "Der Ort (--location)")
+            location = text_rules.single_line(location, "Der Ort", field=FieldKey.LOCATION)
         if location is not None and location.strip() and location.strip() != meeting.location:
             meeting.location, changed = location.strip(), True
         if not changed:

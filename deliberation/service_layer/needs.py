@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, NotFound
+from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, FieldKey, NotFound
 from deliberation.domain.model import Need, NeedScope
 from deliberation.service_layer import audit, cycles, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -35,7 +35,9 @@ def check_text(text: str) -> str:
         raise DeliberationError("Der Bedarf braucht einen Text.")
     if len(text.strip()) > TEXT_MAX:
         raise DeliberationError(f"Der Text eines Bedarfs hat höchstens {TEXT_MAX} Zeichen.")
-    return text_rules.multi_line(text.strip(), "Der Text des Bedarfs (--text)", TEXT_MAX)
+    return text_rules.multi_line(
+        text.strip(), "Der Text des Bedarfs", TEXT_MAX, field=FieldKey.TEXT
+    )
 
 
 def add(

@@ -7,7 +7,7 @@ from typing import TypedDict
 
 from deliberation.domain import text_rules
 from deliberation.domain.consultations import current_position, route_steps
-from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.errors import DeliberationError, FieldKey, NotFound
 from deliberation.domain.model import Recommendation, SubjectKind
 from deliberation.service_layer import body_meetings, groups, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -31,8 +31,8 @@ def draft(
     """Draft a recommendation in a working group, linked to the needs it answers."""
     if not title.strip() or not text.strip():
         raise DeliberationError("Eine Empfehlung braucht einen Titel und einen Text.")
-    title = text_rules.single_line(title, "Der Titel der Empfehlung (--title)")
-    text = text_rules.multi_line(text, "Der Text der Empfehlung (--text)")
+    title = text_rules.single_line(title, "Der Titel der Empfehlung", field=FieldKey.TITLE)
+    text = text_rules.multi_line(text, "Der Text der Empfehlung", field=FieldKey.TEXT)
     definition = deps.engine.for_subject(SubjectKind.RECOMMENDATION)
     with deps.unit_of_work() as uow:
         group = groups.get(uow, group_id, lock=True)

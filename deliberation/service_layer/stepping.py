@@ -6,25 +6,27 @@ from datetime import datetime, timedelta
 
 from deliberation.domain import text_rules
 from deliberation.domain.engine import TransitionOutcome, log_record
-from deliberation.domain.errors import ConcurrencyConflict, NotAllowedInState
+from deliberation.domain.errors import ConcurrencyConflict, FieldKey, NotAllowedInState
 from deliberation.domain.model import Cycle, Notification, Stateful, TransitionRecord
 from deliberation.domain.rules import TransitionContext
 from deliberation.service_layer import cycle_invitations
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
 from deliberation.service_layer.views import LogView, log_view
 
-#: how the person acting is named in messages (the command line option in brackets)
-ACTOR_LABEL = "Wer handelt (--actor)"
+#: how the person acting is named in messages
+ACTOR_LABEL = "Wer handelt"
 
 
 def context(deps: Dependencies, actor: str, reason: str = "", text: str = "") -> TransitionContext:
     """What a step records: who (one line, required), why and the text, checked as typed."""
     return TransitionContext(
-        actor=text_rules.single_line(actor, ACTOR_LABEL, text_rules.ACTOR_LENGTH),
-        reason=text_rules.multi_line(reason, "Die Begründung (--reason)"),
+        actor=text_rules.single_line(
+            actor, ACTOR_LABEL, text_rules.ACTOR_LENGTH, field=FieldKey.ACTOR
+        ),
+        reason=text_rules.multi_line(reason, "Die Begründung", field=FieldKey.REASON),
         now=deps.clock(),
         facts=deps.engine,
-        text=text_rules.multi_line(text, "Der Text (--text)"),
+        text=text_rules.multi_line(text, "Der Text", field=FieldKey.TEXT),
         standing_topic_fields=deps.topic_fields,
     )
 

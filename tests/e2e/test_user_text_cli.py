@@ -88,7 +88,8 @@ def test_line_breaks_and_control_characters_in_titles_are_refused_by_name(
         capsys, "recommendation", "draft", str(walked), "--title", "A\x1bB", "--text", "t"
     )
     assert code == 1
-    assert "Der Titel der Empfehlung (--title) enthält ein Steuerzeichen (U+001B" in err
+    assert "Der Titel der Empfehlung enthält ein Steuerzeichen (U+001B" in err
+    assert err.rstrip().endswith("bitte entfernen (--title).")  # the option, named by the CLI
     assert "Nul" not in ok(capsys, "meeting", "list")
 
 
@@ -96,7 +97,7 @@ def test_lengths_are_checked_before_the_database_sees_them(
     walked: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(capsys, "cycle", "launch", "future_workshop", "--round", "9" * 81)
-    assert code == 1 and "Der Durchgang (--round) ist zu lang: 81 Zeichen, höchstens 80" in err
+    assert code == 1 and "Der Durchgang ist zu lang: 81 Zeichen, höchstens 80 (--round)." in err
     code, _, err = run(
         capsys,
         "recommendation",
@@ -109,7 +110,7 @@ def test_lengths_are_checked_before_the_database_sees_them(
         "--actor",
         "x" * 201,
     )
-    assert code == 1 and "Wer handelt (--actor) ist zu lang: 201 Zeichen" in err
+    assert code == 1 and "Wer handelt ist zu lang: 201 Zeichen, höchstens 200 (--actor)." in err
     code, _, err = run(
         capsys,
         "recommendation",
@@ -122,7 +123,7 @@ def test_lengths_are_checked_before_the_database_sees_them(
         "--actor",
         " ",
     )
-    assert code == 1 and "Wer handelt (--actor) darf nicht leer sein" in err
+    assert code == 1 and "Fehler: Wer handelt darf nicht leer sein (--actor)." in err
     assert "Interner Fehler" not in err
     assert "(0)" in ok(capsys, "cycle", "list", "--round", "9" * 81)
 

@@ -24,6 +24,7 @@ from domain_builders import (
 from deliberation.domain.engine import MessagesRequested, WorkflowEngine
 from deliberation.domain.errors import (
     DeliberationError,
+    FieldKey,
     InvalidTrigger,
     MissingParameter,
     NotFound,
@@ -169,8 +170,11 @@ def test_transition_that_requires_text_refuses_without_text_and_keeps_state(
     subject = SATISFYING_BUILDERS[workflow](source)
     before = vars(subject).copy()
 
-    with pytest.raises(MissingParameter, match=f'"{re.escape(spec.title)}".*--text'):
+    with pytest.raises(
+        MissingParameter, match=f'"{re.escape(spec.title)}" braucht einen Text'
+    ) as e:
         engine.fire(subject, spec.trigger, context(engine, text=text))
+    assert e.value.field == FieldKey.TEXT  # each front end points to its text input
 
     assert subject.state == source
     assert vars(subject) == before

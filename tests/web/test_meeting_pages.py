@@ -116,6 +116,32 @@ def test_a_new_meeting_with_bad_input_shows_german_errors_at_the_fields(
     assert 'value="31.02.2026"' in refused.text and 'href="#day"' in refused.text
 
 
+def test_a_location_the_service_layer_refuses_is_shown_at_its_field_without_an_option(
+    site: Site, staff: StaffClient
+) -> None:
+    referat = staff("referat")
+    form = {
+        "body": "kreistag",
+        "day": "01.05.2026",
+        "clock": "17:00",
+        "location": "Saal\x1b1",
+        "title": "Haushalt <2027>",
+    }
+
+    refused = _post(referat, "/meetings/new", "/meetings/new", form)
+
+    assert refused.status_code == 400
+    message = "Der Ort enthält ein Steuerzeichen (U+001B an Stelle 5); bitte entfernen."
+    assert (
+        '<p class="error-message" id="location-error"><span class="visually-hidden">Fehler:'
+        f"</span> {message}</p>"
+    ) in refused.text
+    assert f'<a href="#location">{message}</a>' in refused.text  # the summary links the field
+    assert "(--location)" not in refused.text
+    assert 'value="Haushalt &lt;2027&gt;"' in refused.text and 'value="01.05.2026"' in refused.text
+    assert meetings.list_meetings(site.app.deps) == []
+
+
 def test_invite_shows_the_mail_first_and_sends_only_when_confirmed(
     site: Site, staff: StaffClient
 ) -> None:

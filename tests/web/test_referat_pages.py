@@ -397,3 +397,18 @@ def test_a_recommendation_is_drafted_in_the_group_linked_to_its_needs(
     )
     assert empty.status_code == 400 and "nur Text</textarea>" in empty.text
     assert groups.show(walker.deps, group).recommendation_ids == (rec,)
+
+    refused = post(
+        client,
+        page,
+        f"/groups/{group}/recommendations",
+        {"title": "Sprach\x1bkurse", "text": "Der Kreis <finanziert>"},
+    )
+    assert refused.status_code == 400
+    message = "Der Titel der Empfehlung enthält ein Steuerzeichen (U+001B an Stelle 7)"
+    assert f'id="title-error"><span class="visually-hidden">Fehler:</span> {message}' in (
+        refused.text
+    )
+    assert "(--title)" not in refused.text
+    assert "Der Kreis &lt;finanziert&gt;</textarea>" in refused.text  # the text stays
+    assert groups.show(walker.deps, group).recommendation_ids == (rec,)

@@ -170,7 +170,12 @@ def test_a_secretary_places_decides_and_implements_through_the_forms(
         f"{path}/result",
         data={"csrf_token": token, "version": version, "result": "noted", "result_text": ""},
     )
-    assert missing.status_code == 409 and "fehlt die Stellungnahme" in missing.text
+    assert missing.status_code == 400  # bad input, shown at the text field
+    assert (
+        'id="result_text-error"><span class="visually-hidden">Fehler:</span> '
+        "Für die Anhörung fehlt die Stellungnahme.</p>"
+    ) in missing.text
+    assert "(--text)" not in missing.text
     assert 'value="noted" checked' in missing.text
     bad = secretary.post(
         f"{path}/result", data={"csrf_token": token, "version": version, "result": "vielleicht"}

@@ -54,7 +54,12 @@ def test_a_statement_without_a_meeting_through_the_page(
         f"{path}/statement",
         data={"csrf_token": token, "version": version, "statement_result": "approved"},
     )
-    assert missing.status_code == 409 and "fehlt die Stellungnahme" in missing.text
+    assert missing.status_code == 400
+    assert (
+        'id="statement_text-error"><span class="visually-hidden">Fehler:</span> '
+        "Für die Anhörung fehlt die Stellungnahme.</p>"
+    ) in missing.text
+    assert "(--text)" not in missing.text
     assert 'value="approved" checked' in missing.text  # what was chosen stays
 
     typed = "Die Kommission begrüßt <die> Empfehlung."

@@ -27,6 +27,7 @@ from deliberation.entrypoints.cli import (
     commands,
     correction_commands,
     database_commands,
+    field_options,
     invitation_commands,
     log_commands,
     outbox_commands,
@@ -57,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, console)
     except DeliberationError as exc:
-        errors.print(f"Fehler: {exc}", markup=False)
+        errors.print(f"Fehler: {field_options.message_of(exc)}", markup=False)
         return 1
     except OperationalError as exc:
         detail = " ".join(str(exc.orig).split())

@@ -8,7 +8,7 @@ beside the field, and every value typed goes back into the form.
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.datastructures import FormData
 
+from deliberation.domain.errors import DeliberationError, FieldKey
 from deliberation.entrypoints.web.refusals import CsrfRefused
 from deliberation.entrypoints.web.session_data import CSRF_FIELD
 
@@ -77,6 +78,17 @@ class FormErrors:
         self.fields.setdefault(name, message)
         if label:
             self.labels[name] = label
+
+    def add_error(self, error: DeliberationError, fields: Mapping[FieldKey, str]) -> bool:
+        """A use case's refusal beside the form field it is about, else about the whole form.
+
+        ``fields`` names this form's field for each input key (``{FieldKey.TEXT:
+        "result_text"}``); the message already names the input, so it gets no label.
+        Returns whether the message went to a field.
+        """
+        name = fields.get(error.field, "") if error.field is not None else ""
+        self.add(name, str(error))
+        return bool(name)
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.general)

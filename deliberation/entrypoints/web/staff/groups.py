@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator, Field
 from starlette.datastructures import UploadFile
 
-from deliberation.domain.errors import ConcurrencyConflict, DeliberationError
+from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, FieldKey
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
 from deliberation.entrypoints.web.forms import Form, FormErrors, PageForm, validate, values_of
@@ -23,6 +23,14 @@ from deliberation.service_layer.accounts import AccountView
 router = APIRouter()
 
 REPORT_FILE_MAX = 1024 * 1024
+
+#: the group forms' fields for the inputs a refusal can be about
+GROUP_FIELDS = {
+    FieldKey.NAME: "name",
+    FieldKey.MANDATE: "mandate",
+    FieldKey.DUE_DATE: "due_date",
+    FieldKey.MEMBER: "members",
+}
 Organiser = Annotated[AccountView, Depends(allowed(REFERAT, "Arbeitsgruppen führen"))]
 
 
@@ -122,7 +130,7 @@ def form_group(
                 account.name,
             )
         except DeliberationError as exc:
-            errors.add("due_date" if "Frist" in str(exc) else "", str(exc))
+            errors.add_error(exc, GROUP_FIELDS)
         else:
             return RedirectResponse(f"/groups/{group_id}?gebildet=1", status_code=303)
     return _new_page(request, ctx, conference_id, topic, errors, values_of(form), status=400)
@@ -197,14 +205,7 @@ def change(
             errors.add("", str(exc))
             stale = True
         except DeliberationError as exc:
-            field = (
-                "due_date"
-                if "Frist" in str(exc)
-                else "members"
-                if "Mitglied" in str(exc) or "Verzeichnis" in str(exc)
-                else ""
-            )
-            errors.add(field, str(exc))
+            errors.add_error(exc, GROUP_FIELDS)
         else:
             return RedirectResponse(f"/groups/{group_id}?geaendert=1", status_code=303)
     status = 409 if stale else 400
@@ -269,7 +270,7 @@ def draft(
                 ctx.deps, group_id, data.title, data.text, account.name, chosen
             )
         except DeliberationError as exc:
-            errors.add("", str(exc))
+            errors.add_error(exc, {FieldKey.TITLE: "title", FieldKey.TEXT: "text"})
         else:
             return RedirectResponse(
                 f"/groups/{group_id}?entworfen={rec_id}#recommendations", status_code=303

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from deliberation.domain.errors import ConcurrencyConflict
+from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, FieldKey
 from deliberation.domain.invitations import Audience
 from deliberation.domain.participants import LANGUAGES, ROLE_TITLES
 from deliberation.entrypoints.web.auth import allowed
@@ -213,6 +213,12 @@ def move(request: Request, meeting_id: int, ctx: Context, account: Referat, form
             "Bitte bestätigen Sie, dass der Termin trotz der Warnungen so stattfinden soll.",
         )
         return _preview_page(request, ctx, meeting_id, preview, values, refused, 409)
+    except DeliberationError as exc:
+        errors = FormErrors()
+        if not errors.add_error(exc, {FieldKey.LOCATION: "location"}):
+            raise
+        row = meetings.meeting_row(ctx.deps, meeting_id)
+        return _move_page(request, ctx, row, values, errors, status_code=400)
     done = "verlegt" if report.changed else "unveraendert"
     return RedirectResponse(f"/meetings/{meeting_id}?erledigt={done}", status_code=303)
 

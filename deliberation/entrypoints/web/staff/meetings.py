@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from deliberation.domain.errors import DeliberationError, FieldKey
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
@@ -34,6 +35,9 @@ DONE = {
     "abgesagt": "Der Termin ist abgesagt; die Eingeladenen erhalten die Absage.",
     "unveraendert": "Zeit und Ort waren unverändert; es wurde nichts verschickt.",
 }
+
+#: the new-meeting form's fields for the inputs a refusal can be about
+MEETING_FIELDS = {FieldKey.LOCATION: "location", FieldKey.TITLE: "title"}
 
 
 def _bodies(ctx: WebContext) -> list[tuple[str, str]]:
@@ -133,6 +137,10 @@ def add(request: Request, ctx: Context, account: Referat, form: Form) -> Respons
         )
     except NeedsConfirmation as exc:
         return _new_page(request, ctx, values, errors, exc.warnings, status_code=409)
+    except DeliberationError as exc:
+        if not errors.add_error(exc, MEETING_FIELDS):
+            raise
+        return _new_page(request, ctx, values, errors, status_code=400)
     return RedirectResponse(f"/meetings/{view.id}?erledigt=angelegt", status_code=303)
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, FieldKey
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
 from deliberation.entrypoints.web.forms import Form, FormErrors, PageForm, validate, values_of
@@ -90,7 +90,7 @@ def add_need(
                 ctx.deps, cycle_id, data.text, data.topic_field, data.scope, account.name
             )
         except DeliberationError as exc:
-            errors.add("", str(exc))
+            errors.add_error(exc, {FieldKey.TEXT: "text"})
         else:
             if not htmx:
                 return RedirectResponse(
@@ -151,7 +151,7 @@ def edit(need_id: int, request: Request, ctx: Context, form: Form, account: Edit
         try:
             needs.edit(ctx.deps, need_id, data.text, data.topic_field, data.scope, account.name)
         except DeliberationError as exc:
-            errors.add("", str(exc))
+            errors.add_error(exc, {FieldKey.TEXT: "text"})
         else:
             return RedirectResponse(
                 f"/cycles/{view.cycle_id}/needs?geaendert={need_id}", status_code=303

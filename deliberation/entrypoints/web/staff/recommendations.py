@@ -6,6 +6,7 @@ and its trace."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -14,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
 from deliberation.domain.consultations import ConsultationResult
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, FieldKey
 from deliberation.domain.model import SubjectKind
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
@@ -153,9 +154,12 @@ def _submit(
     model: type[Versioned],
     action: Any,
     done: str,
+    fields: Mapping[FieldKey, str] | None = None,
 ) -> Response:
     """Validate, run the use case, and go back to the page; on an error show the page again
-    with the message at its field and everything typed (a stale page: the fresh state)."""
+    with the message at its field and everything typed (a stale page: the fresh state).
+
+    ``fields``: this form's field for each input a refusal can be about."""
     data, errors = validate(model, form)
     status = 400
     if data is not None:
@@ -163,8 +167,8 @@ def _submit(
             action(data)
             return RedirectResponse(f"/recommendations/{rec_id}?ok={done}", status_code=303)
         except DeliberationError as exc:  # a refusal, or a stale page (ConcurrencyConflict)
-            errors.add("", str(exc))
-            status = 409
+            if not errors.add_error(exc, fields or {}):
+                status = 409
     return _page(request, ctx, rec_id, errors, values_of(form), status)
 
 
@@ -183,7 +187,9 @@ def result(rec_id: int, request: Request, ctx: Context, form: Form, account: Sec
             ctx.deps, rec_id, data.result, account.name, data.result_text, data.version
         )
 
-    return _submit(request, ctx, rec_id, form, ResultForm, run, "result")
+    return _submit(
+        request, ctx, rec_id, form, ResultForm, run, "result", {FieldKey.TEXT: "result_text"}
+    )
 
 
 @router.post("/recommendations/{rec_id}/statement")
@@ -202,7 +208,16 @@ def statement(
             data.version,
         )
 
-    return _submit(request, ctx, rec_id, form, StatementForm, run, "statement")
+    return _submit(
+        request,
+        ctx,
+        rec_id,
+        form,
+        StatementForm,
+        run,
+        "statement",
+        {FieldKey.TEXT: "statement_text"},
+    )
 
 
 @router.post("/recommendations/{rec_id}/assign")
@@ -210,7 +225,9 @@ def assign(rec_id: int, request: Request, ctx: Context, form: Form, account: Sec
     def run(data: AssignForm) -> None:
         implementation.assign(ctx.deps, rec_id, data.office, data.due, account.name, data.version)
 
-    return _submit(request, ctx, rec_id, form, AssignForm, run, "assigned")
+    return _submit(
+        request, ctx, rec_id, form, AssignForm, run, "assigned", {FieldKey.OFFICE: "office"}
+    )
 
 
 @router.post("/recommendations/{rec_id}/progress")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, FieldKey
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
 from deliberation.entrypoints.web.forms import Form, FormErrors, PageForm, validate, values_of
@@ -73,7 +73,7 @@ def launch(request: Request, ctx: Context, form: Form, account: Launcher) -> Res
                 schedule=schedule_policy(ctx.settings, ctx.deps.engine),
             )
         except DeliberationError as exc:
-            errors.add("", str(exc))
+            errors.add_error(exc, {FieldKey.ROUND: "round", FieldKey.REASON: "reason"})
         else:
             target = f"/cycles/{ids[0]}" if len(ids) == 1 else f"/rounds/{data.round.strip()}"
             return RedirectResponse(target, status_code=303)

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from deliberation.domain.errors import (
     ConcurrencyConflict,
     DeliberationError,
+    FieldKey,
     GuardRejected,
     InvalidTrigger,
 )
@@ -21,6 +22,9 @@ from deliberation.entrypoints.web.forms import FormErrors, values_of
 
 #: Takes the step: (trigger, reason, text, expected version) -> nothing; raises on refusal.
 TakeStep = Callable[[str, str, str, int | None], object]
+
+#: the step form's fields (templates/web/_steps.html) for the inputs a refusal can be about
+STEP_FIELDS = {FieldKey.REASON: "reason", FieldKey.TEXT: "text"}
 
 
 def version_of(form: FormData) -> int | None:
@@ -53,5 +57,5 @@ def take_step(
     except InvalidTrigger:
         errors.add("", f"„{titles.get(trigger, trigger)}“ ist im jetzigen Zustand nicht möglich.")
     except DeliberationError as exc:
-        errors.add("text" if "Text" in str(exc) else "", str(exc))
+        errors.add_error(exc, STEP_FIELDS)
     return errors, values, False
