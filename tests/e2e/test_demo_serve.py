@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import queue
 import re
@@ -88,6 +90,20 @@ def test_demo_serve_prints_the_address_and_serves_the_demos_data_to_its_accounts
             for municipality in ("Stadt Peine", "Wendeburg", "Vechelde"):
                 assert municipality in overview
             assert "AG " in overview  # the demo's working groups
+            # Every link points to where the demo serves, not to [web] base_url of config.toml.
+            served = f"http://127.0.0.1:{port}"
+            system = client.get("/oparl/v1/system").json()
+            assert system["id"] == f"{served}/oparl/v1/system"
+            feeds = client.get("/public/bodies").text
+            assert f"<code>{served}/calendar/bodies/" in feeds
+        links = _mail_links(data_folder / "demo" / "mails")
+        assert any(f"{served}/rsvp/" in link for link in links), links  # answer links
+        assert all(link.startswith(f"{served}/") for link in links), links
+        # a mail's link opens on the served demo: signed with the secret it serves with
+        unsubscribe = next(link for link in links if "/unsubscribe/" in link)
+        with httpx.Client(timeout=30) as browser:
+            opened = browser.get(unsubscribe)
+            assert opened.status_code == 200 and "ungültig" not in opened.text
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=60)
@@ -96,3 +112,14 @@ def test_demo_serve_prints_the_address_and_serves_the_demos_data_to_its_accounts
         process.stdout.close()
     assert code == 0
     assert "Traceback" not in "".join(seen)
+
+
+def _mail_links(folder: Path) -> list[str]:
+    """The web links in the text of every mail the demo kept."""
+    links: list[str] = []
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                links += re.findall(r"https?://[^\s<>\")]+", part.get_content())
+    return links

@@ -24,7 +24,7 @@ from deliberation.bootstrap import (
     initialise_database,
     load_engine,
 )
-from deliberation.config import load_settings
+from deliberation.config import Settings, load_settings
 from deliberation.domain import wall_clock
 from deliberation.domain.clock import Clock
 from deliberation.domain.errors import DeliberationError
@@ -389,10 +389,12 @@ DEMO_WEB_SECRET = "web-secret"
 def demo(args: argparse.Namespace, console: Console) -> int:
     folder: Path = args.folder
     serve = getattr(args, "serve", False)
+    served_at = None
     if serve:
-        from deliberation.entrypoints.web.serving import check_port_free
+        from deliberation.entrypoints.web.serving import check_port_free, served_address
 
         check_port_free(args.host, args.port)  # before the demo, not after it
+        served_at = served_address(args.host, args.port)
     database = _fresh_demo_database(folder)
     console.print(f"Demo-Datenbank: {database} (SQLite, wird bei jedem Lauf neu angelegt)")
     url = f"sqlite:///{database.resolve()}"
@@ -400,7 +402,7 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     app = bootstrap(args.config, database_url=url, clock=clock, require_schema=False)
     try:
         initialise_database(app)
-        mail = DemoMail(_demo_mailing(app, folder), folder / DEMO_MAILS)
+        mail = DemoMail(_demo_mailing(app, folder, served_at), folder / DEMO_MAILS)
         venues = {m.name: m.venue for m in app.settings.municipalities}
         policy = schedule_policy(app.settings, app.deps.engine)
         run_demo(app.deps, console, clock, policy, mail, app.templates, venues)
@@ -414,8 +416,8 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     )
     for view in demo_accounts:
         console.print(f"  {view.name:<18} {view.role_title}", highlight=False)
-    if serve:
-        return _serve_demo(args, console, folder, url, clock)
+    if served_at is not None:
+        return _serve_demo(args, console, folder, url, clock, served_at)
     console.print(
         "\nWeiter erkunden, zum Beispiel:\n"
         "  deliberation demo --serve          (dasselbe, danach im Browser ansehen)\n"
@@ -435,18 +437,21 @@ def demo(args: argparse.Namespace, console: Console) -> int:
 
 
 def _serve_demo(
-    args: argparse.Namespace, console: Console, folder: Path, url: str, clock: Clock
+    args: argparse.Namespace,
+    console: Console,
+    folder: Path,
+    url: str,
+    clock: Clock,
+    served_at: str,
 ) -> int:
     """Serve the web application on the demo database; its clock runs on from the demo's."""
     from deliberation.entrypoints.web.serving import serve_app
 
     app = bootstrap(args.config, database_url=url, clock=clock.running())
-    links = replace(app.settings.invitations, secret_file=folder / DEMO_LINK_SECRET)
-    web = replace(app.settings.web, secret_file=folder / DEMO_WEB_SECRET)
-    app = replace(app, settings=replace(app.settings, invitations=links, web=web))
+    app = replace(app, settings=demo_settings(app.settings, folder, served_at))
     try:
         console.print(
-            f"\nDie Demo im Browser: http://{args.host}:{args.port}/ (anmelden z. B. als "
+            f"\nDie Demo im Browser: {served_at}/ (anmelden z. B. als "
             f'"referat", Passwort "{accounts.DEMO_PASSWORD}")',
             highlight=False,
         )
@@ -457,10 +462,23 @@ def _serve_demo(
     return 0
 
 
-def _demo_mailing(app: Application, folder: Path) -> Mailing:
-    """The demo signs its links with a secret of its own, kept beside its database."""
-    links = replace(app.settings.invitations, secret_file=folder / DEMO_LINK_SECRET)
-    return build_mailing(replace(app.settings, invitations=links), app.templates, app.deps.clock)
+def demo_settings(settings: Settings, folder: Path, served_at: str | None) -> Settings:
+    """The demo's settings: its own secrets beside its database, and when it serves
+    (``served_at``, e.g. ``http://127.0.0.1:8001``) every link points there: the links in
+    its mails, the public pages' links, the OParl ids. The configuration file is not changed.
+    """
+    links = replace(settings.invitations, secret_file=folder / DEMO_LINK_SECRET)
+    web = replace(settings.web, secret_file=folder / DEMO_WEB_SECRET)
+    if served_at is not None:
+        links = replace(links, base_url=served_at)
+        web = replace(web, base_url=served_at)
+    return replace(settings, invitations=links, web=web)
+
+
+def _demo_mailing(app: Application, folder: Path, served_at: str | None) -> Mailing:
+    """The demo's mails: links signed with its own secret, to where it serves, if it does."""
+    settings = demo_settings(app.settings, folder, served_at)
+    return build_mailing(settings, app.templates, app.deps.clock)
 
 
 def _fresh_demo_database(folder: Path) -> Path:

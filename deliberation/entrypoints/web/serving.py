@@ -52,6 +52,18 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+#: host names that mean "every interface": a browser on this machine reaches them as localhost
+ANY_INTERFACE = ("", "0.0.0.0", "::")
+
+
+def served_address(host: str, port: int) -> str:
+    """The address a browser opens for a server on ``host`` and ``port`` (no final slash)."""
+    name = "localhost" if host in ANY_INTERFACE else host
+    if ":" in name:  # an IPv6 address
+        name = f"[{name}]"
+    return f"http://{name}:{port}"
+
+
 def serve_app(app: Application, host: str, port: int, console: Console) -> None:
     """Serve the web application of ``app`` in this process until Strg+C."""
     log_setup(app)
