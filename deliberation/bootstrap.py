@@ -12,15 +12,16 @@ happens in ``bootstrap()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from deliberation.adapters import database, orm, publication_stamps, unit_of_work
+from deliberation.adapters import database, orm, publication_stamps, render_processes, unit_of_work
 from deliberation.adapters.calendar_entries import write_calendar, write_feed
 from deliberation.adapters.calendar_niedersachsen import HolidayCalendar
 from deliberation.adapters.database import DatabaseError as DatabaseError
@@ -29,6 +30,7 @@ from deliberation.adapters.health_store import SqlHealthProbe
 from deliberation.adapters.html_documents import HtmlDocuments
 from deliberation.adapters.links import SignedLinks, secret_from
 from deliberation.adapters.passwords import Argon2Passwords
+from deliberation.adapters.render_processes import ProcessRenderer
 from deliberation.adapters.scheduler_lock import SchedulerLock, scheduler_lock
 from deliberation.adapters.smtp_sender import SmtpTransport
 from deliberation.adapters.templates import TemplateCatalog
@@ -38,9 +40,20 @@ from deliberation.config import Settings, SmtpConfig, load_settings
 from deliberation.domain.clock import Clock
 from deliberation.domain.engine import WorkflowEngine
 from deliberation.domain.model import Body, Municipality
-from deliberation.service_layer import consultations, reference_data, workflow_versions
+from deliberation.service_layer import (
+    consultations,
+    notifications,
+    reference_data,
+    workflow_versions,
+)
 from deliberation.service_layer.health import HealthProbe
-from deliberation.service_layer.ports import Dependencies, Mailing, PasswordHasher
+from deliberation.service_layer.notifications import FanOut
+from deliberation.service_layer.ports import (
+    Dependencies,
+    Mailing,
+    PasswordHasher,
+    RenderedInvitation,
+)
 
 if TYPE_CHECKING:  # aiosmtpd is imported only where a sink runs
     from deliberation.adapters.mailsink import MailSink
@@ -53,8 +66,11 @@ class Application:
     deps: Dependencies
     db: Engine
     templates: TemplateCatalog
+    _renderer: ProcessRenderer | None = field(default=None, init=False, repr=False)
 
     def close(self) -> None:
+        if self._renderer is not None:
+            self._renderer.close()
         self.db.dispose()
 
     def mailing(self) -> Mailing:
@@ -107,6 +123,17 @@ class Application:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=UTC,
         )
+
+    def fan_out(self) -> FanOut:
+        """How the scheduler's tick stores a fan-out of invitations (``[rendering]``): in
+        parts, a large one rendered in worker processes (not for an in-memory database,
+        which other processes cannot open). The workers start with the first large
+        fan-out and stay until ``close``."""
+        rendering = self.settings.rendering
+        if self._renderer is None and not database.in_memory(self.settings.database_url):
+            processes = rendering.workers or os.cpu_count() or 1
+            self._renderer = ProcessRenderer(processes, start_render_worker, (self.settings,))
+        return FanOut(rendering.chunk_size, rendering.processes_from, self._renderer)
 
     def use_as_scratch(self) -> None:
         """Trade durability for speed: for a throwaway database (the simulation's)."""
@@ -195,6 +222,17 @@ def bootstrap(
     settings = load_settings(config_path)
     if database_url is not None:
         settings = settings.with_database(database_url)
+    return assemble(settings, clock, require_schema, check_published)
+
+
+def assemble(
+    settings: Settings,
+    clock: Callable[[], datetime] | None = None,
+    require_schema: bool = True,
+    check_published: bool = True,
+) -> Application:
+    """The application on ``settings`` already read (``bootstrap`` reads them from the file;
+    a render worker process gets them from its parent)."""
     engine, templates = load_engine(settings)
     consultations.check_route(engine, settings.consultation_route, settings.source)
     orm.start_mappers()
@@ -227,6 +265,21 @@ def bootstrap(
             db.dispose()
             raise
     return Application(settings, deps, db, templates)
+
+
+def start_render_worker(settings: Settings) -> None:
+    """In a render worker process (``ProcessRenderer``): the application on the parent's
+    settings, rendering parts with ``notifications.render_part`` on a clock set to the
+    parent's time of each run (the same stamps and signed links as if the parent rendered)."""
+    clock = Clock()
+    app = assemble(settings, clock, require_schema=False, check_published=False)
+    mailing = app.mailing()
+
+    def render(meeting_id: int, part: Sequence[int], now: datetime) -> list[RenderedInvitation]:
+        clock.set(now)
+        return notifications.render_part(app.deps, mailing, meeting_id, part)
+
+    render_processes.serve(render)
 
 
 def initialise_database(app: Application) -> tuple[str | None, str]:

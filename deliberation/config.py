@@ -528,6 +528,33 @@ class HealthConfig:
     )
 
 
+@dataclass(frozen=True)
+class RenderingConfig:
+    """``[rendering]``: how a large fan-out of invitations is turned into outbox messages.
+
+    The messages are stored in parts of ``chunk_size``, each part with its invitations in
+    one transaction, so the sender delivers the first part while the rest is rendered; a
+    fan-out of at least ``processes_from`` messages is rendered in ``workers`` processes.
+    """
+
+    chunk_size: int = setting(
+        500,
+        help="so viele Einladungen werden zusammen gespeichert; der Versand beginnt nach dem "
+        "ersten Teil",
+        minimum=1,
+        maximum=10_000,
+    )
+    processes_from: int = setting(
+        2000, help="ab so vielen Einladungen einer Runde in eigenen Prozessen rendern", minimum=1
+    )
+    workers: int = setting(
+        0,
+        help="so viele Prozesse rendern eine große Runde (0: so viele wie Prozessorkerne)",
+        minimum=0,
+        maximum=64,
+    )
+
+
 def _route(section: Section, key: str, reading: Reading) -> tuple[RouteStep, ...]:
     bodies: tuple[BodyConfig, ...] = reading.values["bodies"]
     return consultation_route(section, [b.key for b in bodies], reading)
@@ -562,6 +589,7 @@ class Settings:
     public: PublicConfig = setting(PublicConfig(), help="die öffentlichen Seiten")
     retention: RetentionConfig = setting(RetentionConfig(), help="Aufbewahrungsfristen")
     logging: LoggingConfig = setting(LoggingConfig(), help="das Protokoll der Dienste")
+    rendering: RenderingConfig = setting(RenderingConfig(), help="das Rendern großer Runden")
     health: HealthConfig = setting(HealthConfig(), help="die Betriebsprüfung")
     source: str = derived("", help="die Datei, als ordner/name (für Meldungen)")
 

@@ -87,6 +87,7 @@ def scheduler_tools(app: Application) -> SchedulerTools:
         mailing=app.mailing(),
         web_base_url=app.settings.web.base_url,
         retention=retention_policy(app.settings),
+        fan_out=app.fan_out(),
     )
 
 

@@ -24,6 +24,12 @@ class DatabaseError(DeliberationError):
     """The database cannot be reached or is not at the expected schema."""
 
 
+def in_memory(url: str) -> bool:
+    """Whether ``url`` is a SQLite database in memory, which only its own process sees."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get foreign keys, WAL and a busy timeout."""
     try:

@@ -108,6 +108,19 @@ class MeetingStore:
         query = filter_by(query, orm.invitations.c.participant_id, participant_id)
         return list(self.session.scalars(query))
 
+    def invited_ids(self, meeting_id: int, among: Collection[int]) -> set[int]:
+        """Which of the participants ``among`` are invited to the meeting already."""
+        column = orm.invitations.c.participant_id
+        found: set[int] = set()
+        wanted = sorted(among)
+        for start in range(0, len(wanted), 500):
+            query = select(column).where(
+                orm.invitations.c.meeting_id == meeting_id,
+                column.in_(wanted[start : start + 500]),
+            )
+            found.update(self.session.scalars(query))
+        return found
+
     def invitations_of_cycle(self, cycle_id: int) -> list[Invitation]:
         """Invitations to every meeting of the cycle (a workshop evening, the conference day)."""
         query = (

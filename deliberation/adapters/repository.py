@@ -15,6 +15,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.orm import Session, selectinload
 
@@ -405,6 +406,22 @@ class SqlRepository(
             placed.c.body_key, func.count(distinct(placed.c.recommendation_id))
         ).group_by(placed.c.body_key)
         return {key: int(count) for key, count in self.session.execute(query)}
+
+    def notification(self, notification_id: int, lock: bool = False) -> Notification | None:
+        """One notification; with ``lock``, held until the end of the transaction (PostgreSQL
+        locks the row; SQLite takes the database's write lock by an UPDATE that changes
+        nothing, so two renderers of one fan-out store their parts one after the other)."""
+        query = select(Notification).where(orm.notifications.c.id == notification_id)
+        if lock:
+            query = query.with_for_update()
+            if self.session.get_bind().dialect.name == "sqlite":
+                self.session.execute(
+                    update(orm.notifications)
+                    .where(orm.notifications.c.id == notification_id)
+                    .values(id=orm.notifications.c.id)
+                    .execution_options(synchronize_session=False)
+                )
+        return self.session.scalars(query).first()
 
     def notifications(self, status: str | None = None, lock: bool = False) -> list[Notification]:
         query = select(Notification).order_by(orm.notifications.c.id)

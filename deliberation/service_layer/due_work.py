@@ -59,6 +59,8 @@ class SchedulerTools:
     web_base_url: str = ""
     #: the retention periods the tick applies (None: the tick keeps everything)
     retention: RetentionPolicy | None = None
+    #: how the tick stores a fan-out of invitations (``[rendering]``)
+    fan_out: notifications.FanOut = field(default_factory=notifications.FanOut)
 
     def page(self, path: str) -> str:
         """The address of a staff page, or "" while no web application is configured."""
@@ -129,7 +131,7 @@ def tick(
         if on_item is not None:
             on_item(view)
     _report_stale(deps, tools, [v for v in report.items if v.status == DueStatus.STALE])
-    report.messages = notifications.render_pending(deps, tools.mailing)
+    report.messages = notifications.render_pending(deps, tools.mailing, tools.fan_out)
     if tools.retention is not None:
         report.retention = retention.apply(deps, tools.retention)
     return report

@@ -591,6 +591,21 @@ class Invitations:
         return self._messages.message(person, links, entry)
 
 
+def try_invitations(
+    deps: Dependencies, mailing: Mailing, meeting: Meeting, people: Sequence[Participant]
+) -> None:
+    """Render the invitation once for each language and legal basis among ``people`` and
+    drop it: a template that cannot be rendered raises ``TemplateRenderError`` before a
+    fan-out stores its first part. Gives the meeting its calendar UID if it has none."""
+    invitations = Invitations(deps, mailing, meeting, changed=False)
+    tried: set[tuple[str, str]] = set()
+    for person in people:
+        kind = (person.language, str(person.legal_basis))
+        if kind not in tried:
+            tried.add(kind)
+            invitations.message(person)
+
+
 def remind(
     uow: UnitOfWork, deps: Dependencies, mailing: Mailing, meeting: Meeting, days: int
 ) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -285,6 +285,8 @@ class MeetingRepository(Protocol):
 
     def invitations_of_cycle(self, cycle_id: int) -> list[Invitation]: ...
 
+    def invited_ids(self, meeting_id: int, among: Collection[int]) -> set[int]: ...
+
     def claim_meeting_uid(self, meeting_id: int, candidate: str) -> str: ...
 
     def add_invitations(self, invitations: Sequence[Invitation]) -> None: ...
@@ -349,6 +351,8 @@ class Outbox(Protocol):
     claims and delivery results."""
 
     def add_notification(self, notification: Notification) -> None: ...
+
+    def notification(self, notification_id: int, lock: bool = False) -> Notification | None: ...
 
     def notifications(
         self, status: str | None = None, lock: bool = False
@@ -589,6 +593,20 @@ class MailTransport(Protocol):
 
     def deliver(self, claim: ClaimBatch, report: ReportOutcome) -> None:
         """Send every message ``claim`` hands out until it hands out none; report each."""
+
+
+#: One rendered invitation: whom it invites (the participant's id) and the message.
+RenderedInvitation = tuple[int, OutboxMessage]
+
+
+class InvitationRenderer(Protocol):
+    """Renders invitations elsewhere than in the calling process (in worker processes),
+    part by part, in the order of ``parts`` (each a meeting's id and participant ids): for
+    each, what ``notifications.render_part`` gives, read and rendered at ``now``."""
+
+    def render(
+        self, parts: Sequence[tuple[int, Sequence[int]]], now: datetime
+    ) -> Iterator[list[RenderedInvitation]]: ...
 
 
 class TemplateRenderer(Protocol):

@@ -375,6 +375,14 @@ class FakeMeetings:
         meeting.uid = meeting.uid or candidate
         return meeting.uid
 
+    def invited_ids(self, meeting_id: int, among: Collection[int]) -> set[int]:
+        wanted = set(among)
+        return {
+            i.participant_id
+            for i in self.store.invitations
+            if i.meeting_id == meeting_id and i.participant_id in wanted
+        }
+
     def add_invitations(self, invitations: Sequence[Invitation]) -> None:
         self.store.invitations.extend(invitations)
         self.store.settle()
@@ -470,6 +478,9 @@ class FakeOutbox:
 
     def add_notification(self, notification: Notification) -> None:
         self.store.notifications.append(notification)
+
+    def notification(self, notification_id: int, lock: bool = False) -> Notification | None:
+        return next((n for n in self.store.notifications if n.id == notification_id), None)
 
     def notifications(self, status: str | None = None, lock: bool = False) -> list[Notification]:
         return [n for n in self.store.notifications if status in (None, n.status)]
