@@ -48,7 +48,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -156,8 +155,12 @@ class PostfixSink:
         found = text.rpartition("mesg=")[2].split()
         return int(found[0]) if found and found[0].isdigit() else 0
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
     def cpu_seconds(self) -> float:
-        return process_cpu_seconds(self._process.pid if self._process else None)
+        return process_cpu_seconds(self.pid)
 
     def __enter__(self) -> PostfixSink:
         with self._output.open("wb") as output:  # the child keeps its own descriptor
@@ -195,8 +198,12 @@ class Sink:
     def count(self) -> int:
         return int(self._counter.value)
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
     def cpu_seconds(self) -> float:
-        return process_cpu_seconds(self._process.pid)
+        return process_cpu_seconds(self.pid)
 
     def __enter__(self) -> Sink:
         self._process.start()
@@ -276,27 +283,37 @@ class Side:
         return self.messages / self.seconds
 
 
-def children_cpu_seconds() -> float:
-    """CPU time of this process's ended children (the render workers, once shut down)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def render_workers_cpu_seconds(others: set[int | None]) -> float:
+    """CPU time of this process's live children but ``others`` (the sink, the senders): the
+    render worker processes, which stay between runs (Linux; 0 elsewhere)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if int(fields[1]) == os.getpid() and pid not in others:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 class Measured:
-    """Wall time, our CPU time (with ended children's: the render workers), the sink's CPU
-    time and its count, from ``start`` to ``side``."""
+    """Wall time, our CPU time (with the render workers'), the sink's CPU time and its
+    count, from ``start`` to ``side``."""
 
-    def __init__(self, sink: Sink | PostfixSink) -> None:
+    def __init__(self, sink: Sink | PostfixSink, senders: set[int | None] | None = None) -> None:
         self.sink = sink
+        self.others = {sink.pid, *(senders or set())}
         self.count = sink.count
         self.sink_cpu = sink.cpu_seconds()
-        self.cpu = time.process_time() + children_cpu_seconds()
+        self.cpu = time.process_time() + render_workers_cpu_seconds(self.others)
         self.started = time.perf_counter()
 
     def side(self, name: str, messages: int, **detail: float) -> Side:
         seconds = time.perf_counter() - self.started
         per_message_ms = 1000 / max(messages, 1)
-        cpu = time.process_time() + children_cpu_seconds() - self.cpu
+        cpu = time.process_time() + render_workers_cpu_seconds(self.others) - self.cpu
         detail["cpu_ms_per_message"] = cpu * per_message_ms
         detail["sink_cpu_ms_per_message"] = (
             self.sink.cpu_seconds() - self.sink_cpu
@@ -304,50 +321,97 @@ class Measured:
         return Side(name, messages, seconds, self.sink.count - self.count, detail)
 
 
-def run_engine(app: Application, sink: Sink | PostfixSink, connections: int, expected: int) -> Side:
-    """Render and send at once, as the scheduler and the sender service do: the render step
-    stores the fan-out in parts while a sender thread delivers every part as it is stored,
-    until rendering has ended and the outbox is empty."""
+def _send_while_rendering(
+    database: str,
+    smtp_port: int,
+    connections: int,
+    ready: Event,
+    rendered: Event,
+    results: Any,
+) -> None:
+    """A sender process, as ``outbox send --fortlaufend`` beside the scheduler: it delivers
+    every part as the render step stores it, until rendering has ended and the outbox is
+    empty; then it reports what it sent, when it sent the first, and its CPU time."""
+    app = bootstrap(CONFIG, database_url=database, require_schema=False)
+    app.use_for_delivery()
     smtp = dataclasses.replace(
         app.settings.smtp,
         host="127.0.0.1",
-        port=sink.port,
+        port=smtp_port,
         connections=connections,
         rate_per_minute=UNLIMITED_RATE,
     )
     transport = SmtpTransport(smtp)
     options = send_options(app.settings.smtp)
-    rendered = threading.Event()
     first_sent_at: list[float] = []
-    sent: list[int] = []
 
     def note_first(_status: OutboxStatus) -> None:
         if not first_sent_at:
-            first_sent_at.append(time.perf_counter())
+            first_sent_at.append(time.perf_counter())  # CLOCK_MONOTONIC: one for all processes
 
-    def send_while_rendering() -> None:
-        while True:
-            last_round = rendered.is_set()  # everything is stored: this round sends the rest
-            summary = outbox.send_due(app.deps, transport, options, on_result=note_first)
-            sent.append(summary.sent)
-            if last_round:
-                return
-            if not summary.sent:
-                rendered.wait(0.05)
+    ready.set()
+    sent = 0
+    started = time.process_time()
+    while True:
+        last_round = rendered.is_set()  # everything is stored: this round sends the rest
+        summary = outbox.send_due(app.deps, transport, options, on_result=note_first)
+        sent += summary.sent
+        if last_round:
+            break
+        if not summary.sent:
+            rendered.wait(0.05)
+    app.close()
+    results.put(
+        (sent, first_sent_at[0] if first_sent_at else float("nan"), time.process_time() - started)
+    )
 
-    measured = Measured(sink)
-    sender = threading.Thread(target=send_while_rendering, name="sender")
-    sender.start()
+
+def run_engine(
+    app: Application, sink: Sink | PostfixSink, connections: int, expected: int, senders: int
+) -> Side:
+    """Render and send at once, as the scheduler and the sender service do: the render step
+    stores the fan-out in parts (rendered in worker processes from ``[rendering]
+    processes_from``) while ``senders`` sender processes, started before the clock runs,
+    deliver every part as it is stored."""
+    context = multiprocessing.get_context("spawn")
+    rendered, results = context.Event(), context.Queue()
+    ready = [context.Event() for _ in range(senders)]
+    processes = [
+        context.Process(
+            target=_send_while_rendering,
+            args=(
+                str(app.db.url.render_as_string(hide_password=False)),
+                sink.port,
+                connections,
+                r,
+                rendered,
+                results,
+            ),
+        )
+        for r in ready
+    ]
+    for process in processes:
+        process.start()
+    for event in ready:
+        if not event.wait(120):
+            raise RuntimeError("a sender process did not start")
+    measured = Measured(sink, {process.pid for process in processes})
     try:
         queued = render_invitations(app)
     finally:
         rendered.set()
         render_seconds = time.perf_counter() - measured.started
-        sender.join()
-    if queued != expected or sum(sent) != expected:
-        print(f"engine: queued {queued}, sent {sum(sent)}, expected {expected}")
-    first = (first_sent_at[0] if first_sent_at else float("nan")) - measured.started
-    return measured.side(ENGINE, queued, render_s=render_seconds, first_sent_s=first)
+    reports = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join(60)
+    sent = sum(r[0] for r in reports)
+    if queued != expected or sent != expected:
+        print(f"engine: queued {queued}, sent {sent}, expected {expected}")
+    first = min(r[1] for r in reports) - measured.started
+    side = measured.side(ENGINE, queued, render_s=render_seconds, first_sent_s=first)
+    # the senders have ended: their CPU while the clock ran is what they measured themselves
+    side.detail["cpu_ms_per_message"] += 1000 * sum(r[2] for r in reports) / max(queued, 1)
+    return side
 
 
 Message = tuple[str, str, bytes]
@@ -529,6 +593,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, help="repetitions, order rotated")
     parser.add_argument("--database-url", help="engine database (default: a temp SQLite file)")
     parser.add_argument("--connections", type=int, default=4, help="SMTP connections (engine)")
+    parser.add_argument(
+        "--senders", type=int, default=1, help="sender processes of the engine (default 1)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--profile", type=Path, help="run the engine side under cProfile")
     parser.add_argument(
@@ -563,7 +630,8 @@ def repetition(
     renders.append(compare_render(app, RENDER_SAMPLE))
     runs: list[Callable[[], Side]] = [
         lambda: profiled(
-            args.profile, lambda: run_engine(app, sink, args.connections, args.messages)
+            args.profile,
+            lambda: run_engine(app, sink, args.connections, args.messages, args.senders),
         ),
         lambda: run_connection_per_message(messages, sink),
         lambda: run_reused_connection(messages, sink),
@@ -592,7 +660,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Warm-up (not reported): imports, compiled templates, and the exact bytes
             # the baselines send.
             prepare(app, args.messages)
-            run_engine(app, sink, args.connections, args.messages)
+            run_engine(app, sink, args.connections, args.messages, args.senders)
             messages = prerendered(app)
             results = [
                 repetition(app, sink, args, messages, i, renders) for i in range(args.repeat)

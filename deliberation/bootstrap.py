@@ -135,6 +135,11 @@ class Application:
             self._renderer = ProcessRenderer(processes, start_render_worker, (self.settings,))
         return FanOut(rendering.chunk_size, rendering.processes_from, self._renderer)
 
+    def use_for_delivery(self) -> None:
+        """Commits that do not wait for the disk, for a sender process (see
+        ``database.use_for_delivery``)."""
+        database.use_for_delivery(self.db)
+
     def use_as_scratch(self) -> None:
         """Trade durability for speed: for a throwaway database (the simulation's)."""
         database.use_as_scratch(self.db)

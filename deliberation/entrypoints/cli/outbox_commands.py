@@ -78,6 +78,7 @@ def outbox_send(args: argparse.Namespace, console: Console) -> int:
     if args.continuous:
         return _send_continuously(args)
     with opened(args) as app:
+        app.use_for_delivery()
         options = send_options(app.settings.smtp, take_over=args.take_over)
         transport = app.smtp_transport()
         if not console.is_terminal:
@@ -99,6 +100,7 @@ def _send_continuously(args: argparse.Namespace) -> int:
         stop.set()
 
     with opened(args) as app:
+        app.use_for_delivery()
         process_logging.configure(app.settings.logging, "sender")
         options = send_options(app.settings.smtp, take_over=args.take_over)
         transport = app.smtp_transport()
