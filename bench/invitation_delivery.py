@@ -2,15 +2,18 @@
 """Invitations end to end (render → outbox → SMTP → marked sent) against two smtplib baselines.
 
     python bench/invitation_delivery.py [--messages 10000] [--repeat 1] [--database-url URL]
-                                        [--connections 4] [--json OUT] [--profile OUT]
+                                        [--connections 4] [--senders 1] [--render-workers N]
+                                        [--sink aiosmtpd|smtp-sink] [--json OUT] [--profile OUT]
 
 ENGINE: N participants (five languages, duty or confirmed consent) in the seven
 municipalities; one future workshop per municipality has asked for its
-invitation (``send_invitations``). Timed: ``render_invitations`` (today the German
-renderer of ``service_layer/notifications.py``: one message per recipient, written
-into the outbox in one transaction), then ``outbox.send_due`` with the real
-``SmtpTransport`` (reused aiosmtplib connections in parallel), until every
-message is marked sent in the database.
+invitation (``send_invitations``). Timed from the start of ``render_invitations``
+(``notifications.render_pending``: the messages stored in parts of ``[rendering]
+chunk_size``, rendered in worker processes from ``processes_from`` on) until every
+message is marked sent by ``--senders`` sender processes (started before the clock
+runs, as the sender service is), which run ``outbox.send_due`` with the real
+``SmtpTransport`` (reused aiosmtplib connections in parallel) while the parts are
+stored.
 
 BASELINES: the same N messages, pre-rendered (the exact bytes the engine sent in
 an untimed warm-up run), sent with the standard library's ``smtplib``: (1) one
@@ -596,6 +599,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--senders", type=int, default=1, help="sender processes of the engine (default 1)"
     )
+    parser.add_argument(
+        "--render-workers",
+        type=int,
+        help="render worker processes (default: [rendering] workers in config.toml)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--profile", type=Path, help="run the engine side under cProfile")
     parser.add_argument(
@@ -654,6 +662,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     renders: list[dict[str, float]] = []
     with database_url(args.database_url) as url, server as sink:
         app = bootstrap(CONFIG, database_url=url, require_schema=False)
+        if args.render_workers is not None:
+            rendering = dataclasses.replace(app.settings.rendering, workers=args.render_workers)
+            app.settings = dataclasses.replace(app.settings, rendering=rendering)
         try:
             initialise_database(app)
             env = environment(app)

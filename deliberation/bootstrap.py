@@ -131,7 +131,8 @@ class Application:
         fan-out and stay until ``close``."""
         rendering = self.settings.rendering
         if self._renderer is None and not database.in_memory(self.settings.database_url):
-            processes = rendering.workers or os.cpu_count() or 1
+            # One core stays for storing the parts, the sender and the database server.
+            processes = rendering.workers or max(1, (os.cpu_count() or 1) - 1)
             self._renderer = ProcessRenderer(processes, start_render_worker, (self.settings,))
         return FanOut(rendering.chunk_size, rendering.processes_from, self._renderer)
 

@@ -549,7 +549,8 @@ class RenderingConfig:
     )
     workers: int = setting(
         0,
-        help="so viele Prozesse rendern eine große Runde (0: so viele wie Prozessorkerne)",
+        help="so viele Prozesse rendern eine große Runde (0: einer weniger, als der Rechner "
+        "Prozessorkerne hat, mindestens einer; der letzte Kern bleibt für Speichern und Versand)",
         minimum=0,
         maximum=64,
     )
