@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import DeliberationError, FieldKey, NotFound
+from deliberation.domain.errors import DeliberationError, FieldKey, NotFound, TemplateRenderError
 from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
 from deliberation.domain.rules import build_agenda, undocumented_workshops
 from deliberation.domain.scheduling import SchedulePolicy
@@ -152,15 +152,19 @@ def advance(
     text: str = "",
     expected_version: int | None = None,
     mailing: Mailing | None = None,
+    fan_out: notifications.FanOut | None = None,
 ) -> LogView:
     """Fire ``trigger`` (a step's key or German title); with ``mailing``, the invitations
-    it asks for are queued at once.
+    it asks for are queued right after the step is committed, in parts as ``fan_out``
+    says (``notifications.render_pending``).
 
     Without ``mailing`` they wait for the scheduler's next tick. Either way a
     step that invites is refused while the cycle has no confirmed meeting
-    with a place (see ``cycle_invitations``). The fast path unless the step's
-    rules walk more of the cycle's relationships than its needs (a conference's
-    agenda, its groups) or it sends invitations.
+    with a place (see ``cycle_invitations``). If the invitations cannot be
+    rendered (a broken template), the step stays done, its invitations stay
+    pending for the scheduler, and the view's ``warning`` says why. The fast path
+    unless the step's rules walk more of the cycle's relationships than its needs
+    (a conference's agenda, its groups) or it sends invitations.
     """
     with deps.unit_of_work() as uow:
         detached = get_detached(uow, cycle_id)
@@ -173,10 +177,26 @@ def advance(
             return log_view(deps.engine, stepping.fire_detached(deps, uow, detached, trigger, ctx))
         cycle = get(uow, cycle_id)
         record = stepping.apply(deps, uow, cycle, trigger, ctx)
-        queued = 0 if mailing is None else notifications.render_for(uow, deps, mailing, cycle)
         warning = (undocumented_workshops(cycle, deps.engine) or "") if warn else ""
+        view = replace(log_view(deps.engine, record), warning=warning)
         uow.commit()
-        return replace(log_view(deps.engine, record), messages=queued, warning=warning)
+    if mailing is None:
+        return view
+    try:
+        queued = notifications.render_pending(
+            deps, mailing, fan_out or notifications.FanOut(), cycle_id=cycle_id
+        )
+    except TemplateRenderError as exc:
+        return replace(view, warning=" ".join(filter(None, (view.warning, _not_rendered(exc)))))
+    return replace(view, messages=queued)
+
+
+def _not_rendered(exc: TemplateRenderError) -> str:
+    return (
+        f"Der Schritt ist getan, aber die Einladungen ließen sich nicht erstellen: {exc} "
+        "Sie bleiben offen; der Terminplaner versucht es bei jedem Lauf wieder, sobald die "
+        "Vorlage stimmt."
+    )
 
 
 def builds_agenda(deps: Dependencies, cycle: Cycle, trigger: str) -> bool:

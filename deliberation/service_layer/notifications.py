@@ -1,10 +1,10 @@
 """Use case: turn the notifications transitions asked for into outbox messages.
 
 A transition with ``send = [...]`` (e.g. ``future_workshop/invitation``) only
-writes a pending ``Notification``. ``render_for`` (a step fired by hand) and
-``render_pending`` (the scheduler's tick) turn it into one invitation per
-person in its audience to the cycle's meeting; the outbox sender delivers
-them later.
+writes a pending ``Notification``. ``render_pending`` (the scheduler's tick, and
+a step fired by hand right after it is committed) turns it into one invitation
+per person in its audience to the cycle's meeting, stored in parts; the outbox
+sender delivers them, from the first part on.
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ def render_pending(
     mailing: Mailing,
     fan_out: FanOut = FanOut(),
     progress: Progress | None = None,
+    cycle_id: int | None = None,
 ) -> int:
     """Queue one message per eligible recipient of every pending notification.
 
@@ -110,10 +111,11 @@ def render_pending(
     rendered. A notification is marked rendered with its last part; if the run
     stops before (a crash, the database away), the notification stays pending
     and the next run invites only those not invited yet: nobody gets it twice,
-    nobody is left out. ``progress(done, total)`` follows the stored parts.
-    Returns the number of messages queued.
+    nobody is left out. ``progress(done, total)`` follows the stored parts. With
+    ``cycle_id``, only that cycle's notifications (a step fired by hand). Returns the
+    number of messages queued.
     """
-    parts = _parts(_plans(deps, mailing), fan_out.chunk_size)
+    parts = _parts(_plans(deps, mailing, cycle_id), fan_out.chunk_size)
     total = sum(len(part.people) for part in parts)
     jobs = [(part.plan.meeting_id, part.people) for part in parts]
     rendered: Iterator[list[RenderedInvitation]]
@@ -141,11 +143,16 @@ def _parts(plans: Sequence[_Plan], size: int) -> list[_Part]:
     return parts
 
 
-def _plans(deps: Dependencies, mailing: Mailing) -> list[_Plan]:
+def _plans(deps: Dependencies, mailing: Mailing, cycle_id: int | None) -> list[_Plan]:
     """Whom each pending notification invites, its templates tried in every language."""
     plans = []
     with deps.unit_of_work() as uow:
         for notification in uow.outbox.notifications(NotificationStatus.PENDING, lock=True):
+            if cycle_id is not None and (notification.subject_kind, notification.subject_id) != (
+                SubjectKind.CYCLE,
+                cycle_id,
+            ):
+                continue
             cycle = _subject(uow, notification)
             assert cycle.id is not None and notification.id is not None
             meeting = uow.meetings.meeting_of_cycle(cycle.id)
@@ -200,31 +207,6 @@ def render_part(
             for person_id in participant_ids
             if person_id in people and may_write_to(people[person_id])
         ]
-
-
-def render_for(uow: UnitOfWork, deps: Dependencies, mailing: Mailing, subject: Cycle) -> int:
-    """Render the subject's pending notifications now, in the caller's unit of work."""
-    pending = uow.outbox.notifications(NotificationStatus.PENDING, lock=True)
-    return sum(
-        render(uow, deps, mailing, n)
-        for n in pending
-        if n.subject_kind == subject.kind.value and n.subject_id == subject.id
-    )
-
-
-def render(
-    uow: UnitOfWork, deps: Dependencies, mailing: Mailing, notification: Notification
-) -> int:
-    """Invite the audience of one notification to its cycle's meeting; messages queued."""
-    cycle = _subject(uow, notification)
-    assert cycle.id is not None
-    meeting = uow.meetings.meeting_of_cycle(cycle.id)
-    if meeting is None or not meeting.location.strip():
-        return 0
-    audience = _audience(uow, deps.engine, notification, cycle)
-    report = meetings.invite_people(uow, deps, mailing, meeting, audience)
-    notification.status = NotificationStatus.RENDERED
-    return report.invited
 
 
 def _subject(uow: UnitOfWork, notification: Notification) -> Cycle:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
+import shutil
 from datetime import UTC, date, datetime, time, timedelta
 from email import policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from deliberation.adapters.templates import TemplateCatalog
 from deliberation.bootstrap import Application
 from deliberation.domain.errors import DeliberationError
 from deliberation.domain.invitations import MeetingStatus
 from deliberation.domain.participants import LegalBasis, Participant
 from deliberation.domain.scheduling import DueStatus, SchedulePolicy
 from deliberation.schedule_setup import schedule_policy, scheduler_tools
-from deliberation.service_layer import cycles, due_work, meetings, planning
+from deliberation.service_layer import cycles, due_work, meetings, notifications, planning
 from deliberation.service_layer.cycle_invitations import InvitationIncomplete
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -177,6 +181,43 @@ def test_the_invitation_step_by_hand_sends_the_full_multilingual_invitation_at_o
     # the scheduler's tick finds nothing left to render: the step sent them once
     with app.deps.unit_of_work() as uow:
         assert [n.status for n in uow.outbox.notifications()] == ["rendered"]
+
+
+def test_a_hand_step_whose_invitations_cannot_be_rendered_is_done_and_says_so(
+    app: Application, county: SchedulePolicy, tmp_path: Path, repo_root: Path
+) -> None:
+    _people(app)
+    [workshop] = cycles.launch(
+        app.deps, "future_workshop", "2027", ACTOR, ["ilsede"], schedule=county
+    )
+    [row] = [row for row in _meeting_rows(app) if row[1] == workshop]
+    meetings.confirm(app.deps, row[0])
+    shutil.copytree(repo_root / "templates", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "invitation" / "meeting.txt.j2").write_text(
+        "{{ meeting.no_such_field.name }}\n", encoding="utf-8"
+    )
+    broken = dataclasses.replace(app.mailing(), renderer=TemplateCatalog(tmp_path))
+
+    step = cycles.advance(
+        app.deps, workshop, "send_invitations", ACTOR, "Termin steht", mailing=broken
+    )
+
+    # The step is done; nothing went into the outbox; the invitations wait, and the
+    # warning says why and what happens next.
+    assert (step.to_state, step.messages) == ("invitations_sent", 0)
+    assert "ließen sich nicht erstellen" in step.warning
+    assert "invitation/meeting.txt.j2" in step.warning
+    assert "Terminplaner" in step.warning
+    assert _outbox(app) == []
+    with app.deps.unit_of_work() as uow:
+        assert [n.status for n in uow.outbox.notifications()] == ["pending"]
+    # Once the template is right, the scheduler's render step sends them, once each.
+    assert notifications.render_pending(app.deps, app.mailing()) == 3
+    assert {str(m["To"]) for m in _outbox(app)} == {
+        "ayse@example.org",
+        "olena@example.org",
+        "jan@example.org",
+    }
 
 
 def test_the_scheduler_inviting_at_the_notice_period_confirms_the_proposed_date(

@@ -167,6 +167,7 @@ def cycle_advance(args: argparse.Namespace, console: Console) -> int:
             args.reason,
             args.text,
             mailing=app.mailing(),
+            fan_out=app.fan_out(),
         )
     print_step(console, f"Zyklus {args.id}", step)
     if step.warning:
