@@ -487,6 +487,8 @@ need_submissions = Table(
     Column("language", String(8), nullable=False),
     Column("email", String(320), nullable=True, index=True),
     Column("email_confirmed_at", UTCDateTime, nullable=True),
+    # when the confirmation link was mailed; goes with the address
+    Column("email_requested_at", UTCDateTime, nullable=True),
     Column("status", String(20), nullable=False, index=True),
     Column("reason", Text, nullable=False, server_default=""),
     Column("need_id", ForeignKey("needs.id", ondelete="SET NULL"), nullable=True),

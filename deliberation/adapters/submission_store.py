@@ -34,6 +34,7 @@ class SubmissionStore:
             scope=scope,
             language=language,
             email=email,
+            email_requested_at=now if email is not None else None,
             status=SubmissionStatus.PENDING.value,
             reason="",
             created_at=now,
@@ -58,6 +59,18 @@ class SubmissionStore:
             query = query.where(func.lower(_table.c.email) == email.lower())
         return [_submission(row) for row in self.session.execute(query).mappings()]
 
+    def unconfirmed_addresses(self, requested_before: datetime) -> list[int]:
+        """Submissions whose address was asked to confirm before ``requested_before`` and
+        never did (retention)."""
+        table = _table.c
+        query = (
+            select(table.id)
+            .where(table.email.is_not(None), table.email_confirmed_at.is_(None))
+            .where(table.email_requested_at <= requested_before)
+            .order_by(table.id)
+        )
+        return list(self.session.scalars(query))
+
     def change_submission(self, submission_id: int, **values: Any) -> None:
         """Set columns of one submission (status, reason, need_id, email, …)."""
         changed = {k: v.value if isinstance(v, SubmissionStatus) else v for k, v in values.items()}
@@ -74,6 +87,7 @@ def _submission(row: RowMapping) -> NeedSubmission:
         language=row["language"],
         email=row["email"],
         email_confirmed_at=row["email_confirmed_at"],
+        email_requested_at=row["email_requested_at"],
         status=SubmissionStatus(row["status"]),
         reason=row["reason"],
         need_id=row["need_id"],

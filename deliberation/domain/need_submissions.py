@@ -4,7 +4,8 @@ Until the Referat approves it, a submission is no need: it is in no vote, on no
 agenda and in no monitoring. Approved, it becomes a need of its cycle; merged, it
 joins a need already there; rejected, it keeps the reason. A person who left an
 address (confirmed by double opt-in) hears what became of it; the address is
-deleted once that mail is written.
+deleted once that mail is written. An address never confirmed is deleted by the
+retention rules once its confirmation request is old enough; the submission stays.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class NeedSubmission:
     language: str
     email: str | None
     email_confirmed_at: datetime | None
+    email_requested_at: datetime | None  # when the confirmation link was mailed
     status: SubmissionStatus
     reason: str
     need_id: int | None

@@ -62,6 +62,7 @@ CHANGE_TITLES: dict[str, str] = {
     "outbox_retried": "E-Mail erneut versucht",
     "need_submitted": "Bedarf aus dem Web eingegangen",
     "need_address_confirmed": "Adresse für Rückmeldung bestätigt",
+    "need_address_removed": "Unbestätigte Adresse gelöscht (Aufbewahrungsfrist)",
     "need_approved": "Bedarf aus dem Web freigegeben",
     "need_merged": "Bedarf aus dem Web zusammengeführt",
     "need_rejected": "Bedarf aus dem Web abgelehnt",

@@ -206,6 +206,22 @@ def _link_view(uow: UnitOfWork, submission: NeedSubmission) -> AddressLinkView:
     return AddressLinkView(submission.language, title, submission.email_confirmed_at is not None)
 
 
+def forget_unconfirmed_address(
+    uow: UnitOfWork, submission_id: int, now: datetime, actor: str
+) -> bool:
+    """Delete the address of a submission that was never confirmed, with its request time;
+    the submission stays. Whether there was one to delete (a confirmation just now keeps it).
+    """
+    submission = uow.submissions.submission(submission_id, lock=True)
+    if submission is None or submission.email is None or submission.email_confirmed_at is not None:
+        return False
+    uow.submissions.change_submission(submission_id, email=None, email_requested_at=None)
+    audit.record(
+        uow, now, actor, "need_address_removed", (SUBJECT, submission_id), reason="Frist abgelaufen"
+    )
+    return True
+
+
 def queue(deps: Dependencies) -> list[QueueItem]:
     """The submissions waiting for moderation, oldest first."""
     with deps.unit_of_work() as uow:
@@ -319,6 +335,7 @@ def _decide(
         decided_by=actor,
         email=None,  # its only purpose was this answer
         email_confirmed_at=None,
+        email_requested_at=None,
     )
     change = {
         SubmissionStatus.APPROVED: "need_approved",
@@ -360,6 +377,7 @@ def _exported(submission: NeedSubmission) -> dict[str, object]:
         "topic_field": submission.topic_field,
         "status": submission.status.value,
         "created_at": _iso(submission.created_at),
+        "email_requested_at": _iso(submission.email_requested_at),
         "email_confirmed_at": _iso(submission.email_confirmed_at),
     }
 

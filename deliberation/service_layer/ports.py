@@ -502,6 +502,9 @@ class NeedSubmissions(Protocol):
         self, status: SubmissionStatus | None = None, email: str | None = None
     ) -> list[NeedSubmission]: ...
 
+    # retention: addresses never confirmed go, the submissions stay
+    def unconfirmed_addresses(self, requested_before: datetime) -> list[int]: ...
+
     def change_submission(self, submission_id: int, **values: Any) -> None: ...
 
 

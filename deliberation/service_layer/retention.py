@@ -1,9 +1,11 @@
 """Retention (DSGVO Art. 5 Abs. 1 lit. e, storage limitation): personal data kept no longer
 than needed, by the periods of ``[retention]`` and ``[invitations]`` in config.toml.
 
-Four rules, each applied in its own transaction and logged with ids only:
+Five rules, each applied in its own transaction and logged with ids only:
 
 - people asked for consent who never confirmed are deleted (as ``consent purge`` does);
+- an address left with a need from the web and never confirmed goes after the same
+  period (with the time it was asked); the need itself stays for moderation;
 - the text of a message in the outbox goes once it was delivered (or withdrawn): the
   headers stay, with recipient, subject, status and dates, so the history still says
   who was written to when;
@@ -25,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from deliberation.service_layer import audit
+from deliberation.service_layer import audit, need_submissions
 from deliberation.service_layer.consent import unconfirmed_people
 from deliberation.service_layer.participants import remove_participant
 from deliberation.service_layer.ports import Dependencies
@@ -36,11 +38,13 @@ RETENTION_ACTOR = "Aufbewahrungsfristen"
 PSEUDONYM = "(pseudonymisiert)"
 
 UNCONFIRMED = "unconfirmed_consent"
+NEED_ADDRESSES = "unconfirmed_need_addresses"
 MESSAGE_TEXTS = "message_texts"
 ANSWERS = "answers"
 LOG_ROWS = "log_rows"
 RULE_TITLES = {
     UNCONFIRMED: "Unbestätigte Einwilligungen (Personen gelöscht)",
+    NEED_ADDRESSES: "Unbestätigte Adressen zu Bedarfen aus dem Web (Bedarf bleibt)",
     MESSAGE_TEXTS: "Inhalte versandter E-Mails (Kopfzeilen bleiben)",
     ANSWERS: "Antworten auf Einladungen nach der Sitzung (Zahlen bleiben)",
     LOG_ROWS: "Protokollzeilen pseudonymisiert (Zeilen bleiben)",
@@ -68,7 +72,7 @@ class RetentionPolicy:
 @dataclass(frozen=True)
 class RuleResult:
     rule: str
-    ids: tuple[int, ...]  # participants, messages, meetings or log rows
+    ids: tuple[int, ...]  # participants, submissions, messages, meetings or log rows
     limit: datetime  # what is older than this goes
 
     @property
@@ -94,10 +98,17 @@ def due(deps: Dependencies, policy: RetentionPolicy) -> RetentionReport:
     limits = _limits(policy, now)
     with deps.unit_of_work() as uow:
         people = tuple(p.id or 0 for p in unconfirmed_people(uow, limits[UNCONFIRMED]))
+        addresses = tuple(uow.submissions.unconfirmed_addresses(limits[NEED_ADDRESSES]))
         texts = tuple(uow.outbox.texts_to_remove(limits[MESSAGE_TEXTS]))
         meetings = tuple(_finished_with_answers(deps, limits[ANSWERS]))
         rows = tuple(uow.log.rows_to_pseudonymise(before=limits[LOG_ROWS]))
-    found = {UNCONFIRMED: people, MESSAGE_TEXTS: texts, ANSWERS: meetings, LOG_ROWS: rows}
+    found = {
+        UNCONFIRMED: people,
+        NEED_ADDRESSES: addresses,
+        MESSAGE_TEXTS: texts,
+        ANSWERS: meetings,
+        LOG_ROWS: rows,
+    }
     return RetentionReport(tuple(RuleResult(r, found[r], limits[r]) for r in RULE_TITLES))
 
 
@@ -107,6 +118,7 @@ def apply(deps: Dependencies, policy: RetentionPolicy) -> RetentionReport:
     limits = _limits(policy, now)
     found = {
         UNCONFIRMED: _remove_unconfirmed(deps, limits[UNCONFIRMED]),
+        NEED_ADDRESSES: _remove_need_addresses(deps, limits[NEED_ADDRESSES]),
         MESSAGE_TEXTS: _remove_texts(deps, limits[MESSAGE_TEXTS]),
         ANSWERS: _remove_answers(deps, limits[ANSWERS]),
         LOG_ROWS: _pseudonymise_log(deps, limits[LOG_ROWS]),
@@ -120,6 +132,7 @@ def apply(deps: Dependencies, policy: RetentionPolicy) -> RetentionReport:
 def _limits(policy: RetentionPolicy, now: datetime) -> dict[str, datetime]:
     return {
         UNCONFIRMED: now - policy.unconfirmed_after,
+        NEED_ADDRESSES: now - policy.unconfirmed_after,
         MESSAGE_TEXTS: now - policy.message_texts_after,
         ANSWERS: now - policy.answers_after,
         LOG_ROWS: policy.log_limit(now),
@@ -134,6 +147,19 @@ def _remove_unconfirmed(deps: Dependencies, limit: datetime) -> tuple[int, ...]:
             remove_participant(uow, person, deps.clock(), RETENTION_ACTOR, "Frist abgelaufen")
         uow.commit()
     return tuple(removed)
+
+
+def _remove_need_addresses(deps: Dependencies, limit: datetime) -> tuple[int, ...]:
+    with deps.unit_of_work() as uow:
+        removed = tuple(
+            submission_id
+            for submission_id in uow.submissions.unconfirmed_addresses(limit)
+            if need_submissions.forget_unconfirmed_address(
+                uow, submission_id, deps.clock(), RETENTION_ACTOR
+            )
+        )
+        uow.commit()
+    return removed
 
 
 def _remove_texts(deps: Dependencies, limit: datetime) -> tuple[int, ...]:

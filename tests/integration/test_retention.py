@@ -6,23 +6,32 @@ from __future__ import annotations
 
 import dataclasses
 import email
+import logging
 from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from deliberation.adapters import orm
+from deliberation.adapters import database, orm
 from deliberation.bootstrap import Application
 from deliberation.domain.clock import Clock
 from deliberation.domain.invitations import Audience, Response
 from deliberation.entrypoints.cli import main as cli
 from deliberation.schedule_setup import scheduler_tools
-from deliberation.service_layer import consent, due_work, meetings, participants, retention
-from deliberation.service_layer.messages import RSVP, answer_token
+from deliberation.service_layer import (
+    consent,
+    due_work,
+    meetings,
+    need_submissions,
+    participants,
+    retention,
+)
+from deliberation.service_layer.messages import RSVP, answer_token, fingerprint
 from deliberation.service_layer.retention import PSEUDONYM, RETENTION_ACTOR, RetentionPolicy
+from tests.conftest import RoundWalker
 
 POLICY = RetentionPolicy(
     unconfirmed_after=timedelta(days=30),
@@ -115,6 +124,72 @@ def test_unconfirmed_consent_requests_go_after_their_period(app: Application, cl
     assert (logged["actor"], logged["person_id"]) == (RETENTION_ACTOR, nina)
     assert UNCONFIRMED not in str(logged)  # ids only
     assert retention.apply(app.deps, POLICY).total == 0
+
+
+def _bring_need(app: Application, cycle_id: int, address: str) -> int:
+    """A need from the public page with an address, which gets a confirmation link."""
+    need_text = f"Sprachkurs am Abend ({address.split('@')[0]})"
+    return need_submissions.submit(
+        app.deps, app.mailing(), cycle_id, need_text, "Sprache", "county", address, "de"
+    )
+
+
+def _confirm(app: Application, submission_id: int, address: str) -> None:
+    mailing = app.mailing()
+    link = mailing.links.url(
+        need_submissions.CONFIRM_ADDRESS, [submission_id, fingerprint(address)]
+    )
+    token = link.split(f"/{need_submissions.CONFIRM_ADDRESS}/", 1)[1]
+    assert need_submissions.confirm_address(app.deps, mailing, token).confirmed
+
+
+def _submissions(app: Application) -> dict[int, dict[str, object]]:
+    return {int(str(r["id"])): r for r in _rows(app, "need_submissions")}
+
+
+def test_unconfirmed_addresses_of_needs_from_the_web_go_and_the_needs_stay(
+    app: Application, walker: RoundWalker, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    walker.launch_workshops(("stadt-peine",))
+    cycle_id = walker.open_needs_collection("stadt-peine")
+    old = _bring_need(app, cycle_id, "alt@example.org")
+    confirmed = _bring_need(app, cycle_id, "bestaetigt@example.org")
+    _confirm(app, confirmed, "bestaetigt@example.org")
+    clock.advance(timedelta(days=20))
+    young = _bring_need(app, cycle_id, "jung@example.org")
+    clock.advance(timedelta(days=9, hours=23))
+    assert retention.due(app.deps, POLICY).of(retention.NEED_ADDRESSES).ids == ()
+    clock.advance(timedelta(hours=2))  # the old one was asked more than 30 days ago
+    before = _submissions(app)
+    assert before[old]["email_requested_at"] == before[old]["created_at"]
+
+    assert retention.due(app.deps, POLICY).of(retention.NEED_ADDRESSES).ids == (old,)
+    assert _submissions(app) == before  # the dry run changed nothing
+    with caplog.at_level(logging.INFO, logger="deliberation.retention"):
+        report = retention.apply(app.deps, POLICY)
+
+    assert report.of(retention.NEED_ADDRESSES).ids == (old,)
+    after = _submissions(app)
+    assert (after[old]["email"], after[old]["email_requested_at"]) == (None, None)
+    unchanged = ("text", "topic_field", "status", "created_at", "cycle_id", "language")
+    assert {k: after[old][k] for k in unchanged} == {k: before[old][k] for k in unchanged}
+    assert after[old]["status"] == "pending"  # it still waits for moderation
+    assert after[confirmed] == before[confirmed] and after[young] == before[young]
+    assert [item.submission.id for item in need_submissions.queue(app.deps)] == [
+        old,
+        confirmed,
+        young,
+    ]
+    [logged] = _retention_log(app, "need_address_removed")
+    assert (logged["actor"], logged["subject_id"]) == (RETENTION_ACTOR, old)
+    written = str(_rows(app, "transition_log")) + caplog.text
+    assert "alt@example.org" not in written  # ids only, in the log table and the log file
+    assert f"retention {retention.NEED_ADDRESSES}: 1 ({old})" in caplog.text
+    assert retention.apply(app.deps, POLICY).of(retention.NEED_ADDRESSES).ids == ()
+
+    clock.advance(timedelta(days=20))  # the young one's period is over too
+    assert retention.apply(app.deps, POLICY).of(retention.NEED_ADDRESSES).ids == (young,)
+    assert _submissions(app)[confirmed]["email"] == "bestaetigt@example.org"
 
 
 def test_the_text_of_delivered_messages_goes_and_their_headers_stay(
@@ -244,9 +319,11 @@ def _still_append_only(app: Application, pseudonymised: int) -> None:
 
 
 def test_the_scheduler_tick_applies_the_periods_of_the_configuration(
-    app: Application, clock: Clock
+    app: Application, walker: RoundWalker, clock: Clock
 ) -> None:
     _world(app)
+    walker.launch_workshops(("stadt-peine",))
+    submission = _bring_need(app, walker.open_needs_collection("stadt-peine"), "alt@example.org")
     tools = scheduler_tools(app)
     assert tools.retention is not None
     clock.now = STARTS + timedelta(days=100)
@@ -255,6 +332,7 @@ def test_the_scheduler_tick_applies_the_periods_of_the_configuration(
 
     assert report.retention is not None
     assert report.retention.of(retention.UNCONFIRMED).ids == (_nina_gone(app),)
+    assert report.retention.of(retention.NEED_ADDRESSES).ids == (submission,)
     assert report.retention.of(retention.MESSAGE_TEXTS).ids
     assert report.retention.of(retention.ANSWERS).ids
     assert _rows(app, "invitations") == []
@@ -268,21 +346,55 @@ def _nina_gone(app: Application) -> int:
 
 def test_the_command_line_shows_first_then_applies(
     app: Application,
+    walker: RoundWalker,
     database_url: str,
     config_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _world(app)  # on the test's clock, months before the real one of the command line
+    walker.launch_workshops(("stadt-peine",))
+    submission = _bring_need(app, walker.open_needs_collection("stadt-peine"), "alt@example.org")
+    _deliver_all(app)
     monkeypatch.setenv("DELIBERATION_DATABASE_URL", database_url)
     messages = len(_rows(app, "outbox"))
 
     assert cli.main(["--config", str(config_path), "retention", "--dry-run"]) == 0
     shown = " ".join(capsys.readouterr().out.split())
     assert "nichts geändert" in shown and "Nachrichten: 1–" in shown
+    assert f"Bedarfe aus dem Web: {submission}" in shown and "alt@example.org" not in shown
     assert [m["text_removed_at"] for m in _rows(app, "outbox")] == [None] * messages
+    assert _submissions(app)[submission]["email"] == "alt@example.org"
 
     assert cli.main(["--config", str(config_path), "retention"]) == 0
     assert "Gelöscht bzw. pseudonymisiert" in capsys.readouterr().out
     assert all(m["text_removed_at"] is not None for m in _rows(app, "outbox"))
     assert _rows(app, "invitations") == []
+    assert _submissions(app)[submission]["email"] is None
+
+
+def test_addresses_waiting_before_the_migration_count_from_their_need(
+    app: Application, walker: RoundWalker, clock: Clock
+) -> None:
+    walker.launch_workshops(("stadt-peine",))
+    cycle_id = walker.open_needs_collection("stadt-peine")
+    with_address = _bring_need(app, cycle_id, "alt@example.org")
+    without = need_submissions.submit(
+        app.deps, app.mailing(), cycle_id, "Ohne Adresse", "Sprache", "county", "", "de"
+    )
+    rows = _submissions(app)
+
+    database.downgrade(app.db, "0021")
+    assert "email_requested_at" not in {
+        c["name"] for c in inspect(app.db).get_columns("need_submissions")
+    }
+    with app.db.connect() as connection:  # going down keeps the rows
+        kept = connection.execute(text("SELECT id, email FROM need_submissions ORDER BY id"))
+        assert [tuple(r) for r in kept] == [(with_address, "alt@example.org"), (without, None)]
+    database.upgrade(app.db)
+
+    again = _submissions(app)
+    assert again[with_address]["email_requested_at"] == rows[with_address]["created_at"]
+    assert again[without]["email_requested_at"] is None
+    clock.advance(timedelta(days=31))
+    assert retention.due(app.deps, POLICY).of(retention.NEED_ADDRESSES).ids == (with_address,)

@@ -14,7 +14,7 @@ pages) is tested on SQLite and PostgreSQL in ``tests/integration``.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +38,7 @@ from deliberation.domain.model import (
     TransitionRecord,
     WorkingGroup,
 )
+from deliberation.domain.need_submissions import NeedSubmission, SubmissionStatus
 from deliberation.domain.outbox import OutboxMessage, OutboxStatus
 from deliberation.domain.participants import Participant
 from deliberation.domain.rules import GraphFacts
@@ -67,6 +68,7 @@ class FakeStore:
     outbox: list[OutboxMessage] = field(default_factory=list)
     due_work: list[DueWork] = field(default_factory=list)
     feedback_reports: list[FeedbackReport] = field(default_factory=list)
+    submissions: list[NeedSubmission] = field(default_factory=list)
     commits: int = 0
 
     def cycles(self) -> list[Cycle]:
@@ -679,6 +681,69 @@ class FakeLog:
         return found[:limit]
 
 
+class FakeSubmissions:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def add_submission(
+        self,
+        cycle_id: int,
+        text: str,
+        topic_field: str,
+        scope: str,
+        language: str,
+        email: str | None,
+        now: datetime,
+    ) -> int:
+        submission = NeedSubmission(
+            id=len(self.store.submissions) + 1,
+            cycle_id=cycle_id,
+            text=text,
+            topic_field=topic_field,
+            scope=scope,
+            language=language,
+            email=email,
+            email_confirmed_at=None,
+            email_requested_at=now if email is not None else None,
+            status=SubmissionStatus.PENDING,
+            reason="",
+            need_id=None,
+            created_at=now,
+            decided_at=None,
+            decided_by="",
+        )
+        self.store.submissions.append(submission)
+        return submission.id
+
+    def submission(self, submission_id: int, lock: bool = False) -> NeedSubmission | None:
+        return next((s for s in self.store.submissions if s.id == submission_id), None)
+
+    def submissions(
+        self, status: SubmissionStatus | None = None, email: str | None = None
+    ) -> list[NeedSubmission]:
+        return [
+            s
+            for s in self.store.submissions
+            if status in (None, s.status)
+            and (email is None or (s.email or "").lower() == email.lower())
+        ]
+
+    def unconfirmed_addresses(self, requested_before: datetime) -> list[int]:
+        return [
+            s.id
+            for s in self.store.submissions
+            if s.email is not None
+            and s.email_confirmed_at is None
+            and s.email_requested_at is not None
+            and s.email_requested_at <= requested_before
+        ]
+
+    def change_submission(self, submission_id: int, **values: Any) -> None:
+        rows = self.store.submissions
+        [index] = [i for i, s in enumerate(rows) if s.id == submission_id]
+        rows[index] = replace(rows[index], **values)
+
+
 class FakeUnitOfWork:
     """One "transaction" on a ``FakeStore``: ``commit`` counts, ``flush`` settles ids and
     links. Nothing is undone on rollback (as in cosmicpython's fake): what a failed use
@@ -699,6 +764,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(store)
         self.due_work = FakeDueWork(store)
         self.log = FakeLog(store)
+        self.submissions = FakeSubmissions(store)
 
     def __enter__(self) -> FakeUnitOfWork:
         return self

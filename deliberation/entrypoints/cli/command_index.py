@@ -64,8 +64,8 @@ COMMANDS = {
     "restore": "eine Sicherung in eine leere Datenbank zurückspielen (database_url der "
     "Konfiguration)",
     "db": "Datenbankschema: Stand, ausstehende Migrationen, zurückstufen",
-    "retention": "Aufbewahrungsfristen anwenden: unbestätigte Einwilligungen, Texte versandter "
-    "E-Mails, Antworten nach der Sitzung, alte Protokollzeilen (pseudonymisiert)",
+    "retention": "Aufbewahrungsfristen anwenden: unbestätigte Einwilligungen und Adressen, Texte "
+    "versandter E-Mails, Antworten nach der Sitzung, alte Protokollzeilen (pseudonymisiert)",
 }
 
 

@@ -21,6 +21,7 @@ from deliberation.service_layer.retention import RetentionReport
 #: What the ids of each rule are.
 ID_WORDS = {
     retention.UNCONFIRMED: "Personen",
+    retention.NEED_ADDRESSES: "Bedarfe aus dem Web",
     retention.MESSAGE_TEXTS: "Nachrichten",
     retention.ANSWERS: "Sitzungen",
     retention.LOG_ROWS: "Protokollzeilen",
@@ -76,8 +77,8 @@ def register(group: Subparsers) -> None:
     runner = command(
         group,
         "retention",
-        "Aufbewahrungsfristen anwenden: unbestätigte Einwilligungen, Texte versandter E-Mails, "
-        "Antworten nach der Sitzung, alte Protokollzeilen (pseudonymisiert)",
+        "Aufbewahrungsfristen anwenden: unbestätigte Einwilligungen und Adressen, Texte "
+        "versandter E-Mails, Antworten nach der Sitzung, alte Protokollzeilen (pseudonymisiert)",
         retention_command,
     )
     runner.add_argument(
