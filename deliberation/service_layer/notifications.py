@@ -148,10 +148,7 @@ def _plans(deps: Dependencies, mailing: Mailing, cycle_id: int | None) -> list[_
     plans = []
     with deps.unit_of_work() as uow:
         for notification in uow.outbox.notifications(NotificationStatus.PENDING, lock=True):
-            if cycle_id is not None and (notification.subject_kind, notification.subject_id) != (
-                SubjectKind.CYCLE,
-                cycle_id,
-            ):
+            if not _asked_for(notification, cycle_id):
                 continue
             cycle = _subject(uow, notification)
             assert cycle.id is not None and notification.id is not None
@@ -171,6 +168,13 @@ def _plans(deps: Dependencies, mailing: Mailing, cycle_id: int | None) -> list[_
                 notification.status = NotificationStatus.RENDERED
         uow.commit()
     return plans
+
+
+def _asked_for(notification: Notification, cycle_id: int | None) -> bool:
+    """Whether this run renders ``notification``: every one, or only the cycle's."""
+    if cycle_id is None:
+        return True
+    return notification.subject_kind == SubjectKind.CYCLE and notification.subject_id == cycle_id
 
 
 def _store(deps: Dependencies, part: _Part, rendered: list[RenderedInvitation]) -> int:
