@@ -17,6 +17,7 @@ from deliberation.service_layer import (
     round_meetings,
     stepping,
 )
+from deliberation.service_layer.meetings import Progress
 from deliberation.service_layer.ports import Dependencies, Mailing, UnitOfWork
 from deliberation.service_layer.views import (
     CycleView,
@@ -153,10 +154,11 @@ def advance(
     expected_version: int | None = None,
     mailing: Mailing | None = None,
     fan_out: notifications.FanOut | None = None,
+    progress: Progress | None = None,
 ) -> LogView:
     """Fire ``trigger`` (a step's key or German title); with ``mailing``, the invitations
     it asks for are queued right after the step is committed, in parts as ``fan_out``
-    says (``notifications.render_pending``).
+    says (``notifications.render_pending``; ``progress`` follows them).
 
     Without ``mailing`` they wait for the scheduler's next tick. Either way a
     step that invites is refused while the cycle has no confirmed meeting
@@ -184,7 +186,7 @@ def advance(
         return view
     try:
         queued = notifications.render_pending(
-            deps, mailing, fan_out or notifications.FanOut(), cycle_id=cycle_id
+            deps, mailing, fan_out or notifications.FanOut(), progress, cycle_id=cycle_id
         )
     except TemplateRenderError as exc:
         return replace(view, warning=" ".join(filter(None, (view.warning, _not_rendered(exc)))))

@@ -159,11 +159,20 @@ def test_the_invitation_step_by_hand_sends_the_full_multilingual_invitation_at_o
     [row] = [row for row in _meeting_rows(app) if row[1] == workshop]
     meetings.confirm(app.deps, row[0])
 
+    stored: list[tuple[int, int]] = []
     step = cycles.advance(
-        app.deps, workshop, "send_invitations", ACTOR, "Termin steht", mailing=app.mailing()
+        app.deps,
+        workshop,
+        "send_invitations",
+        ACTOR,
+        "Termin steht",
+        mailing=app.mailing(),
+        fan_out=notifications.FanOut(chunk_size=2),
+        progress=lambda done, total: stored.append((done, total)),
     )
 
     assert (step.to_state, step.messages) == ("invitations_sent", 3)
+    assert stored == [(2, 3), (3, 3)]  # in parts of two, the progress after each
     mails = {str(m["To"]): m for m in _outbox(app)}
     assert set(mails) == {"ayse@example.org", "olena@example.org", "jan@example.org"}
     for mail in mails.values():

@@ -33,6 +33,7 @@ from deliberation.entrypoints import tracker_files
 from deliberation.entrypoints.cli import tables, trace_output
 from deliberation.entrypoints.cli.demo import DemoMail, run_demo
 from deliberation.entrypoints.cli.overview import print_overview
+from deliberation.entrypoints.cli.progress_bars import progress_bar
 from deliberation.entrypoints.cli.tracker_output import tracker_table
 from deliberation.schedule_setup import schedule_policy
 from deliberation.service_layer import (
@@ -158,7 +159,7 @@ def cycle_show(args: argparse.Namespace, console: Console) -> int:
 
 
 def cycle_advance(args: argparse.Namespace, console: Console) -> int:
-    with opened(args) as app:
+    with opened(args) as app, progress_bar(console, "Einladungen") as progress:
         step = cycles.advance(
             app.deps,
             args.id,
@@ -168,6 +169,7 @@ def cycle_advance(args: argparse.Namespace, console: Console) -> int:
             args.text,
             mailing=app.mailing(),
             fan_out=app.fan_out(),
+            progress=progress,
         )
     print_step(console, f"Zyklus {args.id}", step)
     if step.warning:

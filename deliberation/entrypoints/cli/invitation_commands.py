@@ -8,14 +8,12 @@ unconfirmed addresses). ``add_commands`` registers them with the main parser.
 from __future__ import annotations
 
 import argparse
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from deliberation.adapters.templates import format_when
 from deliberation.bootstrap import Application
@@ -26,6 +24,7 @@ from deliberation.domain.participants import LANGUAGES, ROLE_TITLES, parse_langu
 from deliberation.domain.scheduling import MEETING_STATUS_TITLES
 from deliberation.entrypoints.cli import date_confirmation, route_commands
 from deliberation.entrypoints.cli.commands import actor_of, local_moment, opened, parse_moment
+from deliberation.entrypoints.cli.progress_bars import progress_bar
 from deliberation.entrypoints.formats import table
 from deliberation.service_layer import consent, meetings
 from deliberation.translations import ngettext
@@ -119,7 +118,7 @@ def meeting_confirm(args: argparse.Namespace, console: Console) -> int:
 def meeting_invite(args: argparse.Namespace, console: Console) -> int:
     with opened(args) as app:
         audience = _audience(app, args)
-        with _progress(console, "Einladungen") as progress:
+        with progress_bar(console, "Einladungen") as progress:
             report = meetings.invite(app.deps, app.mailing(), args.meeting, audience, progress)
     console.print(
         ngettext(
@@ -170,22 +169,6 @@ def _audience(app: Application, args: argparse.Namespace) -> Audience:
     return Audience(
         frozenset(bodies), frozenset(roles), frozenset(municipalities), frozenset(languages)
     )
-
-
-@contextlib.contextmanager
-def _progress(console: Console, what: str) -> Iterator[meetings.Progress | None]:
-    """A progress bar on a terminal (rendering thousands of messages takes a while)."""
-    if not console.is_terminal:
-        yield None
-        return
-    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(what, total=None)
-
-        def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield report
 
 
 def meeting_move(args: argparse.Namespace, console: Console) -> int:
