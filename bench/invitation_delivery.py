@@ -489,11 +489,21 @@ def compare_render(app: Application, sample: int) -> dict[str, float]:
         for person in people:
             fan_out.message(person)
         new = time.process_time() - started
+        started = time.process_time()
+        for person in people:
+            meetings.cancellation(app.deps, mailing, meeting, person)
+        cancel_reference = time.process_time() - started
+        started = time.process_time()
+        cancellations = meetings.Cancellations(app.deps, mailing, meeting)
+        for person in people:
+            cancellations.message(person)
+        cancel_new = time.process_time() - started
     return {
         "invitations": len(people),
         "reference_cpu_ms_per_invitation": 1000 * reference / len(people),
         "fan_out_cpu_ms_per_invitation": 1000 * new / len(people),
         "ratio": new / reference,
+        "cancellation_ratio": cancel_new / cancel_reference,
     }
 
 
@@ -568,13 +578,19 @@ def report(
         print(f"ratio engine / smtp-source:                {medians[ENGINE] / medians[SOURCE]:.2f}")
     render = {
         key: statistics.median(r[key] for r in renders)
-        for key in ("reference_cpu_ms_per_invitation", "fan_out_cpu_ms_per_invitation", "ratio")
+        for key in (
+            "reference_cpu_ms_per_invitation",
+            "fan_out_cpu_ms_per_invitation",
+            "ratio",
+            "cancellation_ratio",
+        )
     }
     print(
         f"render CPU per invitation ({renders[0]['invitations']:.0f} invitations, medians): "
         f"each on its own {render['reference_cpu_ms_per_invitation']:.3f} ms, fan-out "
         f"{render['fan_out_cpu_ms_per_invitation']:.3f} ms, ratio {render['ratio']:.3f} "
-        "(target <= 1/3)"
+        "(target <= 1/3); cancellations, fan-out over each on its own: "
+        f"{render['cancellation_ratio']:.3f}"
     )
     return {
         "render_comparison": renders,

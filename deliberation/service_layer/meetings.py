@@ -341,10 +341,10 @@ def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int, actor: str = "
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting_schedule.cancel_pending_work(uow, meeting, deps.clock())
-        queued = 0
-        for person in recipients(uow, meeting):
-            outbox.enqueue(uow, cancellation(deps, mailing, meeting, person))
-            queued += 1
+        cancellations = Cancellations(deps, mailing, meeting)
+        messages = [cancellations.message(person) for person in recipients(uow, meeting)]
+        outbox.enqueue_all(uow, messages)  # one statement, not one flush per message
+        queued = len(messages)
         audit.record(
             uow,
             deps.clock(),
@@ -365,7 +365,8 @@ def cancel(deps: Dependencies, mailing: Mailing, meeting_id: int, actor: str = "
 def cancellation(
     deps: Dependencies, mailing: Mailing, meeting: Meeting, person: Participant
 ) -> OutboxMessage:
-    """The cancellation with its CANCEL calendar entry, for one person."""
+    """The cancellation with its CANCEL calendar entry, for one person, rendered and
+    composed on its own (the reference of ``Cancellations``; the mail preview)."""
     entry = calendar_entry(deps, mailing, meeting, person, "CANCEL")
     return personal_message(deps, mailing, person, CANCELLATION, {"meeting": meeting}, entry)
 
@@ -570,25 +571,58 @@ def invitation(
     return personal_message(deps, mailing, person, INVITATION, context, entry)
 
 
-class Invitations:
-    """The invitations (or changes) of one meeting for many people (``PersonalMessages``)."""
+class MeetingMessages:
+    """Messages about one meeting to many people, each with its calendar entry
+    (``PersonalMessages``): the invitations, their updates, the cancellations. What
+    differs per person is filled in: name, address, links, the entry's attendee."""
 
     def __init__(
-        self, deps: Dependencies, mailing: Mailing, meeting: Meeting, changed: bool
+        self,
+        deps: Dependencies,
+        mailing: Mailing,
+        meeting: Meeting,
+        template: str,
+        context: Mapping[str, object],
+        method: str,
     ) -> None:
         self._deps, self._mailing, self._meeting = deps, mailing, meeting
-        context = {"meeting": meeting, "changed": changed}
-        self._messages = PersonalMessages(deps, mailing, INVITATION, context)
+        self._messages = PersonalMessages(deps, mailing, template, context)
+        self._method = method
         self._entry: CalendarEntry | None = None  # one DTSTAMP for the whole fan-out
 
     def message(self, person: Participant) -> OutboxMessage:
         if self._entry is None:
             self._entry = calendar_entry(
-                self._deps, self._mailing, self._meeting, person, "REQUEST"
+                self._deps, self._mailing, self._meeting, person, self._method
             )
         entry = replace(self._entry, attendee_name=person.name, attendee_email=person.email)
-        links = invitation_links(self._deps, self._mailing, self._meeting, person)
-        return self._messages.message(person, links, entry)
+        return self._messages.message(person, self.links(person), entry)
+
+    def links(self, person: Participant) -> Mapping[str, str | Mapping[str, str]]:
+        """The person's own links in the message (none but the unsubscribe link)."""
+        return {}
+
+
+class Invitations(MeetingMessages):
+    """The invitations (or changes) of one meeting for many people: what ``invitation``
+    gives for each, at a fraction of the cost."""
+
+    def __init__(
+        self, deps: Dependencies, mailing: Mailing, meeting: Meeting, changed: bool
+    ) -> None:
+        context = {"meeting": meeting, "changed": changed}
+        super().__init__(deps, mailing, meeting, INVITATION, context, "REQUEST")
+
+    def links(self, person: Participant) -> Mapping[str, str | Mapping[str, str]]:
+        return invitation_links(self._deps, self._mailing, self._meeting, person)
+
+
+class Cancellations(MeetingMessages):
+    """The cancellations of one meeting for many people: what ``cancellation`` gives for
+    each, at a fraction of the cost."""
+
+    def __init__(self, deps: Dependencies, mailing: Mailing, meeting: Meeting) -> None:
+        super().__init__(deps, mailing, meeting, CANCELLATION, {"meeting": meeting}, "CANCEL")
 
 
 def try_invitations(

@@ -125,6 +125,21 @@ def test_invitations_for_many_decode_exactly_as_one_at_a_time(
         assert message.message_id != reference.message_id
 
 
+def test_cancellations_for_many_decode_exactly_as_one_at_a_time(app: Application) -> None:
+    mailing, item = app.mailing(), meeting()
+    item.sequence = 2  # a cancellation raises the sequence; the entry carries it
+    fast = meetings.Cancellations(app.deps, mailing, item)
+    for person in people():
+        reference = meetings.cancellation(app.deps, mailing, item, person)
+        message = fast.message(person)
+        assert decoded(message.body) == decoded(reference.body), (person.language, person.name)
+        assert (message.recipient, message.subject) == (reference.recipient, reference.subject)
+        kind, _params, calendar = decoded(message.body)["parts"][-1]
+        unfolded = calendar.replace("\r\n ", "")
+        assert kind == "text/calendar" and "METHOD:CANCEL" in unfolded
+        assert "SEQUENCE:2" in unfolded and f"mailto:{person.email}" in unfolded
+
+
 def test_reminders_for_many_decode_exactly_as_one_at_a_time(app: Application) -> None:
     mailing, item = app.mailing(), meeting()
     context = {"meeting": item, "days": 3}
