@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from deliberation.domain.cadence import ClosedDays
+from deliberation.domain.errors import Hint, NextStep, hint
 from deliberation.domain.notice import NoticePeriod
 
 
@@ -53,6 +54,7 @@ class PlannedStop:
     #: the last day the invitation to that meeting, with the recommendation, can go out
     agenda_deadline: date | None
     problem: str = ""
+    next_step: Hint | None = None  # what would solve the problem
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,17 @@ def plan_backward(
     problem = _decision_problem(stops[-1], decision)
     for index in range(len(stops) - 1, -1, -1):
         stop = stops[index]
+        step = None
         if index < len(stops) - 1:
             meeting, problem = _choose(stop, planned[0])
+            if meeting is None and planned[0].agenda_deadline is not None:
+                step = hint(NextStep.ADD_MEETING, body=stop.body_key)
         deadline = (
             None if meeting is None else stop.notice.latest_sending_day(meeting.day, holidays)
         )
         if meeting is not None and deadline is not None and not problem:
             problem = _too_late(stop, meeting, deadline, today)
-        planned.insert(0, PlannedStop(stop, meeting, deadline, problem))
+        planned.insert(0, PlannedStop(stop, meeting, deadline, problem, step))
     first = planned[0]
     adoption = first.agenda_deadline if first.meeting is not None else None
     return BackwardPlan(tuple(planned), adoption)
@@ -130,6 +135,6 @@ def _choose(stop: RouteStop, following: PlannedStop) -> tuple[MeetingSlot | None
     if not fitting:
         return None, (
             f"{stop.body_name} hat bis zum {deadline:%d.%m.%Y} keine passende Sitzung; "
-            f"eine Sitzung anlegen (deliberation meeting add {stop.body_key} --at …)."
+            "eine Sitzung anlegen."
         )
     return max(fitting, key=lambda m: (m.day, m.id)), ""

@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from deliberation.domain.cadence import ClosedDays
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, NextStep, hint
 from deliberation.domain.notice import NoPublicHolidays, NoticeCounting, NoticePeriod
 from deliberation.domain.workflow import DECISION_ROLES as WORKFLOW_DECISION_ROLES
 from deliberation.domain.workflow import WorkflowDefinition
@@ -310,7 +310,7 @@ def notice_refusal(
     candidates: list[Meeting],
     day_of: dict[int, date],
     holidays: ClosedDays | None = None,
-) -> str | None:
+) -> DeliberationError | None:
     """Why ``meeting`` is too close for the notice period, naming the earliest possible one.
 
     ``candidates`` are the body's other planned meetings, ``day_of`` their local dates.
@@ -325,11 +325,12 @@ def notice_refusal(
         f"der Ladungsfrist von {notice_period(body).describe_dative()}."
     )
     if first is not None:
-        return (
+        return DeliberationError(
             f"{message} Frühestmöglich ist die Sitzung {first.id} am "
             f"{day_of[first.id or 0]:%d.%m.%Y} ({first.title})."
         )
-    return (
+    return DeliberationError(
         f"{message} Frühestmöglich wäre eine Sitzung ab dem {earliest:%d.%m.%Y}; es ist "
-        f"noch keine angelegt (deliberation meeting add {body.key} --at …)."
+        "noch keine angelegt.",
+        next_steps=[hint(NextStep.ADD_MEETING, body=body.key)],
     )

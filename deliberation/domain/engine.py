@@ -20,10 +20,12 @@ from deliberation.domain.errors import (
     GuardRejected,
     InvalidTrigger,
     MissingParameter,
+    NextStep,
     NotFound,
+    hint,
 )
 from deliberation.domain.model import Stateful, SubjectKind, TransitionRecord
-from deliberation.domain.rules import RULES, RuleBook, TransitionContext
+from deliberation.domain.rules import RULES, Refusal, RuleBook, TransitionContext
 from deliberation.domain.workflow import TransitionSpec, WorkflowDefinition, comparable
 
 #: Log labels that are no workflow step: how a record came to be, or was moved.
@@ -262,6 +264,7 @@ class WorkflowEngine:
                 f'"{candidates[0].title}" ist für {subject.subject_label()} jetzt nicht '
                 "möglich: " + " ".join(reasons),
                 reasons,
+                ctx.next_steps,
             )
         subject.updated_at = ctx.now
         taken = next(t for t in candidates if t.dest == subject.state)
@@ -312,7 +315,12 @@ class WorkflowEngine:
         def check(event: EventData) -> bool:
             ctx: TransitionContext = event.kwargs["ctx"]
             refusals = [r for r in (guard(event.model, ctx) for guard in guards) if r]
-            ctx.refusals.extend(refusals)
+            for refusal in refusals:
+                if isinstance(refusal, Refusal):
+                    ctx.refusals.append(refusal.text)
+                    ctx.next_steps.append(refusal.next_step)
+                else:
+                    ctx.refusals.append(refusal)
             return not refusals
 
         return check
@@ -350,8 +358,8 @@ def vanished_state(label: str, state: str, definition: WorkflowDefinition) -> No
         f'{label} steht im Zustand "{state}", den {definition.source} (Workflow '
         f'"{definition.name}" Version {definition.version}) nicht mehr kennt: die '
         "veröffentlichte Fassung wurde verändert. Bitte die Datei wiederherstellen und die "
-        "Änderung als neue Version anlegen (deliberation workflows check zeigt, welche "
-        "Vorgänge betroffen sind)."
+        "Änderung als neue Version anlegen.",
+        next_steps=[hint(NextStep.CHECK_WORKFLOWS)],
     )
 
 

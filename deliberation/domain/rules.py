@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
+from deliberation.domain.errors import Hint, NextStep, hint
 from deliberation.domain.model import (
     AgendaTopic,
     Cycle,
@@ -81,10 +82,20 @@ class TransitionContext:
     text: str = ""
     standing_topic_fields: tuple[str, ...] = ()
     refusals: list[str] = field(default_factory=list)
+    next_steps: list[Hint] = field(default_factory=list)  # what the refusals suggest
     children: ChildFacts = IN_MEMORY
 
 
-Guard = Callable[[Any, TransitionContext], str | None]
+@dataclass(frozen=True)
+class Refusal:
+    """A guard's refusal that suggests a next step (a plain ``str`` suggests none)."""
+
+    text: str
+    next_step: Hint
+
+
+Guard = Callable[[Any, TransitionContext], str | Refusal | None]
+GuardT = TypeVar("GuardT", bound=Guard)
 Action = Callable[[Any, TransitionContext], None]
 
 
@@ -112,8 +123,8 @@ class RuleBook:
 
     def guard(
         self, kinds: set[SubjectKind], description: str, reads: tuple[str, ...] | None = None
-    ) -> Callable[[Guard], Guard]:
-        def register(function: Guard) -> Guard:
+    ) -> Callable[[GuardT], GuardT]:
+        def register(function: GuardT) -> GuardT:
             walks = None if reads is None else frozenset(reads)
             rule = Rule(function, frozenset(kinds), description, walks)
             self.guards[function.__name__] = rule
@@ -146,17 +157,19 @@ RECOMMENDATION = {SubjectKind.RECOMMENDATION}
 
 
 @RULES.guard(CYCLE, "Die Werkstatt hat mindestens einen Bedarf gesammelt.", reads=())
-def has_needs(cycle: Cycle, ctx: TransitionContext) -> str | None:
+def has_needs(cycle: Cycle, ctx: TransitionContext) -> str | Refusal | None:
     if ctx.children.any_need(cycle):
         return None
-    return "Es wurden noch keine Bedarfe gesammelt (deliberation need add)."
+    return Refusal("Es wurden noch keine Bedarfe gesammelt.", hint(NextStep.ADD_NEEDS))
 
 
 @RULES.guard(CYCLE, "Mindestens ein Bedarf hat Punkte aus der Priorisierung erhalten.", reads=())
-def needs_prioritised(cycle: Cycle, ctx: TransitionContext) -> str | None:
+def needs_prioritised(cycle: Cycle, ctx: TransitionContext) -> str | Refusal | None:
     if ctx.children.any_need(cycle, voted=True):
         return None
-    return "Die Bedarfe wurden noch nicht mit Punkten priorisiert (deliberation need vote)."
+    return Refusal(
+        "Die Bedarfe wurden noch nicht mit Punkten priorisiert.", hint(NextStep.VOTE_NEEDS)
+    )
 
 
 @RULES.guard(
@@ -176,13 +189,12 @@ def agenda_sources_available(cycle: Cycle, ctx: TransitionContext) -> str | None
 @RULES.guard(
     CYCLE, "Für den Durchgang liegt eine Rückspiegelung (Umsetzungsbericht) vor.", reads=("round",)
 )
-def round_has_feedback(cycle: Cycle, ctx: TransitionContext) -> str | None:
+def round_has_feedback(cycle: Cycle, ctx: TransitionContext) -> str | Refusal | None:
     if cycle.round.feedback_reports:
         return None
-    return (
-        f"In den Durchgang {cycle.round.label} wurde noch kein Umsetzungsbericht "
-        "zurückgespiegelt (deliberation recommendation report NR --round "
-        f"{cycle.round.label})."
+    return Refusal(
+        f"In den Durchgang {cycle.round.label} wurde noch kein Umsetzungsbericht zurückgespiegelt.",
+        hint(NextStep.REPORT_IMPLEMENTATION, round=cycle.round.label),
     )
 
 
@@ -217,10 +229,10 @@ def has_agenda(cycle: Cycle, ctx: TransitionContext) -> str | None:
 
 
 @RULES.guard(CYCLE, "Die Konferenz hat mindestens eine Arbeitsgruppe gebildet.", reads=())
-def has_working_groups(cycle: Cycle, ctx: TransitionContext) -> str | None:
+def has_working_groups(cycle: Cycle, ctx: TransitionContext) -> str | Refusal | None:
     if ctx.children.any_working_group(cycle):
         return None
-    return "Es wurde noch keine Arbeitsgruppe gebildet (deliberation group form)."
+    return Refusal("Es wurde noch keine Arbeitsgruppe gebildet.", hint(NextStep.FORM_GROUP))
 
 
 @RULES.guard(CYCLE, "Mindestens eine Arbeitsgruppe hat eine Empfehlung vorgelegt.", reads=())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from deliberation.domain.accounts import Account, check_name, check_password, parse_role
-from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.errors import DeliberationError, NextStep, NotFound, hint
 from deliberation.service_layer.ports import Dependencies, PasswordHasher, UnitOfWork
 
 WRONG_LOGIN = "Anmeldename oder Passwort ist falsch."
@@ -158,7 +158,9 @@ def log_out(deps: Dependencies, account_id: int) -> None:
 def _get(uow: UnitOfWork, name: str) -> Account:
     account = uow.accounts.account(name.strip().casefold(), lock=True)
     if account is None:
-        raise NotFound(f'Den Zugang "{name}" gibt es nicht (deliberation user list zeigt alle).')
+        raise NotFound(
+            f'Den Zugang "{name}" gibt es nicht.', next_steps=[hint(NextStep.LIST_ACCOUNTS)]
+        )
     return account
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from deliberation.domain import text_rules
 from deliberation.domain.cadence import ClosedDays
-from deliberation.domain.errors import DeliberationError, FieldKey, NotFound
+from deliberation.domain.errors import DeliberationError, FieldKey, NextStep, NotFound, hint
 from deliberation.domain.model import Body, Meeting
 from deliberation.service_layer import audit
 from deliberation.service_layer.meeting_warnings import Slot, date_warnings, require_confirmed
@@ -103,7 +103,9 @@ def get_body(uow: UnitOfWork, key: str) -> Body:
 def get(uow: UnitOfWork, meeting_id: int) -> Meeting:
     meeting = uow.meetings.meeting(meeting_id)
     if meeting is None:
-        raise NotFound(f"Sitzung {meeting_id} gibt es nicht (deliberation meeting list).")
+        raise NotFound(
+            f"Sitzung {meeting_id} gibt es nicht.", next_steps=[hint(NextStep.LIST_MEETINGS)]
+        )
     return meeting
 
 

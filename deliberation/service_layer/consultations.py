@@ -27,11 +27,11 @@ from deliberation.domain.consultations import (
     titles,
 )
 from deliberation.domain.engine import WorkflowEngine
-from deliberation.domain.errors import ConfigError, DeliberationError, FieldKey
+from deliberation.domain.errors import ConfigError, DeliberationError, FieldKey, NextStep, hint
 from deliberation.domain.model import Meeting, Recommendation, SubjectKind
 from deliberation.service_layer import audit, body_meetings, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
-from deliberation.service_layer.recommendations import get, without_meeting_hint
+from deliberation.service_layer.recommendations import get, refused_on_route
 from deliberation.service_layer.views import LogView, log_view
 
 
@@ -102,7 +102,7 @@ def record_result(
         stepping.require_version(rec, seen_version)
         consultation = pending_consultation(rec.consultations)
         if consultation is None or consultation.meeting is None:
-            raise DeliberationError(_not_placed(deps, rec))
+            raise _not_placed(deps, rec)
         now = deps.clock()
         if consultation.meeting.starts_at > now:
             day = body_meetings.local_day(deps, consultation.meeting.starts_at)
@@ -160,8 +160,10 @@ def give_statement_without_meeting(
             raise DeliberationError(
                 f"{body.name} ({step.role.value}) gibt ihre Stellungnahme in einer Sitzung ab; "
                 "ohne Sitzung erlaubt es die Beratungsfolge nicht ([[consultation_route]] "
-                "statement_without_meeting). Zuerst deliberation recommendation place "
-                f"{recommendation_id} SITZUNG."
+                "statement_without_meeting). Zuerst die Empfehlung auf eine Sitzung setzen.",
+                next_steps=[
+                    hint(NextStep.PLACE_RECOMMENDATION, recommendation_id=recommendation_id)
+                ],
             )
         if result not in STATEMENT_RESULTS:
             raise DeliberationError(
@@ -195,12 +197,10 @@ def give_statement_without_meeting(
         return [log_view(deps.engine, r) for r in records]
 
 
-def _not_placed(deps: Dependencies, rec: Recommendation) -> str:
+def _not_placed(deps: Dependencies, rec: Recommendation) -> DeliberationError:
     """Why no result can be recorded yet, and what to do instead."""
-    return (
-        f"{rec.subject_label()} liegt auf keiner Sitzung; zuerst deliberation recommendation "
-        f"place {rec.id} SITZUNG." + without_meeting_hint(deps, rec)
-    )
+    message = f"{rec.subject_label()} liegt auf keiner Sitzung; zuerst auf eine Sitzung setzen."
+    return refused_on_route(deps, rec, message, [NextStep.PLACE_RECOMMENDATION])
 
 
 def _route(deps: Dependencies) -> tuple[RouteStep, ...]:
@@ -221,8 +221,8 @@ def _next_step(deps: Dependencies, rec: Recommendation) -> tuple[RouteStep, int]
     if pending is not None and pending.meeting is not None:
         raise DeliberationError(
             f"{label} liegt schon auf Sitzung {pending.meeting.id} ({pending.meeting.title}); "
-            f"zuerst dort das Ergebnis festhalten (deliberation recommendation result "
-            f"{rec.id} …)."
+            "zuerst dort das Ergebnis festhalten.",
+            next_steps=[hint(NextStep.RECORD_RESULT, recommendation_id=rec.id)],
         )
     position = current_position(route, rec.consultations)
     if position == len(route):
@@ -238,8 +238,8 @@ def _check_body(uow: UnitOfWork, rec: Recommendation, step: RouteStep, meeting: 
     wanted = body_meetings.get_body(uow, step.body_key)
     raise DeliberationError(
         f"Als Nächstes berät {wanted.name} ({step.role.value}) über {rec.subject_label()}; "
-        f"Sitzung {meeting.id} ist keine Sitzung dieses Gremiums "
-        f"(deliberation meeting list --body {wanted.key})."
+        f"Sitzung {meeting.id} ist keine Sitzung dieses Gremiums.",
+        next_steps=[hint(NextStep.MEETINGS_OF_BODY, body=wanted.key)],
     )
 
 
@@ -272,7 +272,7 @@ def _check_notice(deps: Dependencies, uow: UnitOfWork, meeting: Meeting) -> None
         body_meetings.public_holidays(deps),
     )
     if refusal is not None:
-        raise DeliberationError(refusal)
+        raise refusal
 
 
 def _require_text(step: RouteStep, result: ConsultationResult, text: str) -> None:

@@ -6,7 +6,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import DeliberationError, FieldKey, NotFound, TemplateRenderError
+from deliberation.domain.errors import (
+    DeliberationError,
+    FieldKey,
+    NextStep,
+    NotFound,
+    TemplateRenderError,
+    hint,
+)
 from deliberation.domain.model import Cycle, Municipality, Round, SubjectKind
 from deliberation.domain.rules import build_agenda, undocumented_workshops
 from deliberation.domain.scheduling import SchedulePolicy
@@ -211,7 +218,7 @@ def get(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
     """The cycle; ``lock`` holds its row until commit where the database can (PostgreSQL)."""
     cycle = uow.cycles.cycle(cycle_id, lock)
     if cycle is None:
-        raise NotFound(_missing(cycle_id))
+        raise _missing(cycle_id)
     return cycle
 
 
@@ -219,12 +226,12 @@ def get_detached(uow: UnitOfWork, cycle_id: int, lock: bool = False) -> Cycle:
     """The cycle's row alone (``repo.detached_cycle``), for steps that need nothing more."""
     cycle = uow.fast_path.detached_cycle(cycle_id, lock)
     if cycle is None:
-        raise NotFound(_missing(cycle_id))
+        raise _missing(cycle_id)
     return cycle
 
 
-def _missing(cycle_id: int) -> str:
-    return f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list zeigt alle)."
+def _missing(cycle_id: int) -> NotFound:
+    return NotFound(f"Zyklus {cycle_id} gibt es nicht.", next_steps=[hint(NextStep.LIST_CYCLES)])
 
 
 def list_cycles(

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from datetime import date
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import DeliberationError, FieldKey, GuardRejected, NotFound
+from deliberation.domain.errors import (
+    DeliberationError,
+    FieldKey,
+    GuardRejected,
+    NextStep,
+    NotFound,
+    hint,
+)
 from deliberation.domain.model import AgendaTopic, GroupMember, SubjectKind, WorkingGroup
 from deliberation.domain.rules import has_agenda
 from deliberation.service_layer import audit, cycles, stepping
@@ -241,7 +248,9 @@ def close(
 def get(uow: UnitOfWork, group_id: int, lock: bool = False) -> WorkingGroup:
     group = uow.groups.working_group(group_id, lock)
     if group is None:
-        raise NotFound(f"Arbeitsgruppe {group_id} gibt es nicht (deliberation group list).")
+        raise NotFound(
+            f"Arbeitsgruppe {group_id} gibt es nicht.", next_steps=[hint(NextStep.LIST_GROUPS)]
+        )
     return group
 
 

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Protocol
 
+from deliberation.domain.errors import Hint, NextStep, hint
+
 #: The process names of the heartbeats.
 SCHEDULER = "scheduler"
 SENDER = "sender"
@@ -65,6 +67,7 @@ class Check:
     ok: bool
     detail: str  # German, for the operator
     exit: Exit
+    next_step: Hint | None = None  # what the operator could look at
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ def _outbox(probe: HealthProbe, now: datetime, stuck_after: timedelta) -> Check:
         "outbox",
         False,
         f"Postausgang hängt: E-Mails seit {minutes} min fällig, keine hinausgegangen; "
-        "läuft der Versand, nimmt der Mail-Server an? (deliberation outbox status)",
+        "läuft der Versand, nimmt der Mail-Server an?",
         Exit.OUTBOX,
+        hint(NextStep.OUTBOX_STATUS),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from deliberation.domain.errors import DeliberationError, FieldKey
+from deliberation.domain.errors import DeliberationError, FieldKey, NextStep, hint
 from deliberation.domain.implementation import FeedbackReport, ProgressNote
 from deliberation.domain.model import Recommendation, Round
 from deliberation.service_layer import stepping
@@ -101,8 +101,10 @@ def report_back(
             state = deps.engine.definition_of(rec).state(rec.state).title
             raise DeliberationError(
                 f'Ein Umsetzungsbericht ist für {rec.subject_label()} im Zustand "{state}" '
-                "nicht möglich; erst die Zuständigkeit festlegen (deliberation recommendation "
-                f"assign {recommendation_id} …)."
+                "nicht möglich; erst die Zuständigkeit festlegen.",
+                next_steps=[
+                    hint(NextStep.ASSIGN_RECOMMENDATION, recommendation_id=recommendation_id)
+                ],
             )
         target = _next_round(uow, rec, round_label, deps.clock())
         view = recommendation_view(deps.engine, rec, today=deps.today())

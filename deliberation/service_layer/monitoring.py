@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from deliberation.domain.errors import DeliberationError, NotFound
+from deliberation.domain.errors import DeliberationError, NextStep, NotFound, hint
 from deliberation.domain.model import (
     Cycle,
     Need,
@@ -142,7 +142,9 @@ def record_attendance(deps: Dependencies, cycle_id: int, attendees: int) -> str:
     with deps.unit_of_work() as uow:
         cycle = uow.cycles.cycle(cycle_id, lock=True)
         if cycle is None:
-            raise NotFound(f"Zyklus {cycle_id} gibt es nicht (deliberation cycle list).")
+            raise NotFound(
+                f"Zyklus {cycle_id} gibt es nicht.", next_steps=[hint(NextStep.LIST_CYCLES)]
+            )
         cycle.attendees = attendees
         cycle.updated_at = deps.clock()
         title = cycle.title

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from deliberation.domain import text_rules
-from deliberation.domain.errors import ConcurrencyConflict, DeliberationError, FieldKey, NotFound
+from deliberation.domain.errors import (
+    ConcurrencyConflict,
+    DeliberationError,
+    FieldKey,
+    NextStep,
+    NotFound,
+    hint,
+)
 from deliberation.domain.model import Need, NeedScope
 from deliberation.service_layer import audit, cycles, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -106,7 +113,7 @@ def _vote_once(deps: Dependencies, need_id: int, dots: int) -> int:
     with deps.unit_of_work() as uow:
         cycle = uow.fast_path.detached_cycle_of_need(need_id)
         if cycle is None:
-            raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
+            raise _missing(need_id)
         stepping.require_capability(deps, cycle, "vote_needs", "Punkte vergeben")
         stepping.touch(cycle, deps.clock())
         uow.fast_path.save_detached(cycle)  # a vote is a change: the version check covers it
@@ -188,10 +195,14 @@ def show(deps: Dependencies, need_id: int) -> NeedView:
         return need_view(_get(uow, need_id))
 
 
+def _missing(need_id: int) -> NotFound:
+    return NotFound(f"Bedarf {need_id} gibt es nicht.", next_steps=[hint(NextStep.LIST_NEEDS)])
+
+
 def _get(uow: UnitOfWork, need_id: int) -> Need:
     need = uow.needs.need(need_id)
     if need is None:
-        raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
+        raise _missing(need_id)
     return need
 
 

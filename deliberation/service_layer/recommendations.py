@@ -7,7 +7,7 @@ from typing import TypedDict
 
 from deliberation.domain import text_rules
 from deliberation.domain.consultations import current_position, route_steps
-from deliberation.domain.errors import DeliberationError, FieldKey, NotFound
+from deliberation.domain.errors import DeliberationError, FieldKey, NextStep, NotFound, hint
 from deliberation.domain.model import Recommendation, SubjectKind
 from deliberation.service_layer import body_meetings, groups, stepping
 from deliberation.service_layer.ports import Dependencies, UnitOfWork
@@ -79,11 +79,13 @@ def advance(
         rec = get(uow, recommendation_id)
         refusal = route_refusal(deps, rec, deps.engine.resolve_trigger(rec, trigger))
         if refusal is not None:
-            raise DeliberationError(refusal)
+            raise refusal
         return stepping.step(deps, uow, rec, trigger, actor, reason, text)
 
 
-def route_refusal(deps: Dependencies, rec: Recommendation, trigger: str) -> str | None:
+def route_refusal(
+    deps: Dependencies, rec: Recommendation, trigger: str
+) -> DeliberationError | None:
     """Why ``trigger`` cannot be taken by hand: it is a step of the consultation route,
     which ``place`` and ``record_result`` take (None if the route does not own it)."""
     route = deps.consultation_route
@@ -93,31 +95,34 @@ def route_refusal(deps: Dependencies, rec: Recommendation, trigger: str) -> str 
     title = next((t.title for t in workflow.transitions if t.trigger == trigger), trigger)
     message = (
         f"„{title}“ ist ein Schritt der Beratungsfolge und wird nicht von Hand "
-        f"ausgelöst: {rec.subject_label()} auf eine Sitzung des Gremiums setzen "
-        f"(deliberation recommendation place {rec.id} SITZUNG) und dort das Ergebnis "
-        f"festhalten (deliberation recommendation result {rec.id} --result …)."
+        f"ausgelöst: {rec.subject_label()} auf eine Sitzung des Gremiums setzen und dort "
+        "das Ergebnis festhalten."
     )
-    return message + without_meeting_hint(deps, rec)
+    steps = [NextStep.PLACE_RECOMMENDATION, NextStep.RECORD_RESULT]
+    return refused_on_route(deps, rec, message, steps)
 
 
-def without_meeting_hint(deps: Dependencies, rec: Recommendation) -> str:
-    """ " Die Stellungnahme darf … ohne Sitzung …" where the next body of the route allows
-    it ("" elsewhere)."""
+def refused_on_route(
+    deps: Dependencies, rec: Recommendation, message: str, steps: list[NextStep]
+) -> DeliberationError:
+    """The refusal with its next steps for ``rec``; where the next body of the route may
+    give its statement without a meeting, it says so and suggests that too."""
     route = deps.consultation_route
     position = current_position(route, rec.consultations)
     if position < len(route) and route[position].statement_without_meeting:
-        return (
-            " Die Stellungnahme darf hier auch ohne Sitzung festgehalten werden: "
-            f"deliberation recommendation result {rec.id} --ohne-sitzung --result … --text …"
-        )
-    return ""
+        message += " Die Stellungnahme darf hier auch ohne Sitzung festgehalten werden."
+        steps = [*steps, NextStep.STATEMENT_WITHOUT_MEETING]
+    return DeliberationError(
+        message, next_steps=[hint(step, recommendation_id=rec.id) for step in steps]
+    )
 
 
 def get(uow: UnitOfWork, recommendation_id: int) -> Recommendation:
     rec = uow.recommendations.recommendation(recommendation_id)
     if rec is None:
         raise NotFound(
-            f"Empfehlung {recommendation_id} gibt es nicht (deliberation recommendation list)."
+            f"Empfehlung {recommendation_id} gibt es nicht.",
+            next_steps=[hint(NextStep.LIST_RECOMMENDATIONS)],
         )
     return rec
 

@@ -25,7 +25,7 @@ from deliberation.domain.consultations import (
     notice_period,
     pending_consultation,
 )
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, NextStep, hint
 from deliberation.domain.implementation import (
     TRAFFIC_LIGHT_COLOURS,
     TRAFFIC_LIGHT_TITLES,
@@ -262,8 +262,8 @@ def backward_plan(deps: Dependencies, recommendation_id: int, meeting_id: int) -
         if meeting.body_key != deciding.key or meeting.status == "cancelled":
             raise DeliberationError(
                 f"Sitzung {meeting_id} ist keine (nicht abgesagte) Sitzung des Gremiums "
-                f"{deciding.name}, das entscheidet (deliberation meeting list --body "
-                f"{deciding.key})."
+                f"{deciding.name}, das entscheidet.",
+                next_steps=[hint(NextStep.MEETINGS_OF_BODY, body=deciding.key)],
             )
         stops = _remaining_stops(deps, uow, rec)
         today = deps.today()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from deliberation.domain.errors import NotFound
+from deliberation.domain.errors import NextStep, NotFound, hint
 from deliberation.domain.implementation import is_overdue
 from deliberation.domain.model import Cycle, Need, Recommendation, SubjectKind, TransitionRecord
 from deliberation.service_layer import recommendations
@@ -116,7 +116,9 @@ def trace_need(deps: Dependencies, need_id: int) -> NeedTrace:
     with deps.unit_of_work() as uow:
         need = uow.needs.need(need_id)
         if need is None:
-            raise NotFound(f"Bedarf {need_id} gibt es nicht (deliberation need list zeigt alle).")
+            raise NotFound(
+                f"Bedarf {need_id} gibt es nicht.", next_steps=[hint(NextStep.LIST_NEEDS)]
+            )
         found = uow.needs.topics_with_need(need_id)
         topics = tuple(
             TopicRef(topic.id or 0, topic.position, topic.title, _conference(cycle_))

@@ -127,6 +127,8 @@ def test_the_rueckspiegelung_waits_for_an_implementation_report(
     code, _, err = run(capsys, "cycle", "advance", "1", "present_feedback")
     assert code == 1
     assert "In den Durchgang 2031 wurde noch kein Umsetzungsbericht zurückgespiegelt" in err
+    # the guard's next step, worded by the command line
+    assert "(deliberation recommendation report NR --round 2031)" in " ".join(err.split())
     assert '"Rückspiegelung: Ergebnisse der Umsetzung vorstellen" ist für Zyklus 1' in err
     code, _, err = run(capsys, "cycle", "list", "--state", "Vertagt")
     assert code == 1 and 'Einen Zustand "Vertagt" gibt es nicht' in err and '"Geplant"' in err

@@ -103,11 +103,11 @@ def test_unknown_records_and_missing_texts_are_clear_errors(
 ) -> None:
     ok(capsys, "init")
     code, _, err = run(capsys, "recommendation", "show", "99")
-    assert code == 1 and "Empfehlung 99 gibt es nicht" in err
+    assert code == 1 and "Empfehlung 99 gibt es nicht (deliberation recommendation list)." in err
     code, _, err = run(
         capsys, "need", "add", "99", "--text", "x", "--topic", "Sprache", "--scope", "lokal"
     )
-    assert code == 1 and "Zyklus 99 gibt es nicht" in err
+    assert code == 1 and "Zyklus 99 gibt es nicht (deliberation cycle list zeigt alle)." in err
     code, _, err = run(
         capsys,
         "cycle",

@@ -37,7 +37,8 @@ def test_route_and_reports_on_the_demo(
     code, _, err = run(capsys, "recommendation", "place", "5", "1")
     assert code == 1 and "abgeschlossen" not in err and "Beratungsfolge schon ganz" in err
     code, _, err = run(capsys, "recommendation", "result", "5", "--result", "vertagt")
-    assert code == 1 and "liegt auf keiner Sitzung" in err
+    assert code == 1 and "liegt auf keiner Sitzung; zuerst auf eine Sitzung setzen (" in err
+    assert "(deliberation recommendation place 5 SITZUNG)." in " ".join(err.split())
     code, _, err = run(capsys, "recommendation", "result", "5", "--result", "verschoben")
     assert code == 1 and 'Ergebnis "verschoben" ist unbekannt' in err
     code, _, err = run(

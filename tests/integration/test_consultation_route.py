@@ -10,7 +10,7 @@ from route_helpers import ROUTE, SPRACHKURSE, Route
 
 from deliberation.bootstrap import Application
 from deliberation.domain.consultations import ConsultationResult as R
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, NextStep, hint
 from deliberation.service_layer import (
     body_meetings,
     consultations,
@@ -132,8 +132,9 @@ def test_a_meeting_inside_the_notice_period_is_refused_naming_the_earliest(
     deps = route.deps
     # Kommission: 14 days' notice (config.toml)
     too_close = route.meeting("kommission", 10)
-    with pytest.raises(DeliberationError, match=r"noch keine angelegt .*meeting add kommission"):
+    with pytest.raises(DeliberationError, match=r"noch keine angelegt\.$") as none_yet:
         consultations.place(deps, route.rec, too_close, "Sitzungsdienst")
+    assert none_yet.value.next_steps == (hint(NextStep.ADD_MEETING, body="kommission"),)
     in_time = route.meeting("kommission", 15)
     route.meeting("kommission", 40)
     with pytest.raises(DeliberationError) as refused:

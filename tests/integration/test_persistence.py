@@ -24,8 +24,10 @@ from deliberation.domain.errors import (
     ConcurrencyConflict,
     GuardRejected,
     InvalidTrigger,
+    NextStep,
     NotAllowedInState,
     NotFound,
+    hint,
 )
 from deliberation.domain.rules import RULES, Rule, RuleBook, TransitionContext
 from deliberation.service_layer import cycles, groups, needs, stepping
@@ -464,9 +466,8 @@ def test_a_workshop_without_needs_cannot_enter_the_vision_phase(
     with pytest.raises(GuardRejected) as refused:
         cycles.advance(app.deps, workshop, "start_vision", ACTOR)
 
-    assert refused.value.reasons == [
-        "Es wurden noch keine Bedarfe gesammelt (deliberation need add)."
-    ]
+    assert refused.value.reasons == ["Es wurden noch keine Bedarfe gesammelt."]
+    assert refused.value.next_steps == (hint(NextStep.ADD_NEEDS),)
     assert cycle_row(app, workshop) == before
     assert len(log(app, "cycle", workshop)) == 3
     needs.add(app.deps, workshop, "Ehrenamtliche Lotsen", "Teilhabe", "kreisweit", ACTOR)

@@ -20,7 +20,8 @@ from deliberation.adapters.database import alembic_config
 from deliberation.adapters.oparl import County, OparlTree, write_tree
 from deliberation.bootstrap import Application
 from deliberation.domain.consultations import ConsultationResult as R
-from deliberation.domain.errors import DeliberationError
+from deliberation.domain.errors import DeliberationError, NextStep, hint
+from deliberation.entrypoints.cli import field_options
 from deliberation.service_layer import (
     audit,
     body_meetings,
@@ -65,8 +66,12 @@ def test_the_statement_is_not_taken_by_hand_past_the_route(route: Route) -> None
             recommendations.advance(deps, rec, step, "Kommission", text=STATEMENT)
         message = str(refused.value)
         assert f"„{title}“ ist ein Schritt der Beratungsfolge" in message
-        assert f"recommendation place {rec} SITZUNG" in message
-        assert "--ohne-sitzung" not in message  # the Kommission's rules do not allow it
+        assert "deliberation" not in message  # each front end words the next steps
+        assert refused.value.next_steps == (
+            hint(NextStep.PLACE_RECOMMENDATION, recommendation_id=rec),
+            hint(NextStep.RECORD_RESULT, recommendation_id=rec),
+        )  # not without a meeting: the Kommission's rules do not allow it
+        assert "ohne Sitzung" not in message
     assert route.state() == "adopted_by_group"
     with pytest.raises(DeliberationError, match="Als Nächstes berät Kommission"):
         consultations.place(deps, rec, route.meeting("ausschuss-soziales", 30), "Sitzungsdienst")
@@ -128,7 +133,11 @@ def test_a_statement_without_meeting_counts_as_done_everywhere(
             "Kommission",
             text=STATEMENT,
         )
-    assert f"recommendation result {rec} --ohne-sitzung" in str(refused.value)
+    assert "auch ohne Sitzung festgehalten werden." in str(refused.value)
+    assert hint(NextStep.STATEMENT_WITHOUT_MEETING, recommendation_id=rec) in (
+        refused.value.next_steps
+    )
+    assert "--ohne-sitzung --result" in field_options.message_of(refused.value)
     with pytest.raises(DeliberationError, match="gibt es ohne Sitzung nicht"):
         consultations.give_statement_without_meeting(deps, rec, R.DEFERRED, "", "Sitzungsdienst")
     with pytest.raises(DeliberationError, match="fehlt die Stellungnahme"):

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from deliberation.domain.backward_plan import MeetingSlot, RouteStop, plan_backward
+from deliberation.domain.errors import NextStep, hint
 from deliberation.domain.notice import NoPublicHolidays, NoticeCounting, NoticePeriod
 
 #: Lower Saxony's public holidays that matter below (Easter 2027 is on 28 March).
@@ -154,7 +155,8 @@ def test_a_body_without_a_fitting_meeting_breaks_the_plan_before_it() -> None:
     plan = plan_backward(route, KREISTAG, date(2027, 3, 1), HOLIDAYS)
     assert plan.stops[1].meeting is None
     assert "bis zum 01.06.2027 keine passende Sitzung" in plan.stops[1].problem
-    assert "meeting add ausschuss" in plan.stops[1].problem
+    assert "deliberation" not in plan.stops[1].problem  # each front end words the step
+    assert plan.stops[1].next_step == hint(NextStep.ADD_MEETING, body="ausschuss")
     assert plan.stops[0].meeting is None and plan.adoption_deadline is None
     assert not plan.feasible
 

@@ -29,7 +29,7 @@ from domain_builders import (
 )
 
 from deliberation.domain.engine import WorkflowEngine
-from deliberation.domain.errors import GuardRejected
+from deliberation.domain.errors import GuardRejected, NextStep, hint
 from deliberation.domain.model import (
     Cycle,
     NeedScope,
@@ -421,7 +421,7 @@ def test_workshop_cannot_enter_vision_without_needs(engine: WorkflowEngine) -> N
         engine,
         cycle,
         "start_vision",
-        "Es wurden noch keine Bedarfe gesammelt (deliberation need add).",
+        "Es wurden noch keine Bedarfe gesammelt.",
     )
     assert cycle.state == "needs_collection"
 
@@ -446,8 +446,9 @@ def test_conference_lists_every_unmet_guard_of_a_transition(engine: WorkflowEngi
     rejected = _assert_refused(engine, cycle, "form_groups", "keine Tagesordnung")
     assert rejected.reasons == [
         "Die Konferenz hat noch keine Tagesordnung.",
-        "Es wurde noch keine Arbeitsgruppe gebildet (deliberation group form).",
+        "Es wurde noch keine Arbeitsgruppe gebildet.",
     ]
+    assert rejected.next_steps == (hint(NextStep.FORM_GROUP),)  # the agenda suggests none
 
 
 def test_conference_cannot_close_while_a_group_is_still_working(engine: WorkflowEngine) -> None:

@@ -22,7 +22,7 @@ from deliberation.domain.consultations import (
     result_trigger,
     route_steps,
 )
-from deliberation.domain.errors import ConfigError, DeliberationError
+from deliberation.domain.errors import ConfigError, DeliberationError, NextStep, hint
 from deliberation.domain.model import Body, Meeting
 
 RECOMMENDATION = definition("recommendation")
@@ -183,15 +183,18 @@ def test_the_notice_period_refusal_names_the_earliest_meeting() -> None:
     later = Meeting("Sitzung B", datetime(2027, 3, 20, 15, tzinfo=UTC), "Kreishaus", "kreistag")
     later.id = 2
     days = {1: date(2027, 3, 5), 2: date(2027, 3, 20)}
-    message = notice_refusal(body, close, days[1], today, [close, later], days)
-    assert message is not None
+    refusal = notice_refusal(body, close, days[1], today, [close, later], days)
+    assert refusal is not None and refusal.next_steps == ()
+    message = str(refusal)
     assert "Ladungsfrist von 7 Tagen" in message
     assert "Frühestmöglich ist die Sitzung 2 am 20.03.2027 (Sitzung B)" in message
     assert notice_refusal(body, later, days[2], today, [close, later], days) is None
     # exactly the notice period is enough
     assert notice_refusal(body, close, date(2027, 3, 8), today, [], {}) is None
     alone = notice_refusal(body, close, days[1], today, [close], days)
-    assert alone is not None and "ab dem 08.03.2027" in alone
+    assert alone is not None and "ab dem 08.03.2027" in str(alone)
+    assert "deliberation" not in str(alone)  # the command is the command line's word
+    assert alone.next_steps == (hint(NextStep.ADD_MEETING, body="kreistag"),)
 
 
 def test_a_placement_step_the_workflow_lacks_is_refused_on_start() -> None:

@@ -2,12 +2,14 @@
 
 The service layer names an input by its German name only ("Der Ort darf nicht
 leer sein.") and puts its key on the error; here the command line adds the
-option that gives it: "Der Ort darf nicht leer sein (--location)."
+option that gives it: "Der Ort darf nicht leer sein (--location)." The commands
+of the error's next steps (``next_steps``) follow in the same brackets.
 """
 
 from __future__ import annotations
 
 from deliberation.domain.errors import DeliberationError, FieldKey
+from deliberation.entrypoints.cli.next_steps import command_of, with_pointers
 
 #: the option of every command that takes the input (one name on every command)
 OPTIONS: dict[FieldKey, str] = {
@@ -26,11 +28,9 @@ OPTIONS: dict[FieldKey, str] = {
 
 
 def message_of(error: DeliberationError) -> str:
-    """The error's message with the option in brackets, before the closing full stop."""
+    """The error's message with the option and the commands of its next steps in brackets,
+    before the closing full stop."""
     message = str(error)
-    if error.field is None:
-        return message
-    hint = f"({OPTIONS[error.field]})"
-    if message.endswith("."):
-        return f"{message[:-1]} {hint}."
-    return f"{message} {hint}"
+    pointers = [OPTIONS[error.field]] if error.field is not None else []
+    pointers += [command_of(step) for step in error.next_steps]
+    return with_pointers(message, pointers)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from rich.console import Console
 
 from deliberation.bootstrap import bootstrap
+from deliberation.entrypoints.cli.next_steps import command_of, with_pointers
 from deliberation.service_layer import health
 
 
@@ -27,6 +28,10 @@ def status_check(args: argparse.Namespace, console: Console) -> int:
     for check in result.checks:
         mark = "ok    " if check.ok else "FEHLER"
         console.print(
-            f"{mark} {check.name}: {check.detail}", markup=False, highlight=False, soft_wrap=True
+            f"{mark} {check.name}: {_detail(check)}", markup=False, highlight=False, soft_wrap=True
         )
     return result.exit_code
+
+
+def _detail(check: health.Check) -> str:
+    return with_pointers(check.detail, [command_of(check.next_step)] if check.next_step else [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from deliberation.entrypoints.cli.next_steps import command_of, with_pointers
 from deliberation.entrypoints.formats import table
 from deliberation.service_layer.implementation_report import ImplementationReport
 from deliberation.service_layer.route_overview import BackwardPlanView
@@ -22,7 +23,8 @@ def plan_table(view: BackwardPlanView) -> Table:
                 s.stop.notice.describe(),
                 f"{s.meeting.id}: {s.meeting.day:%d.%m.%Y}" if s.meeting else "—",
                 f"{s.agenda_deadline:%d.%m.%Y}" if s.agenda_deadline else "—",
-                s.problem or ("liegt schon darauf" if s.stop.placed_on else ""),
+                with_pointers(s.problem, [command_of(s.next_step)] if s.next_step else [])
+                or ("liegt schon darauf" if s.stop.placed_on else ""),
             )
             for s in view.plan.stops
         ],

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from deliberation.domain.accounts import Role
 from deliberation.domain.errors import DeliberationError, LinkInvalid, NotFound
+from deliberation.entrypoints.web.next_steps import links_of
 from deliberation.entrypoints.web.pages import Pages
 from deliberation.entrypoints.web.public import error_pages
 from deliberation.entrypoints.web.public.protection import PublicRefusal
@@ -35,6 +36,7 @@ def install(app: FastAPI, pages: Pages) -> None:
         request: Request, status: int, title: str, message: str, **extra: object
     ) -> HTMLResponse:
         if error_pages.is_public(request):  # no account: the visitor's language
+            extra.pop("next_links", None)  # staff pages only
             return error_pages.page(request, status, title, message, **extra)
         context = {"title": title, "message": message, **extra}
         return pages.render(request, "error.html", context, status_code=status)
@@ -74,26 +76,31 @@ def install(app: FastAPI, pages: Pages) -> None:
             return not_found_page(request)
         return page(request, exc.status_code, "Anfrage nicht möglich", str(exc.detail))
 
-    def not_found_page(request: Request, detail: str = "") -> HTMLResponse:
+    def not_found_page(
+        request: Request, detail: str = "", error: DeliberationError | None = None
+    ) -> HTMLResponse:
         return page(
             request,
             404,
             "Seite nicht gefunden",
             detail
             or "Diese Seite gibt es nicht. Vielleicht ist die Adresse veraltet oder unvollständig.",
+            next_links=links_of(error) if error is not None else [],
         )
 
     async def invalid_path(request: Request, exc: Exception) -> Response:
         return not_found_page(request)  # /cycles/abc: no such record, not a form error
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return not_found_page(request, str(exc))
+        assert isinstance(exc, NotFound)
+        return not_found_page(request, str(exc), exc)
 
     async def link_invalid(request: Request, exc: Exception) -> Response:
         return page(request, 400, "Link ungültig", str(exc))
 
     async def refused(request: Request, exc: Exception) -> Response:
-        return page(request, 409, "Nicht möglich", str(exc))
+        assert isinstance(exc, DeliberationError)
+        return page(request, 409, "Nicht möglich", str(exc), next_links=links_of(exc))
 
     async def public_refusal(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PublicRefusal)

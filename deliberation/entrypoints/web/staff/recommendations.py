@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 from deliberation.domain.consultations import ConsultationResult
 from deliberation.domain.errors import DeliberationError, FieldKey
 from deliberation.domain.model import SubjectKind
+from deliberation.entrypoints.web import next_steps
 from deliberation.entrypoints.web.auth import SignedIn, allowed
 from deliberation.entrypoints.web.context import Context, WebContext
 from deliberation.entrypoints.web.forms import Form, FormErrors, validate, values_of
@@ -267,7 +268,11 @@ def backward_plan(rec_id: int, request: Request, ctx: Context, account: SignedIn
     return ctx.pages.render(
         request,
         "secretary/plan.html",
-        {"title": f"Rückwärtsterminierung für Empfehlung {rec_id}", "view": view},
+        {
+            "title": f"Rückwärtsterminierung für Empfehlung {rec_id}",
+            "view": view,
+            "next_link": next_steps.link_of,
+        },
     )
 
 
