@@ -53,13 +53,15 @@ import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy
-from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy import Engine, bindparam, exists, func, insert, select, update
 from sqlalchemy.engine import make_url
 from transitions import Machine
 
@@ -71,7 +73,7 @@ from deliberation.adapters import database, orm  # noqa: E402
 from deliberation.adapters.unit_of_work import SqlUnitOfWork  # noqa: E402
 from deliberation.adapters.workflow_files import load_workflows  # noqa: E402
 from deliberation.bootstrap import Application, bootstrap, initialise_database  # noqa: E402
-from deliberation.service_layer import cycles, needs  # noqa: E402
+from deliberation.service_layer import cycles, meetings, needs  # noqa: E402
 
 CONFIG = REPO_ROOT / "config.toml"
 WORKFLOW = "future_workshop"
@@ -107,15 +109,25 @@ def make_apps(database_url: str, baseline_url: str) -> tuple[Application, Applic
 
 
 def launch_cycles(app: Application, prefix: str, n: int) -> list[tuple[int, str]]:
-    """Launch ``n`` unique future workshops (one per round and municipality); untimed setup."""
+    """Launch ``n`` unique future workshops (one per round and municipality), each with its
+    evening and a place (invitations go out only with date, time and place); untimed
+    setup, the same on every side."""
     keys = [m.key for m in app.settings.municipalities]
     launched: list[tuple[int, str]] = []
     round_no = 0
+    starts = datetime.combine(
+        app.deps.today() + timedelta(days=60), time_of_day(18), ZoneInfo(app.deps.timezone)
+    )
     while len(launched) < n:
         chunk = keys[: n - len(launched)]
         ids = cycles.launch(app.deps, WORKFLOW, f"{prefix}-{round_no:06d}", ACTOR, chunk)
         launched.extend(zip(ids, chunk, strict=True))
         round_no += 1
+        for cycle_id in ids:
+            plan = meetings.MeetingPlan(
+                f"Werkstatt {cycle_id}", starts, "Rathaus", cycle_id=cycle_id
+            )
+            meetings.schedule(app.deps, plan, "landkreis-peine.de", confirmed=True)
     return launched
 
 
@@ -156,7 +168,7 @@ UPDATE_CYCLE = (
         updated_at=bindparam("now", type_=orm.UTCDateTime()),
     )
 )
-TOUCH_CYCLE = (  # needs.add bumps the workshop's version (stepping.touch)
+TOUCH_CYCLE = (  # needs.add and needs.vote bump the workshop's version (stepping.touch)
     update(orm.cycles)
     .where(C.id == bindparam("cid"), C.version == bindparam("v"))
     .values(version=C.version + 1, updated_at=bindparam("now", type_=orm.UTCDateTime()))
@@ -175,6 +187,12 @@ FORWARD_NEED = (
 
 
 READ_CYCLE = select(C.state, C.version).where(C.id == bindparam("cid"))
+M = orm.meetings.c
+INVITABLE_MEETING = select(  # invitations go out only with a planned meeting with a place
+    exists().where(
+        M.cycle_id == bindparam("cid"), M.status == "planned", func.trim(M.location) != ""
+    )
+)
 READ_CYCLE_OF_NEED = (
     select(C.state)
     .join_from(orm.needs, orm.cycles, orm.needs.c.cycle_id == C.id)
@@ -229,6 +247,12 @@ class BaselineCycle:
 
     def step(self, trigger: str, to: str) -> None:
         with self.db.begin() as connection:
+            invites = trigger == "send_invitations" and self.reads
+            if (
+                invites
+                and not connection.execute(INVITABLE_MEETING, {"cid": self.cycle_id}).scalar()
+            ):
+                raise RuntimeError(f"cycle {self.cycle_id}: no meeting with a place")
             now = self._transition(connection, trigger, to)
             if trigger == "send_invitations":  # the workflow sends the invitation on this one
                 connection.execute(
@@ -279,6 +303,13 @@ class BaselineCycle:
                 raise RuntimeError(f"need {need_id}: its workshop does not take votes now")
             if connection.execute(VOTE_NEED, {"nid": need_id, "dots": 1}).rowcount != 1:
                 raise RuntimeError(f"need {need_id} missing")
+            # a vote is a change of the workshop: its version moves on (needs.vote)
+            touched = connection.execute(
+                TOUCH_CYCLE, {"cid": self.cycle_id, "v": self.version, "now": utc_now()}
+            )
+            if touched.rowcount != 1:
+                raise RuntimeError(f"cycle {self.cycle_id}: version {self.version} is stale")
+            self.version += 1
 
     def document(self, need_id: int) -> None:
         with self.db.begin() as connection:

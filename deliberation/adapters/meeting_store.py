@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
 from deliberation.adapters._query import filter_by
-from deliberation.domain.invitations import Invitation
+from deliberation.domain.invitations import Invitation, MeetingStatus
 from deliberation.domain.model import Meeting
 from deliberation.domain.participants import Participant
 
@@ -90,6 +90,18 @@ class MeetingStore:
             .order_by(orm.meetings.c.starts_at, orm.meetings.c.id)
         )
         return self.session.scalars(query).first()
+
+    def invitable_meeting_exists(self, cycle_id: int) -> bool:
+        """Whether the cycle has a planned meeting with a place (one EXISTS, nothing loaded)."""
+        meetings = orm.meetings.c
+        query = select(
+            exists().where(
+                meetings.cycle_id == cycle_id,
+                meetings.status == MeetingStatus.PLANNED,
+                func.trim(meetings.location) != "",
+            )
+        )
+        return bool(self.session.execute(query).scalar())
 
     def meetings_of_cycle(self, cycle_id: int) -> list[Meeting]:
         """The cycle's meetings that are not cancelled, proposed or planned, earliest first."""

@@ -31,6 +31,8 @@ def require_meeting_with_place(deps: Dependencies, uow: UnitOfWork, subject: Sta
     """Refuse unless the cycle has a confirmed meeting with a place (other subjects pass)."""
     if subject.kind != SubjectKind.CYCLE or subject.id is None:
         return
+    if uow.meetings.invitable_meeting_exists(subject.id):
+        return  # the common case, by one query; the meetings are loaded only to say what is missing
     problem = missing(deps, uow.meetings.meetings_of_cycle(subject.id))
     if problem is not None:
         assert isinstance(subject, Cycle)

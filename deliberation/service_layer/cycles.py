@@ -173,22 +173,23 @@ def advance(
     rendered (a broken template), the step stays done, its invitations stay
     pending for the scheduler, and the view's ``warning`` says why. The fast path
     unless the step's rules walk more of the cycle's relationships than its needs
-    (a conference's agenda, its groups) or it sends invitations.
+    (a conference's agenda, its groups); a step that sends takes it too, since its
+    invitations are rendered after its commit.
     """
     with deps.unit_of_work() as uow:
         detached = get_detached(uow, cycle_id)
         stepping.require_version(detached, expected_version)
         trigger = deps.engine.resolve_trigger(detached, trigger)
         ctx = stepping.context(deps, actor, reason, text)  # the clock is read after loading
-        sends = cycle_invitations.sends_messages(deps, detached, trigger)
         warn = builds_agenda(deps, detached, trigger)
-        if not sends and not warn and stepping.fast_path_fits(deps, detached, trigger):
-            return log_view(deps.engine, stepping.fire_detached(deps, uow, detached, trigger, ctx))
-        cycle = get(uow, cycle_id)
-        record = stepping.apply(deps, uow, cycle, trigger, ctx)
-        warning = (undocumented_workshops(cycle, deps.engine) or "") if warn else ""
-        view = replace(log_view(deps.engine, record), warning=warning)
-        uow.commit()
+        if not warn and stepping.fast_path_fits(deps, detached, trigger):
+            view = log_view(deps.engine, stepping.fire_detached(deps, uow, detached, trigger, ctx))
+        else:
+            cycle = get(uow, cycle_id)
+            record = stepping.apply(deps, uow, cycle, trigger, ctx)
+            warning = (undocumented_workshops(cycle, deps.engine) or "") if warn else ""
+            view = replace(log_view(deps.engine, record), warning=warning)
+            uow.commit()
     if mailing is None:
         return view
     try:

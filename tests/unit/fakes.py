@@ -344,6 +344,9 @@ class FakeMeetings:
     def meetings_of_cycle(self, cycle_id: int) -> list[Meeting]:
         return [m for m in self._of_cycle(cycle_id) if m.status != "cancelled"]
 
+    def invitable_meeting_exists(self, cycle_id: int) -> bool:
+        return any(m.status == "planned" and m.location.strip() for m in self._of_cycle(cycle_id))
+
     def _of_cycle(self, cycle_id: int) -> list[Meeting]:
         return [m for m in self.meetings() if m.cycle is not None and m.cycle.id == cycle_id]
 
