@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,6 +14,15 @@ from deliberation.adapters._query import filter_by
 from deliberation.domain.invitations import Invitation, MeetingStatus
 from deliberation.domain.model import Meeting
 from deliberation.domain.participants import Participant
+
+#: a planned meeting with a place for a cycle (built once: a step asks it every time)
+_INVITABLE_MEETING = select(
+    exists().where(
+        orm.meetings.c.cycle_id == bindparam("cycle_id"),
+        orm.meetings.c.status == MeetingStatus.PLANNED.value,
+        func.trim(orm.meetings.c.location) != "",
+    )
+)
 
 
 class MeetingStore:
@@ -93,15 +102,8 @@ class MeetingStore:
 
     def invitable_meeting_exists(self, cycle_id: int) -> bool:
         """Whether the cycle has a planned meeting with a place (one EXISTS, nothing loaded)."""
-        meetings = orm.meetings.c
-        query = select(
-            exists().where(
-                meetings.cycle_id == cycle_id,
-                meetings.status == MeetingStatus.PLANNED,
-                func.trim(meetings.location) != "",
-            )
-        )
-        return bool(self.session.execute(query).scalar())
+        found = self.session.connection().execute(_INVITABLE_MEETING, {"cycle_id": cycle_id})
+        return bool(found.scalar())
 
     def meetings_of_cycle(self, cycle_id: int) -> list[Meeting]:
         """The cycle's meetings that are not cancelled, proposed or planned, earliest first."""
