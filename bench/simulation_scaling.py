@@ -42,9 +42,10 @@ START = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)  # 1 January 2026, midnight in
 
 
 def federation(settings: Settings, counties: int) -> Settings:
-    """``counties`` copies of the county's municipalities and bodies, keys prefixed."""
-    municipalities = tuple(
-        MunicipalityConfig(f"lk{c:03d}-{m.key}", f"{m.name} (Landkreis {c})")
+    """``counties`` copies of the county's municipalities (with their workshop venues:
+    invitations go out only with a place) and bodies, keys prefixed."""
+    municipalities: tuple[MunicipalityConfig, ...] = tuple(
+        dataclasses.replace(m, key=f"lk{c:03d}-{m.key}", name=f"{m.name} (Landkreis {c})")
         for c in range(counties)
         for m in settings.municipalities
     )
