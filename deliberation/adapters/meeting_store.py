@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation.adapters import orm
-from deliberation.adapters._query import filter_by
+from deliberation.adapters._query import filter_by, locking
 from deliberation.domain.invitations import Invitation, MeetingStatus
 from deliberation.domain.model import Meeting
 from deliberation.domain.participants import Participant
@@ -38,22 +38,11 @@ class MeetingStore:
         self.session.execute(insert(orm.invitations), rows)
 
     def meeting(self, meeting_id: int, lock: bool = False) -> Meeting | None:
-        """The meeting; with ``lock``, held until the end of the transaction.
-
-        PostgreSQL locks the row (``FOR UPDATE``). SQLite ignores that clause,
-        so an UPDATE that changes nothing takes the database's write lock
-        first: two answers for the last seat then run one after the other.
-        """
+        """The meeting; with ``lock``, held until the end of the transaction (``locking``):
+        two answers for the last seat then run one after the other."""
         query = select(Meeting).where(orm.meetings.c.id == meeting_id)
         if lock:
-            query = query.with_for_update()
-            if self.session.get_bind().dialect.name == "sqlite":
-                self.session.execute(
-                    update(orm.meetings)
-                    .where(orm.meetings.c.id == meeting_id)
-                    .values(id=orm.meetings.c.id)
-                    .execution_options(synchronize_session=False)
-                )
+            query = locking(self.session, query, orm.meetings, meeting_id)
         return self.session.scalars(query).first()
 
     def meetings(

@@ -15,12 +15,11 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.orm import Session, selectinload
 
 from deliberation.adapters import orm
-from deliberation.adapters._query import filter_by
+from deliberation.adapters._query import filter_by, locking
 from deliberation.adapters.account_store import AccountStore
 from deliberation.adapters.dot_vote_store import DotVoteStore
 from deliberation.adapters.log_store import LogStore
@@ -408,19 +407,11 @@ class SqlRepository(
         return {key: int(count) for key, count in self.session.execute(query)}
 
     def notification(self, notification_id: int, lock: bool = False) -> Notification | None:
-        """One notification; with ``lock``, held until the end of the transaction (PostgreSQL
-        locks the row; SQLite takes the database's write lock by an UPDATE that changes
-        nothing, so two renderers of one fan-out store their parts one after the other)."""
+        """One notification; with ``lock``, held until the end of the transaction
+        (``locking``), so two renderers of one fan-out store their parts one after the other."""
         query = select(Notification).where(orm.notifications.c.id == notification_id)
         if lock:
-            query = query.with_for_update()
-            if self.session.get_bind().dialect.name == "sqlite":
-                self.session.execute(
-                    update(orm.notifications)
-                    .where(orm.notifications.c.id == notification_id)
-                    .values(id=orm.notifications.c.id)
-                    .execution_options(synchronize_session=False)
-                )
+            query = locking(self.session, query, orm.notifications, notification_id)
         return self.session.scalars(query).first()
 
     def notifications(self, status: str | None = None, lock: bool = False) -> list[Notification]:
