@@ -126,13 +126,20 @@ SMTP_SINK_MISSING = (
 )
 
 
-def process_cpu_seconds(pid: int | None) -> float:
-    """CPU time a process has used so far (Linux; NaN elsewhere)."""
+def _process_stat(pid: int | str | None) -> tuple[int, float] | None:
+    """A process's parent and the CPU time it has used so far (Linux; None elsewhere or
+    when it is gone)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int | None) -> float:
+    """CPU time a process has used so far (Linux; NaN elsewhere)."""
+    stat = _process_stat(pid)
+    return float("nan") if stat is None else stat[1]
 
 
 class PostfixSink:
@@ -290,14 +297,10 @@ def render_workers_cpu_seconds(others: set[int | None]) -> float:
     """CPU time of this process's live children but ``others`` (the sink, the senders): the
     render worker processes, which stay between runs (Linux; 0 elsewhere)."""
     total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        if int(fields[1]) == os.getpid() and pid not in others:
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for folder in Path("/proc").glob("[0-9]*"):
+        stat = _process_stat(folder.name)
+        if stat is not None and stat[0] == os.getpid() and int(folder.name) not in others:
+            total += stat[1]
     return total
 
 
